@@ -1,0 +1,1 @@
+"""``ansinh bench``: speed measured side by side in one run."""

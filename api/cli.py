@@ -1,0 +1,424 @@
+"""The ``ansinh`` command line.
+
+Exit codes: 0 ok, 1 the ledger refused the input (the error code and message
+go to stderr), 2 usage.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ledger.application import LedgerApplication, submission_from_json
+from ledger.dsse import make_statement, open_envelope, sign_statement
+from ledger.errors import InvalidField, LedgerError, MalformedError
+from ledger.keys import KeyPair, decode_public_key, read_key_file, write_key_file
+from ledger.rules import Submission
+from ledger.vault import VaultKey, VaultRecord
+
+app = typer.Typer(
+    name="ansinh",
+    help="A tamper-evident ledger for social-welfare money.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+keys_app = typer.Typer(help="Officers' signing keys.", no_args_is_help=True)
+vault_app = typer.Typer(help="The personal-data vault.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+app.add_typer(vault_app, name="vault")
+
+err = Console(stderr=True, highlight=False)
+# Piped output is not wrapped at 80 columns: tables stay one row per line.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLite file or postgresql://... [env ANSINH_DB; ./ansinh.db]"),
+]
+VaultKeyOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--vault-key", help="Vault key file [env ANSINH_VAULT_KEY or ANSINH_VAULT_KEY_FILE]"
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+PASSPHRASE_ENV = "ANSINH_KEY_PASSPHRASE"
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Turn a ledger refusal into exit code 1 with ``CODE: message`` on stderr."""
+    try:
+        yield
+    except LedgerError as exc:
+        err.print(f"{exc.code}: {exc.message}", markup=False)
+        raise typer.Exit(1) from None
+
+
+def _passphrase() -> bytes | None:
+    value = os.environ.get(PASSPHRASE_ENV)
+    return value.encode() if value else None
+
+
+def load_key(path: Path) -> KeyPair:
+    """Read a private key file, asking for its passphrase on a terminal if needed."""
+    try:
+        return read_key_file(path, _passphrase())
+    except InvalidField:
+        if _passphrase() is None and sys.stdin.isatty():
+            secret = typer.prompt(f"Passphrase for {path}", hide_input=True)
+            return read_key_file(path, secret.encode())
+        raise
+
+
+def open_ledger(db: str | None, vault_key: Path | None = None) -> LedgerApplication:
+    return LedgerApplication(db, vault_key=vault_key)
+
+
+def _write_new_key(directory: Path, name: str) -> KeyPair:
+    pair = KeyPair.generate()
+    path = directory / f"{name}.key"
+    if path.exists():
+        raise InvalidField("name", f"{path} already exists; keys are never overwritten")
+    write_key_file(path, pair, _passphrase())
+    (directory / f"{name}.pub").write_text(
+        json.dumps({"name": name, "id": pair.key_id, "public_key": pair.public_key_b64}) + "\n"
+    )
+    return pair
+
+
+def _json_arg(text: str, field: str) -> Any:
+    """A JSON argument given inline, as @file, or - for stdin."""
+    if text == "-":
+        text = sys.stdin.read()
+    elif text.startswith("@"):
+        text = Path(text[1:]).read_text(encoding="utf-8")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidField(field, f"not valid JSON ({exc.msg} at char {exc.pos})") from None
+
+
+@app.command()
+def init(
+    ledger_id: Annotated[
+        str, typer.Option("--ledger-id", help="Log origin, e.g. ansinh.vn/son-la/song-ma/chieng-en")
+    ],
+    name: Annotated[str, typer.Option("--name", help="The commune, e.g. 'UBND xã Chiềng En'")],
+    keys: Annotated[Path, typer.Option("--keys", help="Directory for the new keys (0600 files)")],
+    db: DbOpt = None,
+    timezone: Annotated[str, typer.Option(help="The commune's time zone")] = "Asia/Ho_Chi_Minh",
+) -> None:
+    """Open a new ledger: writes the authority, notary and vault keys to KEYS."""
+    with refusals():
+        keys.mkdir(parents=True, exist_ok=True, mode=0o700)
+        ledger = open_ledger(db)
+        if ledger.size() > 0:
+            raise InvalidField("db", f"{ledger.db} already holds a ledger")
+        authority = _write_new_key(keys, "authority")
+        notary = _write_new_key(keys, "notary")
+        vault_path = keys / "vault.key"
+        VaultKey.write(vault_path, VaultKey.generate())
+        body = {
+            "name": name,
+            "authority_key": {"id": authority.key_id, "public_key": authority.public_key_b64},
+            "notary_key": {"public_key": notary.public_key_b64},
+            "currency": "VND",
+            "timezone": timezone,
+        }
+        statement = make_statement(ledger_id, "ledger.opened", body, authority.key_id)
+        accepted = ledger.submit(Submission(open_envelope(sign_statement(statement, authority))))
+        out.print(f"ledger {ledger_id} opened at entry {accepted.index} in {ledger.db}")
+        out.print(f"authority key {authority.key_id}  ({keys / 'authority.key'})")
+        out.print(f"notary key    {notary.key_id}  ({keys / 'notary.key'})")
+        out.print(f"vault key     {vault_path}")
+
+
+@keys_app.command("new")
+def keys_new(
+    keys: Annotated[Path, typer.Option("--keys", help="Directory for the key files")],
+    name: Annotated[str, typer.Option("--name", help="File name: NAME.key and NAME.pub")],
+) -> None:
+    """Generate a signing key (NAME.key, PKCS#8 PEM, 0600) and NAME.pub."""
+    with refusals():
+        keys.mkdir(parents=True, exist_ok=True, mode=0o700)
+        pair = _write_new_key(keys, name)
+        out.print(json.dumps({"name": name, "id": pair.key_id, "public_key": pair.public_key_b64}))
+
+
+def _public_key_arg(pub: Path) -> tuple[str, str]:
+    try:
+        info = json.loads(pub.read_text())
+    except (OSError, ValueError) as exc:
+        raise InvalidField("key", f"cannot read public key file {pub}: {exc}") from None
+    raw = decode_public_key(info.get("public_key"), "key.public_key")
+    from ledger.keys import key_id
+
+    return key_id(raw), info["public_key"]
+
+
+@keys_app.command("register")
+def keys_register(
+    key: Annotated[Path, typer.Option("--key", help="The new key's NAME.pub file")],
+    holder_id: Annotated[
+        str, typer.Option("--holder-id", help="Stable id of the person holding it")
+    ],
+    holder_name: Annotated[str, typer.Option("--holder-name", help="Their name and post")],
+    role: Annotated[
+        list[str],
+        typer.Option("--role", help="admin|registrar|approver|cashier|inspector (repeat)"),
+    ],
+    admin_key: Annotated[
+        Path, typer.Option("--admin-key", help="Key file of an admin (the authority)")
+    ],
+    db: DbOpt = None,
+) -> None:
+    """Register an officer's key with its roles (signed by an admin key)."""
+    with refusals():
+        ledger = open_ledger(db)
+        kid, public_key = _public_key_arg(key)
+        admin = load_key(admin_key)
+        body = {
+            "key": {"id": kid, "public_key": public_key},
+            "holder": {"id": holder_id, "name": holder_name},
+            "roles": role,
+        }
+        statement = make_statement(ledger.charter().ledger_id, "key.registered", body, admin.key_id)
+        accepted = ledger.submit(Submission(open_envelope(sign_statement(statement, admin))))
+        out.print(
+            f"key {kid} registered for {holder_id} as {', '.join(role)} (entry {accepted.index})"
+        )
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="Key id to revoke")],
+    reason: Annotated[str, typer.Option("--reason", help="Why, for the record")],
+    admin_key: Annotated[Path, typer.Option("--admin-key", help="Key file of an admin")],
+    db: DbOpt = None,
+) -> None:
+    """Revoke a key: statements it signs are refused from now on."""
+    with refusals():
+        ledger = open_ledger(db)
+        admin = load_key(admin_key)
+        statement = make_statement(
+            ledger.charter().ledger_id,
+            "key.revoked",
+            {"key_id": key_id, "reason": reason},
+            admin.key_id,
+        )
+        accepted = ledger.submit(Submission(open_envelope(sign_statement(statement, admin))))
+        out.print(f"key {key_id} revoked (entry {accepted.index})")
+
+
+@keys_app.command("list")
+def keys_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """The ledger's keys: holder, roles, when registered and revoked."""
+    with refusals():
+        records = open_ledger(db).key_records()
+        if as_json:
+            for k in records:
+                out.print(json.dumps(k.__dict__, ensure_ascii=False), markup=False)
+            return
+        table = Table("key id", "holder", "roles", "registered", "revoked")
+        for k in records:
+            table.add_row(
+                k.key_id[:16],
+                f"{k.holder_id} ({k.holder_name})",
+                ",".join(k.roles),
+                str(k.registered_index),
+                "" if k.revoked_index is None else f"{k.revoked_index}: {k.revoked_reason}",
+            )
+        out.print(table)
+
+
+@app.command()
+def sign(
+    key: Annotated[Path, typer.Option("--key", help="The signer's private key file")],
+    type_: Annotated[str, typer.Option("--type", help="Statement type, e.g. payment.recorded")],
+    body: Annotated[str, typer.Option("--body", help="Body as JSON, @file, or - for stdin")],
+    ledger_id: Annotated[
+        str | None, typer.Option("--ledger", help="Ledger id (default: read from --db)")
+    ] = None,
+    pii: Annotated[
+        str | None,
+        typer.Option("--pii", help="Personal-data record (JSON or @file) to commit to as body.pii"),
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """Sign a statement; prints its DSSE envelope (or {envelope, vault} with --pii)."""
+    with refusals():
+        pair = load_key(key)
+        body_obj = _json_arg(body, "body")
+        if not isinstance(body_obj, dict):
+            raise InvalidField("body", "must be a JSON object")
+        vault: list[VaultRecord] = []
+        if pii is not None:
+            record = _json_arg(pii, "pii")
+            if not isinstance(record, dict) or "person_id" not in body_obj:
+                raise InvalidField("pii", "a JSON object, for a statement with body.person_id")
+            vr = VaultRecord.new(str(body_obj["person_id"]), record)
+            body_obj["pii"] = vr.commitment
+            vault.append(vr)
+        lid = ledger_id or open_ledger(db).charter().ledger_id
+        envelope = sign_statement(make_statement(lid, type_, body_obj, pair.key_id), pair)
+        doc: Any = (
+            {"envelope": envelope, "vault": [v.to_json() for v in vault]} if vault else envelope
+        )
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
+
+
+def _read_submissions(source: str) -> tuple[list[Submission], bool]:
+    text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    try:
+        return [submission_from_json(json.loads(text))], False
+    except ValueError:
+        pass
+    subs = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            raise MalformedError(f"line {n}: not valid JSON", field=f"line {n}") from None
+        try:
+            subs.append(submission_from_json(obj))
+        except LedgerError as exc:
+            exc.message = f"line {n}: {exc.message}"
+            raise
+    return subs, True
+
+
+@app.command()
+def submit(
+    source: Annotated[
+        str, typer.Argument(help="Envelope, {envelope, vault}, or JSON lines; - for stdin")
+    ],
+    db: DbOpt = None,
+    vault_key: VaultKeyOpt = None,
+) -> None:
+    """Record one statement, or a JSON-lines batch as one all-or-nothing transaction."""
+    with refusals():
+        subs, batch = _read_submissions(source)
+        ledger = open_ledger(db, vault_key)
+        results = [ledger.submit(subs[0])] if not batch else ledger.submit_batch(subs)
+        for r in results:
+            sys.stdout.write(
+                json.dumps({"index": r.index, "leaf_hash": r.leaf_hash, "created": r.created})
+                + "\n"
+            )
+
+
+def _describe(entry_envelope: dict[str, Any], holders: dict[str, str]) -> tuple[str, str, str]:
+    s = open_envelope(entry_envelope)
+    return s.type, holders.get(s.by, s.by[:16]), str(s.statement["at"])
+
+
+@app.command()
+def log(
+    start: Annotated[int, typer.Option(help="First index")] = 0,
+    end: Annotated[int | None, typer.Option(help="Stop before this index")] = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The log's entries: index, recorded time, type, author."""
+    with refusals():
+        ledger = open_ledger(db)
+        if as_json:
+            for entry in ledger.entries(start, end):
+                sys.stdout.buffer.write(entry.leaf + b"\n")
+            return
+        holders = {k.key_id: k.holder_id for k in ledger.key_records()}
+        table = Table("index", "recorded at", "type", "by", "signed at")
+        for entry in ledger.entries(start, end):
+            type_, by, at = _describe(entry.envelope, holders)
+            table.add_row(str(entry.index), entry.recorded_at[:19] + "Z", type_, by, at)
+        out.print(table)
+
+
+@app.command()
+def history(
+    entity_id: Annotated[str, typer.Argument(help="A household, person, benefit, payment... id")],
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every statement that touched an entity: what, who signed, when."""
+    with refusals():
+        ledger = open_ledger(db)
+        holders = {k.key_id: k.holder_id for k in ledger.key_records()}
+        entries = ledger.history(entity_id)
+        if not entries:
+            raise InvalidField("entity_id", f"no statement names {entity_id}")
+        table = Table("index", "type", "by", "signed at", "recorded at", "what")
+        for entry in entries:
+            s = open_envelope(entry.envelope)
+            if as_json:
+                out.print(
+                    json.dumps(
+                        {
+                            "index": entry.index,
+                            "recorded_at": entry.recorded_at,
+                            "statement": s.statement,
+                        },
+                        ensure_ascii=False,
+                    ),
+                    markup=False,
+                )
+                continue
+            table.add_row(
+                str(entry.index),
+                s.type,
+                holders.get(s.by, s.by[:16]),
+                str(s.statement["at"]),
+                entry.recorded_at[:19] + "Z",
+                _summary(s.body),
+            )
+        if not as_json:
+            out.print(table)
+
+
+def _summary(body: dict[str, Any]) -> str:
+    """The body in one line, ids shortened to their first 8 characters."""
+    parts = []
+    for key, value in body.items():
+        if isinstance(value, str) and len(value) == 36 and value.count("-") == 4:
+            value = value[:8]
+        elif isinstance(value, dict):
+            value = ",".join(f"{k}={v}" for k, v in value.items() if len(str(v)) < 40)
+        parts.append(f"{key}={value}")
+    return " ".join(parts)
+
+
+@vault_app.command("show")
+def vault_show(person_id: str, db: DbOpt = None, vault_key: VaultKeyOpt = None) -> None:
+    """A person's personal-data record (needs the vault key)."""
+    with refusals():
+        record = open_ledger(db, vault_key).vault_record(person_id)
+        if record is None:
+            raise InvalidField("person_id", "no record in the vault (erased or never stored)")
+        out.print(json.dumps(record.to_json(), ensure_ascii=False), markup=False)
+
+
+@vault_app.command("erase")
+def vault_erase(person_id: str, db: DbOpt = None) -> None:
+    """Erase a person's records from the vault; the log stays verifiable."""
+    with refusals():
+        count = open_ledger(db).erase_vault(person_id)
+        out.print(f"erased {count} record(s) of {person_id}")
+
+
+def main() -> None:
+    from api import bench  # noqa: F401  (registers `ansinh bench`)
+
+    app()

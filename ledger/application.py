@@ -1,0 +1,231 @@
+"""The ledger application: accepts signed statements, answers questions about them.
+
+Every accepted statement claims the next log index; the claim, the nonce and
+the entity events are saved in one transaction. Whoever loses a race for an
+index (another process, another connection) gets a conflict from the store,
+reloads and tries again, so no statement is lost and indexes stay dense.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    LRUCache,
+    ProcessingEvent,
+)
+from eventsourcing.persistence import IntegrityError, OperationalError
+
+from ledger.domain.charter import CHARTER_ID, Charter, KeyRecord
+from ledger.domain.log import LOG_ID, Log, NonceClaim
+from ledger.domain.registry import Person
+from ledger.dsse import SignedStatement, open_envelope
+from ledger.errors import BatchError, Busy, LedgerError, NotOpened, UnknownEntity
+from ledger.rules import Accepted, Entry, Submission, UnitOfWork
+from ledger.storage import CACHE_SIZE, LedgerRecorder, eventsourcing_env, resolve_db
+from ledger.vault import VaultKey, VaultRecord, parse_vault_items
+
+MAX_ATTEMPTS = 200
+PAGE = 1000
+
+
+class LedgerApplication(Application[UUID]):
+    """One commune's ledger, in one database."""
+
+    name = "Ledger"
+    env: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, db: str | None = None, vault_key: VaultKey | Path | None = None) -> None:
+        """``vault_key``: the key, or its file; read when first needed (default: from env)."""
+        self.db = resolve_db(db)
+        super().__init__(env=eventsourcing_env(self.db))
+        self._vault_key = vault_key
+        self._head: int | None = None
+
+    @property
+    def vault_key(self) -> VaultKey:
+        if not isinstance(self._vault_key, VaultKey):
+            self._vault_key = VaultKey.load(self._vault_key)
+        return self._vault_key
+
+    # -- accepting ------------------------------------------------------------
+    def submit(self, submission: Submission) -> Accepted:
+        """Record one statement (or return the entry it already is)."""
+        return self._accept([submission], batch=False)[0]
+
+    def submit_batch(self, submissions: Sequence[Submission]) -> list[Accepted]:
+        """Record statements in order, all in one transaction, or none of them."""
+        return self._accept(list(submissions), batch=True)
+
+    def _accept(self, subs: list[Submission], *, batch: bool) -> list[Accepted]:
+        strict = False
+        for attempt in range(MAX_ATTEMPTS):
+            if self._head is None:
+                self._refresh()
+            assert self._head is not None
+            unit = UnitOfWork(self.repository, self._head, strict=strict, claim_lookup=self._claim)
+            try:
+                results = [self._accept_one(unit, i, sub, batch) for i, sub in enumerate(subs)]
+            except LedgerError:
+                if not strict:
+                    # Confirm the refusal against fresh state: a fast-mode cache
+                    # might be behind another writer, or the statement already
+                    # recorded (an identical resubmission is not an error).
+                    strict = True
+                    self._head = None
+                    continue
+                raise
+            if not unit.entries:
+                return self._with_leaf_hashes(results)
+            sealed = self._seal(unit)
+            try:
+                self._save(unit, sealed)
+            except (IntegrityError, OperationalError):
+                strict = True
+                self._head = None
+                time.sleep(random.uniform(0, min(0.05, 0.001 * 2 ** min(attempt, 6))))
+                continue
+            self._head += len(unit.entries)
+            return self._with_leaf_hashes(results)
+        raise Busy(f"gave up after {MAX_ATTEMPTS} conflicting attempts; nothing was recorded")
+
+    def _save(self, unit: UnitOfWork, sealed: list[Any]) -> None:
+        # Application.save() with the events already collected: the same
+        # recording path, without re-discovering what each object is.
+        processing = ProcessingEvent[UUID]()
+        for aggregate in unit.touched.values():
+            processing.events.extend(aggregate.collect_events())
+            processing.aggregates[aggregate.id] = aggregate
+        processing.events.extend(unit.events)
+        processing.saved_kwargs["vault_records"] = sealed
+        self._record(processing)
+
+    @staticmethod
+    def _accept_one(unit: UnitOfWork, i: int, sub: Submission, batch: bool) -> Accepted:
+        if not batch:
+            return unit.accept(sub)
+        try:
+            return unit.accept(sub)
+        except LedgerError as exc:
+            raise BatchError(i, exc) from exc
+
+    def _seal(self, unit: UnitOfWork) -> list[Any]:
+        if not unit.vault:
+            return []
+        recorded_at = unit.entries[-1].recorded_at
+        return [self.vault_key.seal(record, recorded_at) for record, _ in unit.vault]
+
+    def _with_leaf_hashes(self, results: list[Accepted]) -> list[Accepted]:
+        out = []
+        for r in results:
+            if not r.leaf_hash:
+                r = Accepted(
+                    index=r.index, leaf_hash=self.entry(r.index).leaf_hash.hex(), created=False
+                )
+            out.append(r)
+        return out
+
+    def _refresh(self) -> None:
+        """Forget cached state; learn the log's size from the store."""
+        if self.repository.cache is not None:
+            self.repository.cache = LRUCache(maxsize=CACHE_SIZE)
+        self._head = self.size()
+
+    def _claim(self, claim_id: UUID) -> NonceClaim.Claimed | None:
+        events = list(self.events.get(claim_id, limit=1))
+        return events[0] if events else None  # type: ignore[return-value]
+
+    # -- reading -------------------------------------------------------------
+    def size(self) -> int:
+        """The number of entries in the log."""
+        last = self.recorder.select_events(LOG_ID, desc=True, limit=1)
+        return last[0].originator_version if last else 0
+
+    def entries(self, start: int = 0, end: int | None = None) -> Iterator[Entry]:
+        """Entries ``start <= index < end`` in index order, read a page at a time."""
+        position = start
+        while end is None or position < end:
+            limit = PAGE if end is None else min(PAGE, end - position)
+            page = list(self.events.get(LOG_ID, gt=position, limit=limit))
+            if not page:
+                return
+            for event in page:
+                assert isinstance(event, Log.EntryAppended)
+                yield Entry(
+                    index=event.index, recorded_at=event.recorded_at, envelope=event.envelope
+                )
+            position += len(page)
+
+    def entry(self, index: int) -> Entry:
+        for entry in self.entries(index, index + 1):
+            return entry
+        raise UnknownEntity(f"index: no entry {index} (the log has {self.size()})", field="index")
+
+    def charter(self) -> Charter:
+        try:
+            charter: Charter = self.repository.get(CHARTER_ID)
+        except AggregateNotFoundError:
+            raise NotOpened("no ledger here yet: run `ansinh init` first") from None
+        return charter
+
+    def key_records(self) -> list[KeyRecord]:
+        return sorted(self.charter().keys.values(), key=lambda k: k.registered_index)
+
+    def history(self, entity_id: str) -> list[Entry]:
+        """Every statement that names this entity, in log order."""
+        return [e for e in self.entries() if _mentions(open_envelope(e.envelope), entity_id)]
+
+    # -- the vault -------------------------------------------------------------
+    def vault_record(self, person_id: str) -> VaultRecord | None:
+        """A person's current personal-data record, or None once erased."""
+        try:
+            person: Person = self.repository.get(UUID(person_id))
+        except (AggregateNotFoundError, ValueError):
+            raise UnknownEntity(f"person_id: no person {person_id}", field="person_id") from None
+        if not isinstance(person, Person):
+            raise UnknownEntity(f"person_id: {person_id} is not a person", field="person_id")
+        for sealed in self._recorder().vault_select(person_id):
+            if sealed.commitment == person.pii:
+                return self.vault_key.open(sealed)
+        return None
+
+    def erase_vault(self, person_id: str) -> int:
+        """Erase every stored record of a person; the log is untouched."""
+        return self._recorder().vault_erase(person_id)
+
+    def _recorder(self) -> LedgerRecorder:
+        recorder = self.recorder
+        assert hasattr(recorder, "vault_select")
+        return recorder  # type: ignore[return-value]
+
+
+def _mentions(signed: SignedStatement, entity_id: str) -> bool:
+    def walk(value: object) -> bool:
+        if isinstance(value, dict):
+            return any(walk(v) for v in value.values())
+        if isinstance(value, list):
+            return any(walk(v) for v in value)
+        return value == entity_id
+
+    return walk(signed.body)
+
+
+def submission_from_json(obj: object) -> Submission:
+    """A submission from an envelope, or from ``{"envelope", "vault"}``."""
+    if isinstance(obj, dict) and "envelope" in obj:
+        unknown = obj.keys() - {"envelope", "vault"}
+        if unknown:
+            from ledger.errors import InvalidField
+
+            raise InvalidField(sorted(unknown)[0], "unknown field")
+        signed = open_envelope(obj["envelope"])
+        vault = parse_vault_items(obj.get("vault", []))
+        return Submission(signed=signed, vault=tuple(vault))
+    return Submission(signed=open_envelope(obj))

@@ -1,0 +1,87 @@
+"""The ledger itself: its identity, authority, notary and registered keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import event
+
+from ledger.domain.base import Entity, read_statement
+
+NAMESPACE = UUID("5d9f3c1e-7a51-4d0b-9a8e-2f6b1c0d4e71")
+CHARTER_ID = uuid5(NAMESPACE, "charter")
+AUTHORITY_ROLES = ("admin", "approver")
+
+
+@dataclass
+class KeyRecord:
+    """A key as registered: who holds it and what it may sign."""
+
+    key_id: str
+    public_key: str
+    holder_id: str
+    holder_name: str
+    roles: list[str]
+    registered_index: int
+    revoked_index: int | None = None
+    revoked_reason: str | None = None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_index is not None
+
+
+@dataclass
+class _Keys:
+    by_id: dict[str, KeyRecord] = field(default_factory=dict)
+
+
+class Charter(Entity):
+    """The ledger's opening statement and its keyring.
+
+    Keys are few (tens per commune), so the whole keyring lives in one
+    aggregate and every acceptance reads it from the cache.
+    """
+
+    kind = "ledger"
+
+    @event("Opened")
+    def __init__(self, entity_id: UUID, index: int, envelope: dict[str, Any]) -> None:
+        body = self._created(index, envelope)
+        statement = read_statement(envelope)
+        self.ledger_id: str = statement["ledger"]
+        self.name: str = body["name"]
+        self.timezone: str = body["timezone"]
+        self.authority_key_id: str = body["authority_key"]["id"]
+        self.notary_public_key: str = body["notary_key"]["public_key"]
+        self.keys: dict[str, KeyRecord] = {
+            self.authority_key_id: KeyRecord(
+                key_id=self.authority_key_id,
+                public_key=body["authority_key"]["public_key"],
+                holder_id=f"authority:{self.authority_key_id[:16]}",
+                holder_name=body["name"],
+                roles=list(AUTHORITY_ROLES),
+                registered_index=index,
+            )
+        }
+
+    @event("KeyRegistered")
+    def register_key(self, index: int, envelope: dict[str, Any]) -> None:
+        body = read_statement(envelope)["body"]
+        self.keys[body["key"]["id"]] = KeyRecord(
+            key_id=body["key"]["id"],
+            public_key=body["key"]["public_key"],
+            holder_id=body["holder"]["id"],
+            holder_name=body["holder"]["name"],
+            roles=list(body["roles"]),
+            registered_index=index,
+        )
+
+    @event("KeyRevoked")
+    def revoke_key(self, index: int, envelope: dict[str, Any]) -> None:
+        body = read_statement(envelope)["body"]
+        record = self.keys[body["key_id"]]
+        record.revoked_index = index
+        record.revoked_reason = body["reason"]

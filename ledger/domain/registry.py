@@ -1,0 +1,65 @@
+"""Households, the people in them, and proposals to change a household's status."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from ledger.domain.base import Entity, read_statement
+
+
+class Household(Entity):
+    kind = "household"
+
+    @event("Registered")
+    def __init__(self, entity_id: UUID, index: int, envelope: dict[str, Any]) -> None:
+        body = self._created(index, envelope)
+        self.code: str = body["code"]
+        self.village: str = body["village"]
+
+
+class Person(Entity):
+    """A person, known to the log only by a commitment to their personal data."""
+
+    kind = "person"
+
+    @event("Registered")
+    def __init__(self, entity_id: UUID, index: int, envelope: dict[str, Any]) -> None:
+        body = self._created(index, envelope)
+        self.household_id: str = body["household_id"]
+        self.pii: str = body["pii"]
+        self.died_on: str | None = None
+
+    @event("PiiUpdated")
+    def update_pii(self, index: int, envelope: dict[str, Any]) -> None:
+        self.pii = read_statement(envelope)["body"]["pii"]
+
+    @event("Moved")
+    def move(self, index: int, envelope: dict[str, Any]) -> None:
+        self.household_id = read_statement(envelope)["body"]["household_id"]
+
+    @event("Died")
+    def die(self, index: int, envelope: dict[str, Any]) -> None:
+        self.died_on = read_statement(envelope)["body"]["date"]
+
+
+class StatusProposal(Entity):
+    """A proposal to recognise a household as poor, near-poor or not poor."""
+
+    kind = "status proposal"
+
+    @event("Proposed")
+    def __init__(self, entity_id: UUID, index: int, envelope: dict[str, Any]) -> None:
+        body = self._created(index, envelope)
+        self.household_id: str = body["household_id"]
+        self.decision: str | None = None
+
+    @event("Approved")
+    def approve(self, index: int, envelope: dict[str, Any]) -> None:
+        self.decision = "approved"
+
+    @event("Rejected")
+    def reject(self, index: int, envelope: dict[str, Any]) -> None:
+        self.decision = "rejected"

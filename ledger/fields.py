@@ -1,0 +1,261 @@
+"""Small validators for the fields of a decoded statement (FORMATS §2, §6).
+
+A validator is a function ``check(value, path)`` that returns nothing when
+``value`` is acceptable and raises ``InvalidField(path, problem)`` otherwise;
+``path`` is the dotted location of the value (``body.decision.date``,
+``body.roles[1]``). Factories such as ``text(500)`` or ``one_of(...)`` build
+validators, and ``obj({...})`` combines them into the validator of an object,
+so a statement's schema reads as a table. Values come from ``json.loads``;
+anything else (floats, booleans where numbers are expected, non-string keys)
+is refused with the same error.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import NoReturn
+from uuid import UUID
+
+from ledger.errors import InvalidField
+
+Check = Callable[[object, str], None]
+Rule = Callable[[dict[str, object], str], None]
+
+MAX_SAFE_INTEGER = 2**53 - 1  # larger integers do not survive JCS (IEEE doubles)
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+
+_HEX_RE = {n: re.compile(f"[0-9a-f]{{{n}}}") for n in (32, 64)}
+_UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MONTH_RE = re.compile(r"([0-9]{4})-([0-9]{2})")
+_TIMESTAMP_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?Z")
+_BASE64_32_RE = re.compile(r"[A-Za-z0-9+/]{43}=")
+# Bidirectional overrides/isolates can make a name display as something else.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def fail(path: str, problem: str) -> NoReturn:
+    """Refuse the value at ``path``."""
+    raise InvalidField(path, problem)
+
+
+def join(path: str, key: object) -> str:
+    """The path of ``key`` inside the object at ``path``."""
+    return f"{path}.{key}" if path else str(key)
+
+
+# Objects --------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class OptionalField:
+    """A field that may be absent (marked ``?`` in FORMATS §6)."""
+
+    check: Check
+
+
+def optional(check: Check) -> OptionalField:
+    """Mark a field of a schema as optional."""
+    return OptionalField(check)
+
+
+Schema = Mapping[str, Check | OptionalField]
+
+
+def check_fields(value: object, path: str, schema: Schema) -> dict[str, object]:
+    """Check ``value`` is an object with exactly the fields of ``schema``."""
+    if not isinstance(value, dict):
+        fail(path or "statement", "must be an object")
+    for key in value:
+        if key not in schema:
+            fail(join(path, key), "unknown field")
+    for name, spec in schema.items():
+        if isinstance(spec, OptionalField):
+            if name in value:
+                spec.check(value[name], join(path, name))
+        elif name in value:
+            spec(value[name], join(path, name))
+        else:
+            fail(join(path, name), "missing")
+    return value
+
+
+def obj(schema: Schema, *rules: Rule) -> Check:
+    """An object with exactly these fields, then rules across its fields."""
+
+    def check(value: object, path: str) -> None:
+        fields = check_fields(value, path, schema)
+        for rule in rules:
+            rule(fields, path)
+
+    return check
+
+
+# Numbers --------------------------------------------------------------------
+def integer(low: int, high: int = MAX_SAFE_INTEGER, what: str = "an integer") -> Check:
+    """An integer (not a boolean, not a float) in ``low..high``."""
+
+    def check(value: object, path: str) -> None:
+        if isinstance(value, float):
+            fail(path, f"must be {what}, not a floating-point number")
+        if not isinstance(value, int) or isinstance(value, bool):
+            fail(path, f"must be {what}")
+        if not low <= value <= high:
+            fail(path, f"must be between {low} and {high}")
+
+    return check
+
+
+money = integer(0, MAX_SAFE_INTEGER, "an integer number of đồng")
+
+
+# Strings --------------------------------------------------------------------
+def string(value: object, path: str) -> str:
+    """``value`` itself, if it is a string."""
+    if not isinstance(value, str):
+        fail(path, "must be a string")
+    return value
+
+
+def text(max_chars: int) -> Check:
+    """Human text: non-blank, at most ``max_chars``, no control characters."""
+
+    def check(value: object, path: str) -> None:
+        s = string(value, path)
+        if not s.strip():
+            fail(path, "must not be empty")
+        if len(s) > max_chars:
+            fail(path, f"must be at most {max_chars} characters")
+        for ch in s:
+            if ch < " " or "\x7f" <= ch <= "\x9f" or ch in _BIDI_CONTROLS:
+                fail(path, "must not contain control characters")
+            if "\ud800" <= ch <= "\udfff":
+                fail(path, "must not contain unpaired surrogates")
+
+    return check
+
+
+def pattern(regex: str, max_chars: int, problem: str) -> Check:
+    """A string of at most ``max_chars`` matching ``regex`` entirely."""
+    compiled = re.compile(regex)
+
+    def check(value: object, path: str) -> None:
+        s = string(value, path)
+        if not 0 < len(s) <= max_chars or not compiled.fullmatch(s):
+            fail(path, problem)
+
+    return check
+
+
+def one_of(*allowed: str) -> Check:
+    """One of a fixed set of strings."""
+    choices = frozenset(allowed)
+    listed = ", ".join(allowed)
+
+    def check(value: object, path: str) -> None:
+        if not isinstance(value, str) or value not in choices:
+            fail(path, f"must be one of {listed}")
+
+    return check
+
+
+def constant(expected: str) -> Check:
+    """Exactly the string ``expected``."""
+
+    def check(value: object, path: str) -> None:
+        if not isinstance(value, str) or value != expected:
+            fail(path, f'must be "{expected}"')
+
+    return check
+
+
+def set_of(allowed: frozenset[str]) -> Check:
+    """A non-empty list of distinct strings from ``allowed``."""
+    item = one_of(*sorted(allowed))
+
+    def check(value: object, path: str) -> None:
+        if not isinstance(value, list):
+            fail(path, "must be a list")
+        if not value:
+            fail(path, "must not be empty")
+        for i, element in enumerate(value):
+            item(element, f"{path}[{i}]")
+            if element in value[:i]:
+                fail(f"{path}[{i}]", "duplicate")
+
+    return check
+
+
+# Identifiers and encodings --------------------------------------------------
+def hex_string(chars: int) -> Check:
+    """``chars`` lowercase hexadecimal digits."""
+    compiled = _HEX_RE[chars]
+
+    def check(value: object, path: str) -> None:
+        if not isinstance(value, str) or not compiled.fullmatch(value):
+            fail(path, f"must be {chars} lowercase hex characters")
+
+    return check
+
+
+sha256_hex = hex_string(64)
+
+
+def uuid(value: object, path: str) -> None:
+    """A lowercase canonical UUID (8-4-4-4-12 hex)."""
+    if not isinstance(value, str) or not _UUID_RE.fullmatch(value) or str(UUID(value)) != value:
+        fail(path, "must be a lowercase UUID (8-4-4-4-12 hex)")
+
+
+def base64_32(value: object, path: str) -> None:
+    """Canonical padded base64 (standard alphabet) of exactly 32 bytes."""
+    if not isinstance(value, str) or not _BASE64_32_RE.fullmatch(value):
+        fail(path, "must be base64 of 32 bytes")
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        fail(path, "must be base64 of 32 bytes")
+    if len(raw) != 32 or base64.b64encode(raw).decode() != value:
+        fail(path, "must be canonical base64 of 32 bytes")
+
+
+# Time -----------------------------------------------------------------------
+def _check_year(year: int, path: str) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        fail(path, f"year must be between {MIN_YEAR} and {MAX_YEAR}")
+
+
+def calendar_date(value: object, path: str) -> None:
+    """A real calendar date ``YYYY-MM-DD``."""
+    if not isinstance(value, str) or not _DATE_RE.fullmatch(value):
+        fail(path, "must be a date YYYY-MM-DD")
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        fail(path, "must be a real calendar date")
+    _check_year(parsed.year, path)
+
+
+def month(value: object, path: str) -> None:
+    """A month ``YYYY-MM``."""
+    matched = _MONTH_RE.fullmatch(value) if isinstance(value, str) else None
+    if matched is None:
+        fail(path, "must be a month YYYY-MM")
+    if not 1 <= int(matched.group(2)) <= 12:
+        fail(path, "month must be 01 to 12")
+    _check_year(int(matched.group(1)), path)
+
+
+def timestamp(value: object, path: str) -> None:
+    """A real UTC time ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z``."""
+    if not isinstance(value, str) or not _TIMESTAMP_RE.fullmatch(value):
+        fail(path, "must be a UTC time YYYY-MM-DDTHH:MM:SS[.ffffff]Z")
+    try:
+        parsed = datetime.fromisoformat(value[:-1])
+    except ValueError:
+        fail(path, "must be a real UTC time")
+    _check_year(parsed.year, path)

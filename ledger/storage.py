@@ -1,0 +1,201 @@
+"""Where the ledger lives: one SQLite file, or a PostgreSQL database.
+
+The event store is eventsourcing's stock SQLite or PostgreSQL application
+recorder. The only extension is the personal-data vault: its sealed records
+are written by the recorder's ``_insert_events`` hook, inside the same
+transaction as the events that commit to them, so a statement and its
+personal data are stored together or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from eventsourcing.utils import get_topic
+from psycopg.sql import SQL, Identifier
+
+from ledger.errors import InvalidField
+
+DEFAULT_DB = "./ansinh.db"
+VAULT_TABLE = "ansinh_vault"
+CACHE_SIZE = 50_000
+
+
+@dataclass(frozen=True)
+class SealedRecord:
+    """A vault record as stored: encrypted, bound to its person and commitment."""
+
+    person_id: str
+    commitment: str
+    sealed: bytes
+    recorded_at: str
+
+
+def resolve_db(db: str | None) -> str:
+    """The database to use: the argument, else ``ANSINH_DB``, else ``./ansinh.db``."""
+    return db or os.environ.get("ANSINH_DB") or DEFAULT_DB
+
+
+def is_postgres(db: str) -> bool:
+    return db.startswith(("postgresql://", "postgres://"))
+
+
+def eventsourcing_env(db: str, name: str = "Ledger") -> dict[str, str]:
+    """Settings for eventsourcing's stock recorders, from ``--db``."""
+    env = {
+        "AGGREGATE_CACHE_MAXSIZE": str(CACHE_SIZE),
+        "AGGREGATE_CACHE_FASTFORWARD": "n",
+        "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",
+    }
+    if is_postgres(db):
+        url = urlsplit(db)
+        query = parse_qs(url.query)
+        dbname = unquote(url.path.lstrip("/"))
+        if not dbname:
+            raise InvalidField("db", "a PostgreSQL URL must name the database")
+        env.update(
+            {
+                "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                "POSTGRES_DBNAME": dbname,
+                "POSTGRES_HOST": url.hostname or "127.0.0.1",
+                "POSTGRES_PORT": str(url.port or 5432),
+                "POSTGRES_USER": unquote(url.username or "postgres"),
+                "POSTGRES_PASSWORD": unquote(url.password or ""),
+                "POSTGRES_SCHEMA": query.get("schema", ["public"])[0],
+                "POSTGRES_POOL_SIZE": "4",
+                "POSTGRES_MAX_OVERFLOW": "4",
+                "POSTGRES_LOCK_TIMEOUT": "10",
+                "APPLICATION_RECORDER_TOPIC": get_topic(PostgresLedgerRecorder),
+            }
+        )
+    else:
+        path = db[len("sqlite:///") :] if db.startswith("sqlite:///") else db
+        env.update(
+            {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": path,
+                "SQLITE_LOCK_TIMEOUT": "30",
+                "APPLICATION_RECORDER_TOPIC": get_topic(SQLiteLedgerRecorder),
+            }
+        )
+    return env
+
+
+def _vault_rows(kwargs: dict[str, Any]) -> Sequence[SealedRecord]:
+    rows: Sequence[SealedRecord] = kwargs.get("vault_records") or ()
+    return rows
+
+
+class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
+    """The stock SQLite recorder, plus the vault table written in the same transaction."""
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            f"CREATE TABLE IF NOT EXISTS {VAULT_TABLE} ("
+            "person_id TEXT NOT NULL, commitment TEXT NOT NULL, sealed BLOB, "
+            "recorded_at TEXT NOT NULL, PRIMARY KEY (person_id, commitment))",
+        ]
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        for r in _vault_rows(kwargs):
+            c.execute(
+                f"INSERT OR REPLACE INTO {VAULT_TABLE} VALUES (?,?,?,?)",
+                (r.person_id, r.commitment, r.sealed, r.recorded_at),
+            )
+        return super()._insert_events(c, stored_events, **kwargs)
+
+    def vault_select(self, person_id: str) -> list[SealedRecord]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT person_id, commitment, sealed, recorded_at FROM {VAULT_TABLE} "
+                "WHERE person_id=? AND sealed IS NOT NULL",
+                (person_id,),
+            )
+            return [SealedRecord(*row) for row in c.fetchall()]
+
+    def vault_erase(self, person_id: str) -> int:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(f"DELETE FROM {VAULT_TABLE} WHERE person_id=?", (person_id,))
+            c.execute("SELECT changes()")
+            return int(c.fetchone()[0])
+
+    def vault_all(self) -> list[SealedRecord]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT person_id, commitment, sealed, recorded_at FROM {VAULT_TABLE}")
+            return [SealedRecord(*row) for row in c.fetchall()]
+
+
+class PostgresLedgerRecorder(PostgresApplicationRecorder):
+    """The stock PostgreSQL recorder, plus the vault table written in the same transaction."""
+
+    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.vault_table = SQL("{0}.{1}").format(
+            Identifier(self.datastore.schema), Identifier(VAULT_TABLE)
+        )
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {0} (person_id text NOT NULL, "
+                "commitment text NOT NULL, sealed bytea, recorded_at text NOT NULL, "
+                "PRIMARY KEY (person_id, commitment))"
+            ).format(self.vault_table)
+        )
+
+    def _insert_events(
+        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        for r in _vault_rows(kwargs):
+            curs.execute(
+                SQL(
+                    "INSERT INTO {0} VALUES (%s,%s,%s,%s) ON CONFLICT (person_id, commitment) "
+                    "DO UPDATE SET sealed=EXCLUDED.sealed, recorded_at=EXCLUDED.recorded_at"
+                ).format(self.vault_table),
+                (r.person_id, r.commitment, r.sealed, r.recorded_at),
+            )
+        super()._insert_events(curs, stored_events, **kwargs)
+
+    def vault_select(self, person_id: str) -> list[SealedRecord]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                SQL(
+                    "SELECT person_id, commitment, sealed, recorded_at FROM {0} "
+                    "WHERE person_id=%s AND sealed IS NOT NULL"
+                ).format(self.vault_table),
+                (person_id,),
+            )
+            return [
+                SealedRecord(r["person_id"], r["commitment"], bytes(r["sealed"]), r["recorded_at"])
+                for r in curs.fetchall()
+            ]
+
+    def vault_erase(self, person_id: str) -> int:
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            curs.execute(
+                SQL("DELETE FROM {0} WHERE person_id=%s").format(self.vault_table), (person_id,)
+            )
+            return int(curs.rowcount)
+
+    def vault_all(self) -> list[SealedRecord]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                SQL("SELECT person_id, commitment, sealed, recorded_at FROM {0}").format(
+                    self.vault_table
+                )
+            )
+            return [
+                SealedRecord(r["person_id"], r["commitment"], bytes(r["sealed"]), r["recorded_at"])
+                for r in curs.fetchall()
+            ]
+
+
+LedgerRecorder = SQLiteLedgerRecorder | PostgresLedgerRecorder

@@ -1,0 +1,286 @@
+"""Shared fixtures: a fresh ledger on the configured backend, and officers' keys.
+
+``ANSINH_TEST_DB=postgres`` reruns the whole suite on PostgreSQL (each test in
+its own schema); the default is a SQLite file per test. Under ``CI=true`` an
+unreachable PostgreSQL fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import psycopg
+import pytest
+
+from ledger.application import LedgerApplication
+from ledger.dsse import make_statement, open_envelope, sign_statement
+from ledger.keys import KeyPair
+from ledger.rules import Accepted, Submission
+from ledger.vault import VaultKey, VaultRecord
+
+LEDGER_ID = "ansinh.vn/son-la/song-ma/chieng-en"
+PG_URL = os.environ.get("ANSINH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+ON_CI = os.environ.get("CI") == "true"
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def pg_available() -> bool:
+    try:
+        with psycopg.connect(PG_URL.split("?")[0], connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+@pytest.fixture
+def pg_schema() -> Iterator[str]:
+    """A fresh PostgreSQL schema, dropped afterwards; a ``postgresql://`` URL naming it."""
+    if not pg_available():
+        if ON_CI:
+            pytest.fail(f"PostgreSQL is unreachable at {PG_URL} (CI must not skip it)")
+        pytest.skip("PostgreSQL is not running here")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    yield f"{PG_URL}?schema={schema}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    """A new, empty database on the backend this run tests."""
+    if os.environ.get("ANSINH_TEST_DB", "sqlite") == "postgres":
+        url: str = request.getfixturevalue("pg_schema")
+        return url
+    return str(tmp_path / "ledger.db")
+
+
+class Officers:
+    """The commune's officers with deterministic keys, signing for one ledger."""
+
+    ROLES: ClassVar[dict[str, list[str]]] = {
+        "registrar": ["registrar"],
+        "approver": ["approver"],
+        "cashier": ["cashier"],
+        "inspector": ["inspector"],
+        "registrar2": ["registrar"],
+    }
+
+    def __init__(self, ledger_id: str = LEDGER_ID) -> None:
+        self.ledger_id = ledger_id
+        self.keys = {
+            name: KeyPair.from_seed(bytes([i + 1]) * 32)
+            for i, name in enumerate(
+                [
+                    "authority",
+                    "notary",
+                    "registrar",
+                    "approver",
+                    "cashier",
+                    "inspector",
+                    "registrar2",
+                ]
+            )
+        }
+
+    def envelope(self, who: str, type_: str, body: dict[str, Any], **kw: Any) -> dict[str, Any]:
+        key = self.keys[who]
+        return sign_statement(make_statement(self.ledger_id, type_, body, key.key_id, **kw), key)
+
+    def sub(
+        self,
+        who: str,
+        type_: str,
+        body: dict[str, Any],
+        vault: tuple[VaultRecord, ...] = (),
+        **kw: Any,
+    ) -> Submission:
+        return Submission(open_envelope(self.envelope(who, type_, body, **kw)), vault)
+
+    def opened(self) -> Submission:
+        a, n = self.keys["authority"], self.keys["notary"]
+        return self.sub(
+            "authority",
+            "ledger.opened",
+            {
+                "name": "UBND xã Chiềng En",
+                "authority_key": {"id": a.key_id, "public_key": a.public_key_b64},
+                "notary_key": {"public_key": n.public_key_b64},
+                "currency": "VND",
+                "timezone": "Asia/Ho_Chi_Minh",
+            },
+        )
+
+    def register(
+        self, name: str, roles: list[str] | None = None, holder: str | None = None
+    ) -> Submission:
+        key = self.keys[name]
+        return self.sub(
+            "authority",
+            "key.registered",
+            {
+                "key": {"id": key.key_id, "public_key": key.public_key_b64},
+                "holder": {"id": holder or f"staff-{name}", "name": f"Cán bộ {name}"},
+                "roles": roles or self.ROLES[name],
+            },
+        )
+
+
+class Story:
+    """A ledger with its officers, and short verbs for the usual statements."""
+
+    def __init__(self, app: LedgerApplication, officers: Officers) -> None:
+        self.app = app
+        self.o = officers
+
+    def submit(self, sub: Submission) -> Accepted:
+        return self.app.submit(sub)
+
+    def household(self, village: str = "Bản Huổi") -> str:
+        hid = new_id()
+        self.submit(
+            self.o.sub(
+                "registrar",
+                "household.registered",
+                {"household_id": hid, "code": f"CE-{hid[:6]}", "village": village},
+            )
+        )
+        return hid
+
+    def person_sub(
+        self, household_id: str, person_id: str | None = None, who: str = "registrar"
+    ) -> tuple[Submission, VaultRecord]:
+        pid = person_id or new_id()
+        record = VaultRecord.new(pid, {"full_name": "Lò Thị Xuân", "national_id": "000000000001"})
+        sub = self.o.sub(
+            who,
+            "person.registered",
+            {
+                "person_id": pid,
+                "household_id": household_id,
+                "relation": "head",
+                "sex": "f",
+                "birth_year": 1950,
+                "pii": record.commitment,
+            },
+            vault=(record,),
+        )
+        return sub, record
+
+    def person(self, household_id: str) -> str:
+        sub, record = self.person_sub(household_id)
+        self.submit(sub)
+        return record.person_id
+
+    def program(self, kind: str = "monthly", category: str = "meritorious") -> str:
+        pid = new_id()
+        self.submit(
+            self.o.sub(
+                "authority",
+                "program.defined",
+                {
+                    "program_id": pid,
+                    "code": f"P-{pid[:4]}",
+                    "name": "Trợ cấp thương binh",
+                    "category": category,
+                    "kind": kind,
+                },
+            )
+        )
+        return pid
+
+    def benefit(
+        self, program_id: str, person_id: str, approve: bool = True, amount: int = 1_624_000
+    ) -> str:
+        bid = new_id()
+        self.submit(
+            self.o.sub(
+                "registrar",
+                "benefit.proposed",
+                {
+                    "benefit_id": bid,
+                    "program_id": program_id,
+                    "person_id": person_id,
+                    "amount": amount,
+                    "start": "2022-01",
+                    "basis": "Thương binh 61%",
+                },
+            )
+        )
+        if approve:
+            self.submit(
+                self.o.sub(
+                    "approver",
+                    "benefit.approved",
+                    {"benefit_id": bid, "decision": {"number": "15/QĐ-UBND", "date": "2022-01-06"}},
+                )
+            )
+        return bid
+
+    def payment_body(
+        self,
+        benefit_id: str,
+        recipient: str,
+        month: str | None = "2022-01",
+        amount: int = 1_624_000,
+        payment_id: str | None = None,
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "payment_id": payment_id or new_id(),
+            "benefit_id": benefit_id,
+            "amount": amount,
+            "paid_on": "2022-01-10",
+            "method": "cash",
+            "recipient": recipient,
+            "receipt": {"kind": "signature", "evidence": "ab" * 32},
+        }
+        if month is not None:
+            body["month"] = month
+        return body
+
+    def pay(self, benefit_id: str, recipient: str, **kw: Any) -> Accepted:
+        return self.submit(
+            self.o.sub(
+                "cashier", "payment.recorded", self.payment_body(benefit_id, recipient, **kw)
+            )
+        )
+
+    def beneficiary(self) -> tuple[str, str, str]:
+        """A household, its head, and an approved monthly benefit for them."""
+        hid = self.household()
+        pid = self.person(hid)
+        bid = self.benefit(self.program(), pid)
+        return hid, pid, bid
+
+
+@pytest.fixture
+def vault_key() -> VaultKey:
+    return VaultKey(b"\x07" * 32)
+
+
+@pytest.fixture
+def officers() -> Officers:
+    return Officers()
+
+
+@pytest.fixture
+def app(db_url: str, vault_key: VaultKey) -> Iterator[LedgerApplication]:
+    application = LedgerApplication(db_url, vault_key=vault_key)
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def story(app: LedgerApplication, officers: Officers) -> Story:
+    """An opened ledger with registrar, approver, cashier and inspector registered."""
+    app.submit(officers.opened())
+    for name in ("registrar", "approver", "cashier", "inspector"):
+        app.submit(officers.register(name))
+    return Story(app, officers)
