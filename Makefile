@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean
+DEMO := demo-ledger
+
+.PHONY: run walkthrough test lint install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +16,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The Chiềng En demo ledger (first half of 2022), rebuilt from scratch, then
+# its summary and an offline verification of its audit bundle.
 run: $(STAMP)
+	rm -rf $(DEMO)
+	$(BIN)/ansinh demo --db $(DEMO)/ansinh.db --keys $(DEMO)/keys
+	$(BIN)/ansinh export $(DEMO)/bundle.tar --db $(DEMO)/ansinh.db
+	$(BIN)/ansinh verify $(DEMO)/bundle.tar
+
+# A small ledger built step by step with the command line.
+walkthrough: $(STAMP)
 	bash scripts/walkthrough.sh
 
 lint: $(STAMP)
@@ -27,4 +38,4 @@ test: $(STAMP) lint
 	ANSINH_TEST_DB=postgres $(BIN)/pytest -q -n 2
 
 clean:
-	rm -rf $(VENV) walkthrough
+	rm -rf $(VENV) walkthrough $(DEMO)

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from ledger.application import LedgerApplication, submission_from_json
 from ledger.dsse import make_statement, open_envelope, sign_statement
-from ledger.errors import InvalidField, LedgerError, MalformedError
+from ledger.errors import BatchError, InvalidField, LedgerError, MalformedError
 from ledger.keys import KeyPair, decode_public_key, read_key_file, write_key_file
 from ledger.rules import Submission
 from ledger.vault import VaultKey, VaultRecord
@@ -31,6 +31,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 keys_app = typer.Typer(help="Officers' signing keys.", no_args_is_help=True)
 vault_app = typer.Typer(help="The personal-data vault.", no_args_is_help=True)
@@ -97,12 +98,22 @@ def _write_new_key(directory: Path, name: str) -> KeyPair:
     return pair
 
 
+def read_text(path: str, field: str) -> str:
+    """A file's text; a missing or unreadable file is a usage error (exit 2)."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot read {path}: {exc.strerror}", param_hint=field) from None
+    except UnicodeDecodeError:
+        raise typer.BadParameter(f"{path} is not UTF-8 text", param_hint=field) from None
+
+
 def _json_arg(text: str, field: str) -> Any:
     """A JSON argument given inline, as @file, or - for stdin."""
     if text == "-":
         text = sys.stdin.read()
     elif text.startswith("@"):
-        text = Path(text[1:]).read_text(encoding="utf-8")
+        text = read_text(text[1:], field)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -153,7 +164,7 @@ def keys_new(
     with refusals():
         keys.mkdir(parents=True, exist_ok=True, mode=0o700)
         pair = _write_new_key(keys, name)
-        out.print(json.dumps({"name": name, "id": pair.key_id, "public_key": pair.public_key_b64}))
+        print(json.dumps({"name": name, "id": pair.key_id, "public_key": pair.public_key_b64}))
 
 
 def _public_key_arg(pub: Path) -> tuple[str, str]:
@@ -228,7 +239,7 @@ def keys_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
         records = open_ledger(db).key_records()
         if as_json:
             for k in records:
-                out.print(json.dumps(k.__dict__, ensure_ascii=False), markup=False)
+                print(json.dumps(k.__dict__, ensure_ascii=False))
             return
         table = Table("key id", "holder", "roles", "registered", "revoked")
         for k in records:
@@ -278,13 +289,14 @@ def sign(
         sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
 
 
-def _read_submissions(source: str) -> tuple[list[Submission], bool]:
-    text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+def _read_submissions(source: str) -> tuple[list[Submission], list[int] | None]:
+    """One submission, or a batch with the line number of each statement."""
+    text = sys.stdin.read() if source == "-" else read_text(source, "source")
     try:
-        return [submission_from_json(json.loads(text))], False
+        return [submission_from_json(json.loads(text))], None
     except ValueError:
         pass
-    subs = []
+    subs, numbers = [], []
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -297,7 +309,8 @@ def _read_submissions(source: str) -> tuple[list[Submission], bool]:
         except LedgerError as exc:
             exc.message = f"line {n}: {exc.message}"
             raise
-    return subs, True
+        numbers.append(n)
+    return subs, numbers
 
 
 @app.command()
@@ -307,17 +320,35 @@ def submit(
     ],
     db: DbOpt = None,
     vault_key: VaultKeyOpt = None,
+    notary_key: Annotated[
+        Path | None,
+        typer.Option("--notary-key", help="Sign a checkpoint afterwards [env ANSINH_NOTARY_KEY]"),
+    ] = None,
 ) -> None:
     """Record one statement, or a JSON-lines batch as one all-or-nothing transaction."""
+    from ledger.tlog import MerkleLog
+
     with refusals():
-        subs, batch = _read_submissions(source)
+        subs, lines = _read_submissions(source)
         ledger = open_ledger(db, vault_key)
-        results = [ledger.submit(subs[0])] if not batch else ledger.submit_batch(subs)
+        if lines is None:
+            results = [ledger.submit(subs[0])]
+        else:
+            try:
+                with err.status(f"recording {len(subs)} statements in one transaction"):
+                    results = ledger.submit_batch(subs)
+            except BatchError as exc:
+                exc.message = f"line {lines[exc.position]}: {exc.cause.message} (nothing recorded)"
+                raise
         for r in results:
             sys.stdout.write(
                 json.dumps({"index": r.index, "leaf_hash": r.leaf_hash, "created": r.created})
                 + "\n"
             )
+        notary_path = notary_key or os.environ.get("ANSINH_NOTARY_KEY")
+        if notary_path:
+            issued = MerkleLog(ledger).issue(load_key(Path(notary_path)))
+            err.print(f"checkpoint signed at tree size {issued.size}")
 
 
 def _describe(entry_envelope: dict[str, Any], holders: dict[str, str]) -> tuple[str, str, str]:
@@ -364,17 +395,12 @@ def history(
         for entry in entries:
             s = open_envelope(entry.envelope)
             if as_json:
-                out.print(
-                    json.dumps(
-                        {
-                            "index": entry.index,
-                            "recorded_at": entry.recorded_at,
-                            "statement": s.statement,
-                        },
-                        ensure_ascii=False,
-                    ),
-                    markup=False,
-                )
+                record = {
+                    "index": entry.index,
+                    "recorded_at": entry.recorded_at,
+                    "statement": s.statement,
+                }
+                print(json.dumps(record, ensure_ascii=False))
                 continue
             table.add_row(
                 str(entry.index),
@@ -407,7 +433,7 @@ def vault_show(person_id: str, db: DbOpt = None, vault_key: VaultKeyOpt = None) 
         record = open_ledger(db, vault_key).vault_record(person_id)
         if record is None:
             raise InvalidField("person_id", "no record in the vault (erased or never stored)")
-        out.print(json.dumps(record.to_json(), ensure_ascii=False), markup=False)
+        print(json.dumps(record.to_json(), ensure_ascii=False))
 
 
 @vault_app.command("erase")
@@ -419,6 +445,12 @@ def vault_erase(person_id: str, db: DbOpt = None) -> None:
 
 
 def main() -> None:
-    from api import bench  # noqa: F401  (registers `ansinh bench`)
+    from api import (  # noqa: F401  (each registers its commands)
+        bench,
+        bench_log,
+        cli_log,
+        cli_reports,
+        demo,
+    )
 
     app()

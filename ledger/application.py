@@ -8,20 +8,19 @@ reloads and tries again, so no statement is lost and indexes stay dense.
 
 from __future__ import annotations
 
+import base64
+import gc
 import random
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.application import (
-    AggregateNotFoundError,
-    Application,
-    LRUCache,
-    ProcessingEvent,
-)
-from eventsourcing.persistence import IntegrityError, OperationalError
+from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
+from eventsourcing.persistence import IntegrityError, Mapper, OperationalError, StoredEvent
 
 from ledger.domain.charter import CHARTER_ID, Charter, KeyRecord
 from ledger.domain.log import LOG_ID, Log, NonceClaim
@@ -29,11 +28,19 @@ from ledger.domain.registry import Person
 from ledger.dsse import SignedStatement, open_envelope
 from ledger.errors import BatchError, Busy, LedgerError, NotOpened, UnknownEntity
 from ledger.rules import Accepted, Entry, Submission, UnitOfWork
-from ledger.storage import CACHE_SIZE, LedgerRecorder, eventsourcing_env, resolve_db
+from ledger.signatures import MIN_BATCH, BatchVerifier, helper_running, verify_inline
+from ledger.storage import (
+    CACHE_SIZE,
+    LedgerMapper,
+    LedgerRecorder,
+    eventsourcing_env,
+    resolve_db,
+)
 from ledger.vault import VaultKey, VaultRecord, parse_vault_items
 
 MAX_ATTEMPTS = 200
 PAGE = 1000
+Verifier = Callable[[SignedStatement, bytes], None]
 
 
 class LedgerApplication(Application[UUID]):
@@ -48,6 +55,11 @@ class LedgerApplication(Application[UUID]):
         super().__init__(env=eventsourcing_env(self.db))
         self._vault_key = vault_key
         self._head: int | None = None
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(
+            transcoder=self.construct_transcoder(), mapper_class=LedgerMapper
+        )
 
     @property
     def vault_key(self) -> VaultKey:
@@ -65,14 +77,31 @@ class LedgerApplication(Application[UUID]):
         return self._accept(list(submissions), batch=True)
 
     def _accept(self, subs: list[Submission], *, batch: bool) -> list[Accepted]:
+        verifier = self._verifier(subs)
+        try:
+            with _collector_paused(len(subs) >= MIN_BATCH):
+                return self._attempts(subs, batch, verifier)
+        finally:
+            if isinstance(verifier, BatchVerifier):
+                verifier.close()
+
+    def _attempts(self, subs: list[Submission], batch: bool, verifier: Verifier) -> list[Accepted]:
         strict = False
         for attempt in range(MAX_ATTEMPTS):
             if self._head is None:
                 self._refresh()
             assert self._head is not None
-            unit = UnitOfWork(self.repository, self._head, strict=strict, claim_lookup=self._claim)
+            unit = UnitOfWork(
+                self.repository,
+                self._head,
+                strict=strict,
+                claim_lookup=self._claim,
+                verify=verifier,
+            )
             try:
-                results = [self._accept_one(unit, i, sub, batch) for i, sub in enumerate(subs)]
+                results = self._apply(unit, subs, batch, verifier)
+                stored = self._stored_events(unit)
+                _raise_bad_signature(verifier, batch)
             except LedgerError:
                 if not strict:
                     # Confirm the refusal against fresh state: a fast-mode cache
@@ -82,45 +111,84 @@ class LedgerApplication(Application[UUID]):
                     self._head = None
                     continue
                 raise
-            if not unit.entries:
+            if not unit.staged:
                 return self._with_leaf_hashes(results)
-            sealed = self._seal(unit)
             try:
-                self._save(unit, sealed)
+                self._save(unit, stored, self._seal(unit))
             except (IntegrityError, OperationalError):
                 strict = True
                 self._head = None
                 time.sleep(random.uniform(0, min(0.05, 0.001 * 2 ** min(attempt, 6))))
                 continue
-            self._head += len(unit.entries)
+            self._head += unit.staged
             return self._with_leaf_hashes(results)
         raise Busy(f"gave up after {MAX_ATTEMPTS} conflicting attempts; nothing was recorded")
 
-    def _save(self, unit: UnitOfWork, sealed: list[Any]) -> None:
-        # Application.save() with the events already collected: the same
-        # recording path, without re-discovering what each object is.
-        processing = ProcessingEvent[UUID]()
-        for aggregate in unit.touched.values():
-            processing.events.extend(aggregate.collect_events())
-            processing.aggregates[aggregate.id] = aggregate
-        processing.events.extend(unit.events)
-        processing.saved_kwargs["vault_records"] = sealed
-        self._record(processing)
-
     @staticmethod
-    def _accept_one(unit: UnitOfWork, i: int, sub: Submission, batch: bool) -> Accepted:
-        if not batch:
-            return unit.accept(sub)
+    def _apply(
+        unit: UnitOfWork, subs: list[Submission], batch: bool, verifier: Verifier
+    ) -> list[Accepted]:
+        """Each statement through the unit, in order; nothing is saved here.
+
+        A batch's signatures are checked beside the rules, and their results
+        collected at the first refusal or once the events are ready to save,
+        so that a bad signature is reported for the same statement, ahead of
+        the same refusals, as if each had been checked where it is due.
+        """
+        if isinstance(verifier, BatchVerifier):
+            verifier.restart()
+        results = []
+        for i, sub in enumerate(subs):
+            try:
+                results.append(unit.accept(sub))
+            except LedgerError as exc:
+                _raise_bad_signature(verifier, batch, whole_batch=False)
+                if batch:
+                    raise BatchError(i, exc) from exc
+                raise
+        return results
+
+    def _verifier(self, subs: list[Submission]) -> Verifier:
+        """Where signatures are checked: inline, or beside the rules (see ledger.signatures).
+
+        Beside the rules for a large batch, and for any submission while the
+        helper process is running anyway.
+        """
+        if len(subs) < MIN_BATCH and not helper_running():
+            return verify_inline
         try:
-            return unit.accept(sub)
-        except LedgerError as exc:
-            raise BatchError(i, exc) from exc
+            charter: Charter = self.repository.get(CHARTER_ID, deepcopy_from_cache=False)
+        except AggregateNotFoundError:
+            return verify_inline
+        keys = {}
+        for sub in subs:
+            record = charter.keys.get(sub.signed.by)
+            if record is not None and record.key_id not in keys:
+                keys[record.key_id] = base64.b64decode(record.public_key)
+        return BatchVerifier([sub.signed for sub in subs], keys)
+
+    def _stored_events(self, unit: UnitOfWork) -> list[StoredEvent]:
+        """The unit's new events as the recorder stores them."""
+        events: list[Any] = []
+        for aggregate in unit.touched.values():
+            events += aggregate.collect_events()
+        events += unit.events
+        return [self.mapper.to_stored_event(event) for event in events]
+
+    def _save(self, unit: UnitOfWork, stored: list[StoredEvent], sealed: list[Any]) -> None:
+        # What Application._record does, less the notifications nothing here
+        # reads: one transaction with every event and vault record, then the
+        # changed aggregates into the cache (the cache is never fast-forwarded).
+        self.recorder.insert_events(stored, vault_records=sealed)
+        cache = self.repository.cache
+        if cache is not None:
+            for aggregate in unit.touched.values():
+                cache.put(aggregate.id, aggregate)
 
     def _seal(self, unit: UnitOfWork) -> list[Any]:
         if not unit.vault:
             return []
-        recorded_at = unit.entries[-1].recorded_at
-        return [self.vault_key.seal(record, recorded_at) for record, _ in unit.vault]
+        return [self.vault_key.seal(record, unit.recorded_at) for record, _ in unit.vault]
 
     def _with_leaf_hashes(self, results: list[Accepted]) -> list[Accepted]:
         out = []
@@ -204,6 +272,49 @@ class LedgerApplication(Application[UUID]):
         recorder = self.recorder
         assert hasattr(recorder, "vault_select")
         return recorder  # type: ignore[return-value]
+
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+_gc_resume = False
+
+
+@contextmanager
+def _collector_paused(pause: bool) -> Iterator[None]:
+    """No cyclic garbage collection while a large batch is being accepted.
+
+    A batch keeps thousands of new objects alive until its transaction is
+    saved; the collector would only walk them, and the aggregate cache, again
+    and again (a tenth of a batch's time). Reference counting frees garbage as
+    usual meanwhile, and the collector is back on (if it was on) as soon as no
+    batch is being accepted.
+    """
+    global _gc_pauses, _gc_resume
+    if not pause:
+        yield
+        return
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_resume = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_resume:
+                gc.enable()
+
+
+def _raise_bad_signature(verifier: Verifier, batch: bool, *, whole_batch: bool = True) -> None:
+    """Refuse the submission for its first bad signature so far, if a check has failed."""
+    if isinstance(verifier, BatchVerifier):
+        failure = verifier.first_failure(whole_batch=whole_batch)
+        if failure is not None:
+            if batch:
+                raise BatchError(*failure) from failure[1]
+            raise failure[1]
 
 
 def _mentions(signed: SignedStatement, entity_id: str) -> bool:

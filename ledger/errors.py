@@ -147,3 +147,21 @@ class BatchError(LedgerError):
         self.cause = cause
         self.code = cause.code
         self.status = cause.status
+
+
+# The transparency log ---------------------------------------------------------
+class LogInconsistent(LedgerError):
+    """The log disagrees with itself or with a checkpoint: never sign over this."""
+
+    code = "LOG_INCONSISTENT"
+    status = 409
+
+
+class NoCheckpoint(LedgerError):
+    code = "NO_CHECKPOINT"
+    status = 404
+
+
+class WrongNotaryKey(LedgerError):
+    code = "WRONG_NOTARY_KEY"
+    status = 403

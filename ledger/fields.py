@@ -19,7 +19,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NoReturn
-from uuid import UUID
 
 from ledger.errors import InvalidField
 
@@ -37,7 +36,7 @@ _MONTH_RE = re.compile(r"([0-9]{4})-([0-9]{2})")
 _TIMESTAMP_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?Z")
 _BASE64_32_RE = re.compile(r"[A-Za-z0-9+/]{43}=")
 # Bidirectional overrides/isolates can make a name display as something else.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BAD_TEXT_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def fail(path: str, problem: str) -> NoReturn:
@@ -68,27 +67,60 @@ Schema = Mapping[str, Check | OptionalField]
 
 def check_fields(value: object, path: str, schema: Schema) -> dict[str, object]:
     """Check ``value`` is an object with exactly the fields of ``schema``."""
-    if not isinstance(value, dict):
-        fail(path or "statement", "must be an object")
-    for key in value:
-        if key not in schema:
-            fail(join(path, key), "unknown field")
-    for name, spec in schema.items():
-        if isinstance(spec, OptionalField):
+    found = _compiled.get(id(schema))
+    if found is None or found[0] is not schema:
+        found = _compiled[id(schema)] = (schema, _compile(schema))
+    return found[1](value, path)
+
+
+_Compiled = Callable[[object, str], dict[str, object]]
+# Keyed by identity; the schema is kept alive beside its checker.
+_compiled: dict[int, tuple[Schema, _Compiled]] = {}
+
+
+def _compile(schema: Schema) -> _Compiled:
+    """A fast checker for one schema: field lists and paths worked out once."""
+    fields = [
+        (
+            name,
+            spec.check if isinstance(spec, OptionalField) else spec,
+            isinstance(spec, OptionalField),
+        )
+        for name, spec in schema.items()
+    ]
+    allowed = frozenset(schema)
+    required = frozenset(name for name, _, is_optional in fields if not is_optional)
+    paths: dict[str, list[tuple[str, Check, str]]] = {}
+
+    def check(value: object, path: str) -> dict[str, object]:
+        if not isinstance(value, dict):
+            fail(path or "statement", "must be an object")
+        keys = value.keys()
+        if not keys <= allowed:
+            for key in value:
+                if key not in allowed:
+                    fail(join(path, key), "unknown field")
+        if not required <= keys:
+            for name, _, is_optional in fields:
+                if not is_optional and name not in value:
+                    fail(join(path, name), "missing")
+        located = paths.get(path)
+        if located is None:
+            located = paths[path] = [(name, c, join(path, name)) for name, c, _ in fields]
+        for name, c, where in located:
             if name in value:
-                spec.check(value[name], join(path, name))
-        elif name in value:
-            spec(value[name], join(path, name))
-        else:
-            fail(join(path, name), "missing")
-    return value
+                c(value[name], where)
+        return value
+
+    return check
 
 
 def obj(schema: Schema, *rules: Rule) -> Check:
     """An object with exactly these fields, then rules across its fields."""
+    checker = _compile(dict(schema))
 
     def check(value: object, path: str) -> None:
-        fields = check_fields(value, path, schema)
+        fields = checker(value, path)
         for rule in rules:
             rule(fields, path)
 
@@ -130,11 +162,11 @@ def text(max_chars: int) -> Check:
             fail(path, "must not be empty")
         if len(s) > max_chars:
             fail(path, f"must be at most {max_chars} characters")
-        for ch in s:
-            if ch < " " or "\x7f" <= ch <= "\x9f" or ch in _BIDI_CONTROLS:
-                fail(path, "must not contain control characters")
-            if "\ud800" <= ch <= "\udfff":
+        bad = _BAD_TEXT_RE.search(s)
+        if bad is not None:
+            if "\ud800" <= bad.group() <= "\udfff":
                 fail(path, "must not contain unpaired surrogates")
+            fail(path, "must not contain control characters")
 
     return check
 
@@ -207,7 +239,8 @@ sha256_hex = hex_string(64)
 
 def uuid(value: object, path: str) -> None:
     """A lowercase canonical UUID (8-4-4-4-12 hex)."""
-    if not isinstance(value, str) or not _UUID_RE.fullmatch(value) or str(UUID(value)) != value:
+    # The pattern admits exactly the canonical lowercase form str(UUID(value)).
+    if not isinstance(value, str) or not _UUID_RE.fullmatch(value):
         fail(path, "must be a lowercase UUID (8-4-4-4-12 hex)")
 
 

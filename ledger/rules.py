@@ -1,10 +1,11 @@
-"""Acceptance rules: what each statement type requires of the ledger's state.
+"""Acceptance: what a statement requires of the ledger's state, checked in order.
 
 A :class:`UnitOfWork` takes the statements of one submission (one statement
 or a whole batch) in order, checks each against the state left by the ones
 before it, and collects the events to save in one transaction. It raises a
 :class:`~ledger.errors.LedgerError` for the first statement it refuses;
-nothing is saved then.
+nothing is saved then. What each statement type requires is in
+:mod:`ledger.handlers`.
 
 In *fast* mode a new entity id or nonce is assumed unused unless the cache or
 the batch knows it: the store's unique keys are the real check, and a
@@ -19,6 +20,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -26,15 +28,10 @@ from eventsourcing.application import AggregateNotFoundError, Repository
 from eventsourcing.domain import Aggregate
 
 from ledger.domain.base import Entity
-from ledger.domain.benefits import Benefit
 from ledger.domain.charter import CHARTER_ID, Charter, KeyRecord
-from ledger.domain.log import LOG_ID, Log, NonceClaim, attestation_id, nonce_claim_id
-from ledger.domain.payments import Attestation, Payment
-from ledger.domain.programs import FundMovement, Program
-from ledger.domain.registry import Household, Person, StatusProposal
-from ledger.dsse import SignedStatement, leaf_json
+from ledger.domain.log import Log, NonceClaim, nonce_claim_id
+from ledger.dsse import Envelope, SignedStatement, leaf_bytes, leaf_hash, leaf_json
 from ledger.errors import (
-    AlreadyDecided,
     Duplicate,
     InvalidField,
     KeyRevoked,
@@ -42,16 +39,23 @@ from ledger.errors import (
     ReplayedNonce,
     RoleNotAllowed,
     RuleViolation,
-    SelfApproval,
     UnknownEntity,
     UnknownKey,
     WrongLedger,
 )
-from ledger.keys import check_public_key, decode_public_key, key_id
+from ledger.handlers import HANDLERS
+from ledger.keys import decode_public_key, key_id
 from ledger.schemas import STATEMENT_TYPES
-from ledger.vault import VaultRecord, check_commitment
+from ledger.signatures import verify_inline
+from ledger.vault import VaultRecord
 
 E = TypeVar("E", bound=Entity)
+
+
+@lru_cache(maxsize=16_384)
+def _uuid(entity_id: str) -> UUID:
+    """The UUID of an id as statements write it; the same few are named again and again."""
+    return UUID(entity_id)
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ class Entry:
 
     @property
     def leaf(self) -> bytes:
+        if isinstance(self.envelope, Envelope):
+            return leaf_bytes(self.index, self.recorded_at, self.envelope.canonical)
         return leaf_json(
             {"envelope": self.envelope, "index": self.index, "recorded_at": self.recorded_at}
         )
@@ -90,12 +96,13 @@ class Accepted:
     created: bool
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 class UnitOfWork:
-    """Checks and stages the statements of one submission."""
+    """Checks and stages the statements of one submission.
+
+    Every entry it stages is recorded at the same instant, ``recorded_at``
+    (the submission is saved in one transaction), and every event it makes
+    carries that instant as its timestamp.
+    """
 
     def __init__(
         self,
@@ -104,16 +111,23 @@ class UnitOfWork:
         *,
         strict: bool,
         claim_lookup: Callable[[UUID], NonceClaim.Claimed | None],
+        verify: Callable[[SignedStatement, bytes], None] = verify_inline,
     ) -> None:
         self.repository = repository
         self.head = head
         self.strict = strict
         self._claim_lookup = claim_lookup
+        self._verify = verify
+        self.now = datetime.now(UTC)
+        # YYYY-MM-DDTHH:MM:SS.ffffff+00:00, written with Z
+        self.recorded_at = self.now.isoformat(timespec="microseconds")[:-6] + "Z"
+        self.staged = 0  # entries staged so far
         self.touched: dict[UUID, Aggregate] = {}
         self.events: list[Any] = []
-        self.entries: list[Entry] = []
         self.vault: list[tuple[VaultRecord, str]] = []
         self._claims: dict[UUID, tuple[str, Accepted]] = {}
+        self._seen: dict[str, Aggregate] = {}  # by id as written in statements
+        self._public_keys: dict[str, bytes] = {}
         self._charter: Charter | None = None
         self._charter_loaded = False
 
@@ -134,29 +148,44 @@ class UnitOfWork:
             self._charter_loaded = True
         return self._charter
 
-    def _load(self, cls: type[E], entity_id: str, field: str, *, change: bool = False) -> E:
-        uid = UUID(entity_id)
-        agg = self.touched.get(uid)
-        if agg is None:
-            try:
-                agg = self.repository.get(uid, deepcopy_from_cache=change)
-            except AggregateNotFoundError:
-                raise UnknownEntity(f"{field}: no {cls.kind} {entity_id}", field=field) from None
+    def load(self, cls: type[E], entity_id: str, field: str, *, change: bool = False) -> E:
+        """The entity a statement names; with ``change``, a private copy to change."""
+        agg = self._seen.get(entity_id)
+        if agg is None or (change and agg.id not in self.touched):
+            uid = _uuid(entity_id) if agg is None else agg.id
+            agg = self.touched.get(uid)
+            if agg is None:
+                try:
+                    agg = self.repository.get(uid, deepcopy_from_cache=change)
+                except AggregateNotFoundError:
+                    raise UnknownEntity(
+                        f"{field}: no {cls.kind} {entity_id}", field=field
+                    ) from None
+            self._seen[entity_id] = agg
         if not isinstance(agg, cls):
             kind = getattr(agg, "kind", "entity")
             raise UnknownEntity(f"{field}: {entity_id} is a {kind}, not a {cls.kind}", field=field)
         if change:
-            self.touched[uid] = agg
+            self.touched[agg.id] = agg
         return agg
+
+    def create(self, cls: type[E], entity_id: str, field: str, s: SignedStatement, index: int) -> E:
+        """A new entity, under an id no entity has yet."""
+        uid = self._ensure_new(entity_id, field)
+        entity = cls.create(uid, index, s.envelope, self.now)
+        self.touched[uid] = entity
+        self._seen[entity_id] = entity
+        return entity
+
+    def add(self, entity: Entity) -> None:
+        """A new entity whose id the statement's nonce makes unique."""
+        self.touched[entity.id] = entity
 
     def _ensure_new(self, entity_id: str, field: str) -> UUID:
         uid = UUID(entity_id)
-        existing = self.touched.get(uid)
+        existing = self._seen.get(entity_id) or self.touched.get(uid)
         if existing is None:
-            if self.strict:
-                existing = self._cached(uid)
-            else:
-                existing = self._in_cache(uid)
+            existing = self._cached(uid) if self.strict else self._in_cache(uid)
         if existing is not None:
             kind = getattr(existing, "kind", "entity")
             raise Duplicate(f"{field}: {entity_id} is already used by a {kind}", field=field)
@@ -172,13 +201,11 @@ class UnitOfWork:
             return None
         return agg
 
-    def _create(self, agg: Aggregate) -> None:
-        self.touched[agg.id] = agg
-
     # -- acceptance ----------------------------------------------------------
     def accept(self, sub: Submission) -> Accepted:
         s = sub.signed
-        claim_id = nonce_claim_id(s.by, s.nonce)
+        statement = s.statement
+        claim_id = nonce_claim_id(statement["by"], statement["nonce"])
         digest = s.digest
         staged = self._claims.get(claim_id)
         if staged is not None:
@@ -193,57 +220,43 @@ class UnitOfWork:
                 raise ReplayedNonce(
                     f"nonce: {s.nonce} already used by key {s.by[:16]}", field="nonce"
                 )
-        index = self.head + len(self.entries)
-        if s.type == "ledger.opened":
+        index = self.head + self.staged
+        if statement["type"] == "ledger.opened":
             self._open(s, index)
         else:
             charter = self.charter
             if charter is None:
                 raise NotOpened("no ledger here yet: run `ansinh init` first")
-            if s.statement["ledger"] != charter.ledger_id:
+            if statement["ledger"] != charter.ledger_id:
                 raise WrongLedger(
-                    f"ledger: statement is for {s.statement['ledger']!r}, this ledger is "
+                    f"ledger: statement is for {statement['ledger']!r}, this ledger is "
                     f"{charter.ledger_id!r}",
                     field="ledger",
                 )
             key = self._authorise(charter, s)
-            HANDLERS[s.type](self, s, index, key, sub.vault)
-        entry = Entry(index=index, recorded_at=_now(), envelope=s.envelope)
-        self.entries.append(entry)
-        self.events.append(
-            Log.EntryAppended(  # type: ignore[call-arg]
-                originator_id=LOG_ID,
-                originator_version=index + 1,
-                timestamp=Log.EntryAppended.create_timestamp(),
-                index=index,
-                recorded_at=entry.recorded_at,
-                envelope=s.envelope,
-            )
-        )
-        self.events.append(
-            NonceClaim.Claimed(  # type: ignore[call-arg]
-                originator_id=claim_id,
-                originator_version=1,
-                timestamp=NonceClaim.Claimed.create_timestamp(),
-                index=index,
-                digest=digest,
-            )
-        )
-        accepted = Accepted(index=index, leaf_hash=entry.leaf_hash.hex(), created=True)
+            HANDLERS[statement["type"]](self, s, index, key, sub.vault)
+        self.events.append(Log.entry(index, self.recorded_at, s.envelope, self.now))
+        self.events.append(NonceClaim.claim(claim_id, index, digest, self.now))
+        leaf = leaf_hash(index, self.recorded_at, s.canonical)
+        accepted = Accepted(index=index, leaf_hash=leaf.hex(), created=True)
         self._claims[claim_id] = (digest, accepted)
+        self.staged += 1
         return accepted
 
     def _authorise(self, charter: Charter, s: SignedStatement) -> KeyRecord:
         key = charter.keys.get(s.by)
         if key is None:
             raise UnknownKey(f"by: key {s.by} is not registered in this ledger", field="by")
-        s.verify(base64.b64decode(key.public_key))
+        public_key = self._public_keys.get(key.key_id)
+        if public_key is None:
+            public_key = self._public_keys[key.key_id] = base64.b64decode(key.public_key)
+        self._verify(s, public_key)
         if key.revoked:
             raise KeyRevoked(
                 f"by: key {s.by[:16]} was revoked at entry {key.revoked_index}", field="by"
             )
         allowed = STATEMENT_TYPES[s.type] or frozenset()
-        if not allowed & set(key.roles):
+        if allowed.isdisjoint(key.roles):
             raise RoleNotAllowed(
                 f"by: key of {key.holder_id} holds {sorted(key.roles)}; {s.type} needs "
                 f"{' or '.join(sorted(allowed))}",
@@ -262,10 +275,10 @@ class UnitOfWork:
         if key_id(authority) != s.by or body["authority_key"]["id"] != s.by:
             raise InvalidField("by", "ledger.opened must be signed by its authority key")
         s.verify(authority)
-        charter = Charter(entity_id=CHARTER_ID, index=index, envelope=s.envelope)
+        charter = Charter.create(CHARTER_ID, index, s.envelope, self.now)
         self._charter = charter
         self._charter_loaded = True
-        self._create(charter)
+        self.add(charter)
 
     def holder_of(self, key_id_: str) -> str:
         charter = self.charter
@@ -281,206 +294,3 @@ class UnitOfWork:
             self._charter = charter
             self.touched[CHARTER_ID] = charter
         return charter
-
-
-Handler = Callable[[UnitOfWork, SignedStatement, int, KeyRecord, tuple[VaultRecord, ...]], None]
-
-
-def _key_registered(u: UnitOfWork, s: SignedStatement, i: int, k: KeyRecord, v: Any) -> None:
-    body = s.body
-    check_public_key(
-        decode_public_key(body["key"]["public_key"], "body.key.public_key"), "body.key.public_key"
-    )
-    charter = u.charter_for_change()
-    if body["key"]["id"] in charter.keys:
-        raise Duplicate("body.key.id: key already registered", field="body.key.id")
-    charter.register_key(index=i, envelope=s.envelope)
-
-
-def _key_revoked(u: UnitOfWork, s: SignedStatement, i: int, k: KeyRecord, v: Any) -> None:
-    charter = u.charter_for_change()
-    target = charter.keys.get(s.body["key_id"])
-    if target is None:
-        raise UnknownEntity(f"body.key_id: no key {s.body['key_id']}", field="body.key_id")
-    if target.revoked:
-        raise RuleViolation("body.key_id: key already revoked", field="body.key_id")
-    if target.key_id == charter.authority_key_id:
-        raise RuleViolation("body.key_id: the authority key cannot be revoked", field="body.key_id")
-    charter.revoke_key(index=i, envelope=s.envelope)
-
-
-def _household_registered(u: UnitOfWork, s: SignedStatement, i: int, k: KeyRecord, v: Any) -> None:
-    uid = u._ensure_new(s.body["household_id"], "body.household_id")
-    u._create(Household(entity_id=uid, index=i, envelope=s.envelope))
-
-
-def _vault_for(s: SignedStatement, vault: tuple[VaultRecord, ...]) -> VaultRecord:
-    person_id, pii = s.body["person_id"], s.body["pii"]
-    matching = [r for r in vault if r.person_id == person_id]
-    if len(matching) != 1:
-        raise InvalidField("vault", f"needs exactly one record for person {person_id}")
-    check_commitment(matching[0], person_id, pii)
-    return matching[0]
-
-
-def _person_registered(
-    u: UnitOfWork, s: SignedStatement, i: int, k: KeyRecord, v: tuple[VaultRecord, ...]
-) -> None:
-    u._load(Household, s.body["household_id"], "body.household_id")
-    record = _vault_for(s, v)
-    uid = u._ensure_new(s.body["person_id"], "body.person_id")
-    u._create(Person(entity_id=uid, index=i, envelope=s.envelope))
-    u.vault.append((record, s.body["pii"]))
-
-
-def _person_pii_updated(
-    u: UnitOfWork, s: SignedStatement, i: int, k: KeyRecord, v: tuple[VaultRecord, ...]
-) -> None:
-    person = u._load(Person, s.body["person_id"], "body.person_id", change=True)
-    record = _vault_for(s, v)
-    person.update_pii(index=i, envelope=s.envelope)
-    u.vault.append((record, s.body["pii"]))
-
-
-def _person_moved(u: UnitOfWork, s: SignedStatement, i: int, k: KeyRecord, v: Any) -> None:
-    u._load(Household, s.body["household_id"], "body.household_id")
-    person = u._load(Person, s.body["person_id"], "body.person_id", change=True)
-    if person.household_id == s.body["household_id"]:
-        raise RuleViolation(
-            "body.household_id: the person already lives there", field="body.household_id"
-        )
-    person.move(index=i, envelope=s.envelope)
-
-
-def _person_died(u: UnitOfWork, s: SignedStatement, i: int, k: KeyRecord, v: Any) -> None:
-    person = u._load(Person, s.body["person_id"], "body.person_id", change=True)
-    if person.died_on is not None:
-        raise RuleViolation(
-            f"body.person_id: death already recorded ({person.died_on})", field="body.person_id"
-        )
-    person.die(index=i, envelope=s.envelope)
-
-
-def _status_proposed(u: UnitOfWork, s: SignedStatement, i: int, k: KeyRecord, v: Any) -> None:
-    u._load(Household, s.body["household_id"], "body.household_id")
-    uid = u._ensure_new(s.body["proposal_id"], "body.proposal_id")
-    u._create(StatusProposal(entity_id=uid, index=i, envelope=s.envelope))
-
-
-def _check_maker_checker(u: UnitOfWork, s: SignedStatement, proposer_key: str, what: str) -> None:
-    if u.holder_of(s.by) == u.holder_of(proposer_key):
-        raise SelfApproval(
-            f"by: {u.holder_of(s.by)} proposed this {what} and cannot also approve it "
-            "(maker-checker)",
-            field="by",
-        )
-
-
-def _status_decided(u: UnitOfWork, s: SignedStatement, i: int, k: KeyRecord, v: Any) -> None:
-    proposal = u._load(StatusProposal, s.body["proposal_id"], "body.proposal_id", change=True)
-    if proposal.decision is not None:
-        raise AlreadyDecided(
-            f"body.proposal_id: already {proposal.decision}", field="body.proposal_id"
-        )
-    if s.type.endswith("approved"):
-        _check_maker_checker(u, s, proposal.created_by, "status proposal")
-        proposal.approve(index=i, envelope=s.envelope)
-    else:
-        proposal.reject(index=i, envelope=s.envelope)
-
-
-def _program_defined(u: UnitOfWork, s: SignedStatement, i: int, k: KeyRecord, v: Any) -> None:
-    uid = u._ensure_new(s.body["program_id"], "body.program_id")
-    u._create(Program(entity_id=uid, index=i, envelope=s.envelope))
-
-
-def _fund_moved(u: UnitOfWork, s: SignedStatement, i: int, k: KeyRecord, v: Any) -> None:
-    u._load(Program, s.body["program_id"], "body.program_id")
-    field = "receipt_id" if s.type == "fund.received" else "return_id"
-    uid = u._ensure_new(s.body[field], f"body.{field}")
-    u._create(FundMovement(entity_id=uid, index=i, envelope=s.envelope))
-
-
-def _benefit_proposed(u: UnitOfWork, s: SignedStatement, i: int, k: KeyRecord, v: Any) -> None:
-    u._load(Program, s.body["program_id"], "body.program_id")
-    if "person_id" in s.body:
-        u._load(Person, s.body["person_id"], "body.person_id")
-    else:
-        u._load(Household, s.body["household_id"], "body.household_id")
-    uid = u._ensure_new(s.body["benefit_id"], "body.benefit_id")
-    u._create(Benefit(entity_id=uid, index=i, envelope=s.envelope))
-
-
-def _benefit_decided(u: UnitOfWork, s: SignedStatement, i: int, k: KeyRecord, v: Any) -> None:
-    benefit = u._load(Benefit, s.body["benefit_id"], "body.benefit_id", change=True)
-    if s.type == "benefit.ended":
-        if benefit.status != "approved":
-            raise RuleViolation(
-                f"body.benefit_id: a {benefit.status} benefit cannot end", field="body.benefit_id"
-            )
-        if s.body["last_month"] < benefit.start:
-            raise RuleViolation(
-                "body.last_month: before the benefit's start", field="body.last_month"
-            )
-        benefit.end(index=i, envelope=s.envelope)
-        return
-    if benefit.status != "proposed":
-        raise AlreadyDecided(f"body.benefit_id: already {benefit.status}", field="body.benefit_id")
-    if s.type == "benefit.approved":
-        _check_maker_checker(u, s, benefit.created_by, "benefit")
-        benefit.approve(index=i, envelope=s.envelope)
-    else:
-        benefit.reject(index=i, envelope=s.envelope)
-
-
-def _payment_recorded(u: UnitOfWork, s: SignedStatement, i: int, k: KeyRecord, v: Any) -> None:
-    benefit = u._load(Benefit, s.body["benefit_id"], "body.benefit_id")
-    u._load(Person, s.body["recipient"], "body.recipient")
-    program = u._load(Program, benefit.program_id, "body.benefit_id")
-    if program.program_kind == "monthly" and "month" not in s.body:
-        raise InvalidField("body.month", "missing: a payment of a monthly program names its month")
-    if program.program_kind != "monthly" and "month" in s.body:
-        raise InvalidField("body.month", f"must be absent for a {program.program_kind} program")
-    uid = u._ensure_new(s.body["payment_id"], "body.payment_id")
-    u._create(Payment(entity_id=uid, index=i, envelope=s.envelope))
-
-
-def _payment_reversed(u: UnitOfWork, s: SignedStatement, i: int, k: KeyRecord, v: Any) -> None:
-    payment = u._load(Payment, s.body["payment_id"], "body.payment_id", change=True)
-    if payment.reversed:
-        raise RuleViolation("body.payment_id: already reversed", field="body.payment_id")
-    payment.reverse(index=i, envelope=s.envelope)
-
-
-def _inspection_attested(u: UnitOfWork, s: SignedStatement, i: int, k: KeyRecord, v: Any) -> None:
-    if s.body["tree_size"] > i:
-        raise RuleViolation(
-            f"body.tree_size: the log holds {i} entries before this one", field="body.tree_size"
-        )
-    uid = attestation_id(s.by, s.nonce)
-    u._create(Attestation(entity_id=uid, index=i, envelope=s.envelope))
-
-
-HANDLERS: dict[str, Handler] = {
-    "key.registered": _key_registered,
-    "key.revoked": _key_revoked,
-    "household.registered": _household_registered,
-    "person.registered": _person_registered,
-    "person.pii.updated": _person_pii_updated,
-    "person.moved": _person_moved,
-    "person.died": _person_died,
-    "household.status.proposed": _status_proposed,
-    "household.status.approved": _status_decided,
-    "household.status.rejected": _status_decided,
-    "program.defined": _program_defined,
-    "fund.received": _fund_moved,
-    "fund.returned": _fund_moved,
-    "benefit.proposed": _benefit_proposed,
-    "benefit.approved": _benefit_decided,
-    "benefit.rejected": _benefit_decided,
-    "benefit.ended": _benefit_decided,
-    "payment.recorded": _payment_recorded,
-    "payment.reversed": _payment_reversed,
-    "inspection.attested": _inspection_attested,
-}
-assert set(HANDLERS) | {"ledger.opened"} == set(STATEMENT_TYPES), "every type has a handler"

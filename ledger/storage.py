@@ -12,15 +12,29 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from json.encoder import encode_basestring
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import (
+    Cipher,
+    Compressor,
+    InterfaceError,
+    JSONTranscoder,
+    Mapper,
+    OperationalError,
+    StoredEvent,
+    Transcoder,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import get_topic, retry
 from psycopg.sql import SQL, Identifier
 
+from ledger.dsse import Envelope
 from ledger.errors import InvalidField
 
 DEFAULT_DB = "./ansinh.db"
@@ -88,6 +102,83 @@ def eventsourcing_env(db: str, name: str = "Ledger") -> dict[str, str]:
     return env
 
 
+class LedgerMapper(Mapper[UUID]):
+    """The stock mapper, with a shortcut for the ledger's own events.
+
+    The events an acceptance writes hold only strings, integers, UUIDs, a
+    timestamp and an accepted envelope, whose canonical JSON is already known.
+    Their state is written here as exactly the bytes the stock JSON transcoder
+    writes (keys in the event's order, ``ensure_ascii=False``, compact, UUIDs
+    and datetimes in its ``_type_``/``_data_`` form; an accepted envelope's
+    keys are in canonical order, so its canonical bytes are its stock
+    encoding). Anything else, and every read, takes the stock path.
+    """
+
+    def __init__(
+        self,
+        transcoder: Transcoder,
+        compressor: Compressor | None = None,
+        cipher: Cipher | None = None,
+    ) -> None:
+        super().__init__(transcoder, compressor=compressor, cipher=cipher)
+        self._plain = (
+            cipher is None
+            and compressor is None
+            and isinstance(transcoder, JSONTranscoder)
+            and transcoder.names.keys() >= {"uuid_hex", "datetime_iso"}
+        )
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        cls = type(domain_event)
+        if self._plain and getattr(cls, "class_version", 1) == 1:
+            state = _encode_state(vars(domain_event))
+            if state is not None:
+                return StoredEvent(
+                    originator_id=domain_event.originator_id,
+                    originator_version=domain_event.originator_version,
+                    topic=get_topic(cls),
+                    state=state,
+                )
+        return super().to_stored_event(domain_event)
+
+
+def _encode_state(state: dict[str, Any]) -> bytes | None:
+    """What ``JSONTranscoder.encode`` gives for an event's state, or None to let it decide."""
+    global _last_stamp
+    parts = []
+    for key, value in state.items():
+        if key == "originator_id" or key == "originator_version":
+            continue
+        kind = type(value)
+        if kind is Envelope:
+            text = value.canonical.decode()
+        elif kind is str:
+            text = encode_basestring(value)
+        elif kind is int:
+            text = int.__repr__(value)
+        elif kind is datetime:
+            # The events of one submission share one timestamp: format it once.
+            stamp = _last_stamp
+            if stamp[0] is not value:
+                stamp = _last_stamp = (value, _DATETIME % encode_basestring(value.isoformat()))
+            text = stamp[1]
+        elif kind is UUID:
+            text = _UUID % value.hex
+        else:
+            return None
+        prefix = _prefixes.get(key)
+        if prefix is None:
+            prefix = _prefixes[key] = f"{encode_basestring(key)}:"
+        parts.append(prefix + text)
+    return ("{" + ",".join(parts) + "}").encode()
+
+
+_DATETIME = '{"_type_":"datetime_iso","_data_":%s}'
+_UUID = '{"_type_":"uuid_hex","_data_":"%s"}'
+_prefixes: dict[str, str] = {}
+_last_stamp: tuple[datetime | None, str] = (None, "")
+
+
 def _vault_rows(kwargs: dict[str, Any]) -> Sequence[SealedRecord]:
     rows: Sequence[SealedRecord] = kwargs.get("vault_records") or ()
     return rows
@@ -150,6 +241,33 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                 "PRIMARY KEY (person_id, commitment))"
             ).format(self.vault_table)
         )
+
+    def create_table(self) -> None:
+        # Processes opening one ledger at the same moment would race on
+        # CREATE TYPE / CREATE OR REPLACE FUNCTION ("tuple concurrently
+        # updated"): create the tables under a lock held for this schema.
+        key = f"{self.datastore.schema}.{self.events_table_name}"
+        with self.datastore.get_connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (key,))
+            try:
+                super().create_table()
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        # The stock method sends the statement through a psycopg pipeline; with
+        # psycopg 3.3 a pipelined query of more than a few MB (a batch of a few
+        # thousand statements) never completes, holding the table lock. The
+        # same steps in the same transaction, without the pipeline.
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            self._insert_events(curs, stored_events, **kwargs)
+            if not stored_events:
+                return []
+            self._insert_stored_events(curs, stored_events, **kwargs)
+            return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
 
     def _insert_events(
         self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any

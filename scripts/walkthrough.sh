@@ -68,3 +68,16 @@ $ANSINH history "$BENEFIT"
 
 step "The person's record, read back from the vault"
 $ANSINH vault show "$PERSON"
+
+step "The notary signs a checkpoint of the log (C2SP signed note)"
+$ANSINH checkpoint --notary-key "$DIR/keys/notary.key"
+
+step "An inspector's witness key cosigns it, after checking it extends what it saw"
+$ANSINH keys new --keys "$DIR/keys" --name inspector >/dev/null
+$ANSINH witness cosign --key "$DIR/keys/inspector.key" --state "$DIR/witness" --name thanh-tra-huyen
+VKEY=$($ANSINH witness vkey --key "$DIR/keys/inspector.key" --name thanh-tra-huyen)
+
+step "Export the public audit bundle (no personal data) and verify it offline"
+AUTHORITY=$($ANSINH keys list --json | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["key_id"])')
+$ANSINH export "$DIR/bundle.tar"
+$ANSINH verify "$DIR/bundle.tar" --authority "$AUTHORITY" --witness "$VKEY"

@@ -8,20 +8,26 @@ loaded as an aggregate; they are read as a stream.
 
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from ledger.domain.base import new_event
 from ledger.domain.charter import NAMESPACE
 
 LOG_ID = uuid5(NAMESPACE, "log")
 _NONCE_NAMESPACE = uuid5(NAMESPACE, "nonce")
+_NONCE_NAMESPACE_BYTES = _NONCE_NAMESPACE.bytes
 _ATTESTATION_NAMESPACE = uuid5(NAMESPACE, "attestation")
 
 
 def nonce_claim_id(by: str, nonce: str) -> UUID:
-    return uuid5(_NONCE_NAMESPACE, f"{by}/{nonce}")
+    """``uuid5(_NONCE_NAMESPACE, f"{by}/{nonce}")``, computed as uuid5 does, in half the time."""
+    digest = hashlib.sha1(_NONCE_NAMESPACE_BYTES + f"{by}/{nonce}".encode()).digest()
+    return UUID(bytes=digest[:16], version=5)
 
 
 def attestation_id(by: str, nonce: str) -> UUID:
@@ -36,6 +42,21 @@ class Log(Aggregate):
         recorded_at: str
         envelope: dict[str, Any]
 
+    @staticmethod
+    def entry(
+        index: int, recorded_at: str, envelope: dict[str, Any], at: datetime
+    ) -> Log.EntryAppended:
+        """The event that records entry ``index``: version ``index + 1`` of the Log stream."""
+        return new_event(
+            Log.EntryAppended,
+            LOG_ID,
+            index + 1,
+            at,
+            index=index,
+            recorded_at=recorded_at,
+            envelope=envelope,
+        )
+
 
 class NonceClaim(Aggregate):
     """Claims (author, nonce) once; remembers which entry used it, and its digest."""
@@ -43,3 +64,8 @@ class NonceClaim(Aggregate):
     class Claimed(Aggregate.Event):
         index: int
         digest: str
+
+    @staticmethod
+    def claim(claim_id: UUID, index: int, digest: str, at: datetime) -> NonceClaim.Claimed:
+        """The only event of a claim: version 1, so a second claim cannot be stored."""
+        return new_event(NonceClaim.Claimed, claim_id, 1, at, index=index, digest=digest)

@@ -1,0 +1,249 @@
+"""Commands of the transparency log: checkpoints, proofs, export, verify, witnesses."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from api.cli import DbOpt, VaultKeyOpt, app, load_key, open_ledger, refusals
+from ledger.audit import verify_bundle, verify_ledger
+from ledger.bundle import export_bundle
+from ledger.errors import InvalidField
+from ledger.keys import KeyPair
+from ledger.tlog import MerkleLog
+from ledger.verifier import VerificationFailed
+from ledger.witness import DatabaseSource, cosign_latest, verifier_key
+
+witness_app = typer.Typer(
+    help="Witnesses: cosign checkpoints that extend what you saw.", no_args_is_help=True
+)
+proof_app = typer.Typer(help="Inclusion and consistency proofs (RFC 9162).", no_args_is_help=True)
+app.add_typer(witness_app, name="witness")
+app.add_typer(proof_app, name="proof")
+err = Console(stderr=True, highlight=False)
+
+NotaryOpt = Annotated[
+    Path | None,
+    typer.Option("--notary-key", help="The notary's key file [env ANSINH_NOTARY_KEY]"),
+]
+
+
+def notary_key(path: Path | None) -> KeyPair | None:
+    path = path or (
+        Path(os.environ["ANSINH_NOTARY_KEY"]) if os.environ.get("ANSINH_NOTARY_KEY") else None
+    )
+    return load_key(path) if path is not None else None
+
+
+def progress_bar(total: int | None, what: str) -> Progress:
+    return Progress(
+        TextColumn(what),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+
+
+@app.command()
+def checkpoint(
+    db: DbOpt = None,
+    notary: NotaryOpt = None,
+    size: Annotated[int | None, typer.Option(help="Tree size (default: the whole log)")] = None,
+) -> None:
+    """Print the latest checkpoint; with the notary key, first sign one for the log as it is."""
+    with refusals():
+        mlog = MerkleLog(open_ledger(db))
+        key = notary_key(notary)
+        issued = mlog.issue(key, size) if key is not None else mlog.latest()
+        sys.stdout.write(issued.note)
+
+
+@proof_app.command("inclusion")
+def proof_inclusion(
+    index: Annotated[int, typer.Option(help="Entry index")],
+    tree_size: Annotated[
+        int | None, typer.Option(help="Tree size (default: latest checkpoint)")
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """Prove an entry is in the tree of a given size."""
+    with refusals():
+        mlog = MerkleLog(open_ledger(db))
+        mlog.catch_up()
+        size = tree_size if tree_size is not None else mlog.latest().size
+        proof = mlog.inclusion_proof(index, size)
+        print(
+            json.dumps(
+                {
+                    "index": index,
+                    "tree_size": size,
+                    "leaf_hash": base64.b64encode(mlog.leaf_hash(index)).decode(),
+                    "proof": [base64.b64encode(p).decode() for p in proof],
+                }
+            )
+        )
+
+
+@proof_app.command("consistency")
+def proof_consistency(
+    first: Annotated[int, typer.Option(help="The smaller tree size")],
+    second: Annotated[
+        int | None, typer.Option(help="The larger (default: latest checkpoint)")
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """Prove the tree of size FIRST is a prefix of the tree of size SECOND."""
+    with refusals():
+        mlog = MerkleLog(open_ledger(db))
+        mlog.catch_up()
+        size = second if second is not None else mlog.latest().size
+        proof = mlog.consistency_proof(first, size)
+        print(
+            json.dumps(
+                {
+                    "first": first,
+                    "second": size,
+                    "proof": [base64.b64encode(p).decode() for p in proof],
+                }
+            )
+        )
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Argument(help="A new directory, or a file ending in .tar")],
+    as_of: Annotated[int | None, typer.Option("--as-of", help="Only the first N entries")] = None,
+    with_vault: Annotated[
+        bool,
+        typer.Option("--with-vault", help="Include personal data (authorised inspectors only)"),
+    ] = False,
+    db: DbOpt = None,
+    notary: NotaryOpt = None,
+    vault_key: VaultKeyOpt = None,
+) -> None:
+    """Write the audit bundle (FORMATS §7). Without --with-vault it can be published."""
+    with refusals():
+        ledger = open_ledger(db, vault_key)
+        with progress_bar(None, "exporting") as bar:
+            task = bar.add_task("export", total=as_of or ledger.size())
+            done = export_bundle(
+                ledger,
+                out,
+                as_of=as_of,
+                with_vault=with_vault,
+                notary=notary_key(notary),
+                progress=lambda n: bar.advance(task, n),
+            )
+        print(
+            f"exported {done.entries} entries to {done.path}"
+            + (f" with {done.vault_records} vault records" if with_vault else "")
+        )
+
+
+@app.command()
+def verify(
+    path: Annotated[Path | None, typer.Argument(help="A bundle directory or .tar")] = None,
+    db: DbOpt = None,
+    authority: Annotated[
+        str | None, typer.Option("--authority", help="The authority key id you expect")
+    ] = None,
+    witness: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--witness", help="A witness verifier key whose cosignature is required (repeat)"
+        ),
+    ] = None,
+    since: Annotated[
+        Path | None,
+        typer.Option("--since", help="A checkpoint you kept earlier: the log must extend it"),
+    ] = None,
+    processes: Annotated[
+        int | None, typer.Option(help="Worker processes (default: all cores)")
+    ] = None,
+) -> None:
+    """Verify everything; exit 0 only if it all holds, else print the first failure and exit 1."""
+    kept = since.read_text(encoding="utf-8") if since is not None else None
+    try:
+        with progress_bar(None, "verifying") as bar:
+            task = bar.add_task("verify", total=None)
+            tick = lambda n: bar.advance(task, n)  # noqa: E731
+            if path is not None:
+                outcome = verify_bundle(
+                    path,
+                    authority=authority,
+                    witnesses=witness,
+                    since=kept,
+                    processes=processes,
+                    progress=tick,
+                )
+            else:
+                with refusals():
+                    ledger = open_ledger(db)
+                outcome = verify_ledger(
+                    ledger,
+                    authority=authority,
+                    witnesses=witness,
+                    since=kept,
+                    processes=processes,
+                    progress=tick,
+                )
+    except VerificationFailed as exc:
+        print(f"FAILED {exc}", file=sys.stderr)
+        raise typer.Exit(1) from None
+    except InvalidField as exc:
+        print(f"FAILED {exc.code}: {exc.message}", file=sys.stderr)
+        raise typer.Exit(1) from None
+    print(
+        f"OK {outcome.entries} entries of {outcome.ledger_id}, root "
+        f"{base64.b64encode(outcome.root).decode()}, authority {outcome.authority[:16]}"
+        + (f", checkpoint {outcome.checkpoint_size}" if outcome.checkpoint_size else "")
+        + (f", witnesses {', '.join(outcome.witnesses)}" if outcome.witnesses else "")
+        + (f", {outcome.vault_records} vault records" if outcome.vault_records else "")
+    )
+    if authority is None:
+        print("note: pass --authority KEYID to pin the ledger's authority key", file=sys.stderr)
+
+
+@witness_app.command("cosign")
+def witness_cosign(
+    key: Annotated[Path, typer.Option("--key", help="The witness's (inspector's) key file")],
+    state: Annotated[
+        Path,
+        typer.Option("--state", help="Directory where this witness remembers what it cosigned"),
+    ],
+    name: Annotated[
+        str | None, typer.Option("--name", help="Witness name (default: witness/<key id>)")
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """Cosign the newest checkpoint if it is consistent with the last one cosigned."""
+    with refusals():
+        pair = load_key(key)
+        witness_name = name or f"witness/{pair.key_id[:16]}"
+        done = cosign_latest(DatabaseSource(MerkleLog(open_ledger(db))), pair, witness_name, state)
+        since = f" (extends {done.previous_size})" if done.previous_size else ""
+        print(f"cosigned checkpoint of size {done.size}{since} as {witness_name}")
+
+
+@witness_app.command("vkey")
+def witness_vkey(
+    key: Annotated[Path, typer.Option("--key", help="The witness's key file")],
+    name: Annotated[
+        str | None, typer.Option("--name", help="Witness name (default: witness/<key id>)")
+    ] = None,
+) -> None:
+    """Print the verifier key to give `ansinh verify --witness`."""
+    with refusals():
+        pair = load_key(key)
+        print(verifier_key(name or f"witness/{pair.key_id[:16]}", pair))

@@ -1,0 +1,169 @@
+"""Verifying a bundle or a live database, end to end (``ansinh verify``)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from ledger.application import LedgerApplication
+from ledger.bundle import open_bundle
+from ledger.errors import LedgerError
+from ledger.merkle import ProofError, verify_consistency
+from ledger.notes import NoteError, open_checkpoint
+from ledger.tlog import IssuedCheckpoint, MerkleLog
+from ledger.vault import commitment
+from ledger.verifier import (
+    Outcome,
+    Replay,
+    VerificationFailed,
+    check_checkpoint,
+    check_witnesses,
+    checkpoint_size,
+    replay_lines,
+)
+
+Progress = Callable[[int], None] | None
+
+
+def verify_bundle(
+    path: Path,
+    *,
+    authority: str | None = None,
+    witnesses: list[str] | None = None,
+    since: str | None = None,
+    processes: int | None = None,
+    progress: Progress = None,
+) -> Outcome:
+    """Verify an exported bundle, offline, trusting only ``authority`` (a key id)."""
+    try:
+        with open_bundle(path) as bundle:
+            replay = Replay(authority=authority)
+            vault = _parse_vault(bundle.vault_lines)
+            replay.watch_people = set(vault)
+            sizes = {checkpoint_size(bundle.checkpoint)}
+            if since is not None:
+                sizes.add(checkpoint_size(since))
+            replay.want_roots = sizes
+            replay_lines(bundle.lines(), replay, processes, progress)
+            size = check_checkpoint(replay, bundle.checkpoint, expect_size=replay.size)
+            if since is not None:
+                check_checkpoint(replay, since)
+            names = check_witnesses(bundle.checkpoint, witnesses or [])
+            checked = _check_vault(replay, vault)
+    except LedgerError as exc:
+        raise VerificationFailed(f"{exc.code}: {exc.message}") from None
+    assert replay.authority is not None
+    return Outcome(
+        replay.size, replay.tree.root(), replay.authority, replay.ledger_id, size, names, checked
+    )
+
+
+def verify_ledger(
+    ledger: LedgerApplication,
+    *,
+    authority: str | None = None,
+    witnesses: list[str] | None = None,
+    since: str | None = None,
+    processes: int | None = None,
+    progress: Progress = None,
+) -> Outcome:
+    """Verify a live database: entries, every stored checkpoint, the node cache, the vault."""
+    mlog = MerkleLog(ledger)
+    checkpoints = mlog.checkpoints()
+    replay = Replay(authority=authority)
+    replay.want_roots = {cp.size for cp in checkpoints}
+    if since is not None:
+        replay.want_roots.add(checkpoint_size(since))
+    try:
+        replay_lines((e.leaf for e in ledger.entries()), replay, processes, progress)
+    except VerificationFailed:
+        raise
+    for cp in checkpoints:
+        try:
+            check_checkpoint(replay, cp.note)
+        except VerificationFailed as exc:
+            raise VerificationFailed(
+                f"stored checkpoint of size {cp.size}: {exc.reason}"
+                + _locate(ledger, mlog, cp.size, cp.root)
+            ) from None
+    _check_mutual_consistency(mlog, checkpoints)
+    if since is not None:
+        check_checkpoint(replay, since)
+    names = check_witnesses(checkpoints[-1].note, witnesses or []) if checkpoints else ()
+    if witnesses and not checkpoints:
+        raise VerificationFailed("no checkpoint to carry the witnesses' cosignatures")
+    assert replay.authority is not None
+    return Outcome(
+        replay.size,
+        replay.tree.root(),
+        replay.authority,
+        replay.ledger_id,
+        checkpoints[-1].size if checkpoints else None,
+        names,
+        0,
+    )
+
+
+def _locate(ledger: LedgerApplication, mlog: MerkleLog, size: int, root: bytes) -> str:
+    """Name the first entry whose leaf differs from the one the checkpoint committed to.
+
+    The node cache is only trusted if its own root equals the signed root.
+    """
+    try:
+        if mlog.root(size) != root:
+            return ""
+        cached = mlog.store
+        for entry in ledger.entries(0, size):
+            expected = cached.nodes([(0, entry.index)]).get((0, entry.index))
+            if expected != entry.leaf_hash:
+                return (
+                    f"; entry {entry.index} differs from what the checkpoint committed to "
+                    "(its envelope or recorded_at was changed)"
+                )
+    except LedgerError:
+        return ""
+    return ""
+
+
+def _check_mutual_consistency(mlog: MerkleLog, checkpoints: list[IssuedCheckpoint]) -> None:
+    for earlier, later in pairwise(checkpoints):
+        try:
+            proof = mlog.consistency_proof(earlier.size, later.size)
+            verify_consistency(earlier.size, later.size, earlier.root, later.root, proof)
+        except (ProofError, LedgerError) as exc:
+            raise VerificationFailed(
+                f"checkpoints of size {earlier.size} and {later.size} are not consistent: {exc}"
+            ) from None
+
+
+VaultItems = dict[str, tuple[bytes, dict[str, Any]]]
+
+
+def _parse_vault(lines: list[str] | None) -> VaultItems:
+    records: VaultItems = {}
+    for number, line in enumerate(lines or []):
+        try:
+            item = json.loads(line)
+            records[item["person_id"]] = (base64.b64decode(item["salt"]), item["record"])
+        except (ValueError, KeyError, TypeError):
+            raise VerificationFailed(f"vault.jsonl line {number}: not a vault record") from None
+    return records
+
+
+def _check_vault(replay: Replay, vault: VaultItems) -> int:
+    for person_id, (salt, record) in vault.items():
+        latest = replay.commitments.get(person_id)
+        if latest is None:
+            raise VerificationFailed(f"vault record of {person_id}: no such person in the log")
+        if commitment(salt, record) != latest:
+            raise VerificationFailed(
+                f"vault record of {person_id} does not match its latest commitment {latest[:16]}"
+            )
+    return len(vault)
+
+
+__all__ = ["NoteError", "open_checkpoint", "verify_bundle", "verify_ledger"]

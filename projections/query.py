@@ -1,0 +1,72 @@
+"""Where reports get their snapshot: the projection tables, or a replay.
+
+``snapshot(ledger, as_of=None)`` is the one entry point reports use. It
+first brings the projection tables up to date with the log (they catch up
+when read), then loads the snapshot from them by SQL, for the current state
+or any past ``as_of``. Only when the tables cannot answer (a rebuild under
+way elsewhere, say) are the entries replayed into a temporary model.
+``as_of`` is an entry count, or a time: what the ledger knew then.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import UTC, datetime
+from weakref import WeakKeyDictionary
+
+from ledger.application import LedgerApplication
+from ledger.errors import Busy, InvalidField
+from projections.model import Snapshot
+from projections.replay import replay
+from projections.runner import Projections
+
+_PROJECTIONS: WeakKeyDictionary[LedgerApplication, Projections] = WeakKeyDictionary()
+
+
+def projections(ledger: LedgerApplication) -> Projections:
+    """The read models of this ledger (one per application object)."""
+    found = _PROJECTIONS.get(ledger)
+    if found is None:
+        found = _PROJECTIONS[ledger] = Projections(ledger)
+    return found
+
+
+def snapshot(ledger: LedgerApplication, as_of: int | str | None = None) -> Snapshot:
+    """The ledger's state after its first ``as_of`` entries (default: all).
+
+    ``as_of`` may also be a time (ISO 8601): the entries recorded by then.
+    """
+    if isinstance(as_of, str):
+        as_of = index_at(ledger, as_of)
+    size = ledger.size()
+    end = size if as_of is None else max(0, min(as_of, size))
+    tables = projections(ledger)
+    with suppress(Busy):  # others keep the tables busy: the replay below still answers
+        tables.catch_up()
+    if tables.position() >= end:
+        return tables.load_snapshot(end)
+    return replay(ledger.entries(0, end), end)
+
+
+def projection_lag(ledger: LedgerApplication) -> tuple[int, int]:
+    """(entries the read models hold, entries in the log), without catching up."""
+    return projections(ledger).lag()
+
+
+def index_at(ledger: LedgerApplication, timestamp: str | datetime) -> int:
+    """The number of entries recorded at or before ``timestamp`` (UTC if it names no zone)."""
+    tables = projections(ledger)
+    tables.catch_up()
+    return tables.store.count_recorded_until(recorded_at_form(timestamp))
+
+
+def recorded_at_form(timestamp: str | datetime) -> str:
+    """A time written as entries write ``recorded_at`` (UTC, microseconds, ``Z``)."""
+    if isinstance(timestamp, str):
+        try:
+            timestamp = datetime.fromisoformat(timestamp)
+        except ValueError:
+            raise InvalidField("as_of", f"{timestamp!r} is not an ISO 8601 time") from None
+    if timestamp.tzinfo is None:
+        timestamp = timestamp.replace(tzinfo=UTC)
+    return timestamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
