@@ -19,10 +19,11 @@ install: $(STAMP)
 # The Chiềng En demo ledger (first half of 2022), rebuilt from scratch, then
 # its summary and an offline verification of its audit bundle.
 run: $(STAMP)
-	rm -rf $(DEMO)
+	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/ansinh demo --db $(DEMO)/ansinh.db --keys $(DEMO)/keys
 	$(BIN)/ansinh export $(DEMO)/bundle.tar --db $(DEMO)/ansinh.db
-	$(BIN)/ansinh verify $(DEMO)/bundle.tar
+	$(BIN)/ansinh verify $(DEMO)/bundle.tar --authority "$$($(BIN)/python -c \
+		'import json; print(json.load(open("$(DEMO)/keys/authority.pub"))["id"])')"
 
 # A small ledger built step by step with the command line.
 walkthrough: $(STAMP)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from json.encoder import encode_basestring
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 from uuid import UUID
@@ -22,12 +23,14 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import (
     Cipher,
     Compressor,
+    DatetimeAsISO,
     InterfaceError,
     JSONTranscoder,
     Mapper,
     OperationalError,
     StoredEvent,
     Transcoder,
+    UUIDAsHex,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
@@ -91,6 +94,8 @@ def eventsourcing_env(db: str, name: str = "Ledger") -> dict[str, str]:
         )
     else:
         path = db[len("sqlite:///") :] if db.startswith("sqlite:///") else db
+        if path != ":memory:" and not path.startswith("file:"):
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
         env.update(
             {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
@@ -125,7 +130,8 @@ class LedgerMapper(Mapper[UUID]):
             cipher is None
             and compressor is None
             and isinstance(transcoder, JSONTranscoder)
-            and transcoder.names.keys() >= {"uuid_hex", "datetime_iso"}
+            and isinstance(transcoder.types.get(UUID), UUIDAsHex)
+            and isinstance(transcoder.types.get(datetime), DatetimeAsISO)
         )
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
