@@ -448,7 +448,9 @@ def main() -> None:
     from api import (  # noqa: F401  (each registers its commands)
         bench,
         bench_log,
+        bench_rebuild,
         cli_log,
+        cli_projections,
         cli_reports,
         demo,
     )

@@ -19,7 +19,7 @@ person's household, their personal-data commitment) has a history table.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -30,16 +30,8 @@ from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRe
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL
 
-from projections.model import (
-    Benefit,
-    FundMovement,
-    Household,
-    Payment,
-    Person,
-    Program,
-    Snapshot,
-    StatusProposal,
-)
+from projections.history import snapshot_as_of
+from projections.model import Snapshot
 
 if TYPE_CHECKING:
     from projections.runner import Page
@@ -348,82 +340,7 @@ class ProjectionTables:
             self._read_snapshot(c)
             projected = min(self._positions(c).values())
             n = projected if as_of is None else min(as_of, projected)
-            return _Loader(c, self._sql, n).snapshot()
-
-
-def _when(change: str, value: str) -> str:
-    """A column's value if the change that set it was made before entry N; else NULL."""
-    return f"CASE WHEN {change} < :n THEN {value} END"
-
-
-# What each dataclass of the snapshot is, as of N entries, in its field order.
-_PROPOSAL = ", ".join(
-    [
-        "proposal_id, household_id, status, effective, proposed_by, idx",
-        "CASE WHEN decided_idx < :n THEN state ELSE 'proposed' END",
-        *(_when("decided_idx", c) for c in ("decided_by", "decision_number", "decision_date")),
-        _when("decided_idx", "decided_idx"),
-        _when("decided_idx", "reason"),
-    ]
-)
-_BENEFIT = ", ".join(
-    [
-        "benefit_id, program_id, person_id, household_id, amount, start_month, end_month, basis",
-        "proposed_by, idx, CASE WHEN ended_idx < :n THEN 'ended' WHEN rejected_idx < :n THEN "
-        "'rejected' WHEN approved_idx < :n THEN 'approved' ELSE 'proposed' END",
-        *(_when("approved_idx", c) for c in ("approved_by", "decision_number", "decision_date")),
-        _when("approved_idx", "approved_idx"),
-        _when("ended_idx", "last_month"),
-        _when("ended_idx", "ended_idx"),
-        "CASE WHEN ended_idx < :n THEN ended_reason "
-        "WHEN rejected_idx < :n THEN rejected_reason END",
-    ]
-)
-_PAYMENT = (
-    "payment_id, benefit_id, month, amount, paid_on, method, recipient, receipt_kind, "
-    f"recorded_by, idx, {_when('reversed_idx', 'reversed_idx')}, "
-    f"{_when('reversed_idx', 'reversal_reason')}"
-)
-
-
-class _Loader:
-    """Reads the tables as of entry N: later rows left out, later changes undone."""
-
-    def __init__(self, c: Any, sql: Callable[[str], str], n: int) -> None:
-        self.c, self.sql, self.n = c, sql, n
-
-    def rows(self, table: str, columns: str = "*", order: str = "idx") -> list[Any]:
-        select = f"SELECT {columns} FROM {{p}}{table} WHERE idx < :n ORDER BY {order}"
-        self.c.execute(self.sql(select), {"n": self.n})
-        return list(self.c.fetchall())
-
-    def snapshot(self) -> Snapshot:
-        snap = Snapshot()
-        last = self.rows("proj_entry_meta", "idx, recorded_at", "idx DESC LIMIT 1")
-        if not last:
-            return snap
-        snap.as_of, snap.last_recorded_at = last[0][0] + 1, last[0][1]
-        for ledger_id, name in self.rows("proj_ledger", "ledger_id, name"):
-            snap.ledger_id, snap.name = ledger_id, name
-        for key_id, holder_id, name in self.rows("proj_holders", "key_id, holder_id, holder_name"):
-            snap.holders[key_id], snap.holder_names[holder_id] = holder_id, name
-        snap.households = {r[0]: Household(*r) for r in self.rows("proj_households")}
-        moves: dict[str, list[tuple[str, int]]] = {}
-        for person_id, idx, household_id in self.rows("proj_person_moves"):
-            moves.setdefault(person_id, []).append((household_id, idx))
-        pii = {person_id: value for person_id, _, value in self.rows("proj_person_pii")}
-        columns = f"person_id, relation, sex, birth_year, idx, {_when('died_idx', 'died_on')}"
-        for pid, relation, sex, year, idx, died_on in self.rows("proj_people", columns):
-            home = moves[pid][-1][0]
-            snap.people[pid] = Person(
-                pid, home, relation, sex, year, pii[pid], idx, died_on, moves[pid]
-            )
-        snap.proposals = {r[0]: StatusProposal(*r) for r in self.rows("proj_proposals", _PROPOSAL)}
-        snap.programs = {r[0]: Program(*r) for r in self.rows("proj_programs")}
-        snap.benefits = {r[0]: Benefit(*r) for r in self.rows("proj_benefits", _BENEFIT)}
-        snap.payments = {r[0]: Payment(*r) for r in self.rows("proj_payments", _PAYMENT)}
-        snap.funds = {r[0]: FundMovement(*r) for r in self.rows("proj_funds")}
-        return snap
+            return snapshot_as_of(c, self._sql, n)
 
 
 class SQLiteProjectionRecorder(SQLiteTrackingRecorder, ProjectionTables):

@@ -15,8 +15,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import api.bench_rebuild
-import api.cli_projections  # noqa: F401  (registers `ansinh projections`; the line above, the bench)
+from api import bench_rebuild, cli_projections  # noqa: F401  (register their commands)
 from api.cli import app as cli
 from ledger.application import LedgerApplication
 from ledger.errors import InvalidField, LogInconsistent
