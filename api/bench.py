@@ -211,8 +211,6 @@ def run_plain(db: str, payloads: list[str]) -> float:
 def _ledger(db: str, commune: Commune) -> LedgerApplication:
     ledger = LedgerApplication(db, vault_key=VaultKey(b"\x01" * 32))
     ledger.submit_batch(commune.setup())
-    # Warm, as a running server is: the signature helper process started.
-    start_helper(wait_s=30)
     return ledger
 
 
@@ -228,6 +226,7 @@ def run_single(db: str, commune: Commune, payloads: list[str]) -> float:
 
 def run_batches(db: str, commune: Commune, payloads: list[str], size: int) -> float:
     ledger = _ledger(db, commune)
+    start_helper(wait_s=30)  # warm, as a running server is: its signature helper started
     started = time.perf_counter()
     for i in range(0, len(payloads), size):
         ledger.submit_batch([submission_from_json(json.loads(t)) for t in payloads[i : i + size]])
@@ -236,8 +235,14 @@ def run_batches(db: str, commune: Commune, payloads: list[str], size: int) -> fl
     return _rate(len(payloads), seconds)
 
 
-def _median_of(repeat: int, measure: Callable[[], float]) -> float:
-    return statistics.median(measure() for _ in range(repeat))
+def _medians(repeat: int, *measures: Callable[[], float]) -> list[float]:
+    """Each measure's median over ``repeat`` rounds; every round runs each once, in turn.
+
+    Interleaved, so that a neighbour's load on this machine weighs on the
+    baseline and on the ledger alike, and the ratios stay comparable.
+    """
+    rounds = [[measure() for measure in measures] for _ in range(repeat)]
+    return [statistics.median(r[i] for r in rounds) for i in range(len(measures))]
 
 
 @bench_app.command("append")
@@ -259,7 +264,6 @@ def bench_append(
         task = progress.add_task("signing statements", total=None)
         single_payloads = commune.payments(events)
         batch_payloads = commune.payments(batch_events)
-        progress.update(task, description="plain eventsourcing saves")
 
         def plain() -> float:
             with scratch_db(db, "plain") as url:
@@ -273,11 +277,8 @@ def bench_append(
             with scratch_db(db, "batch") as url:
                 return run_batches(url, commune, batch_payloads, batch_size)
 
-        plain_rate = _median_of(repeat, plain)
-        progress.update(task, description="ansinh, one statement per transaction")
-        single_rate = _median_of(repeat, single)
-        progress.update(task, description=f"ansinh, batches of {batch_size}")
-        batch_rate = _median_of(repeat, batches)
+        progress.update(task, description="plain saves, then ansinh single and batched")
+        plain_rate, single_rate, batch_rate = _medians(repeat, plain, single, batches)
     result = {
         "db": "postgresql" if is_postgres(db) else "sqlite",
         "events": events,

@@ -28,7 +28,7 @@ from ledger.domain.registry import Person
 from ledger.dsse import SignedStatement, open_envelope
 from ledger.errors import BatchError, Busy, LedgerError, NotOpened, UnknownEntity
 from ledger.rules import Accepted, Entry, Submission, UnitOfWork
-from ledger.signatures import MIN_BATCH, BatchVerifier, helper_running, verify_inline
+from ledger.signatures import MIN_BATCH, BatchVerifier, verify_inline
 from ledger.storage import (
     CACHE_SIZE,
     LedgerMapper,
@@ -78,12 +78,13 @@ class LedgerApplication(Application[UUID]):
 
     def _accept(self, subs: list[Submission], *, batch: bool) -> list[Accepted]:
         verifier = self._verifier(subs)
+        if not isinstance(verifier, BatchVerifier):
+            return self._attempts(subs, batch, verifier)
         try:
-            with _collector_paused(len(subs) >= MIN_BATCH):
+            with _collector_paused():
                 return self._attempts(subs, batch, verifier)
         finally:
-            if isinstance(verifier, BatchVerifier):
-                verifier.close()
+            verifier.close()
 
     def _attempts(self, subs: list[Submission], batch: bool, verifier: Verifier) -> list[Accepted]:
         strict = False
@@ -149,12 +150,12 @@ class LedgerApplication(Application[UUID]):
         return results
 
     def _verifier(self, subs: list[Submission]) -> Verifier:
-        """Where signatures are checked: inline, or beside the rules (see ledger.signatures).
+        """Where signatures are checked: inline, or for a large batch beside the rules.
 
-        Beside the rules for a large batch, and for any submission while the
-        helper process is running anyway.
+        (A single statement does not gain from the helper process: waiting for
+        it to wake up and answer costs about as much as the check itself.)
         """
-        if len(subs) < MIN_BATCH and not helper_running():
+        if len(subs) < MIN_BATCH:
             return verify_inline
         try:
             charter: Charter = self.repository.get(CHARTER_ID, deepcopy_from_cache=False)
@@ -280,7 +281,7 @@ _gc_resume = False
 
 
 @contextmanager
-def _collector_paused(pause: bool) -> Iterator[None]:
+def _collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while a large batch is being accepted.
 
     A batch keeps thousands of new objects alive until its transaction is
@@ -290,9 +291,6 @@ def _collector_paused(pause: bool) -> Iterator[None]:
     batch is being accepted.
     """
     global _gc_pauses, _gc_resume
-    if not pause:
-        yield
-        return
     with _gc_lock:
         if _gc_pauses == 0:
             _gc_resume = gc.isenabled()

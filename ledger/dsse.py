@@ -30,6 +30,7 @@ from ledger.schemas import validate_statement
 PAYLOAD_TYPE = "application/vnd.ansinh.statement+json"
 _KEY_ID = re.compile(r"[0-9a-f]{64}")
 _ENVELOPE_KEYS = frozenset({"payloadType", "payload", "signatures"})
+_SIGNATURE_KEYS = frozenset({"keyid", "sig"})
 
 
 def jcs(value: Any) -> bytes:
@@ -222,7 +223,7 @@ def open_envelope(envelope: object) -> SignedStatement:
     by = statement["by"]
     mine = []
     for i, sig in enumerate(signatures):
-        if not isinstance(sig, dict) or set(sig) != {"keyid", "sig"}:
+        if not isinstance(sig, dict) or sig.keys() != _SIGNATURE_KEYS:
             raise InvalidField(f"signatures[{i}]", "must be an object with keyid and sig")
         if not isinstance(sig["keyid"], str) or not _KEY_ID.fullmatch(sig["keyid"]):
             raise InvalidField(f"signatures[{i}].keyid", "must be a key id (64 hex)")
