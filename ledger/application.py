@@ -230,7 +230,10 @@ class LedgerApplication(Application[UUID]):
                 yield Entry(
                     index=event.index, recorded_at=event.recorded_at, envelope=event.envelope
                 )
-            position += len(page)
+            # Continue after the last entry read, not by the page's length: were
+            # an entry missing from the store, the next page must not repeat one
+            # (the verifier reports the gap by the indexes themselves).
+            position = page[-1].originator_version
 
     def entry(self, index: int) -> Entry:
         for entry in self.entries(index, index + 1):

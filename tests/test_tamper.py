@@ -216,6 +216,17 @@ def test_a_deleted_entry_is_named_by_its_index(sealed: Sealed) -> None:
     assert f"leaf says index {index + 1} at position {index}" in failed.reason
 
 
+def test_reading_past_a_deleted_entry_yields_every_other_entry_once(sealed: Sealed) -> None:
+    index = sealed.payments[0]
+    sealed.raw.delete(index)
+    ledger = LedgerApplication(sealed.db_url, vault_key=VaultKey(b"\x07" * 32))
+    try:
+        read = [entry.index for entry in ledger.entries()]
+    finally:
+        ledger.close()
+    assert read == [i for i in range(sealed.size) if i != index]
+
+
 def test_a_deleted_last_entry_leaves_fewer_entries_than_the_checkpoint(sealed: Sealed) -> None:
     sealed.raw.delete(sealed.payments[-1])
     failed = failure(sealed.db_url)
