@@ -16,14 +16,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The Chiềng En demo ledger (first half of 2022), rebuilt from scratch, then
-# its summary and an offline verification of its audit bundle.
+# The Chiềng En demo ledger (first half of 2022): built once, then kept (delete
+# demo-ledger/ to build it again); its audit bundle exported and verified
+# offline; then served on http://127.0.0.1:8000 until Ctrl-C.
 run: $(STAMP)
-	rm -rf $(DEMO) && mkdir -p $(DEMO)
-	$(BIN)/ansinh demo --db $(DEMO)/ansinh.db --keys $(DEMO)/keys
-	$(BIN)/ansinh export $(DEMO)/bundle.tar --db $(DEMO)/ansinh.db
+	@if [ -e $(DEMO)/ansinh.db ]; then \
+		echo "keeping the demo ledger in $(DEMO)/ (delete it to build it again)"; \
+	else \
+		rm -rf $(DEMO) && mkdir -p $(DEMO) && \
+		$(BIN)/ansinh demo --db $(DEMO)/ansinh.db --keys $(DEMO)/keys; \
+	fi
+	rm -f $(DEMO)/bundle.tar
+	$(BIN)/ansinh export $(DEMO)/bundle.tar --db $(DEMO)/ansinh.db \
+		--notary-key $(DEMO)/keys/notary.key
 	$(BIN)/ansinh verify $(DEMO)/bundle.tar --authority "$$($(BIN)/python -c \
 		'import json; print(json.load(open("$(DEMO)/keys/authority.pub"))["id"])')"
+	$(BIN)/ansinh serve --db $(DEMO)/ansinh.db --host 127.0.0.1 --port 8000 \
+		--vault-key $(DEMO)/keys/vault.key --notary-key $(DEMO)/keys/notary.key
 
 # A small ledger built step by step with the command line.
 walkthrough: $(STAMP)

@@ -18,11 +18,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ledger.application import LedgerApplication, submission_from_json
+from api.wire import parse_submissions
+from ledger.application import LedgerApplication
 from ledger.dsse import make_statement, open_envelope, sign_statement
-from ledger.errors import BatchError, InvalidField, LedgerError, MalformedError
+from ledger.errors import BatchError, InvalidField, LedgerError
 from ledger.keys import KeyPair, decode_public_key, read_key_file, write_key_file
-from ledger.rules import Submission
+from ledger.rules import Accepted, Submission
 from ledger.vault import VaultKey, VaultRecord
 
 app = typer.Typer(
@@ -38,7 +39,7 @@ vault_app = typer.Typer(help="The personal-data vault.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 app.add_typer(vault_app, name="vault")
 
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
 # Piped output is not wrapped at 80 columns: tables stay one row per line.
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 
@@ -53,6 +54,12 @@ VaultKeyOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+UrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--url", help="Work against a server (`ansinh serve`), e.g. http://127.0.0.1:8000"
+    ),
+]
 PASSPHRASE_ENV = "ANSINH_KEY_PASSPHRASE"
 
 
@@ -289,30 +296,6 @@ def sign(
         sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
 
 
-def _read_submissions(source: str) -> tuple[list[Submission], list[int] | None]:
-    """One submission, or a batch with the line number of each statement."""
-    text = sys.stdin.read() if source == "-" else read_text(source, "source")
-    try:
-        return [submission_from_json(json.loads(text))], None
-    except ValueError:
-        pass
-    subs, numbers = [], []
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except ValueError:
-            raise MalformedError(f"line {n}: not valid JSON", field=f"line {n}") from None
-        try:
-            subs.append(submission_from_json(obj))
-        except LedgerError as exc:
-            exc.message = f"line {n}: {exc.message}"
-            raise
-        numbers.append(n)
-    return subs, numbers
-
-
 @app.command()
 def submit(
     source: Annotated[
@@ -324,12 +307,21 @@ def submit(
         Path | None,
         typer.Option("--notary-key", help="Sign a checkpoint afterwards [env ANSINH_NOTARY_KEY]"),
     ] = None,
+    url: UrlOpt = None,
 ) -> None:
     """Record one statement, or a JSON-lines batch as one all-or-nothing transaction."""
     from ledger.tlog import MerkleLog
 
     with refusals():
-        subs, lines = _read_submissions(source)
+        text = sys.stdin.read() if source == "-" else read_text(source, "source")
+        subs, lines = parse_submissions(text)
+        if url is not None:
+            if vault_key is not None or notary_key is not None:
+                raise InvalidField(
+                    "url", "the server holds the vault and notary keys: drop them with --url"
+                )
+            _print_accepted(_submit_to(url, text, len(subs), lines is not None))
+            return
         ledger = open_ledger(db, vault_key)
         if lines is None:
             results = [ledger.submit(subs[0])]
@@ -340,15 +332,26 @@ def submit(
             except BatchError as exc:
                 exc.message = f"line {lines[exc.position]}: {exc.cause.message} (nothing recorded)"
                 raise
-        for r in results:
-            sys.stdout.write(
-                json.dumps({"index": r.index, "leaf_hash": r.leaf_hash, "created": r.created})
-                + "\n"
-            )
+        _print_accepted(results)
         notary_path = notary_key or os.environ.get("ANSINH_NOTARY_KEY")
         if notary_path:
             issued = MerkleLog(ledger).issue(load_key(Path(notary_path)))
             err.print(f"checkpoint signed at tree size {issued.size}")
+
+
+def _submit_to(url: str, text: str, count: int, batch: bool) -> list[Accepted]:
+    """Send the file as it was read (a refusal names the same line), to a server."""
+    from api.client import AnsinhClient
+
+    with AnsinhClient(url) as client, err.status(f"sending {count} statement(s) to {url}"):
+        return client.submit_body(text.encode("utf-8"), json_lines=batch)
+
+
+def _print_accepted(results: list[Accepted]) -> None:
+    for r in results:
+        sys.stdout.write(
+            json.dumps({"index": r.index, "leaf_hash": r.leaf_hash, "created": r.created}) + "\n"
+        )
 
 
 def _describe(entry_envelope: dict[str, Any], holders: dict[str, str]) -> tuple[str, str, str]:
@@ -452,6 +455,7 @@ def main() -> None:
         cli_log,
         cli_projections,
         cli_reports,
+        cli_serve,
         demo,
     )
 

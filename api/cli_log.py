@@ -13,14 +13,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from api.cli import DbOpt, VaultKeyOpt, app, load_key, open_ledger, refusals
+from api.cli import DbOpt, UrlOpt, VaultKeyOpt, app, load_key, open_ledger, refusals
 from ledger.audit import verify_bundle, verify_ledger
 from ledger.bundle import export_bundle
 from ledger.errors import InvalidField
 from ledger.keys import KeyPair
 from ledger.tlog import MerkleLog
 from ledger.verifier import VerificationFailed
-from ledger.witness import DatabaseSource, cosign_latest, verifier_key
+from ledger.witness import DatabaseSource, LogSource, cosign_latest, verifier_key
 
 witness_app = typer.Typer(
     help="Witnesses: cosign checkpoints that extend what you saw.", no_args_is_help=True
@@ -60,9 +60,18 @@ def checkpoint(
     db: DbOpt = None,
     notary: NotaryOpt = None,
     size: Annotated[int | None, typer.Option(help="Tree size (default: the whole log)")] = None,
+    url: UrlOpt = None,
 ) -> None:
     """Print the latest checkpoint; with the notary key, first sign one for the log as it is."""
     with refusals():
+        if url is not None:
+            if notary is not None or size is not None:
+                raise InvalidField("url", "the server signs its own checkpoints: drop --notary-key")
+            from api.client import AnsinhClient
+
+            with AnsinhClient(url) as client:
+                sys.stdout.write(client.checkpoint())
+            return
         mlog = MerkleLog(open_ledger(db))
         key = notary_key(notary)
         issued = mlog.issue(key, size) if key is not None else mlog.latest()
@@ -226,12 +235,26 @@ def witness_cosign(
         str | None, typer.Option("--name", help="Witness name (default: witness/<key id>)")
     ] = None,
     db: DbOpt = None,
+    url: UrlOpt = None,
 ) -> None:
-    """Cosign the newest checkpoint if it is consistent with the last one cosigned."""
+    """Cosign the newest checkpoint if it is consistent with the last one cosigned.
+
+    With --url the checkpoint and proofs come from the server and the
+    cosignature goes back to it; the ledger id and notary key are read from
+    its signed opening statement, and pinned in --state the first time.
+    """
     with refusals():
         pair = load_key(key)
         witness_name = name or f"witness/{pair.key_id[:16]}"
-        done = cosign_latest(DatabaseSource(MerkleLog(open_ledger(db))), pair, witness_name, state)
+        if url is None:
+            source: LogSource = DatabaseSource(MerkleLog(open_ledger(db)))
+            done = cosign_latest(source, pair, witness_name, state)
+        else:
+            from api.client import AnsinhClient, HttpLogSource
+
+            with AnsinhClient(url) as client:
+                source = HttpLogSource(client, verifier_key(witness_name, pair))
+                done = cosign_latest(source, pair, witness_name, state)
         since = f" (extends {done.previous_size})" if done.previous_size else ""
         print(f"cosigned checkpoint of size {done.size}{since} as {witness_name}")
 

@@ -25,7 +25,7 @@ from rich.table import Table
 
 from api import demo_data as d
 from api.cli import PASSPHRASE_ENV, DbOpt, JsonOpt, app, err, out, refusals
-from api.demo_story import Demo, generate
+from api.demo_story import Demo, generate, submit_all
 from ledger.application import LedgerApplication
 from ledger.errors import InvalidField
 from ledger.keys import write_key_file
@@ -35,7 +35,6 @@ from ledger.vault import VaultKey
 from projections.model import Snapshot
 from projections.query import snapshot
 
-BATCH = 1000
 REPORT_FROM, REPORT_TO, REPORT_ON = "2022-01", "2022-06", "2022-06-30"
 
 
@@ -84,11 +83,7 @@ def build(
         refuse_to_overwrite(ledger, keys)
         demo = generate(seed)
         write_keys(demo, keys, vault_key)
-        subs = demo.submissions
-        for start in range(0, len(subs), BATCH):
-            ledger.submit_batch(subs[start : start + BATCH])
-            if progress is not None:
-                progress(min(start + BATCH, len(subs)), len(subs))
+        submit_all(demo, ledger.submit_batch, progress)
         issued = MerkleLog(ledger).issue(demo.keys["notary"])
         summary = summarize(snapshot(ledger), demo)
     finally:

@@ -7,7 +7,8 @@ collected with their business date and signed in date order, each at 08:00
 the same seed gives byte-identical statements whatever the wall clock says.
 The irregularities are planted where a careless or dishonest officer would
 put them (DESIGN.md "Reconciliation"); their payments are kept apart, so the
-summary can tell regular money from planted money.
+summary can tell regular money from planted money. :func:`submit_all`
+records the story through any submitter: the ledger in process, or a server.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import hashlib
 import random
 import uuid
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,10 +28,14 @@ from api import demo_data as d
 from api.demo_commune import Commune, Grant
 from ledger.dsse import PAYLOAD_TYPE, make_statement, open_envelope, pae
 from ledger.keys import KeyPair
-from ledger.rules import Submission
+from ledger.rules import Accepted, Submission
 from ledger.vault import VaultRecord
 
 Pending = tuple[str, int, str, str, dict[str, Any], tuple[VaultRecord, ...]]
+BATCH = 1000  # statements a submitter records in one transaction
+# Records a batch all or nothing: ``LedgerApplication.submit_batch`` in process,
+# ``AnsinhClient.submit_batch`` for a ledger behind ``ansinh serve``.
+Submitter = Callable[[Sequence[Submission]], Sequence[Accepted]]
 
 
 class Scribe:
@@ -128,6 +134,23 @@ def generate(seed: int) -> Demo:
     plot.fire()
     commune.natural_deaths()
     return Demo(scribe.sign_all(), keys, plot.planted, plot.payments)
+
+
+def submit_all(
+    demo: Demo,
+    submit_batch: Submitter,
+    progress: Callable[[int, int], None] | None = None,
+    batch: int = BATCH,
+) -> int:
+    """Record the demo's statements in order, ``batch`` at a time; returns how many."""
+    subs = demo.submissions
+    for start in range(0, len(subs), batch):
+        chunk = subs[start : start + batch]
+        answers = submit_batch(chunk)
+        assert len(answers) == len(chunk), "a submitter must answer for every statement"
+        if progress is not None:
+            progress(min(start + batch, len(subs)), len(subs))
+    return len(subs)
 
 
 class Irregularities:

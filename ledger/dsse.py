@@ -292,7 +292,7 @@ def _statement(payload: bytes) -> dict[str, Any]:
 def _statement_reference(payload: bytes) -> dict[str, Any]:
     try:
         statement = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise InvalidField("payload", "must be UTF-8 JSON") from None
     if not is_canonical(statement, payload):
         raise NonCanonicalPayload(

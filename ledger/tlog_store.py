@@ -75,12 +75,19 @@ class SQLiteMerkleRecorder(SQLiteTrackingRecorder):
         with self.datastore.transaction(commit=True) as c:
             c.execute(f"UPDATE {CHECKPOINTS} SET note=? WHERE tree_size=?", (note, tree_size))
 
-    def checkpoints(self) -> list[StoredCheckpoint]:
+    def checkpoints(
+        self, *, size: int | None = None, newest: int | None = None
+    ) -> list[StoredCheckpoint]:
+        """Stored checkpoints by tree size: all, the one of ``size``, or the ``newest`` few."""
+        where, params = ("WHERE tree_size=?", (size,)) if size is not None else ("", ())
+        order = "ORDER BY tree_size DESC LIMIT ?" if newest is not None else "ORDER BY tree_size"
         with self.datastore.transaction(commit=False) as c:
             c.execute(
-                f"SELECT tree_size, root, note, issued_at FROM {CHECKPOINTS} ORDER BY tree_size"
+                f"SELECT tree_size, root, note, issued_at FROM {CHECKPOINTS} {where} {order}",
+                params + ((newest,) if newest is not None else ()),
             )
-            return [(int(r[0]), bytes(r[1]), str(r[2]), str(r[3])) for r in c.fetchall()]
+            rows = [(int(r[0]), bytes(r[1]), str(r[2]), str(r[3])) for r in c.fetchall()]
+        return rows[::-1] if newest is not None else rows
 
 
 class PostgresMerkleRecorder(PostgresTrackingRecorder):
@@ -152,17 +159,29 @@ class PostgresMerkleRecorder(PostgresTrackingRecorder):
                 (note, tree_size),
             )
 
-    def checkpoints(self) -> list[StoredCheckpoint]:
+    def checkpoints(
+        self, *, size: int | None = None, newest: int | None = None
+    ) -> list[StoredCheckpoint]:
+        """Stored checkpoints by tree size: all, the one of ``size``, or the ``newest`` few."""
+        where = SQL("WHERE tree_size=%s") if size is not None else SQL("")
+        order = (
+            SQL("ORDER BY tree_size DESC LIMIT %s")
+            if newest is not None
+            else SQL("ORDER BY tree_size")
+        )
+        params = ((size,) if size is not None else ()) + ((newest,) if newest is not None else ())
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(
-                SQL("SELECT tree_size, root, note, issued_at FROM {0} ORDER BY tree_size").format(
-                    self.checkpoints_table
-                )
+                SQL("SELECT tree_size, root, note, issued_at FROM {0} {1} {2}").format(
+                    self.checkpoints_table, where, order
+                ),
+                params,
             )
-            return [
+            rows = [
                 (int(r["tree_size"]), bytes(r["root"]), r["note"], r["issued_at"])
                 for r in curs.fetchall()
             ]
+        return rows[::-1] if newest is not None else rows
 
 
 MerkleRecorder = SQLiteMerkleRecorder | PostgresMerkleRecorder

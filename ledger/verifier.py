@@ -273,7 +273,7 @@ def check_witnesses(note: str, witnesses: list[str]) -> tuple[str, ...]:
 def parse_vkey(vkey: str) -> tuple[str, bytes]:
     """A verifier key ``name+hex(key id4)+base64(type || public key)`` (note format)."""
     try:
-        name, _, blob = vkey.rsplit("+", 2)
+        name, _, blob = vkey.split("+", 2)  # names hold no "+"; base64 may
         raw = base64.b64decode(blob, validate=True)
     except ValueError:
         raise VerificationFailed(f"witness key {vkey!r}: expected name+keyid+base64") from None

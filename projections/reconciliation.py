@@ -146,8 +146,10 @@ def _payment_groups(
         if first <= month <= last:
             groups[(payment.benefit_id, month)].append(payment)
     for payments in groups.values():
-        payments.sort(key=lambda p: (p.paid_on, p.index))
-    return dict(sorted(groups.items()))
+        if len(payments) > 1:
+            payments.sort(key=lambda p: (p.paid_on, p.index))
+    # Unordered: every result built from the groups is sorted on its own terms.
+    return groups
 
 
 def _benefit_ids(benefit: Benefit) -> dict[str, str | None]:
@@ -337,17 +339,21 @@ def _program_rows(
             }
         return rows[(program_id, month)]
 
+    paid_in = {
+        key: payments[0].amount if len(payments) == 1 else sum(p.amount for p in payments)
+        for key, payments in groups.items()
+    }
     for key, e in due.items():
         r = row(e.program_id, e.month)
-        paid = sum(p.amount for p in groups.get(key, []))
+        paid = paid_in.get(key)
         r["entitled"] += e.amount
         r["entitled_count"] += 1
-        r["unpaid"] += max(0, e.amount - paid)
-        r["unpaid_count"] += key not in groups
+        r["unpaid"] += max(0, e.amount - (paid or 0))
+        r["unpaid_count"] += paid is None
     for key, payments in groups.items():
         r = row(snap.benefits[key[0]].program_id, key[1])
-        paid = sum(p.amount for p in payments)
-        entitled = due[key].amount if key in due else 0
+        paid = paid_in[key]
+        entitled = owed.amount if (owed := due.get(key)) is not None else 0
         r["paid"] += paid
         r["paid_count"] += len(payments)
         r["overpaid"] += max(0, paid - entitled)

@@ -284,3 +284,26 @@ def story(app: LedgerApplication, officers: Officers) -> Story:
     for name in ("registrar", "approver", "cashier", "inspector"):
         app.submit(officers.register(name))
     return Story(app, officers)
+
+
+@pytest.fixture
+def service(story: Story, db_url: str, vault_key: VaultKey, officers: Officers) -> Iterator[Any]:
+    """The HTTP server's view of the story's ledger, holding the notary key."""
+    from api.service import LedgerService
+
+    svc = LedgerService(
+        db_url, vault_key=vault_key, notary=officers.keys["notary"], checkpoint_every_s=0.2
+    )
+    yield svc
+    svc.ledger.close()
+
+
+@pytest.fixture
+def client(service: Any) -> Iterator[Any]:
+    """A TestClient over the app; its lifespan runs the writer and checkpoints."""
+    from fastapi.testclient import TestClient
+
+    from api.server import create_app
+
+    with TestClient(create_app(service)) as test_client:
+        yield test_client

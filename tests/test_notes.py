@@ -343,3 +343,18 @@ def test_any_signed_checkpoint_round_trips_through_parse_and_verify(
     assert (checkpoint.origin, checkpoint.size, checkpoint.root) == (origin, size, root)
     line = cosign(note, "witness.example/w1", WITNESS, size % 2**63)
     assert verify_cosignature(note + line, "witness.example/w1", WITNESS.verify_key) == size % 2**63
+
+
+def test_a_witness_verifier_key_with_plus_in_its_base64_is_read_whole() -> None:
+    from ledger.keys import KeyPair
+    from ledger.verifier import parse_vkey
+    from ledger.witness import verifier_key
+
+    for seed in range(256):
+        key = KeyPair.from_seed(bytes([seed]) * 32)
+        vkey = verifier_key("witness.example/inspector", key)
+        if "+" in vkey.split("+", 2)[2]:
+            break
+    else:
+        raise AssertionError("no seed gave a key whose base64 holds '+'")
+    assert parse_vkey(vkey) == ("witness.example/inspector", key.public_key)

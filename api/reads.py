@@ -1,0 +1,219 @@
+"""What the read endpoints compute, apart from HTTP: the snapshot they read,
+its checkpoint, the vault look-ups, and the registry of households.
+
+:func:`read_at` takes ``as_of`` (an entry count, or an ISO 8601 time) and
+returns the snapshot with what it was computed from. Personal data comes
+from the vault record that the snapshot's commitment names (what the ledger
+knew as of then), read for many people in one query; a person whose record
+was erased has none.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Response
+
+from api.service import LedgerService
+from ledger.application import LedgerApplication
+from ledger.errors import VaultKeyMissing
+from ledger.storage import SealedRecord
+from ledger.vault import VaultRecord
+from projections.entitlements import check_date, snapshot_date, status_book, status_on
+from projections.model import Snapshot
+
+FAR_FUTURE = "9999-12-31"
+
+
+@dataclass(frozen=True)
+class Read:
+    """A snapshot and what it was computed from, as every read states it."""
+
+    snap: Snapshot
+    checkpoint: dict[str, Any]
+    projection: dict[str, int]
+
+    def meta(self) -> dict[str, Any]:
+        return {
+            "ledger": {"id": self.snap.ledger_id, "name": self.snap.name},
+            "as_of": {"entries": self.snap.as_of, "recorded_at": self.snap.last_recorded_at},
+            "checkpoint": self.checkpoint,
+            "projection": self.projection,
+        }
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "X-Ansinh-Log-Size": str(self.projection["log_size"]),
+            "X-Ansinh-Projection-Behind": str(self.projection["behind"]),
+        }
+
+    def stamp(self, response: Response) -> None:
+        """Set the headers that say how current the answer is."""
+        response.headers.update(self.headers())
+
+
+def parse_as_of(value: str | None) -> int | str | None:
+    """An entry count (digits) or a time (left for the snapshot to parse and refuse).
+
+    A count beyond any log (more than 18 digits) means the whole log, as any
+    count past its end does.
+    """
+    if value is None or value == "":
+        return None
+    if value.isascii() and value.isdigit():
+        return int(value) if len(value) <= 18 else None
+    return value
+
+
+def read_at(service: LedgerService, as_of: str | None) -> Read:
+    """The snapshot after ``as_of`` (default: everything), its checkpoint and the lag."""
+    snap = service.snapshot(parse_as_of(as_of))
+    mlog = service.merkle()
+    checkpoint = {
+        "tree_size": snap.as_of,
+        "root": base64.b64encode(mlog.root(snap.as_of)).decode(),
+        "signed": mlog.checkpoint_at(snap.as_of) is not None,
+    }
+    position, size = service.lag()
+    projection = {"position": position, "log_size": size, "behind": max(0, size - position)}
+    return Read(snap, checkpoint, projection)
+
+
+def day_of(snap: Snapshot, on: str | None) -> str:
+    """The business date ``on`` (checked), by default the day of the last entry."""
+    if on is not None:
+        return check_date(on, "on")
+    return snapshot_date(snap) or FAR_FUTURE
+
+
+# -- the vault ----------------------------------------------------------------------------
+def vault_records(
+    ledger: LedgerApplication, snap: Snapshot, person_ids: Iterable[str]
+) -> dict[str, VaultRecord | None]:
+    """Each person's vault record as the snapshot commits to it (None: not held, erased)."""
+    wanted = {pid: snap.people[pid].pii for pid in person_ids if pid in snap.people}
+    if not wanted:
+        return {}
+    found: dict[str, VaultRecord | None] = dict.fromkeys(wanted)
+    sealed_all: list[SealedRecord] = ledger.recorder.vault_all()  # type: ignore[attr-defined]
+    for sealed in sealed_all:
+        if sealed.sealed and wanted.get(sealed.person_id) == sealed.commitment:
+            found[sealed.person_id] = ledger.vault_key.open(sealed)
+    return found
+
+
+def vault_record(ledger: LedgerApplication, snap: Snapshot, person_id: str) -> VaultRecord | None:
+    """One person's record as the snapshot commits to it (None: erased)."""
+    commitment = snap.people[person_id].pii
+    rows: list[SealedRecord] = ledger.recorder.vault_select(person_id)  # type: ignore[attr-defined]
+    for sealed in rows:
+        if sealed.commitment == commitment:
+            return ledger.vault_key.open(sealed)
+    return None
+
+
+def vault_field(
+    ledger: LedgerApplication, snap: Snapshot, person_ids: Iterable[str], field: str
+) -> dict[str, str | None]:
+    """One field of each person's record (None when erased or absent).
+
+    A server started without the vault key answers None for everyone rather
+    than refusing a public list.
+    """
+    ids = list(person_ids)
+    try:
+        records = vault_records(ledger, snap, ids)
+    except VaultKeyMissing:
+        return dict.fromkeys(ids)
+    out: dict[str, str | None] = {}
+    for pid in ids:
+        record = records.get(pid)
+        value = record.record.get(field) if record is not None else None
+        out[pid] = value if isinstance(value, str) else None
+    return out
+
+
+def heads(snap: Snapshot) -> dict[str, str]:
+    """Each household's head (the first registered with relation ``head``), by household id."""
+    found: dict[str, str] = {}
+    for person in sorted(snap.people.values(), key=lambda p: p.index):
+        if person.relation == "head":
+            found.setdefault(person.household_id, person.person_id)
+    return found
+
+
+def unmask_payroll(ledger: LedgerApplication, snap: Snapshot, rows: list[dict[str, Any]]) -> None:
+    """Each payroll row's beneficiary name, and who received its payments (vault names)."""
+    recipients = {
+        r["benefit_id"]: [snap.payments[p].recipient for p in r["payment_ids"]] for r in rows
+    }
+    people = {r["person_id"] for r in rows if r["person_id"]}
+    people |= {p for found in recipients.values() for p in found}
+    names = vault_field(ledger, snap, people, "full_name")
+    for row in rows:
+        row["name"] = names.get(row["person_id"]) if row["person_id"] else None
+        row["recipients"] = [
+            {"person_id": p, "full_name": names.get(p)}
+            for p in dict.fromkeys(recipients[row["benefit_id"]])
+        ]
+
+
+# -- the registry ---------------------------------------------------------------------------
+def registry(
+    ledger: LedgerApplication,
+    snap: Snapshot,
+    on: str,
+    fields: tuple[str, ...],
+    village: str | None = None,
+    status: str | None = None,
+) -> list[dict[str, Any]]:
+    """Households with their status on ``on`` and members; ``fields`` from the vault.
+
+    ``status`` ``none`` selects households that never had a status approved.
+    """
+    book = status_book(snap)
+    members: dict[str, list[str]] = {}
+    for person in sorted(snap.people.values(), key=lambda p: p.index):
+        members.setdefault(person.household_id, []).append(person.person_id)
+    rows = []
+    for household in snap.households.values():
+        if village is not None and household.village != village:
+            continue
+        current = status_on(snap, household.household_id, on, on, book)
+        if status is not None and (current or "none") != status:
+            continue
+        rows.append((household, current))
+    rows.sort(key=lambda r: (r[0].village, r[0].code, r[0].household_id))
+    shown = [pid for household, _ in rows for pid in members.get(household.household_id, [])]
+    records = vault_records(ledger, snap, shown) if fields else {}
+    out = []
+    for household, current in rows:
+        people = []
+        for pid in members.get(household.household_id, []):
+            person = snap.people[pid]
+            row: dict[str, Any] = {
+                "person_id": pid,
+                "relation": person.relation,
+                "sex": person.sex,
+                "birth_year": person.birth_year,
+                "died_on": person.died_on,
+            }
+            record = records.get(pid)
+            for field in fields:
+                value = record.record.get(field) if record is not None else None
+                row[field] = value if isinstance(value, str) else None
+            people.append(row)
+        out.append(
+            {
+                "household_id": household.household_id,
+                "code": household.code,
+                "village": household.village,
+                "status": current,
+                "registered_index": household.index,
+                "members": people,
+            }
+        )
+    return out

@@ -1,0 +1,252 @@
+"""What the HTTP server holds: one ledger, its Merkle log, its read models.
+
+:class:`LedgerService` is the one object the routers talk to. It owns the
+:class:`~ledger.application.LedgerApplication`, accepts statements through a
+:class:`GroupCommit` writer (statements arriving at the same moment from
+many clients are recorded together, one transaction each group, in arrival
+order, and each client gets its own answer), keeps the snapshot the reads
+were last computed from, and, when it holds the notary key, signs a
+checkpoint shortly after new entries arrive.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+
+from ledger.application import LedgerApplication
+from ledger.errors import BatchError, LedgerError, NoCheckpoint
+from ledger.keys import KeyPair
+from ledger.rules import Accepted, Submission
+from ledger.tlog import IssuedCheckpoint, MerkleLog
+from ledger.vault import VaultKey
+from projections import query
+from projections.model import Snapshot
+
+log = logging.getLogger("ansinh.service")
+
+GROUP_MAX = 256  # statements recorded in one transaction, at most
+SNAPSHOTS_KEPT = 4
+
+
+@dataclass
+class _Pending:
+    submission: Submission
+    future: Future[Accepted]
+
+
+class GroupCommit:
+    """One writer thread; submissions wait in a queue and are recorded in groups.
+
+    A group is recorded with ``submit_batch``. When the ledger refuses one of
+    its statements, that statement alone gets the refusal; the statements
+    before it are recorded as a group and the ones after it are tried again,
+    so every client gets the answer it would have had on its own, in arrival
+    order. Byte-identical envelopes in one group share one entry (the later
+    ones get ``created=False``), as they would one after the other.
+    """
+
+    def __init__(self, ledger: LedgerApplication) -> None:
+        self.ledger = ledger
+        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._starting = threading.Lock()
+        self.lock = threading.Lock()  # held while writing: batches from elsewhere wait
+
+    def submit(self, submission: Submission) -> Accepted:
+        self.start()
+        pending = _Pending(submission, Future())
+        self._queue.put(pending)
+        return pending.future.result()
+
+    def start(self) -> None:
+        """Start the writer thread, unless it runs already."""
+        with self._starting:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="ansinh-writer", daemon=True
+                )
+                self._thread.start()
+
+    def close(self) -> None:
+        """Let the writer finish what is queued, then stop it (``submit`` starts it again)."""
+        with self._starting:
+            if self._thread is not None and self._thread.is_alive():
+                self._queue.put(None)
+                self._thread.join(timeout=10)
+            self._thread = None
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            group = [first]
+            while len(group) < GROUP_MAX:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._queue.put(None)
+                    break
+                group.append(item)
+            with self.lock:
+                self._record(group)
+
+    def _record(self, group: list[_Pending]) -> None:
+        unique: dict[str, _Pending] = {}
+        same: list[tuple[_Pending, _Pending]] = []
+        for item in group:
+            key = item.submission.signed.digest
+            if key in unique:
+                same.append((item, unique[key]))
+            else:
+                unique[key] = item
+        self._record_unique(list(unique.values()))
+        for later, earlier in same:
+            try:
+                first = earlier.future.result()
+            except LedgerError as exc:
+                later.future.set_exception(exc)
+            else:
+                later.future.set_result(Accepted(first.index, first.leaf_hash, created=False))
+
+    def _record_unique(self, pending: list[_Pending]) -> None:
+        while pending:
+            try:
+                if len(pending) == 1:
+                    results = [self.ledger.submit(pending[0].submission)]
+                else:
+                    results = self.ledger.submit_batch([p.submission for p in pending])
+            except BatchError as exc:
+                pending[exc.position].future.set_exception(exc.cause)
+                head, pending = pending[: exc.position], pending[exc.position + 1 :]
+                self._record_unique(head)
+                continue
+            except LedgerError as exc:
+                pending[0].future.set_exception(exc)
+                return
+            except Exception as exc:  # the store failed: nobody's statement was recorded
+                log.exception("recording %d statements failed", len(pending))
+                for p in pending:
+                    p.future.set_exception(exc)
+                return
+            for p, result in zip(pending, results, strict=True):
+                p.future.set_result(result)
+            return
+
+
+class LedgerService:
+    """The ledger behind the server, shared by every request."""
+
+    def __init__(
+        self,
+        db: str | None,
+        *,
+        vault_key: VaultKey | Path | None = None,
+        notary: KeyPair | None = None,
+        checkpoint_every_s: float = 2.0,
+    ) -> None:
+        self.ledger = LedgerApplication(db, vault_key=vault_key)
+        self.mlog = MerkleLog(self.ledger)
+        self.notary = notary
+        self.checkpoint_every_s = checkpoint_every_s
+        self.writer = GroupCommit(self.ledger)
+        self._snapshots: OrderedDict[tuple[int, int], Snapshot] = OrderedDict()
+        self._snapshot_lock = threading.Lock()
+        self._mlog_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._checkpointer: threading.Thread | None = None
+
+    # -- lifecycle -----------------------------------------------------------------
+    def start(self) -> None:
+        """Start the writer, and signing checkpoints in the background (with the notary key)."""
+        self.writer.start()
+        self._stop.clear()
+        if self.notary is not None and self._checkpointer is None:
+            self._checkpointer = threading.Thread(
+                target=self._checkpoint_loop, name="ansinh-checkpoints", daemon=True
+            )
+            self._checkpointer.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._checkpointer is not None:
+            self._checkpointer.join(timeout=10)
+            self._checkpointer = None
+        self.writer.close()
+
+    # -- writing ---------------------------------------------------------------------
+    def submit(self, submission: Submission) -> Accepted:
+        return self.writer.submit(submission)
+
+    def submit_batch(self, submissions: list[Submission]) -> list[Accepted]:
+        with self.writer.lock:
+            return self.ledger.submit_batch(submissions)
+
+    # -- the Merkle log --------------------------------------------------------------
+    def merkle(self) -> MerkleLog:
+        """The Merkle log, caught up with every entry recorded so far."""
+        with self._mlog_lock:
+            self.mlog.catch_up()
+        return self.mlog
+
+    def latest_checkpoint(self) -> IssuedCheckpoint:
+        """The newest signed checkpoint (signing one first when entries are newer)."""
+        if self.notary is not None:
+            self.sign_checkpoint()
+        return self.mlog.latest()
+
+    def sign_checkpoint(self) -> IssuedCheckpoint | None:
+        """Sign a checkpoint of the whole log if it has grown since the last one."""
+        if self.notary is None:
+            return None
+        mlog = self.merkle()
+        size = mlog.size()
+        try:
+            latest = mlog.latest()
+        except NoCheckpoint:
+            latest = None
+        if size == 0 or (latest is not None and latest.size >= size):
+            return latest
+        with self._mlog_lock:
+            return self.mlog.issue(self.notary, size)
+
+    def _checkpoint_loop(self) -> None:
+        while not self._stop.wait(self.checkpoint_every_s):
+            try:
+                self.sign_checkpoint()
+            except Exception:  # keep serving; the next round tries again
+                log.exception("signing a checkpoint failed")
+
+    # -- reading ---------------------------------------------------------------------
+    def size(self) -> int:
+        return self.ledger.size()
+
+    def snapshot(self, as_of: int | str | None = None) -> Snapshot:
+        """The read models' state after ``as_of`` entries (default: all), kept while current."""
+        size = self.ledger.size()
+        if isinstance(as_of, str):
+            as_of = query.index_at(self.ledger, as_of)
+        end = size if as_of is None else max(0, min(as_of, size))
+        key = (size, end)
+        with self._snapshot_lock:
+            found = self._snapshots.get(key)
+            if found is None:
+                found = query.snapshot(self.ledger, end)
+                self._snapshots[key] = found
+                while len(self._snapshots) > SNAPSHOTS_KEPT:
+                    self._snapshots.popitem(last=False)
+            else:
+                self._snapshots.move_to_end(key)
+            return found
+
+    def lag(self) -> tuple[int, int]:
+        """(entries the read models hold, entries in the log)."""
+        return query.projection_lag(self.ledger)

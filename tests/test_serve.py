@@ -1,0 +1,149 @@
+"""``ansinh serve``: a process that serves one ledger, or refuses to start and says why."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import api.cli_serve  # noqa: F401  (registers `serve`, as the entry point does)
+from api.cli import app as cli
+from api.client import AnsinhClient
+from ledger.application import LedgerApplication
+from ledger.keys import KeyPair, write_key_file
+from ledger.notes import open_checkpoint
+from ledger.vault import VaultKey
+from tests.conftest import LEDGER_ID, Officers, Story
+
+ROOT = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+MAX_BANNER_LINES = 20
+
+
+@dataclass
+class Served:
+    url: str
+    banner: list[str]
+    process: subprocess.Popen[str]
+
+    def stop(self) -> tuple[int, str]:
+        """Ctrl-C, as an operator would; the exit code and everything on stderr."""
+        self.process.send_signal(signal.SIGINT)
+        _, stderr = self.process.communicate(timeout=60)
+        return self.process.returncode, stderr
+
+
+def key_files(tmp_path: Path, officers: Officers, vault_key: VaultKey) -> tuple[Path, Path]:
+    notary = tmp_path / "notary.key"
+    write_key_file(notary, officers.keys["notary"])
+    vault = tmp_path / "vault.key"
+    VaultKey.write(vault, b"\x07" * 32)
+    assert VaultKey.load(vault).fingerprint == vault_key.fingerprint
+    return notary, vault
+
+
+@pytest.fixture
+def served(
+    story: Story, db_url: str, tmp_path: Path, officers: Officers, vault_key: VaultKey
+) -> Iterator[Served]:
+    """``ansinh serve --port 0`` over the story's ledger, in its own process."""
+    notary, vault = key_files(tmp_path, officers, vault_key)
+    args = [
+        *("serve", "--db", db_url, "--port", "0"),
+        *("--notary-key", str(notary), "--vault-key", str(vault), "--checkpoint-every", "0.2"),
+    ]
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from api.cli import main; main()", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    banner: list[str] = []
+    for _ in range(MAX_BANNER_LINES):
+        line = process.stdout.readline()
+        if not line or line.startswith("Ctrl-C"):
+            break
+        banner.append(line.rstrip("\n"))
+    urls = [word for line in banner for word in line.split() if word.startswith("http://")]
+    if not urls:
+        process.kill()
+        pytest.fail(f"serve did not start: {banner} {process.communicate()[1]}")
+    running = Served(urls[0].rstrip("/"), banner, process)
+    yield running
+    if process.poll() is None:
+        process.kill()
+        process.communicate()
+
+
+def one_line(text: str) -> str:
+    """Console output with its wrapping undone."""
+    return " ".join(text.split())
+
+
+def test_serve_prints_where_to_open_and_answers_there(served: Served, story: Story) -> None:
+    assert served.banner[0].startswith(f"serving {LEDGER_ID} (UBND xã Chiềng En): 5 entries")
+    pages = [line.split()[0] for line in served.banner[1:]]
+    assert pages == [served.url + path for path in ("/", "/lists", "/checkpoints", "/docs")]
+    with AnsinhClient(served.url) as client:
+        assert client.health()["log_size"] == story.app.size() == 5
+        docs = client.request("GET", "/docs")
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
+
+
+def test_serve_signs_checkpoints_and_logs_each_request_as_a_json_line(
+    served: Served, officers: Officers
+) -> None:
+    with AnsinhClient(served.url) as client:
+        note = client.checkpoint()
+    notary = officers.keys["notary"].public_key
+    assert open_checkpoint(note, LEDGER_ID, notary, origin=LEDGER_ID).size == 5
+    code, stderr = served.stop()
+    assert code == 0
+    requests = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    fetched = [r for r in requests if r["path"] == "/v1/log/checkpoint"]
+    assert len(fetched) == 1 and fetched[0]["status"] == 200 and fetched[0]["method"] == "GET"
+
+
+def test_serve_refuses_a_database_that_holds_no_ledger(db_url: str) -> None:
+    LedgerApplication(db_url).close()  # the tables, and no ledger in them
+    refused = runner.invoke(cli, ["serve", "--db", db_url])
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("NOT_OPENED: no ledger here yet")
+
+
+def test_serve_refuses_a_file_that_does_not_exist_and_does_not_create_it(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.db"
+    refused = runner.invoke(cli, ["serve", "--db", str(missing)])
+    assert refused.exit_code == 1
+    assert one_line(refused.stderr).startswith(f"INVALID_FIELD: db: {missing}: no such file")
+    assert not missing.exists()
+
+
+def test_serve_refuses_a_notary_key_this_ledger_was_not_opened_with(
+    story: Story, db_url: str, tmp_path: Path
+) -> None:
+    other = tmp_path / "other-notary.key"
+    write_key_file(other, KeyPair.from_seed(b"\x66" * 32))
+    refused = runner.invoke(cli, ["serve", "--db", db_url, "--notary-key", str(other)])
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("WRONG_NOTARY_KEY: notary_key:")
+
+
+def test_serve_refuses_a_port_already_taken(story: Story, db_url: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        refused = runner.invoke(cli, ["serve", "--db", db_url, "--port", str(port)])
+    assert refused.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in one_line(refused.stderr)
