@@ -25,6 +25,7 @@ from ledger.errors import BatchError, InvalidField, LedgerError
 from ledger.keys import KeyPair, decode_public_key, read_key_file, write_key_file
 from ledger.rules import Accepted, Submission
 from ledger.vault import VaultKey, VaultRecord
+from projections.history import history as entity_history
 
 app = typer.Typer(
     name="ansinh",
@@ -391,7 +392,7 @@ def history(
     with refusals():
         ledger = open_ledger(db)
         holders = {k.key_id: k.holder_id for k in ledger.key_records()}
-        entries = ledger.history(entity_id)
+        entries = [ledger.entry(item[0]) for item in entity_history(ledger, entity_id)]
         if not entries:
             raise InvalidField("entity_id", f"no statement names {entity_id}")
         table = Table("index", "type", "by", "signed at", "recorded at", "what")

@@ -250,10 +250,6 @@ class LedgerApplication(Application[UUID]):
     def key_records(self) -> list[KeyRecord]:
         return sorted(self.charter().keys.values(), key=lambda k: k.registered_index)
 
-    def history(self, entity_id: str) -> list[Entry]:
-        """Every statement that names this entity, in log order."""
-        return [e for e in self.entries() if _mentions(open_envelope(e.envelope), entity_id)]
-
     # -- the vault -------------------------------------------------------------
     def vault_record(self, person_id: str) -> VaultRecord | None:
         """A person's current personal-data record, or None once erased."""
@@ -316,17 +312,6 @@ def _raise_bad_signature(verifier: Verifier, batch: bool, *, whole_batch: bool =
             if batch:
                 raise BatchError(*failure) from failure[1]
             raise failure[1]
-
-
-def _mentions(signed: SignedStatement, entity_id: str) -> bool:
-    def walk(value: object) -> bool:
-        if isinstance(value, dict):
-            return any(walk(v) for v in value.values())
-        if isinstance(value, list):
-            return any(walk(v) for v in value)
-        return value == entity_id
-
-    return walk(signed.body)
 
 
 def submission_from_json(obj: object) -> Submission:
