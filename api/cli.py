@@ -451,6 +451,7 @@ def vault_erase(person_id: str, db: DbOpt = None) -> None:
 def main() -> None:
     from api import (  # noqa: F401  (each registers its commands)
         bench,
+        bench_http,
         bench_log,
         bench_rebuild,
         cli_log,

@@ -44,7 +44,7 @@ def open_service(
     key = notary_key(notary)
     vault = VaultKey.load(vault_key) if vault_key is not None else None
     service = LedgerService(
-        where, vault_key=vault, notary=key, checkpoint_every_s=checkpoint_every_s
+        where, vault_key=vault, notary=key, checkpoint_every_s=checkpoint_every_s, manage_gc=True
     )
     try:
         charter = service.ledger.charter()  # NOT_OPENED when the database holds no ledger

@@ -9,8 +9,8 @@ from fastapi import Depends, Request
 from api.service import LedgerService
 
 
-def service_of(request: Request) -> LedgerService:
-    """The ledger service behind this app."""
+async def service_of(request: Request) -> LedgerService:
+    """The ledger service behind this app (async: no thread hop to look it up)."""
     service: LedgerService = request.app.state.service
     return service
 
