@@ -26,8 +26,9 @@ from typing import Any
 import httpx
 import orjson
 
+from api.client_errors import ClientError, ServerUnreachable, refusal
 from ledger.dsse import make_statement, open_envelope, sign_statement
-from ledger.errors import BatchError, InvalidField, LedgerError, LogInconsistent
+from ledger.errors import InvalidField, LogInconsistent
 from ledger.keys import KeyPair, decode_public_key
 from ledger.rules import Accepted, Submission
 from ledger.vault import VaultRecord
@@ -37,68 +38,6 @@ ENTRIES_PAGE = 1000  # the server's limit on one /v1/log/entries call
 JSON_LINES = "application/jsonl"
 
 Document = dict[str, Any]
-
-
-# -- errors ----------------------------------------------------------------------------
-class ClientError(LedgerError):
-    """A refusal the server answered with ``{"error": {"code", "message"}}``."""
-
-    code = "CLIENT_ERROR"
-
-    def __init__(self, code: str, message: str, status: int) -> None:
-        LedgerError.__init__(self, message)
-        self.code = code
-        self.status = status
-        if code == InvalidField.code and ": " in message:
-            self.field = message.split(": ", 1)[0]
-
-
-class ServerUnreachable(ClientError):
-    """No answer: the server is down, the address wrong, or the network slow."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("UNREACHABLE", message, 503)
-
-
-def _ledger_errors() -> dict[str, type[LedgerError]]:
-    """Every LedgerError subclass by its code, the most general first (breadth first)."""
-    found: dict[str, type[LedgerError]] = {}
-    queue: list[type[LedgerError]] = [LedgerError]
-    while queue:
-        cls = queue.pop(0)
-        queue.extend(cls.__subclasses__())
-        code = cls.__dict__.get("code")
-        if (
-            isinstance(code, str)
-            and code not in found
-            and not issubclass(cls, (ClientError, BatchError))
-            and cls is not LedgerError
-        ):
-            found[code] = cls
-    return found
-
-
-_REMOTE: dict[str, type[ClientError]] = {}
-
-
-def _remote(cls: type[LedgerError]) -> type[ClientError]:
-    """``cls`` as the server reported it: both ``cls`` and a :class:`ClientError`."""
-    key = f"{cls.__module__}.{cls.__qualname__}"
-    if key not in _REMOTE:
-        _REMOTE[key] = type(cls.__name__, (ClientError, cls), {"__module__": __name__})
-    return _REMOTE[key]
-
-
-def refusal(status: int, content: bytes) -> ClientError:
-    """The exception for an error answer (any body: JSON as the contract says, or not)."""
-    try:
-        error = json.loads(content)["error"]
-        code, message = str(error["code"]), str(error["message"])
-    except (ValueError, KeyError, TypeError):
-        text = content.decode("utf-8", "replace").strip()[:200]
-        return ClientError(f"HTTP_{status}", text or "no error message", status)
-    cls = _ledger_errors().get(code)
-    return (_remote(cls) if cls is not None else ClientError)(code, message, status)
 
 
 # -- answers ---------------------------------------------------------------------------
