@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
 import psycopg
@@ -41,6 +42,13 @@ def pg_available() -> bool:
 @pytest.fixture
 def pg_schema() -> Iterator[str]:
     """A fresh PostgreSQL schema, dropped afterwards; a ``postgresql://`` URL naming it."""
+    with scratch_schema() as url:
+        yield url
+
+
+@contextmanager
+def scratch_schema() -> Iterator[str]:
+    """A fresh PostgreSQL schema for as long as the block runs (fails under CI when unreachable)."""
     if not pg_available():
         if ON_CI:
             pytest.fail(f"PostgreSQL is unreachable at {PG_URL} (CI must not skip it)")

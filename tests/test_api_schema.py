@@ -15,12 +15,10 @@ both at once, but 4.32 does not run under pytest 9: it reads
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
 
-import psycopg
 import pytest
 import schemathesis
 from fastapi import FastAPI
@@ -38,7 +36,7 @@ from api.server import create_app
 from api.service import LedgerService
 from ledger.application import LedgerApplication
 from ledger.vault import VaultKey
-from tests.conftest import ON_CI, PG_URL, Officers, Story, pg_available
+from tests.conftest import Officers, Story, scratch_schema
 
 EXAMPLES = 25  # per operation and phase: the whole module stays well under a minute
 CHECKS = [
@@ -56,16 +54,8 @@ def module_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if os.environ.get("ANSINH_TEST_DB", "sqlite") != "postgres":
         yield str(Path(tmp_path_factory.mktemp("api-schema")) / "ledger.db")
         return
-    if not pg_available():
-        if ON_CI:
-            pytest.fail(f"PostgreSQL is unreachable at {PG_URL} (CI must not skip it)")
-        pytest.skip("PostgreSQL is not running here")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    yield f"{PG_URL}?schema={schema}"
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    with scratch_schema() as url:
+        yield url
 
 
 def record_commune(db: str, officers: Officers, vault_key: VaultKey) -> None:
