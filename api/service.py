@@ -135,8 +135,9 @@ class GroupCommit:
                 head, pending = pending[: exc.position], pending[exc.position + 1 :]
                 self._record_unique(head)
                 continue
-            except LedgerError as exc:
-                pending[0].future.set_exception(exc)
+            except LedgerError as exc:  # about the group as a whole (BUSY, a missing vault key)
+                for p in pending:
+                    p.future.set_exception(exc)
                 return
             except Exception as exc:  # the store failed: nobody's statement was recorded
                 log.exception("recording %d statements failed", len(pending))
