@@ -103,7 +103,13 @@ class GroupCommit:
                     break
                 group.append(item)
             with self.lock:
-                self._record(group)
+                try:
+                    self._record(group)
+                except Exception as exc:  # never leave a client waiting for an answer
+                    log.exception("recording a group of %d statements failed", len(group))
+                    for item in group:
+                        if not item.future.done():
+                            item.future.set_exception(exc)
 
     def _record(self, group: list[_Pending]) -> None:
         unique: dict[str, _Pending] = {}
