@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from ledger.application import LedgerApplication
-from ledger.bundle import open_bundle
+from ledger.bundle import BLOCK, open_bundle
 from ledger.errors import LedgerError
 from ledger.merkle import ProofError, verify_consistency
 from ledger.notes import NoteError, open_checkpoint
@@ -23,6 +24,7 @@ from ledger.verifier import (
     check_checkpoint,
     check_witnesses,
     checkpoint_size,
+    replay_blocks,
     replay_lines,
 )
 
@@ -37,8 +39,12 @@ def verify_bundle(
     since: str | None = None,
     processes: int | None = None,
     progress: Progress = None,
+    block_bytes: int = BLOCK,
 ) -> Outcome:
-    """Verify an exported bundle, offline, trusting only ``authority`` (a key id)."""
+    """Verify an exported bundle, offline, trusting only ``authority`` (a key id).
+
+    Workers check about ``block_bytes`` of ``entries.jsonl`` at a time.
+    """
     try:
         with open_bundle(path) as bundle:
             replay = Replay(authority=authority)
@@ -48,7 +54,9 @@ def verify_bundle(
             if since is not None:
                 sizes.add(checkpoint_size(since))
             replay.want_roots = sizes
-            replay_lines(bundle.lines(), replay, processes, progress)
+            processes = processes or os.cpu_count() or 1
+            blocks = bundle.blocks(block_bytes, spans=processes > 1)
+            replay_blocks(blocks, replay, processes, progress)
             size = check_checkpoint(replay, bundle.checkpoint, expect_size=replay.size)
             if since is not None:
                 check_checkpoint(replay, since)

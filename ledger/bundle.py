@@ -9,6 +9,7 @@ in a ``.tar``.
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import tarfile
@@ -24,11 +25,13 @@ from ledger.domain.base import read_statement
 from ledger.errors import InvalidField, NoCheckpoint
 from ledger.keys import KeyPair
 from ledger.tlog import IssuedCheckpoint, MerkleLog
+from ledger.verify_entry import Span
 
 ENTRIES = "entries.jsonl"
 CHECKPOINT = "checkpoint"
 VAULT = "vault.jsonl"
 REPORTS = "reports"
+BLOCK = 1 << 20  # bytes of entries.jsonl a verifying worker checks at once
 
 
 @dataclass(frozen=True)
@@ -128,18 +131,47 @@ def _write_vault(ledger: LedgerApplication, path: Path, people: dict[str, str]) 
 
 @dataclass
 class Bundle:
-    """An opened bundle: stream its entries, read its checkpoint and vault."""
+    """An opened bundle: stream its entries, read its checkpoint and vault.
+
+    ``region`` is where ``entries.jsonl`` lies as plain bytes (file, offset,
+    size) when it does (a directory, an uncompressed ``.tar``): verifying
+    workers then read their blocks there themselves.
+    """
 
     checkpoint: str
     _entries: Callable[[], IO[bytes]]
     vault_lines: list[str] | None
+    region: tuple[Path, int, int] | None = None
 
-    def lines(self) -> Iterator[bytes]:
+    def blocks(self, size: int = BLOCK, spans: bool = True) -> Iterator[bytes | Span]:
+        """``entries.jsonl`` in blocks of whole lines, about ``size`` bytes each.
+
+        A block ends with a newline and holds one line or more, however long;
+        it is a :class:`Span` of ``region`` if there is one and ``spans``, else
+        the bytes themselves.
+        """
+        in_place = self.region is not None and spans
         with self._entries() as f:
-            for number, line in enumerate(f):
-                if not line.endswith(b"\n"):
-                    raise InvalidField(ENTRIES, f"line {number} does not end with a newline")
-                yield line[:-1]
+            rest = b""  # the start of a line that the last read cut
+            number = 0  # lines before ``rest``
+            offset = 0  # bytes of entries.jsonl before ``rest``
+            while data := f.read(size):
+                end = data.rfind(b"\n") + 1
+                if not end:
+                    rest += data
+                    continue
+                lines = data.count(b"\n", 0, end)
+                length = len(rest) + end
+                if in_place:
+                    assert self.region is not None
+                    yield Span(str(self.region[0]), self.region[1] + offset, length, lines)
+                else:
+                    yield rest + memoryview(data)[:end]
+                number += lines
+                offset += length
+                rest = data[end:]
+            if rest:
+                raise InvalidField(ENTRIES, f"line {number} does not end with a newline")
 
 
 @contextmanager
@@ -155,6 +187,7 @@ def open_bundle(path: Path) -> Iterator[Bundle]:
             checkpoint=(path / CHECKPOINT).read_text(encoding="utf-8"),
             _entries=lambda: entries.open("rb"),
             vault_lines=vault.read_text(encoding="utf-8").splitlines() if vault.exists() else None,
+            region=(entries, 0, entries.stat().st_size),
         )
         return
     if not tarfile.is_tarfile(path):
@@ -171,10 +204,13 @@ def open_bundle(path: Path) -> Iterator[Bundle]:
                 raise InvalidField("bundle", f"{name} in {path} is not a file")
             return f
 
+        stored = tar.getmember(ENTRIES)
+        plain = type(tar.fileobj) is io.BufferedReader and stored.isreg() and not stored.sparse
         yield Bundle(
             checkpoint=member(CHECKPOINT).read().decode("utf-8"),
             _entries=lambda: member(ENTRIES),
             vault_lines=member(VAULT).read().decode("utf-8").splitlines()
             if VAULT in names
             else None,
+            region=(path, stored.offset_data, stored.size) if plain else None,
         )
