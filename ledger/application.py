@@ -99,24 +99,36 @@ class LedgerApplication(Application[UUID]):
                 claim_lookup=self._claim,
                 verify=verifier,
             )
+            refused = conflict = False
             try:
                 results = self._apply(unit, subs, batch, verifier)
-                stored = self._stored_events(unit)
-                _raise_bad_signature(verifier, batch)
+                if not unit.staged or (unit.vault and not isinstance(self._vault_key, VaultKey)):
+                    # (the vault key is read below: a bad signature is reported first)
+                    _raise_bad_signature(verifier, batch)
             except LedgerError:
-                if not strict:
-                    # Confirm the refusal against fresh state: a fast-mode cache
-                    # might be behind another writer, or the statement already
-                    # recorded (an identical resubmission is not an error).
-                    strict = True
-                    self._head = None
-                    continue
-                raise
-            if not unit.staged:
-                return self._with_leaf_hashes(results)
-            try:
-                self._save(unit, stored, self._seal(unit))
-            except (IntegrityError, OperationalError):
+                if strict:
+                    raise
+                refused = True
+            else:
+                if not unit.staged:
+                    return self._with_leaf_hashes(results)
+                sealed = self._seal(unit)
+                try:
+                    self._save(unit, sealed, lambda: _raise_bad_signature(verifier, batch))
+                except (IntegrityError, OperationalError):
+                    conflict = True
+                except LedgerError:  # a bad signature, found as the rows were written
+                    if strict:
+                        raise
+                    refused = True
+            if refused:
+                # Confirm the refusal against fresh state: a fast-mode cache
+                # might be behind another writer, or the statement already
+                # recorded (an identical resubmission is not an error).
+                strict = True
+                self._head = None
+                continue
+            if conflict:
                 strict = True
                 self._head = None
                 time.sleep(random.uniform(0, min(0.05, 0.001 * 2 ** min(attempt, 6))))
@@ -176,11 +188,17 @@ class LedgerApplication(Application[UUID]):
         events += unit.events
         return [self.mapper.to_stored_event(event) for event in events]
 
-    def _save(self, unit: UnitOfWork, stored: list[StoredEvent], sealed: list[Any]) -> None:
-        # What Application._record does, less the notifications nothing here
-        # reads: one transaction with every event and vault record, then the
-        # changed aggregates into the cache (the cache is never fast-forwarded).
-        self.recorder.insert_events(stored, vault_records=sealed)
+    def _save(self, unit: UnitOfWork, sealed: list[Any], check: Callable[[], None]) -> None:
+        """The unit's events and vault records in one transaction; ``check`` just before commit.
+
+        ``check`` raises for a bad signature: a batch's checks are settled
+        there, so that the helper process goes on with them while the rows
+        are written, and the transaction is rolled back if one fails. (What
+        Application._record does, less the notifications nothing here reads;
+        then the changed aggregates go into the cache, never fast-forwarded.)
+        """
+        stored = self._stored_events(unit)
+        self.recorder.insert_events(stored, vault_records=sealed, before_commit=check)
         cache = self.repository.cache
         if cache is not None:
             for aggregate in unit.touched.values():

@@ -7,9 +7,10 @@ to win the GIL back after every signature, and while the rules run in Python
 it only gets it every few milliseconds (measured: no overlap at all). So the
 checks go to a helper process, started once per process by the first large
 batch (or :func:`start_helper`), that takes chunks of a submission from the
-front, while the main thread, once its own work for the submission is done,
-takes back the chunks not started yet, from the back; they meet in the
-middle.
+front, while the main thread, once its own work for the submission is done
+(the rules, then writing the rows into the transaction, which commits only
+once every check has passed), takes back the chunks not started yet, from
+the back; they meet in the middle.
 
 The helper and its protocol are in :mod:`ledger.signature_helper`. Whenever
 it is missing, busy with another thread's submission, not started yet or

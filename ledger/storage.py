@@ -4,7 +4,9 @@ The event store is eventsourcing's stock SQLite or PostgreSQL application
 recorder. The only extension is the personal-data vault: its sealed records
 are written by the recorder's ``_insert_events`` hook, inside the same
 transaction as the events that commit to them, so a statement and its
-personal data are stored together or not at all.
+personal data are stored together or not at all. The same hook runs the
+caller's ``before_commit`` check last, so that a check can still roll the
+whole transaction back.
 """
 
 from __future__ import annotations
@@ -190,6 +192,18 @@ def _vault_rows(kwargs: dict[str, Any]) -> Sequence[SealedRecord]:
     return rows
 
 
+def _before_commit(kwargs: dict[str, Any]) -> None:
+    """Run the caller's last check, once everything is written and not yet committed.
+
+    ``before_commit``: a function that raises to roll the transaction back
+    (acceptance settles a batch's signature checks there, so that the helper
+    process checks them while the rows are being written).
+    """
+    check = kwargs.get("before_commit")
+    if check is not None:
+        check()
+
+
 class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
     """The stock SQLite recorder, plus the vault table written in the same transaction."""
 
@@ -204,12 +218,30 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        for r in _vault_rows(kwargs):
-            c.execute(
+        # The stock method inserts the events one statement at a time to
+        # return their notification ids, which nothing here reads (the log is
+        # read by rowid, in insertion order): the same rows, in the same order,
+        # in one executemany.
+        rows = _vault_rows(kwargs)
+        if rows:
+            c.executemany(
                 f"INSERT OR REPLACE INTO {VAULT_TABLE} VALUES (?,?,?,?)",
-                (r.person_id, r.commitment, r.sealed, r.recorded_at),
+                [(r.person_id, r.commitment, r.sealed, r.recorded_at) for r in rows],
             )
-        return super()._insert_events(c, stored_events, **kwargs)
+        c.executemany(
+            self.insert_events_statement,
+            [
+                (
+                    s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id,
+                    s.originator_version,
+                    s.topic,
+                    s.state,
+                )
+                for s in stored_events
+            ],
+        )
+        _before_commit(kwargs)
+        return None
 
     def vault_select(self, person_id: str) -> list[SealedRecord]:
         with self.datastore.transaction(commit=False) as c:
@@ -270,10 +302,12 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         # same steps in the same transaction, without the pipeline.
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
             self._insert_events(curs, stored_events, **kwargs)
-            if not stored_events:
-                return []
-            self._insert_stored_events(curs, stored_events, **kwargs)
-            return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+            ids: Sequence[int] | None = []
+            if stored_events:
+                self._insert_stored_events(curs, stored_events, **kwargs)
+                ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+            _before_commit(kwargs)
+            return ids
 
     def _insert_events(
         self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any

@@ -159,6 +159,20 @@ def test_an_earlier_refusal_comes_before_a_bad_signature(story: Story, verifier_
     assert _refusal(story.app, batch) == ("ROLE_NOT_ALLOWED", "batch item 30")
 
 
+def test_a_bad_signature_leaves_no_vault_record_behind(story: Story, verifier_mode: str) -> None:
+    # The batch's rows, vault records included, are written before its last
+    # signature checks are settled; a failure there rolls all of them back.
+    household = story.household()
+    person, record = story.person_sub(household)
+    batch = [person, *_households(story, LARGE)]
+    batch[-1] = _forged(story, batch[-1])
+    assert _refusal(story.app, batch) == ("BAD_SIGNATURE", f"batch item {LARGE}")
+    recorder = story.app._recorder()
+    assert [r for r in recorder.vault_all() if r.person_id == record.person_id] == []
+    with pytest.raises(LedgerError):
+        story.app.vault_record(record.person_id)  # no such person either
+
+
 def test_a_large_batch_is_recorded_whole(story: Story, verifier_mode: str) -> None:
     # A key registered inside the batch signs later statements of the batch.
     before = story.app.size()
