@@ -198,7 +198,7 @@ def _b64(value: object, field: str) -> bytes:
     if not isinstance(value, str):
         raise InvalidField(field, "must be a base64 string")
     try:
-        return base64.b64decode(value, validate=True)
+        return binascii.a2b_base64(value, strict_mode=True)  # = b64decode(validate=True), faster
     except (binascii.Error, ValueError):
         raise InvalidField(field, "must be base64 (standard alphabet, padded)") from None
 

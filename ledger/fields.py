@@ -12,8 +12,6 @@ is refused with the same error.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -35,6 +33,8 @@ _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MONTH_RE = re.compile(r"([0-9]{4})-([0-9]{2})")
 _TIMESTAMP_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?Z")
 _BASE64_32_RE = re.compile(r"[A-Za-z0-9+/]{43}=")
+# Canonical: the last character before "=" carries two zero bits.
+_CANONICAL_BASE64_32_RE = re.compile(r"[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=")
 # Bidirectional overrides/isolates can make a name display as something else.
 _BAD_TEXT_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
@@ -65,66 +65,73 @@ def optional(check: Check) -> OptionalField:
 Schema = Mapping[str, Check | OptionalField]
 
 
-def check_fields(value: object, path: str, schema: Schema) -> dict[str, object]:
-    """Check ``value`` is an object with exactly the fields of ``schema``."""
-    found = _compiled.get(id(schema))
-    if found is None or found[0] is not schema:
-        found = _compiled[id(schema)] = (schema, _compile(schema))
-    return found[1](value, path)
+def obj(schema: Schema, *rules: Rule) -> Check:
+    """An object with exactly these fields, then rules across its fields.
 
-
-_Compiled = Callable[[object, str], dict[str, object]]
-# Keyed by identity; the schema is kept alive beside its checker.
-_compiled: dict[int, tuple[Schema, _Compiled]] = {}
-
-
-def _compile(schema: Schema) -> _Compiled:
-    """A fast checker for one schema: field lists and paths worked out once."""
+    The field lists and each field's path are worked out once, so checking
+    a well-formed object costs little more than checking its fields.
+    """
     fields = [
-        (
-            name,
-            spec.check if isinstance(spec, OptionalField) else spec,
-            isinstance(spec, OptionalField),
-        )
+        (name, spec.check if isinstance(spec, OptionalField) else spec)
         for name, spec in schema.items()
     ]
     allowed = frozenset(schema)
-    required = frozenset(name for name, _, is_optional in fields if not is_optional)
-    paths: dict[str, list[tuple[str, Check, str]]] = {}
-
-    def check(value: object, path: str) -> dict[str, object]:
-        if not isinstance(value, dict):
-            fail(path or "statement", "must be an object")
-        keys = value.keys()
-        if not keys <= allowed:
-            for key in value:
-                if key not in allowed:
-                    fail(join(path, key), "unknown field")
-        if not required <= keys:
-            for name, _, is_optional in fields:
-                if not is_optional and name not in value:
-                    fail(join(path, name), "missing")
-        located = paths.get(path)
-        if located is None:
-            located = paths[path] = [(name, c, join(path, name)) for name, c, _ in fields]
-        for name, c, where in located:
-            if name in value:
-                c(value[name], where)
-        return value
-
-    return check
-
-
-def obj(schema: Schema, *rules: Rule) -> Check:
-    """An object with exactly these fields, then rules across its fields."""
-    checker = _compile(dict(schema))
+    required = allowed - {name for name, spec in schema.items() if isinstance(spec, OptionalField)}
+    # The fields with their paths, per path the object is found at.
+    located: dict[str, list[tuple[str, Check, str]]] = {}
 
     def check(value: object, path: str) -> None:
-        fields = checker(value, path)
+        if not isinstance(value, dict):
+            fail(path or "statement", "must be an object")
+        at = located.get(path)
+        if at is None:
+            at = located[path] = [(name, c, join(path, name)) for name, c in fields]
+        keys = value.keys()
+        if keys == allowed:  # the usual case: every field, none other
+            for name, c, where in at:
+                c(value[name], where)
+        else:
+            if not (keys <= allowed and required <= keys):
+                _refuse_fields(value, path, allowed, schema)
+            for name, c, where in at:
+                if name in value:
+                    c(value[name], where)
         for rule in rules:
-            rule(fields, path)
+            rule(value, path)
 
     return check
+
+
+def _refuse_fields(
+    value: dict[object, object], path: str, allowed: frozenset[str], schema: Schema
+) -> NoReturn:
+    """Name the first unknown field of ``value``, else its first missing one."""
+    for key in value:
+        if key not in allowed:
+            fail(join(path, key), "unknown field")
+    for name, spec in schema.items():
+        if not isinstance(spec, OptionalField) and name not in value:
+            fail(join(path, name), "missing")
+    raise AssertionError("the fields of an object were refused without a reason")
+
+
+def recurring(check: Check, remember: int = 256) -> Check:
+    """``check``, for strings that recur from statement to statement (ledger and key ids).
+
+    The first ``remember`` strings it accepts are remembered and then
+    accepted at the cost of one look-up.
+    """
+    accepted: set[str] = set()
+
+    def check_recurring(value: object, path: str) -> None:
+        if isinstance(value, str) and value in accepted:
+            return
+        check(value, path)
+        if len(accepted) < remember:
+            assert isinstance(value, str)
+            accepted.add(value)
+
+    return check_recurring
 
 
 # Numbers --------------------------------------------------------------------
@@ -248,18 +255,16 @@ def base64_32(value: object, path: str) -> None:
     """Canonical padded base64 (standard alphabet) of exactly 32 bytes."""
     if not isinstance(value, str) or not _BASE64_32_RE.fullmatch(value):
         fail(path, "must be base64 of 32 bytes")
-    try:
-        raw = base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        fail(path, "must be base64 of 32 bytes")
-    if len(raw) != 32 or base64.b64encode(raw).decode() != value:
+    if not _CANONICAL_BASE64_32_RE.fullmatch(value):
         fail(path, "must be canonical base64 of 32 bytes")
 
 
 # Time -----------------------------------------------------------------------
-def _check_year(year: int, path: str) -> None:
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        fail(path, f"year must be between {MIN_YEAR} and {MAX_YEAR}")
+_YEARS = f"year must be between {MIN_YEAR} and {MAX_YEAR}"
+# Every acceptable month: one look-up accepts a month, the usual case.
+_MONTHS = frozenset(
+    f"{year:04d}-{number:02d}" for year in range(MIN_YEAR, MAX_YEAR + 1) for number in range(1, 13)
+)
 
 
 def calendar_date(value: object, path: str) -> None:
@@ -267,20 +272,23 @@ def calendar_date(value: object, path: str) -> None:
     if not isinstance(value, str) or not _DATE_RE.fullmatch(value):
         fail(path, "must be a date YYYY-MM-DD")
     try:
-        parsed = date.fromisoformat(value)
+        year = date.fromisoformat(value).year
     except ValueError:
         fail(path, "must be a real calendar date")
-    _check_year(parsed.year, path)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        fail(path, _YEARS)
 
 
 def month(value: object, path: str) -> None:
     """A month ``YYYY-MM``."""
+    if isinstance(value, str) and value in _MONTHS:
+        return
     matched = _MONTH_RE.fullmatch(value) if isinstance(value, str) else None
     if matched is None:
         fail(path, "must be a month YYYY-MM")
     if not 1 <= int(matched.group(2)) <= 12:
         fail(path, "month must be 01 to 12")
-    _check_year(int(matched.group(1)), path)
+    fail(path, _YEARS)
 
 
 def timestamp(value: object, path: str) -> None:
@@ -288,7 +296,8 @@ def timestamp(value: object, path: str) -> None:
     if not isinstance(value, str) or not _TIMESTAMP_RE.fullmatch(value):
         fail(path, "must be a UTC time YYYY-MM-DDTHH:MM:SS[.ffffff]Z")
     try:
-        parsed = datetime.fromisoformat(value[:-1])
+        year = datetime.fromisoformat(value).year  # the pattern admits only forms it parses alike
     except ValueError:
         fail(path, "must be a real UTC time")
-    _check_year(parsed.year, path)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        fail(path, _YEARS)

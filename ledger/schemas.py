@@ -19,7 +19,6 @@ from ledger.fields import (
     Check,
     base64_32,
     calendar_date,
-    check_fields,
     constant,
     fail,
     hex_string,
@@ -31,6 +30,7 @@ from ledger.fields import (
     one_of,
     optional,
     pattern,
+    recurring,
     set_of,
     sha256_hex,
     text,
@@ -260,26 +260,33 @@ def _statement_type(value: object, path: str) -> None:
 
 
 def _any_body(value: object, path: str) -> None:
-    """Placeholder: the body is checked once its type is known."""
+    """Placeholder: the body is checked once its type is known, by ``_body_of_its_type``."""
 
 
-_STATEMENT = {
-    "ledger": LEDGER_ID,
-    "type": _statement_type,
-    "by": KEY_ID,
-    "at": timestamp,
-    "nonce": NONCE,
-    "body": _any_body,
-}
+def _body_of_its_type(fields: dict[str, object], path: str) -> None:
+    """The body, checked once the statement's type is known to be valid."""
+    statement_type = fields["type"]
+    _BODIES[str(statement_type)](fields["body"], "body")
+    if statement_type == "ledger.opened":
+        _check_self_signed(fields)
+
+
+_STATEMENT = obj(
+    {
+        "ledger": recurring(LEDGER_ID),
+        "type": _statement_type,
+        "by": recurring(KEY_ID),
+        "at": timestamp,
+        "nonce": NONCE,
+        "body": _any_body,
+    },
+    _body_of_its_type,
+)
 
 
 def validate_statement(statement: object) -> None:
     """Refuse, with ``InvalidField``, a statement not shaped as FORMATS §2 and §6 say."""
-    fields = check_fields(statement, "", _STATEMENT)
-    statement_type = str(fields["type"])
-    _BODIES[statement_type](fields["body"], "body")
-    if statement_type == "ledger.opened":
-        _check_self_signed(fields)
+    _STATEMENT(statement, "")
 
 
 def _check_self_signed(fields: dict[str, object]) -> None:
