@@ -7,12 +7,10 @@ import gc
 import hashlib
 import json
 import tarfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 import rfc8785
 from click.testing import Result
@@ -26,7 +24,7 @@ from ledger.keys import write_key_file
 from ledger.notes import sign_checkpoint
 from ledger.tlog import MerkleLog
 from ledger.vault import VaultKey, VaultRecord
-from tests.conftest import LEDGER_ID, PG_URL, Officers, Story, new_id
+from tests.conftest import LEDGER_ID, Officers, Story, new_id, scratch_schema
 
 TAM = {"full_name": "Quàng Văn Tám", "national_id": "038192000417", "phone": "0912345678"}
 TAM_MOVED = {**TAM, "phone": "0987654321", "address": "Bản Nà Hát"}
@@ -238,12 +236,8 @@ def other_db_url(db_url: str, tmp_path: Path) -> Iterator[str]:
     if not db_url.startswith("postgresql://"):
         yield str(tmp_path / "other.db")
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    yield f"{PG_URL}?schema={schema}"
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    with scratch_schema() as url:
+        yield url
 
 
 def test_a_witness_refuses_a_ledger_whose_history_differs_from_what_it_cosigned(

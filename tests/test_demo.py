@@ -14,14 +14,12 @@ import os
 import stat
 import subprocess
 import sys
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from typer.testing import CliRunner
 
@@ -34,7 +32,7 @@ from ledger.dsse import sign_statement
 from ledger.keys import read_key_file
 from projections.model import Snapshot
 from projections.query import snapshot
-from tests.conftest import ON_CI, PG_URL, pg_available
+from tests.conftest import scratch_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 1
@@ -47,16 +45,8 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if os.environ.get("ANSINH_TEST_DB", "sqlite") != "postgres":
         yield str(tmp_path_factory.mktemp("demo") / "ledger.db")
         return
-    if not pg_available():
-        if ON_CI:
-            pytest.fail(f"PostgreSQL is unreachable at {PG_URL} (CI must not skip it)")
-        pytest.skip("PostgreSQL is not running here")
-    schema = f"t_demo_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    yield f"{PG_URL}?schema={schema}"
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    with scratch_schema() as url:
+        yield url
 
 
 @dataclass
