@@ -90,8 +90,27 @@ def load_key(path: Path) -> KeyPair:
         raise
 
 
+_opened: list[LedgerApplication] = []
+
+
+@app.callback()
+def _each_command(ctx: typer.Context) -> None:
+    # Whatever the command, when it ends (also on an error), the ledgers it
+    # opened are closed with their connections: a program that runs commands
+    # in process (tests, scripts) must not collect PostgreSQL connections.
+    ctx.call_on_close(_close_opened)
+
+
+def _close_opened() -> None:
+    while _opened:
+        _opened.pop().close()
+
+
 def open_ledger(db: str | None, vault_key: Path | None = None) -> LedgerApplication:
-    return LedgerApplication(db, vault_key=vault_key)
+    """The ledger a command works on; closed (its connections too) when the command ends."""
+    ledger = LedgerApplication(db, vault_key=vault_key)
+    _opened.append(ledger)
+    return ledger
 
 
 def _write_new_key(directory: Path, name: str) -> KeyPair:

@@ -14,6 +14,7 @@ how far it got: ``READY``, ``START`` (right before ``submit_batch``),
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 import traceback
@@ -25,6 +26,17 @@ from ledger.vault import VaultKey
 
 VAULT_KEY = b"\x07" * 32
 WAIT = 60.0  # seconds a worker waits for its start signal or a barrier
+
+
+def _writer_ledger(url: str) -> LedgerApplication:
+    """The ledger as one writer process opens it: one connection is all it uses.
+
+    (Eight writers, twice over when the suite runs on two workers, would
+    otherwise hold four pooled connections each, near PostgreSQL's limit.)
+    """
+    os.environ["LEDGER_POSTGRES_POOL_SIZE"] = "1"
+    os.environ["LEDGER_POSTGRES_MAX_OVERFLOW"] = "1"
+    return LedgerApplication(url, vault_key=VaultKey(VAULT_KEY))
 
 
 def submit_envelopes(
@@ -48,7 +60,7 @@ def submit_envelopes(
     """
     try:
         with opening:
-            app = LedgerApplication(url, vault_key=VaultKey(VAULT_KEY))
+            app = _writer_ledger(url)
         try:
             subs = [submission_from_json(json.loads(text)) for text in envelopes]
             app.charter()  # connect, and load what every payment needs
@@ -81,7 +93,7 @@ def open_ledger(url: str, tag: str, ready: Any, start: Any, results: Any) -> Non
         ready.put(tag)
         if not start.wait(WAIT):
             raise TimeoutError("no start signal")
-        app = LedgerApplication(url, vault_key=VaultKey(VAULT_KEY))
+        app = _writer_ledger(url)
         try:
             results.put((tag, app.size()))
         finally:
