@@ -216,6 +216,7 @@ def _ledger(db: str, commune: Commune) -> LedgerApplication:
 
 def run_single(db: str, commune: Commune, payloads: list[str]) -> float:
     ledger = _ledger(db, commune)
+    start_helper(wait_s=30)  # as in a running server, which starts its signature helper
     started = time.perf_counter()
     for text in payloads:
         ledger.submit(submission_from_json(json.loads(text)))

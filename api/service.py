@@ -25,6 +25,7 @@ from ledger.application import LedgerApplication
 from ledger.errors import BatchError, LedgerError, NoCheckpoint
 from ledger.keys import KeyPair
 from ledger.rules import Accepted, Submission
+from ledger.signatures import start_helper
 from ledger.tlog import IssuedCheckpoint, MerkleLog
 from ledger.vault import VaultKey
 from projections import query
@@ -205,7 +206,12 @@ class LedgerService:
 
     # -- lifecycle -----------------------------------------------------------------
     def start(self) -> None:
-        """Start the writer, and signing checkpoints in the background (with the notary key)."""
+        """Start the writer, and signing checkpoints in the background (with the notary key).
+
+        Also the signature helper process: with it running, even a statement
+        that arrives alone has its signature checked beside the rules.
+        """
+        start_helper()
         self.writer.start()
         self._stop.clear()
         if (self.notary is not None or self.gc_policy is not None) and self._checkpointer is None:

@@ -28,7 +28,14 @@ from ledger.domain.registry import Person
 from ledger.dsse import SignedStatement, open_envelope
 from ledger.errors import BatchError, Busy, LedgerError, NotOpened, UnknownEntity
 from ledger.rules import Accepted, Entry, Submission, UnitOfWork
-from ledger.signatures import MIN_BATCH, BatchVerifier, verify_inline
+from ledger.signatures import (
+    MIN_BATCH,
+    BatchVerifier,
+    DeferredVerifier,
+    HelperCheck,
+    helper_running,
+    verify_inline,
+)
 from ledger.storage import (
     CACHE_SIZE,
     LedgerMapper,
@@ -55,6 +62,7 @@ class LedgerApplication(Application[UUID]):
         super().__init__(env=eventsourcing_env(self.db))
         self._vault_key = vault_key
         self._head: int | None = None
+        self._raw_keys: dict[str, bytes] = {}
 
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(
@@ -78,9 +86,11 @@ class LedgerApplication(Application[UUID]):
 
     def _accept(self, subs: list[Submission], *, batch: bool) -> list[Accepted]:
         verifier = self._verifier(subs)
-        if not isinstance(verifier, BatchVerifier):
+        if not isinstance(verifier, DeferredVerifier):
             return self._attempts(subs, batch, verifier)
         try:
+            if len(subs) < MIN_BATCH:
+                return self._attempts(subs, batch, verifier)
             with _collector_paused():
                 return self._attempts(subs, batch, verifier)
         finally:
@@ -148,7 +158,7 @@ class LedgerApplication(Application[UUID]):
         so that a bad signature is reported for the same statement, ahead of
         the same refusals, as if each had been checked where it is due.
         """
-        if isinstance(verifier, BatchVerifier):
+        if isinstance(verifier, DeferredVerifier):
             verifier.restart()
         results = []
         for i, sub in enumerate(subs):
@@ -162,23 +172,39 @@ class LedgerApplication(Application[UUID]):
         return results
 
     def _verifier(self, subs: list[Submission]) -> Verifier:
-        """Where signatures are checked: inline, or for a large batch beside the rules.
+        """Where signatures are checked: inline, or beside the rules.
 
-        (A single statement does not gain from the helper process: waiting for
-        it to wake up and answer costs about as much as the check itself.)
+        A large batch's go to the helper process (started by the first one).
+        A statement on its own goes there too when the helper is already
+        running (a server starts it): the check then overlaps the rules and
+        the writing of the rows. A small batch is checked inline.
         """
-        if len(subs) < MIN_BATCH:
+        single = len(subs) == 1 and helper_running()
+        if len(subs) < MIN_BATCH and not single:
             return verify_inline
         try:
             charter: Charter = self.repository.get(CHARTER_ID, deepcopy_from_cache=False)
         except AggregateNotFoundError:
             return verify_inline
+        if single:
+            signed = subs[0].signed
+            record = charter.keys.get(signed.by)
+            if record is None:
+                return verify_inline  # refused by the rules, which word why
+            return HelperCheck(signed, self._public_key(record.key_id, record.public_key))
         keys = {}
         for sub in subs:
             record = charter.keys.get(sub.signed.by)
             if record is not None and record.key_id not in keys:
-                keys[record.key_id] = base64.b64decode(record.public_key)
+                keys[record.key_id] = self._public_key(record.key_id, record.public_key)
         return BatchVerifier([sub.signed for sub in subs], keys)
+
+    def _public_key(self, key_id: str, public_key: str) -> bytes:
+        """A registered key's raw bytes (decoded once per key id)."""
+        raw = self._raw_keys.get(key_id)
+        if raw is None:
+            raw = self._raw_keys[key_id] = base64.b64decode(public_key)
+        return raw
 
     def _stored_events(self, unit: UnitOfWork) -> list[StoredEvent]:
         """The unit's new events as the recorder stores them."""
@@ -324,7 +350,7 @@ def _collector_paused() -> Iterator[None]:
 
 def _raise_bad_signature(verifier: Verifier, batch: bool, *, whole_batch: bool = True) -> None:
     """Refuse the submission for its first bad signature so far, if a check has failed."""
-    if isinstance(verifier, BatchVerifier):
+    if isinstance(verifier, DeferredVerifier):
         failure = verifier.first_failure(whole_batch=whole_batch)
         if failure is not None:
             if batch:

@@ -10,7 +10,10 @@ batch (or :func:`start_helper`), that takes chunks of a submission from the
 front, while the main thread, once its own work for the submission is done
 (the rules, then writing the rows into the transaction, which commits only
 once every check has passed), takes back the chunks not started yet, from
-the back; they meet in the middle.
+the back; they meet in the middle. A statement submitted on its own is
+sent to the helper too, when it is already running (a server starts it):
+it arrives as the unit of work opens and is answered by the time the rows
+are written (:class:`HelperCheck`).
 
 The helper and its protocol are in :mod:`ledger.signature_helper`. Whenever
 it is missing, busy with another thread's submission, not started yet or
@@ -24,13 +27,22 @@ registered inside the batch) is checked there and then.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 from ledger.dsse import PAYLOAD_TYPE, SignedStatement, pae
 from ledger.errors import BadSignature
 from ledger.signature_helper import CHUNK, Job, helper_running, start_helper, verifies
 
-__all__ = ["MIN_BATCH", "BatchVerifier", "helper_running", "start_helper", "verify_inline"]
+__all__ = [
+    "MIN_BATCH",
+    "BatchVerifier",
+    "DeferredVerifier",
+    "HelperCheck",
+    "helper_running",
+    "start_helper",
+    "verify_inline",
+]
 
 MIN_BATCH = 64
 
@@ -39,15 +51,83 @@ def verify_inline(statement: SignedStatement, public_key: bytes) -> None:
     statement.verify(public_key)
 
 
-class BatchVerifier:
-    """Checks the signatures of a batch beside the rules; reports failures in order.
+def _bad_signature() -> BadSignature:
+    return BadSignature("signature does not verify", field="signatures[0].sig")
+
+
+class DeferredVerifier(ABC):
+    """Signature checks that go on elsewhere while the rules run; results collected later.
 
     Call it where a statement's signature is due (``verifier(statement, key)``):
     it records the check and returns; :meth:`first_failure` then says which
     recorded check, if any, failed first. One verifier serves every attempt
-    at the same batch; :meth:`restart` forgets the recorded checks, not the
-    results.
+    at the same submission; :meth:`restart` forgets the recorded checks, not
+    the results.
     """
+
+    @abstractmethod
+    def __call__(self, statement: SignedStatement, public_key: bytes) -> None: ...
+
+    @abstractmethod
+    def restart(self) -> None:
+        """A new attempt at the submission: no check is due yet."""
+
+    @abstractmethod
+    def first_failure(self, *, whole_batch: bool = True) -> tuple[int, BadSignature] | None:
+        """The position and error of the first due check that failed, if any."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Stop any helper work on this submission (its results are no longer wanted)."""
+
+
+class HelperCheck(DeferredVerifier):
+    """One statement's signature, sent to the helper as soon as its author's key is known.
+
+    For a statement submitted on its own: the helper checks it while this
+    thread opens the unit of work, applies the rules, encodes the events and
+    writes the rows; the answer is read just before commit. If the helper has
+    not started on it by then, it is checked here instead.
+    """
+
+    def __init__(self, statement: SignedStatement, public_key: bytes) -> None:
+        self._statement = statement
+        self._key = public_key
+        self._item = (public_key, pae(PAYLOAD_TYPE, statement.payload), statement.signature)
+        self._due = False
+        self._ok: bool | None = None
+        well_formed = len(statement.signature) == 64 and len(public_key) == 32
+        self._job = Job.start([self._item]) if well_formed else None
+
+    def __call__(self, statement: SignedStatement, public_key: bytes) -> None:
+        if statement is not self._statement or public_key != self._key:
+            statement.verify(public_key)  # not the check sent ahead (a key changed meanwhile)
+            return
+        self._due = True
+
+    def restart(self) -> None:
+        self._due = False
+
+    def first_failure(self, *, whole_batch: bool = True) -> tuple[int, BadSignature] | None:
+        if not self._due:
+            return None
+        if self._ok is None:
+            job, self._job = self._job, None
+            answers = job.finish(self._check_here) if job is not None else {}
+            self._ok = answers[0][0] if 0 in answers else verifies(*self._item)
+        return None if self._ok else (0, _bad_signature())
+
+    def close(self) -> None:
+        if self._job is not None:
+            self._job.abandon()
+            self._job = None
+
+    def _check_here(self, chunk: int) -> list[bool]:
+        return [verifies(*self._item)]
+
+
+class BatchVerifier(DeferredVerifier):
+    """Checks the signatures of a batch beside the rules; reports failures in order."""
 
     def __init__(self, statements: Sequence[SignedStatement], public_keys: dict[str, bytes]):
         self._position: dict[int, int] = {}  # id(statement): its position in the batch
@@ -94,9 +174,7 @@ class BatchVerifier:
             self._settle_due()
         for position in sorted(self._due):
             if not self._ok[self._item_of[position]]:
-                return position, BadSignature(
-                    "signature does not verify", field="signatures[0].sig"
-                )
+                return position, _bad_signature()
         return None
 
     def close(self) -> None:

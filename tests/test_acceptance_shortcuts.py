@@ -14,7 +14,7 @@ import json
 import pytest
 from eventsourcing.persistence import Mapper
 
-from ledger import dsse, signature_helper, signatures
+from ledger import application, dsse, signature_helper, signatures
 from ledger.application import LedgerApplication
 from ledger.errors import LedgerError
 from ledger.rules import Submission
@@ -110,9 +110,10 @@ def _households(story: Story, count: int, who: str = "registrar") -> list[Submis
     ]
 
 
-def _forged(story: Story, sub: Submission) -> Submission:
+def _forged(story: Story, sub: Submission, donor: Submission | None = None) -> Submission:
+    """``sub`` carrying the signature of another statement by the same key."""
     envelope = dict(sub.signed.envelope)
-    other = _households(story, 1)[0].signed.envelope
+    other = (donor or _households(story, 1)[0]).signed.envelope
     envelope["signatures"] = [dict(other["signatures"][0])]
     return Submission(dsse.open_envelope(envelope))
 
@@ -128,6 +129,7 @@ def verifier_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
     else:
         monkeypatch.setattr(signatures, "MIN_BATCH", 10**9)
         monkeypatch.setattr(signatures, "helper_running", lambda: False)
+        monkeypatch.setattr(application, "helper_running", lambda: False)
     return str(request.param)
 
 
@@ -201,3 +203,83 @@ def test_batches_are_still_checked_when_the_helper_process_dies(story: Story) ->
     assert len(story.app.submit_batch(batch)) == len(batch)
     assert signatures.start_helper(wait_s=30)  # a new one replaces it
     assert len(story.app.submit_batch(_households(story, LARGE))) == LARGE
+
+
+def _single_refusal(app: LedgerApplication, sub: Submission) -> str:
+    size = app.size()
+    with pytest.raises(LedgerError) as err:
+        app.submit(sub)
+    assert app.size() == size
+    return err.value.code
+
+
+@pytest.fixture
+def helper_checks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """The helper is running; each entry: a single statement's check was sent to it."""
+    assert signatures.start_helper(wait_s=30), "the signature helper did not start"
+    sent: list[bool] = []
+    start = signature_helper.Job.start
+
+    def spy(items: list[tuple[bytes, bytes, bytes]]) -> signature_helper.Job | None:
+        job = start(items)
+        if len(items) == 1:
+            sent.append(job is not None)
+        return job
+
+    monkeypatch.setattr(signature_helper.Job, "start", spy)
+    return sent
+
+
+def test_a_single_statement_is_checked_by_the_running_helper(
+    story: Story, helper_checks: list[bool]
+) -> None:
+    before = story.app.size()
+    accepted = [story.app.submit(sub) for sub in _households(story, 5)]
+    assert [a.index for a in accepted] == list(range(before, before + 5))
+    assert helper_checks == [True] * 5
+
+
+def test_a_single_statement_with_a_bad_signature_is_refused_by_the_helper(
+    story: Story, helper_checks: list[bool]
+) -> None:
+    forged = _forged(story, _households(story, 1)[0])
+    assert _single_refusal(story.app, forged) == "BAD_SIGNATURE"
+    assert helper_checks == [True]
+
+
+def test_a_single_bad_signature_is_named_before_what_the_rules_refuse(
+    story: Story, verifier_mode: str
+) -> None:
+    # An unknown benefit is found after the signature was due: the bad
+    # signature is what the officer is told, as when checked inline.
+    _, person_id, _ = story.beneficiary()
+
+    def payment() -> Submission:
+        body = {
+            "payment_id": new_id(),
+            "benefit_id": new_id(),
+            "month": "2022-01",
+            "amount": 1_624_000,
+            "paid_on": "2022-01-10",
+            "method": "cash",
+            "recipient": person_id,
+            "receipt": {"kind": "signature", "evidence": "ab" * 32},
+        }
+        return story.o.sub("cashier", "payment.recorded", body)
+
+    unknown_benefit = payment()
+    assert _single_refusal(story.app, unknown_benefit) == "UNKNOWN_ENTITY"
+    forged = _forged(story, unknown_benefit, donor=payment())
+    assert _single_refusal(story.app, forged) == "BAD_SIGNATURE"
+
+
+def test_single_statements_are_still_checked_when_the_helper_process_dies(story: Story) -> None:
+    assert signatures.start_helper(wait_s=30), "the signature helper did not start"
+    helper = signature_helper.Helper._current
+    assert helper is not None
+    helper.process.kill()
+    helper.process.wait()
+    households = _households(story, 3)
+    assert _single_refusal(story.app, _forged(story, households[0])) == "BAD_SIGNATURE"
+    assert [story.app.submit(sub).created for sub in households] == [True, True, True]
+    assert signatures.start_helper(wait_s=30)  # a new one replaces it
