@@ -200,7 +200,9 @@ def verify_independently(entries: bytes, checkpoint: str, authority: str) -> tup
 def run(*args: object) -> str:
     from typer.testing import CliRunner
 
-    import api.cli_log  # noqa: F401  (registers checkpoint, export, verify)
+    # (registering keys, checkpoint, export and verify, as the entry point does)
+    import api.cli_keys
+    import api.cli_log  # noqa: F401
     from api.cli import app
 
     result = CliRunner().invoke(app, [str(a) for a in args])
