@@ -27,6 +27,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from api.cli import app
+from api.wire import parse_submissions
 from ledger.application import LedgerApplication, submission_from_json
 from ledger.dsse import make_statement, sign_statement
 from ledger.keys import KeyPair
@@ -219,7 +220,7 @@ def run_single(db: str, commune: Commune, payloads: list[str]) -> float:
     start_helper(wait_s=30)  # as in a running server, which starts its signature helper
     started = time.perf_counter()
     for text in payloads:
-        ledger.submit(submission_from_json(json.loads(text)))
+        ledger.submit(parse_submissions(text)[0][0])  # as a client's statement is read
     seconds = time.perf_counter() - started
     ledger.close()
     return _rate(len(payloads), seconds)
@@ -230,7 +231,8 @@ def run_batches(db: str, commune: Commune, payloads: list[str], size: int) -> fl
     start_helper(wait_s=30)  # warm, as a running server is: its signature helper started
     started = time.perf_counter()
     for i in range(0, len(payloads), size):
-        ledger.submit_batch([submission_from_json(json.loads(t)) for t in payloads[i : i + size]])
+        lines = "\n".join(payloads[i : i + size])
+        ledger.submit_batch(parse_submissions(lines, json_lines=True)[0])
     seconds = time.perf_counter() - started
     ledger.close()
     return _rate(len(payloads), seconds)

@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+import orjson
 from fastapi import HTTPException, Request
 from pydantic import BaseModel, Field
 
@@ -90,7 +91,7 @@ def parse_submissions(
         raise MalformedError("body: empty; send a DSSE envelope or JSON lines", field="body")
     if not json_lines:
         try:
-            obj = json.loads(text)
+            obj = _loads(text)
         except (ValueError, RecursionError):
             pass
         else:
@@ -101,12 +102,25 @@ def parse_submissions(
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = _loads(line)
         except (ValueError, RecursionError):
             raise MalformedError(f"line {n}: not valid JSON", field=f"line {n}") from None
         subs.append(_submission(obj, n))
         numbers.append(n)
     return subs, numbers
+
+
+def _loads(text: str) -> object:
+    """``json.loads``, by way of orjson (a few times faster) for the documents it reads.
+
+    Where the two differ (numbers beyond 64 bits or doubles, unpaired
+    surrogates, very deep nesting), orjson refuses and ``json.loads``
+    decides, as it always has: the results and the errors stay the same.
+    """
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def _text(data: bytes | str) -> str:

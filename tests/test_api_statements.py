@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api import routes_statements
 from api.wire import parse_submissions
-from ledger.errors import MalformedError
+from ledger.errors import LedgerError, MalformedError
 from tests.conftest import Officers, Story, new_id
 
 JSONL = {"Content-Type": "application/jsonl"}
@@ -312,6 +312,26 @@ def test_json_string_holding_a_unicode_line_separator_is_not_split() -> None:
     assert subs[0].signed.body["village"] == "Bản\u2028Mé"
     with pytest.raises(MalformedError):
         parse_submissions("\n \n", json_lines=True)
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        ("18446744073709551616", "unknown field"),  # beyond 64 bits: orjson refuses it
+        ("1e400", "unknown field"),  # beyond a double
+        ('"\\ud800"', "unknown field"),  # an unpaired surrogate
+    ],
+)
+def test_json_that_orjson_refuses_is_still_read_as_json_reads_it(extra: str, problem: str) -> None:
+    # The body is parsed by orjson when it can, by json.loads when it cannot:
+    # the officer is told about the field, never that valid JSON is not JSON.
+    doc = household(Officers())
+    text = json.dumps(doc)[:-1] + f', "extra": {extra}}}'
+    for body, json_lines in ((text, False), (text + "\n", True)):
+        with pytest.raises(LedgerError) as refused:
+            parse_submissions(body, json_lines=json_lines)
+        assert refused.value.code == "INVALID_FIELD"
+        assert refused.value.field.endswith("extra") and problem in refused.value.message
 
 
 # -- concurrency --------------------------------------------------------------------------
