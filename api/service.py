@@ -167,8 +167,9 @@ class GarbagePolicy:
     thawed and collected once, so cyclic garbage cannot pile up for long.
     """
 
-    def __init__(self, full_every_s: float = 600.0) -> None:
+    def __init__(self, full_every_s: float = 600.0, tick_every_s: float = 2.0) -> None:
         self.full_every_s = full_every_s
+        self.tick_every_s = tick_every_s  # how often the server calls tick()
         self._last_full = time.monotonic()
 
     def tick(self) -> None:
@@ -216,7 +217,7 @@ class LedgerService:
         self._stop.clear()
         if (self.notary is not None or self.gc_policy is not None) and self._checkpointer is None:
             self._checkpointer = threading.Thread(
-                target=self._checkpoint_loop, name="ansinh-checkpoints", daemon=True
+                target=self._background_loop, name="ansinh-background", daemon=True
             )
             self._checkpointer.start()
 
@@ -269,12 +270,24 @@ class LedgerService:
         with self._mlog_lock:
             return self.mlog.issue(self.notary, size)
 
-    def _checkpoint_loop(self) -> None:
-        while not self._stop.wait(self.checkpoint_every_s):
-            try:
-                self.sign_checkpoint()
-            except Exception:  # keep serving; the next round tries again
-                log.exception("signing a checkpoint failed")
+    def _background_loop(self) -> None:
+        """Sign a checkpoint every ``checkpoint_every_s``; tend the collector on its own beat.
+
+        (The collector's beat does not follow the checkpoints': a server
+        signing every minute would otherwise leave new long-lived objects in
+        the collector's view for a minute, and its pauses would be back.)
+        """
+        step = self.checkpoint_every_s
+        if self.gc_policy is not None:
+            step = min(step, self.gc_policy.tick_every_s)
+        next_checkpoint = time.monotonic() + self.checkpoint_every_s
+        while not self._stop.wait(step):
+            if self.notary is not None and time.monotonic() >= next_checkpoint:
+                try:
+                    self.sign_checkpoint()
+                except Exception:  # keep serving; the next round tries again
+                    log.exception("signing a checkpoint failed")
+                next_checkpoint = time.monotonic() + self.checkpoint_every_s
             if self.gc_policy is not None:
                 self.gc_policy.tick()
 

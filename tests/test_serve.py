@@ -7,6 +7,8 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +19,9 @@ from typer.testing import CliRunner
 import api.cli_serve  # noqa: F401  (registers `serve`, as the entry point does)
 from api.cli import app as cli
 from api.client import AnsinhClient
+from api.service import GarbagePolicy, LedgerService
 from ledger.application import LedgerApplication
+from ledger.errors import NoCheckpoint
 from ledger.keys import KeyPair, write_key_file
 from ledger.notes import open_checkpoint
 from ledger.vault import VaultKey
@@ -147,3 +151,66 @@ def test_serve_refuses_a_port_already_taken(story: Story, db_url: str) -> None:
         refused = runner.invoke(cli, ["serve", "--db", db_url, "--port", str(port)])
     assert refused.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in one_line(refused.stderr)
+
+
+class _CountingPolicy(GarbagePolicy):
+    """The server's collector policy, counting its ticks instead of freezing anything."""
+
+    def __init__(self, tick_every_s: float) -> None:
+        super().__init__(tick_every_s=tick_every_s)
+        self.ticks = 0
+        self.ticked = threading.Event()
+
+    def tick(self) -> None:
+        self.ticks += 1
+        self.ticked.set()
+
+
+def _background_service(
+    story: Story, db_url: str, vault_key: VaultKey, checkpoint_every_s: float, tick_every_s: float
+) -> tuple[LedgerService, _CountingPolicy]:
+    service = LedgerService(
+        db_url,
+        vault_key=vault_key,
+        notary=story.o.keys["notary"],
+        checkpoint_every_s=checkpoint_every_s,
+    )
+    policy = _CountingPolicy(tick_every_s)
+    service.gc_policy = policy
+    return service, policy
+
+
+def test_the_collector_is_tended_on_its_own_beat_when_checkpoints_are_rare(
+    story: Story, db_url: str, vault_key: VaultKey
+) -> None:
+    service, policy = _background_service(story, db_url, vault_key, 3600, tick_every_s=0.02)
+    service.start()
+    try:
+        assert policy.ticked.wait(10), "the collector policy was never called"
+        with pytest.raises(NoCheckpoint):
+            service.mlog.latest()  # and no checkpoint was signed meanwhile
+    finally:
+        service.close()
+        service.ledger.close()
+
+
+def test_checkpoints_keep_their_interval_when_the_collector_beats_faster(
+    story: Story, db_url: str, vault_key: VaultKey
+) -> None:
+    service, policy = _background_service(story, db_url, vault_key, 0.3, tick_every_s=0.02)
+    service.start()
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                signed = service.mlog.latest()
+                break
+            except NoCheckpoint:
+                time.sleep(0.05)
+        else:
+            pytest.fail("no checkpoint was signed")
+        assert signed.size == story.app.size()
+        assert policy.ticks >= 2
+    finally:
+        service.close()
+        service.ledger.close()
