@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 from uuid import UUID
 
+import orjson
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import (
     Cipher,
@@ -148,6 +149,25 @@ class LedgerMapper(Mapper[UUID]):
                     state=state,
                 )
         return super().to_stored_event(domain_event)
+
+
+def reads_plain(mapper: Mapper[UUID]) -> bool:
+    """Whether stored states are plain JSON (nothing encrypted or compressed).
+
+    Then a log entry's fields can be read from its stored state directly,
+    without building the event (:func:`entry_fields`).
+    """
+    return (
+        mapper.cipher is None
+        and mapper.compressor is None
+        and isinstance(mapper.transcoder, JSONTranscoder)
+    )
+
+
+def entry_fields(state: bytes) -> tuple[int, str, dict[str, Any]]:
+    """A stored log entry's index, ``recorded_at`` and envelope (see :func:`reads_plain`)."""
+    fields = orjson.loads(state)
+    return fields["index"], fields["recorded_at"], fields["envelope"]
 
 
 def _encode_state(state: dict[str, Any]) -> bytes | None:

@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import orjson
 from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.sqlite import SQLiteDatastore
 from eventsourcing.utils import get_topic
@@ -25,6 +26,7 @@ from nacl.signing import SigningKey
 
 from ledger.application import LedgerApplication
 from ledger.domain.log import Log
+from ledger.dsse import leaf_hash as entry_leaf_hash
 from ledger.errors import InvalidField, LogInconsistent, NoCheckpoint, WrongNotaryKey
 from ledger.keys import KeyPair
 from ledger.merkle import (
@@ -39,10 +41,27 @@ from ledger.merkle import (
 )
 from ledger.notes import cosign, parse_note, sign_checkpoint
 from ledger.rules import Entry
+from ledger.storage import entry_fields, reads_plain
 from ledger.tlog_store import MerkleRecorder, PostgresMerkleRecorder, SQLiteMerkleRecorder
 
 T = TypeVar("T")
 ENTRY_TOPIC = get_topic(Log.EntryAppended)
+_PLAIN_TIME = frozenset("0123456789-:.TZ")
+
+
+def _entry_hash(index: int, recorded_at: str, envelope: dict[str, Any]) -> bytes:
+    """The leaf hash of a stored entry: ``leaf_hash(Entry(...).leaf)``, in a fifth of the time.
+
+    orjson's sorted JSON of an envelope that is all ASCII (every accepted
+    one is) is byte for byte what ``leaf_json`` writes; anything else takes
+    the reference way.
+    """
+    canonical = orjson.dumps(envelope, option=orjson.OPT_SORT_KEYS)
+    if type(index) is int and canonical.isascii() and _PLAIN_TIME.issuperset(recorded_at):
+        return entry_leaf_hash(index, recorded_at, canonical)
+    return leaf_hash(Entry(index, recorded_at, envelope).leaf)
+
+
 PAGE = 2000
 _ZERO = bytes(32)
 
@@ -157,14 +176,18 @@ class MerkleLog(StoredTree):
             if not notifications:
                 break
             hashes: list[bytes] = []
+            plain = reads_plain(self.ledger.mapper)
             for n in notifications:
-                event = self.ledger.mapper.to_domain_event(n)
-                entry = Entry(event.index, event.recorded_at, event.envelope)  # type: ignore[attr-defined]
-                if entry.index != size + len(hashes):
+                if plain:
+                    index, recorded_at, envelope = entry_fields(n.state)
+                else:
+                    event = self.ledger.mapper.to_domain_event(n)
+                    index, recorded_at, envelope = event.index, event.recorded_at, event.envelope  # type: ignore[attr-defined]
+                if index != size + len(hashes):
                     raise LogInconsistent(
-                        f"entry {entry.index} arrived where entry {size + len(hashes)} was expected"
+                        f"entry {index} arrived where entry {size + len(hashes)} was expected"
                     )
-                hashes.append(leaf_hash(entry.leaf))
+                hashes.append(_entry_hash(index, recorded_at, envelope))
                 position = n.id
             size = self.append_leaves(hashes, Tracking(self.ledger.name, position))
             done += len(notifications)

@@ -19,13 +19,14 @@ from contextlib import contextmanager
 from typing import Any
 
 import orjson
-from eventsourcing.persistence import JSONTranscoder, Notification
+from eventsourcing.persistence import Notification
 from eventsourcing.sqlite import SQLiteDatastore
 from eventsourcing.utils import get_topic
 
 from ledger.application import LedgerApplication
 from ledger.domain.log import Log
 from ledger.errors import Busy, InvalidField, LogInconsistent
+from ledger.storage import entry_fields, reads_plain
 from projections.history import named_ids
 from projections.model import Snapshot
 from projections.store import (
@@ -114,14 +115,8 @@ class Projections:
         self.store = recorder_for(ledger)
         self.page_size = page_size or PAGE
         self.rebuild_page_size = page_size or REBUILD_PAGE
-        mapper = ledger.mapper
-        # The stored state of a log entry is plain JSON when nothing is
-        # encrypted or compressed: read it directly, without building events.
-        self._plain = (
-            mapper.cipher is None
-            and mapper.compressor is None
-            and isinstance(mapper.transcoder, JSONTranscoder)
-        )
+        # Log entries are read from their stored state, without building events.
+        self._plain = reads_plain(ledger.mapper)
 
     # -- where things stand ---------------------------------------------------
     def positions(self) -> dict[str, int]:
@@ -254,8 +249,7 @@ class Projections:
 
     def _decode(self, n: Notification) -> tuple[int, str, dict[str, Any]]:
         if self._plain:
-            state = orjson.loads(n.state)
-            return state["index"], state["recorded_at"], state["envelope"]
+            return entry_fields(n.state)
         event: Any = self.ledger.mapper.to_domain_event(n)
         return event.index, event.recorded_at, event.envelope
 

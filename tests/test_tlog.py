@@ -239,3 +239,24 @@ def test_proofs_read_a_logarithmic_number_of_nodes_from_the_store(
             merkle.verify_consistency(first, size, merkle.root_hash(leaves[:first]), root, proof)
             asked(f"consistency({first}, {size})")
     assert base64.b64encode(mlog.root()).decode() in mlog.issue(story.o.keys["notary"]).note
+
+
+@pytest.mark.parametrize(
+    ("recorded_at", "envelope"),
+    [
+        ("2022-01-05T01:00:00.000001Z", None),  # an accepted entry, as stored
+        ("2022-01-05T01:00:00Z", {"payload": "eA==", "payloadType": "ý", "signatures": []}),
+        ('2022"01', None),  # a time that JSON must escape
+    ],
+)
+def test_the_stored_entry_hash_is_the_leaf_hash_of_the_entry(
+    story: Story, recorded_at: str, envelope: dict[str, Any] | None
+) -> None:
+    # The node store hashes stored entries the fast way; whatever a row holds,
+    # the hash is the RFC 9162 leaf hash of the entry's leaf bytes.
+    from ledger.rules import Entry
+    from ledger.tlog import _entry_hash
+
+    stored = envelope or dict(story.app.entry(1).envelope)
+    expected = merkle.leaf_hash(Entry(7, recorded_at, stored).leaf)
+    assert _entry_hash(7, recorded_at, stored) == expected
