@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,9 +167,11 @@ class _CountingPolicy(GarbagePolicy):
         self.ticked.set()
 
 
-def _background_service(
+@contextmanager
+def _running_service(
     story: Story, db_url: str, vault_key: VaultKey, checkpoint_every_s: float, tick_every_s: float
-) -> tuple[LedgerService, _CountingPolicy]:
+) -> Iterator[tuple[LedgerService, _CountingPolicy]]:
+    """A started service over the story's ledger, its collector policy counting ticks."""
     service = LedgerService(
         db_url,
         vault_key=vault_key,
@@ -177,29 +180,27 @@ def _background_service(
     )
     policy = _CountingPolicy(tick_every_s)
     service.gc_policy = policy
-    return service, policy
-
-
-def test_the_collector_is_tended_on_its_own_beat_when_checkpoints_are_rare(
-    story: Story, db_url: str, vault_key: VaultKey
-) -> None:
-    service, policy = _background_service(story, db_url, vault_key, 3600, tick_every_s=0.02)
     service.start()
     try:
-        assert policy.ticked.wait(10), "the collector policy was never called"
-        with pytest.raises(NoCheckpoint):
-            service.mlog.latest()  # and no checkpoint was signed meanwhile
+        yield service, policy
     finally:
         service.close()
         service.ledger.close()
 
 
+def test_the_collector_is_tended_on_its_own_beat_when_checkpoints_are_rare(
+    story: Story, db_url: str, vault_key: VaultKey
+) -> None:
+    with _running_service(story, db_url, vault_key, 3600, tick_every_s=0.02) as (service, policy):
+        assert policy.ticked.wait(10), "the collector policy was never called"
+        with pytest.raises(NoCheckpoint):
+            service.mlog.latest()  # and no checkpoint was signed meanwhile
+
+
 def test_checkpoints_keep_their_interval_when_the_collector_beats_faster(
     story: Story, db_url: str, vault_key: VaultKey
 ) -> None:
-    service, policy = _background_service(story, db_url, vault_key, 0.3, tick_every_s=0.02)
-    service.start()
-    try:
+    with _running_service(story, db_url, vault_key, 0.3, tick_every_s=0.02) as (service, policy):
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
@@ -211,6 +212,3 @@ def test_checkpoints_keep_their_interval_when_the_collector_beats_faster(
             pytest.fail("no checkpoint was signed")
         assert signed.size == story.app.size()
         assert policy.ticks >= 2
-    finally:
-        service.close()
-        service.ledger.close()
