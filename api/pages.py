@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from api.deps import ServiceDep
@@ -69,6 +69,21 @@ AsOf = Annotated[
     str | None, Query(description="What the ledger knew: the first N entries, or an ISO time")
 ]
 Lang = Annotated[str | None, Query(description="vi (default) or en")]
+
+
+def _list_query(
+    village: Village = None, program: Program = None, on: On = None, as_of: AsOf = None
+) -> dict[str, str | None]:
+    """Which list: village and program, on which day, as of what the ledger knew."""
+    return {"village": village, "program": program, "on": on, "as_of": as_of}
+
+
+def _lang(lang: Lang = None) -> str | None:
+    return lang  # (read from the request where a page is drawn; declared here for the docs)
+
+
+ListQuery = Annotated[dict[str, str | None], Depends(_list_query)]
+PageLang = Annotated[str | None, Depends(_lang)]  # after a ListQuery, as the docs list them
 Year = Annotated[str | None, Query(description="YYYY (default: the latest year paid)")]
 
 
@@ -357,18 +372,9 @@ def home(request: Request, service: ServiceDep, as_of: AsOf = None, lang: Lang =
     responses=HTML_RESPONSES,
     summary="The approved lists (HTML)",
 )
-def lists_html(
-    request: Request,
-    service: ServiceDep,
-    village: Village = None,
-    program: Program = None,
-    on: On = None,
-    as_of: AsOf = None,
-    lang: Lang = None,
-) -> Response:
+def lists_html(request: Request, service: ServiceDep, query: ListQuery, lang: PageLang) -> Response:
     """Poor and near-poor households and each program's beneficiaries, by village."""
-    raw = {"village": village, "program": program, "on": on, "as_of": as_of}
-    return _serve(request, service, "lists", _lists, **raw)
+    return _serve(request, service, "lists", _lists, **query)
 
 
 @router.get(
@@ -378,17 +384,10 @@ def lists_html(
     summary="A list to print and post",
 )
 def print_lists(
-    request: Request,
-    service: ServiceDep,
-    village: Village = None,
-    program: Program = None,
-    on: On = None,
-    as_of: AsOf = None,
-    lang: Lang = None,
+    request: Request, service: ServiceDep, query: ListQuery, lang: PageLang
 ) -> Response:
     """The list with its digest and a QR code of the URL that shows exactly it."""
-    raw = {"village": village, "program": program, "on": on, "as_of": as_of}
-    return _serve(request, service, "print", _print, **raw)
+    return _serve(request, service, "print", _print, **query)
 
 
 @router.get(
@@ -397,17 +396,9 @@ def print_lists(
     responses=JSON_RESPONSES,
     summary="The document a list digest is over",
 )
-def lists_json(
-    request: Request,
-    service: ServiceDep,
-    village: Village = None,
-    program: Program = None,
-    on: On = None,
-    as_of: AsOf = None,
-) -> Response:
+def lists_json(request: Request, service: ServiceDep, query: ListQuery) -> Response:
     """The JCS bytes of the list document: ``sha256sum`` of them is the list's digest."""
-    raw = {"village": village, "program": program, "on": on, "as_of": as_of}
-    return _json(request, service, "lists", **raw)
+    return _json(request, service, "lists", **query)
 
 
 @router.get(
