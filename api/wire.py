@@ -17,6 +17,7 @@ from fastapi import HTTPException, Request
 from pydantic import BaseModel, Field
 
 from ledger.application import LedgerApplication, submission_from_json
+from ledger.collector import collector_paused
 from ledger.errors import InvalidField, LedgerError, MalformedError
 from ledger.rules import Submission
 
@@ -86,7 +87,11 @@ def parse_submissions(
     statement of a batch. Lines are split at ``\\n`` only: a raw U+2028 in a
     JSON string is not a line break.
     """
-    text = _text(data)
+    with collector_paused():  # a batch's statements all stay alive: nothing to collect
+        return _parse(_text(data), json_lines)
+
+
+def _parse(text: str, json_lines: bool) -> tuple[list[Submission], list[int] | None]:
     if not text.strip():
         raise MalformedError("body: empty; send a DSSE envelope or JSON lines", field="body")
     if not json_lines:

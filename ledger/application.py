@@ -9,12 +9,9 @@ reloads and tries again, so no statement is lost and indexes stay dense.
 from __future__ import annotations
 
 import base64
-import gc
 import random
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 from uuid import UUID
@@ -22,6 +19,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
 from eventsourcing.persistence import IntegrityError, Mapper, OperationalError, StoredEvent
 
+from ledger.collector import collector_paused
 from ledger.domain.charter import CHARTER_ID, Charter, KeyRecord
 from ledger.domain.log import LOG_ID, Log, NonceClaim
 from ledger.domain.registry import Person
@@ -91,7 +89,7 @@ class LedgerApplication(Application[UUID]):
         try:
             if len(subs) < MIN_BATCH:
                 return self._attempts(subs, batch, verifier)
-            with _collector_paused():
+            with collector_paused():
                 return self._attempts(subs, batch, verifier)
         finally:
             verifier.close()
@@ -316,36 +314,6 @@ class LedgerApplication(Application[UUID]):
         recorder = self.recorder
         assert hasattr(recorder, "vault_select")
         return recorder  # type: ignore[return-value]
-
-
-_gc_lock = threading.Lock()
-_gc_pauses = 0
-_gc_resume = False
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a large batch is being accepted.
-
-    A batch keeps thousands of new objects alive until its transaction is
-    saved; the collector would only walk them, and the aggregate cache, again
-    and again (a tenth of a batch's time). Reference counting frees garbage as
-    usual meanwhile, and the collector is back on (if it was on) as soon as no
-    batch is being accepted.
-    """
-    global _gc_pauses, _gc_resume
-    with _gc_lock:
-        if _gc_pauses == 0:
-            _gc_resume = gc.isenabled()
-            gc.disable()
-        _gc_pauses += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pauses -= 1
-            if _gc_pauses == 0 and _gc_resume:
-                gc.enable()
 
 
 def _raise_bad_signature(verifier: Verifier, batch: bool, *, whole_batch: bool = True) -> None:

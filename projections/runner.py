@@ -11,11 +11,9 @@ the next index expected; anything else stops the projection.
 
 from __future__ import annotations
 
-import gc
 from binascii import a2b_base64
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -24,6 +22,7 @@ from eventsourcing.sqlite import SQLiteDatastore
 from eventsourcing.utils import get_topic
 
 from ledger.application import LedgerApplication
+from ledger.collector import collector_paused
 from ledger.domain.log import Log
 from ledger.errors import Busy, InvalidField, LogInconsistent
 from ledger.storage import entry_fields, reads_plain
@@ -83,20 +82,6 @@ class Page:
             row[position] = value
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while pages are built: a page is a few
-    hundred thousand rows without cycles, which would make each collection scan
-    them (and the ledger's caches) again; a fifth of a rebuild's time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def recorder_for(ledger: LedgerApplication) -> ProjectionRecorder:
     """The read models' recorder in the ledger's own database."""
     sqlite = isinstance(getattr(ledger.factory, "datastore", None), SQLiteDatastore)
@@ -143,7 +128,7 @@ class Projections:
         models = [only] if only else list(MODELS)
         self.store.clear(models, self.ledger.name, bulk=True)
         try:
-            with _collector_paused():
+            with collector_paused():
                 return self.catch_up(progress, page_size=self.rebuild_page_size)
         finally:
             self.store.build_keys(models)
