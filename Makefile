@@ -40,6 +40,7 @@ walkthrough: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check ledger projections api tests
+	$(BIN)/ruff format --check ledger projections api tests
 	$(BIN)/mypy
 
 # The suite on SQLite, then again on PostgreSQL (ANSINH_TEST_DB=postgres).

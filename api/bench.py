@@ -27,7 +27,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from api.cli import app
-from api.wire import parse_submissions
+from api.wire import Batch, parse_submissions, read_submissions
 from ledger.application import LedgerApplication, submission_from_json
 from ledger.dsse import make_statement, sign_statement
 from ledger.keys import KeyPair
@@ -232,7 +232,9 @@ def run_batches(db: str, commune: Commune, payloads: list[str], size: int) -> fl
     started = time.perf_counter()
     for i in range(0, len(payloads), size):
         lines = "\n".join(payloads[i : i + size])
-        ledger.submit_batch(parse_submissions(lines, json_lines=True)[0])
+        read = read_submissions(lines, json_lines=True)
+        assert isinstance(read, Batch)
+        ledger.submit_batch(read)  # read as it is recorded, as the server does
     seconds = time.perf_counter() - started
     ledger.close()
     return _rate(len(payloads), seconds)

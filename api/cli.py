@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.wire import parse_submissions
+from api.wire import Batch, parse_submissions, read_submissions
 from ledger.application import LedgerApplication
 from ledger.dsse import make_statement, open_envelope, sign_statement
 from ledger.errors import BatchError, InvalidField, LedgerError
@@ -232,23 +232,25 @@ def submit(
 
     with refusals():
         text = sys.stdin.read() if source == "-" else read_text(source, "source")
-        subs, lines = parse_submissions(text)
         if url is not None:
             if vault_key is not None or notary_key is not None:
                 raise InvalidField(
                     "url", "the server holds the vault and notary keys: drop them with --url"
                 )
+            subs, lines = parse_submissions(text)  # refused here already if malformed
             _print_accepted(_submit_to(url, text, len(subs), lines is not None))
             return
+        read = read_submissions(text)
         ledger = open_ledger(db, vault_key)
-        if lines is None:
-            results = [ledger.submit(subs[0])]
+        if not isinstance(read, Batch):
+            results = [ledger.submit(read)]
         else:
             try:
-                with err.status(f"recording {len(subs)} statements in one transaction"):
-                    results = ledger.submit_batch(subs)
+                with err.status("recording the statements in one transaction"):
+                    results = ledger.submit_batch(read)  # read as it is recorded
             except BatchError as exc:
-                exc.message = f"line {lines[exc.position]}: {exc.cause.message} (nothing recorded)"
+                line = read.numbers[exc.position]
+                exc.message = f"line {line}: {exc.cause.message} (nothing recorded)"
                 raise
         _print_accepted(results)
         notary_path = notary_key or os.environ.get("ANSINH_NOTARY_KEY")

@@ -208,17 +208,17 @@ async def submit_statements(request: Request, service: ServiceDep) -> JSONRespon
     data = await wire.read_body(request, MAX_BODY_BYTES)
     json_lines = wire.declares_json_lines(request.headers.get("content-type"))
     if len(data) <= INLINE_PARSE_BYTES:  # one statement parses faster than a thread hop
-        subs, lines = wire.parse_submissions(data, json_lines=json_lines)
+        read = wire.read_submissions(data, json_lines=json_lines)
     else:
-        subs, lines = await run_in_threadpool(wire.parse_submissions, data, json_lines=json_lines)
-    if lines is None:
-        one = await asyncio.wrap_future(service.submit_later(subs[0]))
+        read = await run_in_threadpool(wire.read_submissions, data, json_lines=json_lines)
+    if not isinstance(read, wire.Batch):
+        one = await asyncio.wrap_future(service.submit_later(read))
         answer = Recorded(index=one.index, leaf_hash=one.leaf_hash)
         return JSONResponse(answer.model_dump(), status_code=201 if one.created else 200)
     try:
-        results = await run_in_threadpool(service.submit_batch, subs)
+        results = await run_in_threadpool(service.submit_batch, read)  # read as it is recorded
     except BatchError as exc:
-        exc.message = f"line {lines[exc.position]}: {exc.cause.message} (nothing recorded)"
+        exc.message = f"line {read.numbers[exc.position]}: {exc.cause.message} (nothing recorded)"
         raise
     batch = BatchRecorded(
         entries=[

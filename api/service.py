@@ -17,6 +17,7 @@ import queue
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,9 +76,7 @@ class GroupCommit:
         """Start the writer thread, unless it runs already."""
         with self._starting:
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._run, name="ansinh-writer", daemon=True
-                )
+                self._thread = threading.Thread(target=self._run, name="ansinh-writer", daemon=True)
                 self._thread.start()
 
     def close(self) -> None:
@@ -238,7 +237,8 @@ class LedgerService:
         """Like :meth:`submit`, without waiting: for callers on an event loop."""
         return self.writer.submit_later(submission)
 
-    def submit_batch(self, submissions: list[Submission]) -> list[Accepted]:
+    def submit_batch(self, submissions: Iterable[Submission]) -> list[Accepted]:
+        """A batch, all or nothing (it may be read as it is recorded: see the ledger's)."""
         with self.writer.lock:
             return self.ledger.submit_batch(submissions)
 

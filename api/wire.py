@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -18,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from ledger.application import LedgerApplication, submission_from_json
 from ledger.collector import collector_paused
+from ledger.dsse import check_deferred
 from ledger.errors import InvalidField, LedgerError, MalformedError
 from ledger.rules import Submission
 
@@ -84,14 +86,25 @@ def parse_submissions(
 
     Without ``json_lines`` a body that is one JSON document (pretty-printed
     or not) is one submission; otherwise every non-empty line is one
-    statement of a batch. Lines are split at ``\\n`` only: a raw U+2028 in a
+    statement of a batch. Lines are split at ``\n`` only: a raw U+2028 in a
     JSON string is not a line break.
     """
     with collector_paused():  # a batch's statements all stay alive: nothing to collect
-        return _parse(_text(data), json_lines)
+        read = read_submissions(data, json_lines=json_lines)
+        if isinstance(read, Batch):
+            return list(read), read.numbers
+        return [read], None
 
 
-def _parse(text: str, json_lines: bool) -> tuple[list[Submission], list[int] | None]:
+def read_submissions(data: bytes | str, *, json_lines: bool = False) -> Submission | Batch:
+    """One submission, read now; or a batch, to be read as it is recorded.
+
+    A batch is given to ``LedgerApplication.submit_batch`` as it is: the
+    ledger reads it statement by statement, sending each one's checks to the
+    signature helper at once, and anything the reading refuses is raised
+    from there (nothing recorded).
+    """
+    text = _text(data)
     if not text.strip():
         raise MalformedError("body: empty; send a DSSE envelope or JSON lines", field="body")
     if not json_lines:
@@ -100,19 +113,52 @@ def _parse(text: str, json_lines: bool) -> tuple[list[Submission], list[int] | N
         except (ValueError, RecursionError):
             pass
         else:
-            return [_submission(obj, None)], None
-    subs: list[Submission] = []
-    numbers: list[int] = []
-    for n, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
+            return _submission(obj, None)
+    return Batch(text)
+
+
+class Batch:
+    """The JSON lines of a body, read once, as they are taken.
+
+    Each statement is opened with its validation deferred: the ledger
+    validates it beside the rules (on the signature helper's core). A line
+    the reading refuses is refused after any earlier line's own refusal, as
+    if every line had been validated as it was read. ``numbers``: the line
+    number of each statement read so far (a refusal of the batch names the
+    position of the statement in it).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.numbers: list[int] = []
+        self._read: list[Submission] = []
+
+    def __iter__(self) -> Iterator[Submission]:
+        if self.numbers:
+            raise RuntimeError("a batch is read once")
         try:
-            obj = _loads(line)
-        except (ValueError, RecursionError):
-            raise MalformedError(f"line {n}: not valid JSON", field=f"line {n}") from None
-        subs.append(_submission(obj, n))
-        numbers.append(n)
-    return subs, numbers
+            for n, line in enumerate(self.text.split("\n"), start=1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = _loads(line)
+                except (ValueError, RecursionError):
+                    raise MalformedError(f"line {n}: not valid JSON", field=f"line {n}") from None
+                sub = _submission(obj, n, defer_validation=True)
+                self._read.append(sub)
+                self.numbers.append(n)
+                yield sub
+        except LedgerError:
+            self._check_read()  # an earlier line's own refusal comes first
+            raise
+
+    def _check_read(self) -> None:
+        for sub, n in zip(self._read, self.numbers, strict=True):
+            try:
+                check_deferred(sub.signed)
+            except LedgerError as exc:
+                exc.message = f"line {n}: {exc.message}"
+                raise
 
 
 def _loads(text: str) -> object:
@@ -137,10 +183,10 @@ def _text(data: bytes | str) -> str:
         raise MalformedError(f"body: not UTF-8 (byte {exc.start})", field="body") from None
 
 
-def _submission(obj: object, line: int | None) -> Submission:
+def _submission(obj: object, line: int | None, *, defer_validation: bool = False) -> Submission:
     try:
         try:
-            return submission_from_json(obj)
+            return submission_from_json(obj, defer_validation=defer_validation)
         except RecursionError:
             raise MalformedError("payload: nested too deeply", field="payload") from None
     except LedgerError as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import random
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 from uuid import UUID
@@ -23,7 +23,7 @@ from ledger.collector import collector_paused
 from ledger.domain.charter import CHARTER_ID, Charter, KeyRecord
 from ledger.domain.log import LOG_ID, Log, NonceClaim
 from ledger.domain.registry import Person
-from ledger.dsse import SignedStatement, open_envelope
+from ledger.dsse import SignedStatement, check_deferred, open_envelope
 from ledger.errors import BatchError, Busy, LedgerError, NotOpened, UnknownEntity
 from ledger.rules import Accepted, Entry, Submission, UnitOfWork
 from ledger.signatures import (
@@ -78,12 +78,51 @@ class LedgerApplication(Application[UUID]):
         """Record one statement (or return the entry it already is)."""
         return self._accept([submission], batch=False)[0]
 
-    def submit_batch(self, submissions: Sequence[Submission]) -> list[Accepted]:
-        """Record statements in order, all in one transaction, or none of them."""
-        return self._accept(list(submissions), batch=True)
+    def submit_batch(self, submissions: Iterable[Submission]) -> list[Accepted]:
+        """Record statements in order, all in one transaction, or none of them.
 
-    def _accept(self, subs: list[Submission], *, batch: bool) -> list[Accepted]:
-        verifier = self._verifier(subs)
+        ``submissions`` may also be read as they are taken (a generator parsing
+        a request's body; whatever it raises is raised here, nothing recorded):
+        with the signature helper running, each statement's checks go to it as
+        soon as the statement is read, so that it starts while the rest is read.
+        """
+        if isinstance(submissions, list):
+            return self._accept(submissions, batch=True)
+        with collector_paused():
+            subs, verifier = self._read(submissions)
+            return self._accept(subs, batch=True, verifier=verifier)
+
+    def _read(self, submissions: Iterable[Submission]) -> tuple[list[Submission], Verifier]:
+        """Take every submission, streaming its checks to the helper if it runs."""
+        charter = self._charter_if_opened()
+        if charter is None or not helper_running():
+            subs = list(submissions)
+            return subs, self._verifier(subs)
+        keys = charter.keys
+
+        def key_of(by: str) -> bytes | None:
+            record = keys.get(by)
+            return None if record is None else self._public_key(record.key_id, record.public_key)
+
+        verifier = BatchVerifier(key_of)
+        subs = []
+        try:
+            for sub in submissions:
+                subs.append(sub)
+                verifier.add(sub.signed)
+        except BaseException:
+            verifier.close()
+            raise
+        verifier.seal()
+        return subs, verifier
+
+    def _accept(
+        self, subs: list[Submission], *, batch: bool, verifier: Verifier | None = None
+    ) -> list[Accepted]:
+        if verifier is None:
+            verifier = self._verifier(subs)
+        if not isinstance(verifier, BatchVerifier):
+            _validate_deferred(subs, batch)  # here, before any rule, as opening them would
         if not isinstance(verifier, DeferredVerifier):
             return self._attempts(subs, batch, verifier)
         try:
@@ -112,7 +151,7 @@ class LedgerApplication(Application[UUID]):
                 results = self._apply(unit, subs, batch, verifier)
                 if not unit.staged or (unit.vault and not isinstance(self._vault_key, VaultKey)):
                     # (the vault key is read below: a bad signature is reported first)
-                    _raise_bad_signature(verifier, batch)
+                    _raise_deferred(verifier, batch)
             except LedgerError:
                 if strict:
                     raise
@@ -122,7 +161,7 @@ class LedgerApplication(Application[UUID]):
                     return self._with_leaf_hashes(results)
                 sealed = self._seal(unit)
                 try:
-                    self._save(unit, sealed, lambda: _raise_bad_signature(verifier, batch))
+                    self._save(unit, sealed, lambda: _raise_deferred(verifier, batch))
                 except (IntegrityError, OperationalError):
                     conflict = True
                 except LedgerError:  # a bad signature, found as the rows were written
@@ -163,9 +202,14 @@ class LedgerApplication(Application[UUID]):
             try:
                 results.append(unit.accept(sub))
             except LedgerError as exc:
-                _raise_bad_signature(verifier, batch, whole_batch=False)
+                _raise_deferred(verifier, batch, whole_batch=False)
                 if batch:
                     raise BatchError(i, exc) from exc
+                raise
+            except Exception:
+                # The rules met a statement whose validation is still going on
+                # beside them: if it is invalid, that is the refusal.
+                _raise_deferred(verifier, batch, whole_batch=False)
                 raise
         return results
 
@@ -180,9 +224,8 @@ class LedgerApplication(Application[UUID]):
         single = len(subs) == 1 and helper_running()
         if len(subs) < MIN_BATCH and not single:
             return verify_inline
-        try:
-            charter: Charter = self.repository.get(CHARTER_ID, deepcopy_from_cache=False)
-        except AggregateNotFoundError:
+        charter = self._charter_if_opened()
+        if charter is None:
             return verify_inline
         if single:
             signed = subs[0].signed
@@ -195,7 +238,15 @@ class LedgerApplication(Application[UUID]):
             record = charter.keys.get(sub.signed.by)
             if record is not None and record.key_id not in keys:
                 keys[record.key_id] = self._public_key(record.key_id, record.public_key)
-        return BatchVerifier([sub.signed for sub in subs], keys)
+        return BatchVerifier.of([sub.signed for sub in subs], keys)
+
+    def _charter_if_opened(self) -> Charter | None:
+        """The charter as cached (read only), if the ledger is opened."""
+        try:
+            charter: Charter = self.repository.get(CHARTER_ID, deepcopy_from_cache=False)
+        except AggregateNotFoundError:
+            return None
+        return charter
 
     def _public_key(self, key_id: str, public_key: str) -> bytes:
         """A registered key's raw bytes (decoded once per key id)."""
@@ -316,25 +367,51 @@ class LedgerApplication(Application[UUID]):
         return recorder  # type: ignore[return-value]
 
 
-def _raise_bad_signature(verifier: Verifier, batch: bool, *, whole_batch: bool = True) -> None:
-    """Refuse the submission for its first bad signature so far, if a check has failed."""
+def _raise_deferred(verifier: Verifier, batch: bool, *, whole_batch: bool = True) -> None:
+    """Refuse the submission if a check done beside the rules has failed.
+
+    First for an invalid statement anywhere in it (opening it would have
+    refused that before any rule ran), then for its first bad signature so far.
+    """
     if isinstance(verifier, DeferredVerifier):
-        failure = verifier.first_failure(whole_batch=whole_batch)
+        failure: tuple[int, LedgerError] | None = verifier.first_invalid(whole_batch=whole_batch)
+        if failure is None:
+            failure = verifier.first_failure(whole_batch=whole_batch)
         if failure is not None:
             if batch:
                 raise BatchError(*failure) from failure[1]
             raise failure[1]
 
 
-def submission_from_json(obj: object) -> Submission:
-    """A submission from an envelope, or from ``{"envelope", "vault"}``."""
+def _validate_deferred(subs: list[Submission], batch: bool) -> None:
+    """Validate, in order, the statements opened with their validation deferred."""
+    for i, sub in enumerate(subs):
+        if not sub.signed.validated:
+            try:
+                check_deferred(sub.signed)
+            except LedgerError as exc:
+                if batch:
+                    raise BatchError(i, exc) from exc
+                raise
+
+
+def submission_from_json(obj: object, *, defer_validation: bool = False) -> Submission:
+    """A submission from an envelope, or from ``{"envelope", "vault"}``.
+
+    ``defer_validation``: see :func:`ledger.dsse.open_envelope`; acceptance
+    validates such a statement (beside the rules, for a large batch).
+    """
     if isinstance(obj, dict) and "envelope" in obj:
         unknown = obj.keys() - {"envelope", "vault"}
         if unknown:
             from ledger.errors import InvalidField
 
             raise InvalidField(sorted(unknown)[0], "unknown field")
-        signed = open_envelope(obj["envelope"])
-        vault = parse_vault_items(obj.get("vault", []))
+        signed = open_envelope(obj["envelope"], defer_validation=defer_validation)
+        try:
+            vault = parse_vault_items(obj.get("vault", []))
+        except LedgerError:
+            check_deferred(signed)  # the statement's own refusal comes first
+            raise
         return Submission(signed=signed, vault=tuple(vault))
-    return Submission(signed=open_envelope(obj))
+    return Submission(signed=open_envelope(obj, defer_validation=defer_validation))

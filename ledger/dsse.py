@@ -153,12 +153,19 @@ class Envelope(dict[str, Any]):
 
 @dataclass(frozen=True)
 class SignedStatement:
-    """An envelope whose shape and payload have been checked (not yet its signature)."""
+    """An envelope whose shape and payload have been checked (not yet its signature).
+
+    ``validated`` is False for a statement opened with its validation
+    deferred (:func:`open_envelope`): it is canonical and has the top-level
+    fields, but its body has not been checked against its type's schema yet;
+    :func:`check_deferred` does that, with the refusal opening it would give.
+    """
 
     envelope: dict[str, Any]
     payload: bytes
     statement: dict[str, Any]
     signature: bytes
+    validated: bool = True
 
     @property
     def type(self) -> str:
@@ -203,8 +210,15 @@ def _b64(value: object, field: str) -> bytes:
         raise InvalidField(field, "must be base64 (standard alphabet, padded)") from None
 
 
-def open_envelope(envelope: object) -> SignedStatement:
-    """Check an envelope's shape and canonical, valid payload."""
+def open_envelope(envelope: object, *, defer_validation: bool = False) -> SignedStatement:
+    """Check an envelope's shape and canonical, valid payload.
+
+    ``defer_validation``: leave the statement's schema to be checked later
+    (by the signature helper, beside the rules: a batch's statements); the
+    statement is still decoded, proven canonical and given its top-level
+    fields here, and any other refusal of the envelope is preceded by the
+    statement's own, as without deferral.
+    """
     if not isinstance(envelope, dict):
         raise MalformedError("envelope: must be a JSON object", field="envelope")
     if envelope.keys() != _ENVELOPE_KEYS:
@@ -216,8 +230,23 @@ def open_envelope(envelope: object) -> SignedStatement:
         raise InvalidField("payloadType", f"must be {PAYLOAD_TYPE}")
     payload_b64 = envelope["payload"]
     payload = _b64(payload_b64, "payload")
-    statement = _statement(payload)
-    signatures = envelope["signatures"]
+    statement, validated = _statement(payload, defer=defer_validation)
+    try:
+        return _signed(payload_b64, payload, statement, envelope["signatures"], validated)
+    except LedgerError:
+        if not validated:
+            _statement(payload)  # the statement's own refusal comes first, as without deferral
+        raise
+
+
+def _signed(
+    payload_b64: str,
+    payload: bytes,
+    statement: dict[str, Any],
+    signatures: object,
+    validated: bool,
+) -> SignedStatement:
+    """The checks of the signature entries, then the statement they sign."""
     if not isinstance(signatures, list) or not signatures:
         raise InvalidField("signatures", "must be a non-empty list")
     by = statement["by"]
@@ -239,7 +268,14 @@ def open_envelope(envelope: object) -> SignedStatement:
         payload=payload,
         statement=statement,
         signature=mine[0],
+        validated=validated,
     )
+
+
+def check_deferred(signed: SignedStatement) -> None:
+    """Refuse a statement opened with its validation deferred, if opening it would have."""
+    if not signed.validated:
+        _statement(signed.payload)
 
 
 def _accepted(
@@ -263,8 +299,8 @@ def _accepted(
     return envelope
 
 
-def _statement(payload: bytes) -> dict[str, Any]:
-    """The statement a payload holds, if the payload is JCS of a valid statement.
+def _statement(payload: bytes, *, defer: bool = False) -> tuple[dict[str, Any], bool]:
+    """The statement a payload holds, if the payload is JCS of a valid statement; validated?
 
     Fast path: orjson parses and re-serialises in a few microseconds. When its
     sorted output is the payload itself and the statement is valid, the payload
@@ -272,6 +308,11 @@ def _statement(payload: bytes) -> dict[str, Any]:
     valid statement holds only known ASCII keys, strings and safe integers).
     Anything else goes the reference way, which also decides which refusal to
     give, so refusals do not depend on the fast path.
+
+    ``defer``: on the fast path, a statement with the top-level fields of one
+    is returned unvalidated (False); whether it is valid is then exactly
+    whether ``validate_statement`` accepts it, and if not, calling this again
+    without ``defer`` gives the refusal.
     """
     try:
         statement = orjson.loads(payload)
@@ -279,14 +320,28 @@ def _statement(payload: bytes) -> dict[str, Any]:
     except (orjson.JSONDecodeError, orjson.JSONEncodeError):
         quick = False
     if quick:
+        if defer and _has_top_level_fields(statement):
+            return statement, False
         try:
             validate_statement(statement)
         except LedgerError:
             pass
         else:
             assert isinstance(statement, dict)
-            return statement
-    return _statement_reference(payload)
+            return statement, True
+    return _statement_reference(payload), True
+
+
+_TOP_LEVEL_STRINGS = ("ledger", "type", "by", "at", "nonce")
+
+
+def _has_top_level_fields(statement: object) -> bool:
+    """Whether what acceptance reads before any rule (author, nonce, type...) is there."""
+    return (
+        type(statement) is dict
+        and all(type(statement.get(name)) is str for name in _TOP_LEVEL_STRINGS)
+        and type(statement.get("body")) is dict
+    )
 
 
 def _statement_reference(payload: bytes) -> dict[str, Any]:

@@ -1,12 +1,15 @@
 """The signature helper: a process of its own that checks Ed25519 signatures.
 
 A plain ``python -c`` child that imports only this module (no re-import of
-the parent's ``__main__``, nothing of the ledger's), one per process, started
-by the first large batch or by :func:`start_helper`. It is sent a batch's
-checks as one message; it takes them a chunk at a time from the front, while
-the parent may take back from the back the chunks it has not started: two
-counters in shared memory say how far it may go (``LIMIT``) and how far it
-has gone (``TAKEN``). Its answers come back chunk by chunk, in order.
+the parent's ``__main__``; of the ledger's, only the statement schemas, once
+it is first asked to validate a statement), one per process, started by the
+first large batch or by :func:`start_helper`. It is sent a batch's checks a
+chunk at a time, as the batch is read, and checks each chunk as it arrives
+(a statement's schema, when its validation was deferred, then its
+signature), while the parent may take back from the back the chunks it has
+not started: two counters in shared memory say how far it may go
+(``LIMIT``) and how far it has gone (``TAKEN``). Its answers come back chunk
+by chunk, in order.
 
 Whenever the helper is missing, busy with another thread's batch, not ready
 yet or broken, :meth:`Job.start` or :meth:`Job.finish` say so and the checks
@@ -31,10 +34,19 @@ import nacl.bindings
 
 CHUNK = 32
 CHECK_S = 0.0001  # about what one check takes
+CHUNK_S = 0.001 + 2 * CHUNK * CHECK_S  # as long as the helper may take on one chunk
 _LIMIT, _TAKEN = 0, 1  # the shared counters: chunks the helper may take, has taken
-_ITEM = struct.Struct("<32s64sI")  # public key, signature, message length; then the message
+# public key, signature, message length, length of the payload to validate (0: none);
+# then the message (PAE: the payload is its tail)
+_ITEM = struct.Struct("<32s64sII")
 _ANSWER = struct.Struct("<IB")  # chunk, whether the helper stops after it; then one byte each
+# The answer for each check:
+BAD_SIGNATURE, VERIFIED, INVALID_STATEMENT = 0, 1, 2
+
+Item = tuple[bytes, bytes, bytes, int]  # public key, PAE message, signature, payload to validate
 _READY, _END = b"R", b"E"  # the helper is ready; it has stopped on the batch it was sent
+_MORE, _LAST = b"C", b"L"  # a chunk of checks, more to come; the last chunk (maybe empty)
+_NO_LIMIT = 2**62
 _LENGTH = struct.Struct("<I")
 
 
@@ -47,37 +59,100 @@ def verifies(public_key: bytes, message: bytes, signature: bytes) -> bool:
     return True
 
 
-class Job:
-    """One batch's checks in the helper: chunks from the front, until told to stop."""
+def check(public_key: bytes, message: bytes, signature: bytes, validate: int) -> int:
+    """One item's answer: its statement, if asked (its payload is the message's tail), then
+    its signature."""
+    if validate and not _valid_statement(message[len(message) - validate :]):
+        return INVALID_STATEMENT
+    return VERIFIED if verifies(public_key, message, signature) else BAD_SIGNATURE
 
-    def __init__(self, helper: Helper, count: int) -> None:
+
+def _valid_statement(payload: bytes) -> bool:
+    """Whether a payload opened with its validation deferred holds a valid statement.
+
+    Such a payload is already known to be canonical JSON; this is the rest of
+    what opening it checks (``ledger.dsse``), imported when first needed.
+    """
+    import orjson
+
+    from ledger.schemas import validate_statement
+
+    try:
+        validate_statement(orjson.loads(payload))
+    except Exception:
+        return False
+    return True
+
+
+class Job:
+    """One batch's checks in the helper: chunks from the front, until told to stop.
+
+    The checks may be added as the batch is read (:meth:`open`, :meth:`add`,
+    :meth:`close`): each chunk goes to the helper as soon as it is full, so
+    the helper starts while the rest is still being parsed.
+    """
+
+    def __init__(self, helper: Helper) -> None:
         self.helper = helper
-        self.count = count
-        self.chunks = -(-count // CHUNK)
-        self.done: dict[int, list[bool]] = {}
+        self.count = 0  # checks added so far
+        self.chunks = 0  # chunks sent so far
+        self.closed = False  # every chunk sent
+        self._pending: list[bytes] = []  # the checks of the chunk being filled, packed
+        self.done: dict[int, list[int]] = {}
         self.ended = False  # the helper said it has stopped on this batch
+        self.lost = False  # the helper failed (and was let go): check everything here
 
     @classmethod
-    def start(cls, items: list[tuple[bytes, bytes, bytes]]) -> Job | None:
-        """The helper's job for these checks (key, message, signature); None if it cannot."""
-        if not items:
-            return None
+    def open(cls) -> Job | None:
+        """A job to add checks to; None if the helper cannot take one now."""
         helper = Helper.acquire()
         if helper is None:
             return None
-        job = cls(helper, len(items))
-        parts = [struct.pack("<I", len(items))]
-        for key, message, signature in items:
-            parts += (_ITEM.pack(key, signature, len(message)), message)
-        try:
-            helper.counters[_LIMIT], helper.counters[_TAKEN] = job.chunks, 0
-            helper.conn.send_bytes(b"".join(parts))
-        except OSError:
-            helper.fail()
-            return None
-        return job
+        helper.counters[_LIMIT], helper.counters[_TAKEN] = _NO_LIMIT, 0
+        return cls(helper)
 
-    def finish(self, check_chunk: Callable[[int], list[bool]]) -> dict[int, list[bool]]:
+    @classmethod
+    def start(cls, items: list[Item]) -> Job | None:
+        """The helper's job for these checks (see :func:`check`); None if it cannot."""
+        if not items:
+            return None
+        job = cls.open()
+        if job is None:
+            return None
+        for item in items:
+            job.add(item)
+        return job if job.close() else None
+
+    def add(self, item: Item) -> bool:
+        """One more check; False once the helper is lost (the job is then no use)."""
+        key, message, signature, validate = item
+        self._pending += (_ITEM.pack(key, signature, len(message), validate), message)
+        self.count += 1
+        if len(self._pending) < 2 * CHUNK:
+            return True
+        return self._send(_MORE)
+
+    def close(self) -> bool:
+        """No more checks: the last chunk goes; False once the helper is lost."""
+        return self._send(_LAST)
+
+    def _send(self, kind: bytes) -> bool:
+        if self.closed:
+            return False
+        count = len(self._pending) // 2
+        message = b"".join([kind, _LENGTH.pack(count), *self._pending])
+        self._pending = []
+        self.chunks += count > 0
+        self.closed = kind == _LAST
+        try:
+            self.helper.conn.send_bytes(message)
+        except OSError:
+            self.closed = self.lost = True
+            self.helper.fail()
+            return False
+        return True
+
+    def finish(self, check_chunk: Callable[[int], list[int]]) -> dict[int, list[int]]:
         """Every chunk's answers: the helper's, and those taken back and checked here.
 
         Chunks the helper has not started are taken back at once. For one it
@@ -85,6 +160,8 @@ class Job:
         a core (a busy machine) is not awaited longer: the chunk is checked
         here too. Its end-of-batch message is read before its next batch.
         """
+        if self.lost or not (self.closed or self.close()):
+            return self.done
         counters = self.helper.counters
         try:
             self._receive()
@@ -96,6 +173,7 @@ class Job:
                 self.done[chunk] = check_chunk(chunk)
                 chunk -= 1
         except (OSError, EOFError):
+            self.lost = True
             self.helper.fail()
         else:
             self.helper.release(ended=self.ended)
@@ -106,15 +184,18 @@ class Job:
         size = min(CHUNK, self.count - chunk * CHUNK)
         return 0.001 + 2 * size * CHECK_S
 
-    def received(self) -> dict[int, list[bool]]:
+    def received(self) -> dict[int, list[int]]:
         """The answers the helper has sent so far (it goes on)."""
         with contextlib.suppress(OSError, EOFError):  # finish() or abandon() will find out
             self._receive()
         return self.done
 
     def abandon(self) -> None:
+        if self.lost:
+            return
         self.helper.counters[_LIMIT] = 0
-        self.helper.release(ended=self.ended)
+        if self.closed or self.close():
+            self.helper.release(ended=self.ended)
 
     def _receive(self, *, wait_s: float = 0.0) -> bool:
         """Take in the helper's answers so far, waiting up to ``wait_s`` for one; any?"""
@@ -125,7 +206,7 @@ class Job:
             message = conn.recv_bytes()
             if message != _END:
                 chunk, _ = _ANSWER.unpack_from(message)
-                self.done[chunk] = [b == 1 for b in message[_ANSWER.size :]]
+                self.done[chunk] = list(message[_ANSWER.size :])
             self.ended = _ends(message)
             if not conn.poll(0):
                 break
@@ -179,7 +260,9 @@ class Helper:
     def acquire(cls, wait_s: float = 0.0) -> Helper | None:
         """The helper, reserved for one batch; None if it cannot take one now.
 
-        Waits up to ``wait_s`` seconds for it to be free and ready.
+        Waits up to ``wait_s`` seconds for it to be free and ready; and, if it
+        is still finishing a batch given up on (it stops after the chunk it is
+        on), for as long as a chunk takes.
         """
         cls.start()
         helper = cls._current
@@ -190,7 +273,7 @@ class Helper:
         try:
             while not helper.ready and helper.conn.poll(wait_s):
                 helper.ready = helper.conn.recv_bytes() == _READY
-            while helper.behind and helper.conn.poll(wait_s):
+            while helper.behind and helper.conn.poll(max(wait_s, CHUNK_S)):
                 helper.behind = not _ends(helper.conn.recv_bytes())  # answers nobody wants
         except (OSError, EOFError):
             helper.fail()
@@ -295,33 +378,54 @@ class _Channel:
 
 
 def serve(conn_fd: int, control_fd: int) -> None:
-    """The helper's loop: for each batch, check chunks from the front while allowed."""
+    """The helper's loop: for each batch, check chunks from the front while allowed.
+
+    A batch's chunks arrive one message each, the last marked so; chunks are
+    checked as they arrive, until the last one or until the parent takes
+    the rest back (``LIMIT``). Every batch ends with an answer marked last,
+    or with an end-of-batch message.
+    """
     conn = _Channel(socket.socket(fileno=conn_fd))
     counters = memoryview(mmap.mmap(control_fd, mmap.PAGESIZE)).cast("q")
     conn.send_bytes(_READY)
     while True:
-        try:
-            job = conn.recv_bytes()
-        except (EOFError, OSError):
-            return
-        (count,) = struct.unpack_from("<I", job)
-        items, offset = [], 4
-        for _ in range(count):
-            key, signature, length = _ITEM.unpack_from(job, offset)
-            offset += _ITEM.size
-            items.append((key, job[offset : offset + length], signature))
-            offset += length
-        chunks, chunk = -(-count // CHUNK), 0
-        while chunk < chunks and chunk < counters[_LIMIT]:
-            counters[_TAKEN] = chunk + 1
-            answers = bytes(
-                verifies(key, message, signature)
-                for key, message, signature in items[chunk * CHUNK : (chunk + 1) * CHUNK]
-            )
-            last = chunk + 1 >= min(chunks, counters[_LIMIT])
-            conn.send_bytes(_ANSWER.pack(chunk, last) + answers)
-            if last:
-                break
-            chunk += 1
-        else:
-            conn.send_bytes(_END)
+        chunks: list[list[Item]] = []
+        closed, chunk = False, 0
+        while True:
+            # Take in whatever has arrived first (the parent must never wait on
+            # the socket's buffer while this checks); wait when nothing is to
+            # be checked, until the last chunk is in.
+            while not closed and (
+                chunk >= len(chunks) or chunk >= counters[_LIMIT] or conn.poll(0)
+            ):
+                try:
+                    message = conn.recv_bytes()
+                except (EOFError, OSError):
+                    return
+                items = _items(message)
+                if items:
+                    chunks.append(items)
+                closed = message[:1] == _LAST
+            if chunk < len(chunks) and chunk < counters[_LIMIT]:
+                counters[_TAKEN] = chunk + 1
+                answers = bytes(check(*item) for item in chunks[chunk])
+                last = closed and chunk + 1 >= min(len(chunks), counters[_LIMIT])
+                conn.send_bytes(_ANSWER.pack(chunk, last) + answers)
+                chunk += 1
+                if last:
+                    break
+                continue
+            conn.send_bytes(_END)  # every chunk received, and checked or taken back
+            break
+
+
+def _items(message: bytes) -> list[Item]:
+    """The checks in a chunk message."""
+    (count,) = _LENGTH.unpack_from(message, 1)
+    items, offset = [], 1 + _LENGTH.size
+    for _ in range(count):
+        key, signature, length, validate = _ITEM.unpack_from(message, offset)
+        offset += _ITEM.size
+        items.append((key, message[offset : offset + length], signature, validate))
+        offset += length
+    return items

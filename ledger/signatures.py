@@ -15,6 +15,14 @@ sent to the helper too, when it is already running (a server starts it):
 it arrives as the unit of work opens and is answered by the time the rows
 are written (:class:`HelperCheck`).
 
+A batch read as it is recorded (``LedgerApplication.submit_batch`` given a
+generator) sends each chunk of checks as soon as it is read, so the helper
+starts while the rest is parsed; and its statements, opened with their
+validation deferred, are validated by the helper too, just before their
+signatures. An invalid statement anywhere in a batch is reported before
+anything else, as opening the batch whole would have refused it before any
+rule ran (:meth:`DeferredVerifier.first_invalid`).
+
 The helper and its protocol are in :mod:`ledger.signature_helper`. Whenever
 it is missing, busy with another thread's submission, not started yet or
 broken, the checks simply run in the main thread: the helper changes speed,
@@ -28,11 +36,20 @@ registered inside the batch) is checked there and then.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from ledger.dsse import PAYLOAD_TYPE, SignedStatement, pae
-from ledger.errors import BadSignature
-from ledger.signature_helper import CHUNK, Job, helper_running, start_helper, verifies
+from ledger.dsse import PAYLOAD_TYPE, SignedStatement, check_deferred, pae
+from ledger.errors import BadSignature, LedgerError
+from ledger.signature_helper import (
+    BAD_SIGNATURE,
+    CHUNK,
+    INVALID_STATEMENT,
+    Item,
+    Job,
+    check,
+    helper_running,
+    start_helper,
+)
 
 __all__ = [
     "MIN_BATCH",
@@ -76,6 +93,12 @@ class DeferredVerifier(ABC):
     def first_failure(self, *, whole_batch: bool = True) -> tuple[int, BadSignature] | None:
         """The position and error of the first due check that failed, if any."""
 
+    def first_invalid(self, *, whole_batch: bool = True) -> tuple[int, LedgerError] | None:
+        """The position and refusal of the submission's first statement whose
+        deferred validation fails (of the whole submission: opening it would
+        have refused it before any rule ran), if any."""
+        return None
+
     @abstractmethod
     def close(self) -> None:
         """Stop any helper work on this submission (its results are no longer wanted)."""
@@ -93,7 +116,7 @@ class HelperCheck(DeferredVerifier):
     def __init__(self, statement: SignedStatement, public_key: bytes) -> None:
         self._statement = statement
         self._key = public_key
-        self._item = (public_key, pae(PAYLOAD_TYPE, statement.payload), statement.signature)
+        self._item = (public_key, pae(PAYLOAD_TYPE, statement.payload), statement.signature, 0)
         self._due = False
         self._ok: bool | None = None
         well_formed = len(statement.signature) == 64 and len(public_key) == 32
@@ -114,7 +137,7 @@ class HelperCheck(DeferredVerifier):
         if self._ok is None:
             job, self._job = self._job, None
             answers = job.finish(self._check_here) if job is not None else {}
-            self._ok = answers[0][0] if 0 in answers else verifies(*self._item)
+            self._ok = (answers[0][0] if 0 in answers else check(*self._item)) != BAD_SIGNATURE
         return None if self._ok else (0, _bad_signature())
 
     def close(self) -> None:
@@ -122,32 +145,71 @@ class HelperCheck(DeferredVerifier):
             self._job.abandon()
             self._job = None
 
-    def _check_here(self, chunk: int) -> list[bool]:
-        return [verifies(*self._item)]
+    def _check_here(self, chunk: int) -> list[int]:
+        return [check(*self._item)]
 
 
 class BatchVerifier(DeferredVerifier):
-    """Checks the signatures of a batch beside the rules; reports failures in order."""
+    """Checks the signatures of a batch beside the rules; reports failures in order.
 
-    def __init__(self, statements: Sequence[SignedStatement], public_keys: dict[str, bytes]):
+    The statements of a batch opened with their validation deferred are
+    validated with their signatures, by the helper; :meth:`first_invalid`
+    reports the first that fails, before any other refusal.
+    """
+
+    def __init__(self, key_of: Callable[[str], bytes | None]) -> None:
+        """``key_of``: an author's registered key (raw), or None; then :meth:`add` each
+        statement of the batch, in order, and :meth:`seal` it."""
+        self._key_of = key_of
         self._position: dict[int, int] = {}  # id(statement): its position in the batch
         self._keys: list[bytes | None] = []  # by position: the key it is checked against
         self._item_of: dict[int, int] = {}  # position: its check in _items
-        self._items: list[tuple[bytes, bytes, bytes]] = []  # key, PAE message, signature
-        for position, s in enumerate(statements):
-            self._position.setdefault(id(s), position)
-            key = public_keys.get(s.by)
-            if key is not None and len(s.signature) == 64 and len(key) == 32:
-                self._item_of[position] = len(self._items)
-                self._items.append((key, pae(PAYLOAD_TYPE, s.payload), s.signature))
-            else:
-                key = None  # checked where it is due, which also names any problem
-            self._keys.append(key)
-        self._statements = statements  # keeps the id()s above valid
-        self._ok: list[bool | None] = [None] * len(self._items)
+        self._items: list[Item] = []
+        self._unvalidated: list[int] = []  # positions whose validation was deferred
+        self._statements: list[SignedStatement] = []  # keeps the id()s above valid
+        self._answers: list[int | None] = []
         self._due: list[int] = []
-        large = len(self._items) >= MIN_BATCH
-        self._job = Job.start(self._items) if large or helper_running() else None
+        # Streamed to the helper as they are added when it runs; else sent once sealed.
+        self._job = Job.open() if helper_running() else None
+
+    @classmethod
+    def of(
+        cls, statements: Sequence[SignedStatement], public_keys: dict[str, bytes]
+    ) -> BatchVerifier:
+        """The verifier of a batch read already."""
+        verifier = cls(public_keys.get)
+        for statement in statements:
+            verifier.add(statement)
+        verifier.seal()
+        return verifier
+
+    def add(self, s: SignedStatement) -> None:
+        """The next statement of the batch."""
+        position = len(self._statements)
+        self._statements.append(s)
+        self._position.setdefault(id(s), position)
+        validate = 0 if s.validated else len(s.payload)
+        if validate:
+            self._unvalidated.append(position)
+        key = self._key_of(s.by)
+        if key is not None and len(s.signature) == 64 and len(key) == 32:
+            self._item_of[position] = len(self._items)
+            item = (key, pae(PAYLOAD_TYPE, s.payload), s.signature, validate)
+            self._items.append(item)
+            self._answers.append(None)
+            if self._job is not None and not self._job.add(item):
+                self._job = None  # the helper is lost: everything is checked here
+        else:
+            key = None  # checked where it is due, which also names any problem
+        self._keys.append(key)
+
+    def seal(self) -> None:
+        """Every statement is added."""
+        if self._job is not None:
+            if not self._job.close():
+                self._job = None
+        elif len(self._items) >= MIN_BATCH:
+            self._job = Job.start(self._items)
 
     def __call__(self, statement: SignedStatement, public_key: bytes) -> None:
         position = self._position.get(id(statement))
@@ -159,6 +221,28 @@ class BatchVerifier(DeferredVerifier):
     def restart(self) -> None:
         """A new attempt at the batch: no check is due yet."""
         self._due.clear()
+
+    def first_invalid(self, *, whole_batch: bool = True) -> tuple[int, LedgerError] | None:
+        """The first statement of the batch whose deferred validation fails, if any.
+
+        ``whole_batch``: every check is due by now, so finish the batch's
+        (with the helper); otherwise what the helper has not answered yet is
+        validated here.
+        """
+        if not self._unvalidated:
+            return None
+        if whole_batch:
+            self._settle()
+        elif self._job is not None:
+            self._take(self._job.received())
+        for position in self._unvalidated:
+            item = self._item_of.get(position)
+            if item is None or self._answers[item] in (None, INVALID_STATEMENT):
+                try:
+                    check_deferred(self._statements[position])
+                except LedgerError as exc:
+                    return position, exc
+        return None
 
     def first_failure(self, *, whole_batch: bool = True) -> tuple[int, BadSignature] | None:
         """The position and error of the first due check that failed, if any.
@@ -173,7 +257,7 @@ class BatchVerifier(DeferredVerifier):
         else:
             self._settle_due()
         for position in sorted(self._due):
-            if not self._ok[self._item_of[position]]:
+            if self._answers[self._item_of[position]] == BAD_SIGNATURE:
                 return position, _bad_signature()
         return None
 
@@ -187,21 +271,21 @@ class BatchVerifier(DeferredVerifier):
         job, self._job = self._job, None
         if job is not None:
             self._take(job.finish(self._check_chunk))
-        for i, ok in enumerate(self._ok):
-            if ok is None:
-                self._ok[i] = verifies(*self._items[i])
+        for i, answer in enumerate(self._answers):
+            if answer is None:
+                self._answers[i] = check(*self._items[i])
 
     def _settle_due(self) -> None:
         if self._job is not None:
             self._take(self._job.received())
         for position in self._due:
             i = self._item_of[position]
-            if self._ok[i] is None:
-                self._ok[i] = verifies(*self._items[i])
+            if self._answers[i] is None:
+                self._answers[i] = check(*self._items[i])
 
-    def _take(self, answers: dict[int, list[bool]]) -> None:
-        for chunk, oks in answers.items():
-            self._ok[chunk * CHUNK : chunk * CHUNK + len(oks)] = oks
+    def _take(self, answers: dict[int, list[int]]) -> None:
+        for chunk, codes in answers.items():
+            self._answers[chunk * CHUNK : chunk * CHUNK + len(codes)] = codes
 
-    def _check_chunk(self, chunk: int) -> list[bool]:
-        return [verifies(*item) for item in self._items[chunk * CHUNK : (chunk + 1) * CHUNK]]
+    def _check_chunk(self, chunk: int) -> list[int]:
+        return [check(*item) for item in self._items[chunk * CHUNK : (chunk + 1) * CHUNK]]

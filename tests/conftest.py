@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import psycopg
 import pytest
 
+from ledger import application, signatures
 from ledger.application import LedgerApplication
 from ledger.dsse import make_statement, open_envelope, sign_statement
 from ledger.keys import KeyPair
@@ -59,6 +60,18 @@ def scratch_schema() -> Iterator[str]:
     yield f"{PG_URL}?schema={schema}"
     with psycopg.connect(PG_URL, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["helper", "inline"])
+def verifier_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Batches checked with the helper process, or (deferred still) in the main thread."""
+    if request.param == "helper":
+        assert signatures.start_helper(wait_s=30), "the signature helper did not start"
+    else:
+        monkeypatch.setattr(signatures, "MIN_BATCH", 10**9)
+        monkeypatch.setattr(signatures, "helper_running", lambda: False)
+        monkeypatch.setattr(application, "helper_running", lambda: False)
+    return str(request.param)
 
 
 @pytest.fixture
