@@ -28,6 +28,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 
 import nacl.bindings
@@ -35,6 +36,7 @@ import nacl.bindings
 CHUNK = 32
 CHECK_S = 0.0001  # about what one check takes
 CHUNK_S = 0.001 + 2 * CHUNK * CHECK_S  # as long as the helper may take on one chunk
+WATCH_S = 0.001  # how long the helper watches for the next message before it sleeps
 _LIMIT, _TAKEN = 0, 1  # the shared counters: chunks the helper may take, has taken
 # public key, signature, message length, length of the payload to validate (0: none);
 # then the message (PAE: the payload is its tail)
@@ -399,6 +401,7 @@ def serve(conn_fd: int, control_fd: int) -> None:
                 chunk >= len(chunks) or chunk >= counters[_LIMIT] or conn.poll(0)
             ):
                 try:
+                    _watch(conn)
                     message = conn.recv_bytes()
                 except (EOFError, OSError):
                     return
@@ -417,6 +420,21 @@ def serve(conn_fd: int, control_fd: int) -> None:
                 continue
             conn.send_bytes(_END)  # every chunk received, and checked or taken back
             break
+
+
+def _watch(conn: _Channel) -> None:
+    """Watch for the parent's next message a moment before sleeping until it comes.
+
+    A sleeping process takes some 30-50 µs to be woken on this kind of
+    machine, and a statement sent on its own is answered only as the
+    parent is about to commit: waking late, the helper made the parent wait
+    for it (measured: 34 µs a statement, against 13 µs when watching). The
+    next statement of a steady stream comes within a few hundred µs of the
+    last answer; with nothing coming, the helper sleeps after ``WATCH_S``.
+    """
+    deadline = time.perf_counter() + WATCH_S
+    while not conn.poll(0) and time.perf_counter() < deadline:
+        pass
 
 
 def _items(message: bytes) -> list[Item]:

@@ -139,16 +139,30 @@ class LedgerMapper(Mapper[UUID]):
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         cls = type(domain_event)
-        if self._plain and getattr(cls, "class_version", 1) == 1:
-            state = _encode_state(vars(domain_event))
+        topic = _topics.get(cls)
+        if topic is None:
+            topic = _topics[cls] = get_topic(cls) if getattr(cls, "class_version", 1) == 1 else ""
+        if self._plain and topic:
+            fields = vars(domain_event)
+            state = _encode_state(fields)
             if state is not None:
-                return StoredEvent(
-                    originator_id=domain_event.originator_id,
-                    originator_version=domain_event.originator_version,
-                    topic=get_topic(cls),
-                    state=state,
+                # StoredEvent(...), less its frozen dataclass's __init__
+                stored = object.__new__(StoredEvent)
+                object.__setattr__(
+                    stored,
+                    "__dict__",
+                    {
+                        "originator_id": fields["originator_id"],
+                        "originator_version": fields["originator_version"],
+                        "topic": topic,
+                        "state": state,
+                    },
                 )
+                return stored
         return super().to_stored_event(domain_event)
+
+
+_topics: dict[type, str] = {}  # an event class's topic; "" if it has upcasting to do
 
 
 def reads_plain(mapper: Mapper[UUID]) -> bool:
@@ -175,15 +189,17 @@ def _encode_state(state: dict[str, Any]) -> bytes | None:
     global _last_stamp
     parts = []
     for key, value in state.items():
-        if key == "originator_id" or key == "originator_version":
-            continue
         kind = type(value)
-        if kind is Envelope:
-            text = value.canonical.decode()
-        elif kind is str:
+        if kind is str:
+            if key == "originator_id":
+                continue
             text = encode_basestring(value)
         elif kind is int:
+            if key == "originator_version":
+                continue
             text = int.__repr__(value)
+        elif kind is Envelope:
+            text = value.canonical.decode()
         elif kind is datetime:
             # The events of one submission share one timestamp: format it once.
             stamp = _last_stamp
@@ -191,6 +207,8 @@ def _encode_state(state: dict[str, Any]) -> bytes | None:
                 stamp = _last_stamp = (value, _DATETIME % encode_basestring(value.isoformat()))
             text = stamp[1]
         elif kind is UUID:
+            if key == "originator_id":
+                continue
             text = _UUID % value.hex
         else:
             return None
