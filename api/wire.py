@@ -151,6 +151,8 @@ class Batch:
         except LedgerError:
             self._check_read()  # an earlier line's own refusal comes first
             raise
+        finally:
+            self._read = []  # kept only while reading (the ledger holds what it read)
 
     def _check_read(self) -> None:
         for sub, n in zip(self._read, self.numbers, strict=True):

@@ -90,7 +90,12 @@ class LedgerApplication(Application[UUID]):
             return self._accept(submissions, batch=True)
         with collector_paused():
             subs, verifier = self._read(submissions)
-            return self._accept(subs, batch=True, verifier=verifier)
+            try:
+                return self._accept(subs, batch=True, verifier=verifier)
+            finally:
+                # Freed while the collector is still paused: the first collection
+                # after the pause would otherwise walk every one of them.
+                del subs, verifier
 
     def _read(self, submissions: Iterable[Submission]) -> tuple[list[Submission], Verifier]:
         """Take every submission, streaming its checks to the helper if it runs."""
