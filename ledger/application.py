@@ -126,7 +126,7 @@ class LedgerApplication(Application[UUID]):
     ) -> list[Accepted]:
         if verifier is None:
             verifier = self._verifier(subs)
-        if not isinstance(verifier, BatchVerifier):
+        if not isinstance(verifier, DeferredVerifier):
             _validate_deferred(subs, batch)  # here, before any rule, as opening them would
         if not isinstance(verifier, DeferredVerifier):
             return self._attempts(subs, batch, verifier)

@@ -107,18 +107,21 @@ class DeferredVerifier(ABC):
 class HelperCheck(DeferredVerifier):
     """One statement's signature, sent to the helper as soon as its author's key is known.
 
-    For a statement submitted on its own: the helper checks it while this
-    thread opens the unit of work, applies the rules, encodes the events and
-    writes the rows; the answer is read just before commit. If the helper has
-    not started on it by then, it is checked here instead.
+    For a statement submitted on its own: the helper checks it (its schema
+    first, if its validation was deferred) while this thread opens the unit
+    of work, applies the rules, encodes the events and writes the rows; the
+    answer is read just before commit. If the helper has not started on it by
+    then, it is checked here instead.
     """
 
     def __init__(self, statement: SignedStatement, public_key: bytes) -> None:
         self._statement = statement
         self._key = public_key
-        self._item = (public_key, pae(PAYLOAD_TYPE, statement.payload), statement.signature, 0)
+        self._validate = 0 if statement.validated else len(statement.payload)
+        payload = pae(PAYLOAD_TYPE, statement.payload)
+        self._item = (public_key, payload, statement.signature, self._validate)
         self._due = False
-        self._ok: bool | None = None
+        self._answer: int | None = None
         well_formed = len(statement.signature) == 64 and len(public_key) == 32
         self._job = Job.start([self._item]) if well_formed else None
 
@@ -131,19 +134,36 @@ class HelperCheck(DeferredVerifier):
     def restart(self) -> None:
         self._due = False
 
+    def first_invalid(self, *, whole_batch: bool = True) -> tuple[int, LedgerError] | None:
+        if not self._validate:
+            return None
+        if whole_batch:
+            self._settle()
+        elif self._job is not None:
+            self._answer = self._job.received().get(0, [None])[0]
+        if self._answer is None or self._answer == INVALID_STATEMENT:
+            try:
+                check_deferred(self._statement)
+            except LedgerError as exc:
+                return 0, exc
+        return None
+
     def first_failure(self, *, whole_batch: bool = True) -> tuple[int, BadSignature] | None:
         if not self._due:
             return None
-        if self._ok is None:
-            job, self._job = self._job, None
-            answers = job.finish(self._check_here) if job is not None else {}
-            self._ok = (answers[0][0] if 0 in answers else check(*self._item)) != BAD_SIGNATURE
-        return None if self._ok else (0, _bad_signature())
+        self._settle()
+        return (0, _bad_signature()) if self._answer == BAD_SIGNATURE else None
 
     def close(self) -> None:
         if self._job is not None:
             self._job.abandon()
             self._job = None
+
+    def _settle(self) -> None:
+        if self._answer is None:
+            job, self._job = self._job, None
+            answers = job.finish(self._check_here) if job is not None else {}
+            self._answer = answers[0][0] if 0 in answers else check(*self._item)
 
     def _check_here(self, chunk: int) -> list[int]:
         return [check(*self._item)]

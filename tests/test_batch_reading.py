@@ -252,3 +252,47 @@ def test_a_batch_whose_reading_fails_leaves_the_helper_ready_for_the_next(
     read = read_submissions("\n".join(lines), json_lines=True)
     assert len(story.app.submit_batch(read)) == SIZE - 1
     assert opened == [True, True, True]  # each batch's checks went to the helper
+
+
+def _single_outcomes(story: Story, line: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    """The refusal of one statement opened whole, then of it read as the server reads it."""
+    size = story.app.size()
+    with pytest.raises(LedgerError) as whole:
+        story.app.submit(wire._submission(json.loads(line), None))
+    with pytest.raises(LedgerError) as deferred:
+        read = read_submissions(line)  # refused here when the envelope gives it away
+        assert isinstance(read, Submission)
+        story.app.submit(read)
+    assert story.app.size() == size
+    return (whole.value.code, whole.value.message), (deferred.value.code, deferred.value.message)
+
+
+@pytest.mark.parametrize("kind", sorted(BREAKS))
+def test_an_invalid_statement_on_its_own_is_refused_as_opening_it_would(
+    story: Story, verifier_mode: str, kind: str
+) -> None:
+    o = story.o
+    whole, deferred = _single_outcomes(story, _lines(o, [_broken(o, kind)])[0])
+    assert deferred == whole
+    assert whole[0] == "INVALID_FIELD"
+
+
+def test_an_invalid_statement_on_its_own_is_refused_before_its_bad_signature(
+    story: Story, verifier_mode: str
+) -> None:
+    o = story.o
+    forged = _forge(_lines(o, [_broken(o, "bad time")])[0], donor=_lines(o, [_household(o)])[0])
+    whole, deferred = _single_outcomes(story, forged)
+    assert deferred == whole
+    assert whole[0] == "INVALID_FIELD" and whole[1].startswith("at:")
+
+
+def test_a_valid_statement_on_its_own_is_validated_by_the_ledger_and_recorded(
+    story: Story, verifier_mode: str
+) -> None:
+    o = story.o
+    read = read_submissions(_lines(o, [_household(o)])[0])
+    assert isinstance(read, Submission) and not read.signed.validated  # left to the ledger
+    before = story.app.size()
+    assert story.app.submit(read).index == before
+    assert story.app.submit(read).created is False  # the same statement again: the same entry
