@@ -28,6 +28,7 @@ from ledger.errors import BatchError, Busy, LedgerError, NotOpened, UnknownEntit
 from ledger.rules import Accepted, Entry, Submission, UnitOfWork
 from ledger.signatures import (
     MIN_BATCH,
+    WATCH_S,
     BatchVerifier,
     DeferredVerifier,
     HelperCheck,
@@ -39,6 +40,7 @@ from ledger.storage import (
     LedgerMapper,
     LedgerRecorder,
     eventsourcing_env,
+    is_postgres,
     resolve_db,
 )
 from ledger.vault import VaultKey, VaultRecord, parse_vault_items
@@ -61,6 +63,9 @@ class LedgerApplication(Application[UUID]):
         self._vault_key = vault_key
         self._head: int | None = None
         self._raw_keys: dict[str, bytes] = {}
+        # The signature helper watches for the next statement a moment before it
+        # sleeps, unless a PostgreSQL server may need its core.
+        self._watch_s = 0.0 if is_postgres(self.db) else WATCH_S
 
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(
@@ -109,7 +114,7 @@ class LedgerApplication(Application[UUID]):
             record = keys.get(by)
             return None if record is None else self._public_key(record.key_id, record.public_key)
 
-        verifier = BatchVerifier(key_of)
+        verifier = BatchVerifier(key_of, self._watch_s)
         subs = []
         try:
             for sub in submissions:
@@ -237,13 +242,14 @@ class LedgerApplication(Application[UUID]):
             record = charter.keys.get(signed.by)
             if record is None:
                 return verify_inline  # refused by the rules, which word why
-            return HelperCheck(signed, self._public_key(record.key_id, record.public_key))
+            key = self._public_key(record.key_id, record.public_key)
+            return HelperCheck(signed, key, self._watch_s)
         keys = {}
         for sub in subs:
             record = charter.keys.get(sub.signed.by)
             if record is not None and record.key_id not in keys:
                 keys[record.key_id] = self._public_key(record.key_id, record.public_key)
-        return BatchVerifier.of([sub.signed for sub in subs], keys)
+        return BatchVerifier.of([sub.signed for sub in subs], keys, self._watch_s)
 
     def _charter_if_opened(self) -> Charter | None:
         """The charter as cached (read only), if the ledger is opened."""

@@ -36,7 +36,7 @@ import nacl.bindings
 CHUNK = 32
 CHECK_S = 0.0001  # about what one check takes
 CHUNK_S = 0.001 + 2 * CHUNK * CHECK_S  # as long as the helper may take on one chunk
-WATCH_S = 0.001  # how long the helper watches for the next message before it sleeps
+WATCH_S = 0.001  # how long the helper may watch for the next message before it sleeps
 _LIMIT, _TAKEN = 0, 1  # the shared counters: chunks the helper may take, has taken
 # public key, signature, message length, length of the payload to validate (0: none);
 # then the message (PAE: the payload is its tail)
@@ -50,6 +50,7 @@ _READY, _END = b"R", b"E"  # the helper is ready; it has stopped on the batch it
 _MORE, _LAST = b"C", b"L"  # a chunk of checks, more to come; the last chunk (maybe empty)
 _NO_LIMIT = 2**62
 _LENGTH = struct.Struct("<I")
+_CHUNK_HEAD = struct.Struct("<II")  # after the kind: checks in the chunk, µs to watch after the job
 
 
 def verifies(public_key: bytes, message: bytes, signature: bytes) -> bool:
@@ -94,8 +95,9 @@ class Job:
     the helper starts while the rest is still being parsed.
     """
 
-    def __init__(self, helper: Helper) -> None:
+    def __init__(self, helper: Helper, watch_s: float) -> None:
         self.helper = helper
+        self._watch_us = _LENGTH.pack(round(watch_s * 1e6))
         self.count = 0  # checks added so far
         self.chunks = 0  # chunks sent so far
         self.closed = False  # every chunk sent
@@ -105,20 +107,26 @@ class Job:
         self.lost = False  # the helper failed (and was let go): check everything here
 
     @classmethod
-    def open(cls) -> Job | None:
-        """A job to add checks to; None if the helper cannot take one now."""
+    def open(cls, watch_s: float = 0.0) -> Job | None:
+        """A job to add checks to; None if the helper cannot take one now.
+
+        ``watch_s``: once done with it, how long the helper watches for the
+        next job before it sleeps (see :func:`_watch`): for a ledger whose
+        database works in this process; not for one that needs the other
+        core for its database server.
+        """
         helper = Helper.acquire()
         if helper is None:
             return None
         helper.counters[_LIMIT], helper.counters[_TAKEN] = _NO_LIMIT, 0
-        return cls(helper)
+        return cls(helper, watch_s)
 
     @classmethod
-    def start(cls, items: list[Item]) -> Job | None:
+    def start(cls, items: list[Item], watch_s: float = 0.0) -> Job | None:
         """The helper's job for these checks (see :func:`check`); None if it cannot."""
         if not items:
             return None
-        job = cls.open()
+        job = cls.open(watch_s)
         if job is None:
             return None
         for item in items:
@@ -142,7 +150,7 @@ class Job:
         if self.closed:
             return False
         count = len(self._pending) // 2
-        message = b"".join([kind, _LENGTH.pack(count), *self._pending])
+        message = b"".join([kind, _LENGTH.pack(count), self._watch_us, *self._pending])
         self._pending = []
         self.chunks += count > 0
         self.closed = kind == _LAST
@@ -390,6 +398,7 @@ def serve(conn_fd: int, control_fd: int) -> None:
     conn = _Channel(socket.socket(fileno=conn_fd))
     counters = memoryview(mmap.mmap(control_fd, mmap.PAGESIZE)).cast("q")
     conn.send_bytes(_READY)
+    watch_s = 0.0
     while True:
         chunks: list[list[Item]] = []
         closed, chunk = False, 0
@@ -401,11 +410,11 @@ def serve(conn_fd: int, control_fd: int) -> None:
                 chunk >= len(chunks) or chunk >= counters[_LIMIT] or conn.poll(0)
             ):
                 try:
-                    _watch(conn)
+                    _watch(conn, watch_s)
                     message = conn.recv_bytes()
                 except (EOFError, OSError):
                     return
-                items = _items(message)
+                items, watch_s = _items(message)
                 if items:
                     chunks.append(items)
                 closed = message[:1] == _LAST
@@ -422,28 +431,30 @@ def serve(conn_fd: int, control_fd: int) -> None:
             break
 
 
-def _watch(conn: _Channel) -> None:
-    """Watch for the parent's next message a moment before sleeping until it comes.
+def _watch(conn: _Channel, watch_s: float) -> None:
+    """Watch for the parent's next message up to ``watch_s`` before sleeping until it comes.
 
     A sleeping process takes some 30-50 µs to be woken on this kind of
     machine, and a statement sent on its own is answered only as the
     parent is about to commit: waking late, the helper made the parent wait
     for it (measured: 34 µs a statement, against 13 µs when watching). The
     next statement of a steady stream comes within a few hundred µs of the
-    last answer; with nothing coming, the helper sleeps after ``WATCH_S``.
+    last answer. The parent asks for this only when nothing else needs the
+    core: with a PostgreSQL server on the same machine, watching took the
+    server's core and single statements slowed by a tenth.
     """
-    deadline = time.perf_counter() + WATCH_S
+    deadline = time.perf_counter() + watch_s
     while not conn.poll(0) and time.perf_counter() < deadline:
         pass
 
 
-def _items(message: bytes) -> list[Item]:
-    """The checks in a chunk message."""
-    (count,) = _LENGTH.unpack_from(message, 1)
-    items, offset = [], 1 + _LENGTH.size
+def _items(message: bytes) -> tuple[list[Item], float]:
+    """The checks in a chunk message; how long to watch for the next job after it."""
+    count, watch_us = _CHUNK_HEAD.unpack_from(message, 1)
+    items, offset = [], 1 + _CHUNK_HEAD.size
     for _ in range(count):
         key, signature, length, validate = _ITEM.unpack_from(message, offset)
         offset += _ITEM.size
         items.append((key, message[offset : offset + length], signature, validate))
         offset += length
-    return items
+    return items, min(watch_us / 1e6, WATCH_S)

@@ -44,6 +44,7 @@ from ledger.signature_helper import (
     BAD_SIGNATURE,
     CHUNK,
     INVALID_STATEMENT,
+    WATCH_S,
     Item,
     Job,
     check,
@@ -53,6 +54,7 @@ from ledger.signature_helper import (
 
 __all__ = [
     "MIN_BATCH",
+    "WATCH_S",
     "BatchVerifier",
     "DeferredVerifier",
     "HelperCheck",
@@ -114,7 +116,8 @@ class HelperCheck(DeferredVerifier):
     then, it is checked here instead.
     """
 
-    def __init__(self, statement: SignedStatement, public_key: bytes) -> None:
+    def __init__(self, statement: SignedStatement, public_key: bytes, watch_s: float = 0.0):
+        """``watch_s``: see :meth:`ledger.signature_helper.Job.open`."""
         self._statement = statement
         self._key = public_key
         self._validate = 0 if statement.validated else len(statement.payload)
@@ -123,7 +126,7 @@ class HelperCheck(DeferredVerifier):
         self._due = False
         self._answer: int | None = None
         well_formed = len(statement.signature) == 64 and len(public_key) == 32
-        self._job = Job.start([self._item]) if well_formed else None
+        self._job = Job.start([self._item], watch_s) if well_formed else None
 
     def __call__(self, statement: SignedStatement, public_key: bytes) -> None:
         if statement is not self._statement or public_key != self._key:
@@ -177,10 +180,12 @@ class BatchVerifier(DeferredVerifier):
     reports the first that fails, before any other refusal.
     """
 
-    def __init__(self, key_of: Callable[[str], bytes | None]) -> None:
+    def __init__(self, key_of: Callable[[str], bytes | None], watch_s: float = 0.0) -> None:
         """``key_of``: an author's registered key (raw), or None; then :meth:`add` each
-        statement of the batch, in order, and :meth:`seal` it."""
+        statement of the batch, in order, and :meth:`seal` it. ``watch_s``: see
+        :meth:`ledger.signature_helper.Job.open`."""
         self._key_of = key_of
+        self._watch_s = watch_s
         self._position: dict[int, int] = {}  # id(statement): its position in the batch
         self._keys: list[bytes | None] = []  # by position: the key it is checked against
         self._item_of: dict[int, int] = {}  # position: its check in _items
@@ -190,14 +195,17 @@ class BatchVerifier(DeferredVerifier):
         self._answers: list[int | None] = []
         self._due: list[int] = []
         # Streamed to the helper as they are added when it runs; else sent once sealed.
-        self._job = Job.open() if helper_running() else None
+        self._job = Job.open(watch_s) if helper_running() else None
 
     @classmethod
     def of(
-        cls, statements: Sequence[SignedStatement], public_keys: dict[str, bytes]
+        cls,
+        statements: Sequence[SignedStatement],
+        public_keys: dict[str, bytes],
+        watch_s: float = 0.0,
     ) -> BatchVerifier:
         """The verifier of a batch read already."""
-        verifier = cls(public_keys.get)
+        verifier = cls(public_keys.get, watch_s)
         for statement in statements:
             verifier.add(statement)
         verifier.seal()
@@ -229,7 +237,7 @@ class BatchVerifier(DeferredVerifier):
             if not self._job.close():
                 self._job = None
         elif len(self._items) >= MIN_BATCH:
-            self._job = Job.start(self._items)
+            self._job = Job.start(self._items, self._watch_s)
 
     def __call__(self, statement: SignedStatement, public_key: bytes) -> None:
         position = self._position.get(id(statement))

@@ -208,8 +208,10 @@ def helper_checks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     sent: list[bool] = []
     start = signature_helper.Job.start
 
-    def spy(items: list[tuple[bytes, bytes, bytes]]) -> signature_helper.Job | None:
-        job = start(items)
+    def spy(
+        items: list[signature_helper.Item], watch_s: float = 0.0
+    ) -> signature_helper.Job | None:
+        job = start(items, watch_s)
         if len(items) == 1:
             sent.append(job is not None)
         return job

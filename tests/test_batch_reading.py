@@ -235,8 +235,8 @@ def test_a_batch_whose_reading_fails_leaves_the_helper_ready_for_the_next(
     opened: list[bool] = []
     open_job = signature_helper.Job.open
 
-    def spy() -> signature_helper.Job | None:
-        job = open_job()
+    def spy(watch_s: float = 0.0) -> signature_helper.Job | None:
+        job = open_job(watch_s)
         opened.append(job is not None)
         return job
 
@@ -296,3 +296,27 @@ def test_a_valid_statement_on_its_own_is_validated_by_the_ledger_and_recorded(
     before = story.app.size()
     assert story.app.submit(read).index == before
     assert story.app.submit(read).created is False  # the same statement again: the same entry
+
+
+def test_the_helper_watches_for_the_next_statement_only_beside_an_embedded_database(
+    story: Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With SQLite the database works in this process and the helper's core is
+    # free; a PostgreSQL server on the same machine needs that core.
+    assert signatures.start_helper(wait_s=30), "the signature helper did not start"
+    asked: list[float] = []
+    open_job = signature_helper.Job.open
+
+    def spy(watch_s: float = 0.0) -> signature_helper.Job | None:
+        asked.append(watch_s)
+        return open_job(watch_s)
+
+    monkeypatch.setattr(signature_helper.Job, "open", spy)
+    o = story.o
+    one = read_submissions(_lines(o, [_household(o)])[0])
+    batch = read_submissions("\n".join(_lines(o, [_household(o) for _ in range(3)])))
+    assert isinstance(one, Submission) and isinstance(batch, Batch)
+    story.app.submit(one)
+    story.app.submit_batch(batch)
+    on_postgres = story.app.db.startswith("postgresql://")
+    assert asked == [0.0 if on_postgres else signatures.WATCH_S] * 2
