@@ -21,10 +21,11 @@ from eventsourcing.persistence import IntegrityError, Mapper, OperationalError, 
 
 from ledger.collector import collector_paused
 from ledger.domain.charter import CHARTER_ID, Charter, KeyRecord
-from ledger.domain.log import LOG_ID, Log, NonceClaim
+from ledger.domain.log import LOG_ID, Log
 from ledger.domain.registry import Person
 from ledger.dsse import SignedStatement, check_deferred, open_envelope
 from ledger.errors import BatchError, Busy, LedgerError, NotOpened, UnknownEntity
+from ledger.nonce_store import Claim
 from ledger.rules import Accepted, Entry, Submission, UnitOfWork
 from ledger.signatures import (
     MIN_BATCH,
@@ -38,14 +39,16 @@ from ledger.signatures import (
 from ledger.storage import (
     CACHE_SIZE,
     LedgerMapper,
-    LedgerRecorder,
+    SQLiteLedgerRecorder,
     eventsourcing_env,
     is_postgres,
     resolve_db,
 )
+from ledger.storage_postgres import PostgresLedgerRecorder
 from ledger.vault import VaultKey, VaultRecord, parse_vault_items
 
 MAX_ATTEMPTS = 200
+LedgerRecorder = SQLiteLedgerRecorder | PostgresLedgerRecorder
 PAGE = 1000
 Verifier = Callable[[SignedStatement, bytes], None]
 
@@ -284,7 +287,9 @@ class LedgerApplication(Application[UUID]):
         then the changed aggregates go into the cache, never fast-forwarded.)
         """
         stored = self._stored_events(unit)
-        self.recorder.insert_events(stored, vault_records=sealed, before_commit=check)
+        self.recorder.insert_events(
+            stored, vault_records=sealed, nonce_claims=unit.claims, before_commit=check
+        )
         cache = self.repository.cache
         if cache is not None:
             for aggregate in unit.touched.values():
@@ -311,9 +316,8 @@ class LedgerApplication(Application[UUID]):
             self.repository.cache = LRUCache(maxsize=CACHE_SIZE)
         self._head = self.size()
 
-    def _claim(self, claim_id: UUID) -> NonceClaim.Claimed | None:
-        events = list(self.events.get(claim_id, limit=1))
-        return events[0] if events else None  # type: ignore[return-value]
+    def _claim(self, key: bytes) -> Claim | None:
+        return self._recorder().nonce_claim(key)
 
     # -- reading -------------------------------------------------------------
     def size(self) -> int:

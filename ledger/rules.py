@@ -29,7 +29,7 @@ from eventsourcing.domain import Aggregate
 
 from ledger.domain.base import Entity
 from ledger.domain.charter import CHARTER_ID, Charter, KeyRecord
-from ledger.domain.log import Log, NonceClaim, nonce_claim_id
+from ledger.domain.log import Log
 from ledger.dsse import Envelope, SignedStatement, leaf_bytes, leaf_hash, leaf_json
 from ledger.errors import (
     Duplicate,
@@ -45,6 +45,7 @@ from ledger.errors import (
 )
 from ledger.handlers import HANDLERS
 from ledger.keys import decode_public_key, key_id
+from ledger.nonce_store import Claim, ClaimRow, claim_key
 from ledger.schemas import STATEMENT_TYPES
 from ledger.signatures import verify_inline
 from ledger.vault import VaultRecord
@@ -110,7 +111,7 @@ class UnitOfWork:
         head: int,
         *,
         strict: bool,
-        claim_lookup: Callable[[UUID], NonceClaim.Claimed | None],
+        claim_lookup: Callable[[bytes], Claim | None],
         verify: Callable[[SignedStatement, bytes], None] = verify_inline,
     ) -> None:
         self.repository = repository
@@ -125,7 +126,8 @@ class UnitOfWork:
         self.touched: dict[UUID, Aggregate] = {}
         self.events: list[Any] = []
         self.vault: list[tuple[VaultRecord, str]] = []
-        self._claims: dict[UUID, tuple[str, Accepted]] = {}
+        self.claims: list[ClaimRow] = []  # the nonce claims to record with the events
+        self._claims: dict[bytes, tuple[str, Accepted]] = {}
         self._seen: dict[str, Aggregate] = {}  # by id as written in statements
         self._public_keys: dict[str, bytes] = {}
         self._charter: Charter | None = None
@@ -205,7 +207,7 @@ class UnitOfWork:
     def accept(self, sub: Submission) -> Accepted:
         s = sub.signed
         statement = s.statement
-        claim_id = nonce_claim_id(statement["by"], statement["nonce"])
+        claim_id = claim_key(statement["by"], statement["nonce"])
         digest = s.digest
         staged = self._claims.get(claim_id)
         if staged is not None:
@@ -216,7 +218,7 @@ class UnitOfWork:
             claim = self._claim_lookup(claim_id)
             if claim is not None:
                 if claim.digest == digest:
-                    return Accepted(index=claim.index, leaf_hash="", created=False)
+                    return Accepted(index=claim.entry, leaf_hash="", created=False)
                 raise ReplayedNonce(
                     f"nonce: {s.nonce} already used by key {s.by[:16]}", field="nonce"
                 )
@@ -236,7 +238,7 @@ class UnitOfWork:
             key = self._authorise(charter, s)
             HANDLERS[statement["type"]](self, s, index, key, sub.vault)
         self.events.append(Log.entry(index, self.recorded_at, s.envelope, self.now))
-        self.events.append(NonceClaim.claim(claim_id, index, digest, self.now))
+        self.claims.append((claim_id, index, bytes.fromhex(digest)))
         leaf = leaf_hash(index, self.recorded_at, s.canonical)
         accepted = Accepted(index=index, leaf_hash=leaf.hex(), created=True)
         self._claims[claim_id] = (digest, accepted)

@@ -1,10 +1,11 @@
 """Where the ledger lives: one SQLite file, or a PostgreSQL database.
 
 The event store is eventsourcing's stock SQLite or PostgreSQL application
-recorder. The only extension is the personal-data vault: its sealed records
-are written by the recorder's ``_insert_events`` hook, inside the same
-transaction as the events that commit to them, so a statement and its
-personal data are stored together or not at all. The same hook runs the
+recorder (the latter in :mod:`ledger.storage_postgres`). It is extended by
+two tables written by the recorder's ``_insert_events`` hook, inside the same
+transaction as the events: the personal-data vault, whose sealed records
+are stored together with the statements that commit to them or not at all,
+and the nonce claims (:mod:`ledger.nonce_store`). The same hook runs the
 caller's ``before_commit`` check last, so that a check can still roll the
 whole transaction back.
 """
@@ -27,21 +28,19 @@ from eventsourcing.persistence import (
     Cipher,
     Compressor,
     DatetimeAsISO,
-    InterfaceError,
     JSONTranscoder,
     Mapper,
-    OperationalError,
     StoredEvent,
     Transcoder,
     UUIDAsHex,
 )
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
-from eventsourcing.utils import get_topic, retry
-from psycopg.sql import SQL, Identifier
+from eventsourcing.utils import get_topic
 
+from ledger import nonce_store
 from ledger.dsse import Envelope
 from ledger.errors import InvalidField
+from ledger.nonce_store import NONCE_TABLE, Claim, ClaimRow
 
 DEFAULT_DB = "./ansinh.db"
 VAULT_TABLE = "ansinh_vault"
@@ -65,6 +64,12 @@ def resolve_db(db: str | None) -> str:
 
 def is_postgres(db: str) -> bool:
     return db.startswith(("postgresql://", "postgres://"))
+
+
+def _postgres_recorder() -> type:
+    from ledger.storage_postgres import PostgresLedgerRecorder  # it builds on this module
+
+    return PostgresLedgerRecorder
 
 
 def eventsourcing_env(db: str, name: str = "Ledger") -> dict[str, str]:
@@ -92,7 +97,7 @@ def eventsourcing_env(db: str, name: str = "Ledger") -> dict[str, str]:
                 "POSTGRES_POOL_SIZE": "4",
                 "POSTGRES_MAX_OVERFLOW": "4",
                 "POSTGRES_LOCK_TIMEOUT": "10",
-                "APPLICATION_RECORDER_TOPIC": get_topic(PostgresLedgerRecorder),
+                "APPLICATION_RECORDER_TOPIC": get_topic(_postgres_recorder()),
             }
         )
     else:
@@ -225,12 +230,17 @@ _prefixes: dict[str, str] = {}
 _last_stamp: tuple[datetime | None, str] = (None, "")
 
 
-def _vault_rows(kwargs: dict[str, Any]) -> Sequence[SealedRecord]:
+def vault_rows(kwargs: dict[str, Any]) -> Sequence[SealedRecord]:
     rows: Sequence[SealedRecord] = kwargs.get("vault_records") or ()
     return rows
 
 
-def _before_commit(kwargs: dict[str, Any]) -> None:
+def nonce_rows(kwargs: dict[str, Any]) -> Sequence[ClaimRow]:
+    rows: Sequence[ClaimRow] = kwargs.get("nonce_claims") or ()
+    return rows
+
+
+def run_before_commit(kwargs: dict[str, Any]) -> None:
     """Run the caller's last check, once everything is written and not yet committed.
 
     ``before_commit``: a function that raises to roll the transaction back
@@ -243,7 +253,8 @@ def _before_commit(kwargs: dict[str, Any]) -> None:
 
 
 class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
-    """The stock SQLite recorder, plus the vault table written in the same transaction."""
+    """The stock SQLite recorder, plus the vault and nonce tables written in the same
+    transaction."""
 
     def construct_create_table_statements(self) -> list[str]:
         return [
@@ -251,7 +262,30 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
             f"CREATE TABLE IF NOT EXISTS {VAULT_TABLE} ("
             "person_id TEXT NOT NULL, commitment TEXT NOT NULL, sealed BLOB, "
             "recorded_at TEXT NOT NULL, PRIMARY KEY (person_id, commitment))",
+            nonce_store.SQLITE_CREATE,
         ]
+
+    def create_table(self) -> None:
+        # In one transaction: the tables, and the claims of an older ledger
+        # copied into the nonce table when it is created.
+        with self.datastore.transaction(commit=True) as c:
+            c.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (NONCE_TABLE,))
+            new = c.fetchone() is None
+            for statement in self.create_table_statements:
+                c.execute(statement)
+            if new:
+                c.execute(
+                    f"SELECT originator_id, state FROM {self.events_table_name} WHERE topic=?",
+                    (nonce_store.EVENT_TOPIC,),
+                )
+                rows = nonce_store.claims_from_events(c.fetchall())
+                c.executemany(f"INSERT OR IGNORE INTO {NONCE_TABLE} VALUES (?,?,?)", rows)
+
+    def nonce_claim(self, key: bytes) -> Claim | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT entry, digest FROM {NONCE_TABLE} WHERE claim=?", (key,))
+            found = c.fetchone()
+        return nonce_store.claim_of(None if found is None else (found[0], found[1]))
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -260,12 +294,15 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
         # return their notification ids, which nothing here reads (the log is
         # read by rowid, in insertion order): the same rows, in the same order,
         # in one executemany.
-        rows = _vault_rows(kwargs)
+        rows = vault_rows(kwargs)
         if rows:
             c.executemany(
                 f"INSERT OR REPLACE INTO {VAULT_TABLE} VALUES (?,?,?,?)",
                 [(r.person_id, r.commitment, r.sealed, r.recorded_at) for r in rows],
             )
+        claims = nonce_rows(kwargs)
+        if claims:  # a claim already made fails the transaction (IntegrityError)
+            c.executemany(f"INSERT INTO {NONCE_TABLE} VALUES (?,?,?)", claims)
         c.executemany(
             self.insert_events_statement,
             [
@@ -278,7 +315,7 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
                 for s in stored_events
             ],
         )
-        _before_commit(kwargs)
+        run_before_commit(kwargs)
         return None
 
     def vault_select(self, person_id: str) -> list[SealedRecord]:
@@ -300,98 +337,3 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT person_id, commitment, sealed, recorded_at FROM {VAULT_TABLE}")
             return [SealedRecord(*row) for row in c.fetchall()]
-
-
-class PostgresLedgerRecorder(PostgresApplicationRecorder):
-    """The stock PostgreSQL recorder, plus the vault table written in the same transaction."""
-
-    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
-        super().__init__(datastore, events_table_name=events_table_name)
-        self.vault_table = SQL("{0}.{1}").format(
-            Identifier(self.datastore.schema), Identifier(VAULT_TABLE)
-        )
-        self.sql_create_statements.append(
-            SQL(
-                "CREATE TABLE IF NOT EXISTS {0} (person_id text NOT NULL, "
-                "commitment text NOT NULL, sealed bytea, recorded_at text NOT NULL, "
-                "PRIMARY KEY (person_id, commitment))"
-            ).format(self.vault_table)
-        )
-
-    def create_table(self) -> None:
-        # Processes opening one ledger at the same moment would race on
-        # CREATE TYPE / CREATE OR REPLACE FUNCTION ("tuple concurrently
-        # updated"): create the tables under a lock held for this schema.
-        key = f"{self.datastore.schema}.{self.events_table_name}"
-        with self.datastore.get_connection() as conn:
-            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (key,))
-            try:
-                super().create_table()
-            finally:
-                conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
-
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def insert_events(
-        self, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        # The stock method sends the statement through a psycopg pipeline; with
-        # psycopg 3.3 a pipelined query of more than a few MB (a batch of a few
-        # thousand statements) never completes, holding the table lock. The
-        # same steps in the same transaction, without the pipeline.
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            self._insert_events(curs, stored_events, **kwargs)
-            ids: Sequence[int] | None = []
-            if stored_events:
-                self._insert_stored_events(curs, stored_events, **kwargs)
-                ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-            _before_commit(kwargs)
-            return ids
-
-    def _insert_events(
-        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> None:
-        for r in _vault_rows(kwargs):
-            curs.execute(
-                SQL(
-                    "INSERT INTO {0} VALUES (%s,%s,%s,%s) ON CONFLICT (person_id, commitment) "
-                    "DO UPDATE SET sealed=EXCLUDED.sealed, recorded_at=EXCLUDED.recorded_at"
-                ).format(self.vault_table),
-                (r.person_id, r.commitment, r.sealed, r.recorded_at),
-            )
-        super()._insert_events(curs, stored_events, **kwargs)
-
-    def vault_select(self, person_id: str) -> list[SealedRecord]:
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(
-                SQL(
-                    "SELECT person_id, commitment, sealed, recorded_at FROM {0} "
-                    "WHERE person_id=%s AND sealed IS NOT NULL"
-                ).format(self.vault_table),
-                (person_id,),
-            )
-            return [
-                SealedRecord(r["person_id"], r["commitment"], bytes(r["sealed"]), r["recorded_at"])
-                for r in curs.fetchall()
-            ]
-
-    def vault_erase(self, person_id: str) -> int:
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            curs.execute(
-                SQL("DELETE FROM {0} WHERE person_id=%s").format(self.vault_table), (person_id,)
-            )
-            return int(curs.rowcount)
-
-    def vault_all(self) -> list[SealedRecord]:
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(
-                SQL("SELECT person_id, commitment, sealed, recorded_at FROM {0}").format(
-                    self.vault_table
-                )
-            )
-            return [
-                SealedRecord(r["person_id"], r["commitment"], bytes(r["sealed"]), r["recorded_at"])
-                for r in curs.fetchall()
-            ]
-
-
-LedgerRecorder = SQLiteLedgerRecorder | PostgresLedgerRecorder

@@ -20,13 +20,13 @@ from ledger.domain.charter import NAMESPACE
 
 LOG_ID = uuid5(NAMESPACE, "log")
 _NONCE_NAMESPACE = uuid5(NAMESPACE, "nonce")
-_NONCE_NAMESPACE_BYTES = _NONCE_NAMESPACE.bytes
+NONCE_NAMESPACE_BYTES = _NONCE_NAMESPACE.bytes
 _ATTESTATION_NAMESPACE = uuid5(NAMESPACE, "attestation")
 
 
 def nonce_claim_id(by: str, nonce: str) -> UUID:
     """``uuid5(_NONCE_NAMESPACE, f"{by}/{nonce}")``, computed as uuid5 does, in half the time."""
-    digest = hashlib.sha1(_NONCE_NAMESPACE_BYTES + f"{by}/{nonce}".encode()).digest()
+    digest = hashlib.sha1(NONCE_NAMESPACE_BYTES + f"{by}/{nonce}".encode()).digest()
     return UUID(bytes=digest[:16], version=5)
 
 
@@ -59,7 +59,11 @@ class Log(Aggregate):
 
 
 class NonceClaim(Aggregate):
-    """Claims (author, nonce) once; remembers which entry used it, and its digest."""
+    """Claims (author, nonce) once; remembers which entry used it, and its digest.
+
+    How ledgers written before ``ledger.nonce_store`` kept their claims: read
+    only to copy them into its table.
+    """
 
     class Claimed(Aggregate.Event):
         index: int

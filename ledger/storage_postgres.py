@@ -1,0 +1,160 @@
+"""The PostgreSQL recorder: the stock one, plus the vault and nonce tables.
+
+Written in the same transaction as the events, as with SQLite (``ledger.storage``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.utils import retry
+from psycopg.sql import SQL, Identifier
+
+from ledger import nonce_store
+from ledger.nonce_store import NONCE_TABLE, Claim
+from ledger.storage import (
+    VAULT_TABLE,
+    SealedRecord,
+    nonce_rows,
+    run_before_commit,
+    vault_rows,
+)
+
+
+class PostgresLedgerRecorder(PostgresApplicationRecorder):
+    """The stock PostgreSQL recorder, plus the vault and nonce tables written in the same
+    transaction."""
+
+    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.vault_table = SQL("{0}.{1}").format(
+            Identifier(self.datastore.schema), Identifier(VAULT_TABLE)
+        )
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {0} (person_id text NOT NULL, "
+                "commitment text NOT NULL, sealed bytea, recorded_at text NOT NULL, "
+                "PRIMARY KEY (person_id, commitment))"
+            ).format(self.vault_table)
+        )
+        self.nonce_table = SQL("{0}.{1}").format(
+            Identifier(self.datastore.schema), Identifier(NONCE_TABLE)
+        )
+
+    def create_table(self) -> None:
+        # Processes opening one ledger at the same moment would race on
+        # CREATE TYPE / CREATE OR REPLACE FUNCTION ("tuple concurrently
+        # updated"): create the tables under a lock held for this schema.
+        key = f"{self.datastore.schema}.{self.events_table_name}"
+        with self.datastore.get_connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (key,))
+            try:
+                super().create_table()
+                self._create_nonce_table()
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
+
+    def _create_nonce_table(self) -> None:
+        """The nonce table; when it is new, with the claims an older ledger kept as events."""
+        qualified = f"{self.datastore.schema}.{NONCE_TABLE}"
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            curs.execute("SELECT to_regclass(%s) IS NULL AS new", (qualified,))
+            row = curs.fetchone()
+            if not (row and row["new"]):
+                return
+            curs.execute(SQL(nonce_store.PG_CREATE).format(self.nonce_table))
+            curs.execute(
+                SQL("SELECT originator_id, state FROM {0} WHERE topic=%s").format(
+                    Identifier(self.datastore.schema, self.events_table_name)
+                ),
+                (nonce_store.EVENT_TOPIC,),
+            )
+            events = [(r["originator_id"], bytes(r["state"])) for r in curs.fetchall()]
+            rows = nonce_store.claims_from_events(events)
+            if rows:
+                curs.executemany(
+                    SQL("INSERT INTO {0} VALUES (%s,%s,%s) ON CONFLICT DO NOTHING").format(
+                        self.nonce_table
+                    ),
+                    rows,
+                )
+
+    def nonce_claim(self, key: bytes) -> Claim | None:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                SQL("SELECT entry, digest FROM {0} WHERE claim=%s").format(self.nonce_table),
+                (key,),
+            )
+            found = curs.fetchone()
+        return nonce_store.claim_of(None if found is None else (found["entry"], found["digest"]))
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        # The stock method sends the statement through a psycopg pipeline; with
+        # psycopg 3.3 a pipelined query of more than a few MB (a batch of a few
+        # thousand statements) never completes, holding the table lock. The
+        # same steps in the same transaction, without the pipeline.
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            self._insert_events(curs, stored_events, **kwargs)
+            ids: Sequence[int] | None = []
+            if stored_events:
+                self._insert_stored_events(curs, stored_events, **kwargs)
+                ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+            run_before_commit(kwargs)
+            return ids
+
+    def _insert_events(
+        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        for r in vault_rows(kwargs):
+            curs.execute(
+                SQL(
+                    "INSERT INTO {0} VALUES (%s,%s,%s,%s) ON CONFLICT (person_id, commitment) "
+                    "DO UPDATE SET sealed=EXCLUDED.sealed, recorded_at=EXCLUDED.recorded_at"
+                ).format(self.vault_table),
+                (r.person_id, r.commitment, r.sealed, r.recorded_at),
+            )
+        claims = nonce_rows(kwargs)
+        if claims:  # a claim already made fails the transaction (IntegrityError)
+            curs.executemany(
+                SQL("INSERT INTO {0} VALUES (%s,%s,%s)").format(self.nonce_table), claims
+            )
+        super()._insert_events(curs, stored_events, **kwargs)
+
+    def vault_select(self, person_id: str) -> list[SealedRecord]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                SQL(
+                    "SELECT person_id, commitment, sealed, recorded_at FROM {0} "
+                    "WHERE person_id=%s AND sealed IS NOT NULL"
+                ).format(self.vault_table),
+                (person_id,),
+            )
+            return [
+                SealedRecord(r["person_id"], r["commitment"], bytes(r["sealed"]), r["recorded_at"])
+                for r in curs.fetchall()
+            ]
+
+    def vault_erase(self, person_id: str) -> int:
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            curs.execute(
+                SQL("DELETE FROM {0} WHERE person_id=%s").format(self.vault_table), (person_id,)
+            )
+            return int(curs.rowcount)
+
+    def vault_all(self) -> list[SealedRecord]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                SQL("SELECT person_id, commitment, sealed, recorded_at FROM {0}").format(
+                    self.vault_table
+                )
+            )
+            return [
+                SealedRecord(r["person_id"], r["commitment"], bytes(r["sealed"]), r["recorded_at"])
+                for r in curs.fetchall()
+            ]
