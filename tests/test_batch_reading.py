@@ -10,7 +10,6 @@ without validation, as an insider's tool could sign them.
 
 from __future__ import annotations
 
-import base64
 import copy
 import json
 import re
@@ -23,7 +22,7 @@ from hypothesis import strategies as st
 from api import wire
 from api.wire import Batch, read_submissions
 from ledger import signature_helper, signatures
-from ledger.dsse import PAYLOAD_TYPE, jcs, make_statement, pae
+from ledger.dsse import make_statement, sign_statement
 from ledger.errors import BatchError, LedgerError
 from ledger.rules import Submission
 from tests.conftest import Officers, Story, new_id
@@ -33,14 +32,7 @@ SIZE = 80  # above MIN_BATCH: the helper takes the batch's checks
 
 def _signed(o: Officers, who: str, statement: dict[str, Any]) -> dict[str, Any]:
     """An envelope of ``statement`` with a good signature, valid or not."""
-    key = o.keys[who]
-    payload = jcs(statement)
-    sig = key.sign(pae(PAYLOAD_TYPE, payload))
-    return {
-        "payloadType": PAYLOAD_TYPE,
-        "payload": base64.b64encode(payload).decode(),
-        "signatures": [{"keyid": key.key_id, "sig": base64.b64encode(sig).decode()}],
-    }
+    return sign_statement(statement, o.keys[who], validate=False)
 
 
 def _household(o: Officers, who: str = "registrar") -> dict[str, Any]:
