@@ -86,7 +86,7 @@ def parse_submissions(
 
     Without ``json_lines`` a body that is one JSON document (pretty-printed
     or not) is one submission; otherwise every non-empty line is one
-    statement of a batch. Lines are split at ``\n`` only: a raw U+2028 in a
+    statement of a batch. Lines are split at ``\\n`` only: a raw U+2028 in a
     JSON string is not a line break.
     """
     with collector_paused():  # a batch's statements all stay alive: nothing to collect

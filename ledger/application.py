@@ -111,13 +111,7 @@ class LedgerApplication(Application[UUID]):
         if charter is None or not helper_running():
             subs = list(submissions)
             return subs, self._verifier(subs)
-        keys = charter.keys
-
-        def key_of(by: str) -> bytes | None:
-            record = keys.get(by)
-            return None if record is None else self._public_key(record.key_id, record.public_key)
-
-        verifier = BatchVerifier(key_of, self._watch_s)
+        verifier = BatchVerifier(self._key_of(charter), self._watch_s)
         subs = []
         try:
             for sub in submissions:
@@ -136,7 +130,6 @@ class LedgerApplication(Application[UUID]):
             verifier = self._verifier(subs)
         if not isinstance(verifier, DeferredVerifier):
             _validate_deferred(subs, batch)  # here, before any rule, as opening them would
-        if not isinstance(verifier, DeferredVerifier):
             return self._attempts(subs, batch, verifier)
         try:
             if len(subs) < MIN_BATCH:
@@ -240,19 +233,24 @@ class LedgerApplication(Application[UUID]):
         charter = self._charter_if_opened()
         if charter is None:
             return verify_inline
+        key_of = self._key_of(charter)
         if single:
             signed = subs[0].signed
-            record = charter.keys.get(signed.by)
-            if record is None:
+            key = key_of(signed.by)
+            if key is None:
                 return verify_inline  # refused by the rules, which word why
-            key = self._public_key(record.key_id, record.public_key)
             return HelperCheck(signed, key, self._watch_s)
-        keys = {}
-        for sub in subs:
-            record = charter.keys.get(sub.signed.by)
-            if record is not None and record.key_id not in keys:
-                keys[record.key_id] = self._public_key(record.key_id, record.public_key)
-        return BatchVerifier.of([sub.signed for sub in subs], keys, self._watch_s)
+        return BatchVerifier.of([sub.signed for sub in subs], key_of, self._watch_s)
+
+    def _key_of(self, charter: Charter) -> Callable[[str], bytes | None]:
+        """An author's registered key (raw) as the charter has it, or None."""
+        keys = charter.keys
+
+        def key_of(by: str) -> bytes | None:
+            record = keys.get(by)
+            return None if record is None else self._public_key(record.key_id, record.public_key)
+
+        return key_of
 
     def _charter_if_opened(self) -> Charter | None:
         """The charter as cached (read only), if the ledger is opened."""

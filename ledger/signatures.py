@@ -201,11 +201,11 @@ class BatchVerifier(DeferredVerifier):
     def of(
         cls,
         statements: Sequence[SignedStatement],
-        public_keys: dict[str, bytes],
+        key_of: Callable[[str], bytes | None],
         watch_s: float = 0.0,
     ) -> BatchVerifier:
         """The verifier of a batch read already."""
-        verifier = cls(public_keys.get, watch_s)
+        verifier = cls(key_of, watch_s)
         for statement in statements:
             verifier.add(statement)
         verifier.seal()
