@@ -23,7 +23,7 @@ from uuid import UUID
 
 import orjson
 
-from ledger.domain.log import NONCE_NAMESPACE_BYTES, NonceClaim
+from ledger.domain.log import NONCE_NAMESPACE, NonceClaim
 
 NONCE_TABLE = "ansinh_nonces"
 SQLITE_CREATE = (
@@ -38,6 +38,7 @@ PG_CREATE = (
 EVENT_TOPIC = f"{NonceClaim.__module__}:{NonceClaim.Claimed.__qualname__}"
 
 ClaimRow = tuple[bytes, int, bytes]  # claim, entry index, envelope digest
+_NAMESPACE = NONCE_NAMESPACE.bytes
 
 
 class Claim(NamedTuple):
@@ -53,7 +54,7 @@ def claim_key(by: str, nonce: str) -> bytes:
     The same bytes the claims of older ledgers were stored under (as the
     UUID of an event stream), computed as uuid5 does.
     """
-    key = bytearray(hashlib.sha1(NONCE_NAMESPACE_BYTES + f"{by}/{nonce}".encode()).digest()[:16])
+    key = bytearray(hashlib.sha1(_NAMESPACE + f"{by}/{nonce}".encode()).digest()[:16])
     key[6] = (key[6] & 0x0F) | 0x50  # version 5
     key[8] = (key[8] & 0x3F) | 0x80  # RFC 4122 variant
     return bytes(key)
@@ -64,6 +65,7 @@ def row(key: bytes, index: int, digest: str) -> ClaimRow:
 
 
 def claim_of(found: tuple[int, bytes] | None) -> Claim | None:
+    """A claim from its row (entry, digest), if found."""
     if found is None:
         return None
     return Claim(entry=int(found[0]), digest=bytes(found[1]).hex())

@@ -27,6 +27,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Repository
 from eventsourcing.domain import Aggregate
 
+from ledger import nonce_store
 from ledger.domain.base import Entity
 from ledger.domain.charter import CHARTER_ID, Charter, KeyRecord
 from ledger.domain.log import Log
@@ -238,7 +239,7 @@ class UnitOfWork:
             key = self._authorise(charter, s)
             HANDLERS[statement["type"]](self, s, index, key, sub.vault)
         self.events.append(Log.entry(index, self.recorded_at, s.envelope, self.now))
-        self.claims.append((claim_id, index, bytes.fromhex(digest)))
+        self.claims.append(nonce_store.row(claim_id, index, digest))
         leaf = leaf_hash(index, self.recorded_at, s.canonical)
         accepted = Accepted(index=index, leaf_hash=leaf.hex(), created=True)
         self._claims[claim_id] = (digest, accepted)

@@ -285,7 +285,7 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT entry, digest FROM {NONCE_TABLE} WHERE claim=?", (key,))
             found = c.fetchone()
-        return nonce_store.claim_of(None if found is None else (found[0], found[1]))
+        return nonce_store.claim_of(found)
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
