@@ -6,6 +6,7 @@ import base64
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -16,11 +17,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from api.cli import DbOpt, UrlOpt, VaultKeyOpt, app, load_key, open_ledger, refusals
 from ledger.audit import verify_bundle, verify_ledger
 from ledger.bundle import export_bundle
-from ledger.errors import InvalidField
+from ledger.errors import InvalidField, VaultKeyMissing
 from ledger.keys import KeyPair
 from ledger.tlog import MerkleLog
+from ledger.vault import VaultKey
 from ledger.verifier import VerificationFailed
 from ledger.witness import DatabaseSource, LogSource, cosign_latest, verifier_key
+from projections.audit import check_read_models
 
 witness_app = typer.Typer(
     help="Witnesses: cosign checkpoints that extend what you saw.", no_args_is_help=True
@@ -180,8 +183,15 @@ def verify(
     processes: Annotated[
         int | None, typer.Option(help="Worker processes (default: all cores)")
     ] = None,
+    vault_key: VaultKeyOpt = None,
 ) -> None:
-    """Verify everything; exit 0 only if it all holds, else print the first failure and exit 1."""
+    """Verify everything; exit 0 only if it all holds, else print the first failure and exit 1.
+
+    With --db, also every table the ledger decides or answers from (entity
+    events, nonce claims, the Merkle node cache, the read models, the vault),
+    each rebuilt from the entries and compared; with the vault key, the
+    contents of the vault too. It prints what it covered and what it did not.
+    """
     kept = since.read_text(encoding="utf-8") if since is not None else None
     try:
         with progress_bar(None, "verifying") as bar:
@@ -199,6 +209,7 @@ def verify(
             else:
                 with refusals():
                     ledger = open_ledger(db)
+                    key = _vault_key_if_any(vault_key)
                 outcome = verify_ledger(
                     ledger,
                     authority=authority,
@@ -206,9 +217,14 @@ def verify(
                     since=kept,
                     processes=processes,
                     progress=tick,
+                    vault_key=key,
                 )
+                models = check_read_models(ledger)
+                outcome = replace(outcome, covered=outcome.covered + tuple(models))
     except VerificationFailed as exc:
         print(f"FAILED {exc}", file=sys.stderr)
+        for line in exc.more:
+            print(f"also: {line}", file=sys.stderr)
         raise typer.Exit(1) from None
     except InvalidField as exc:
         print(f"FAILED {exc.code}: {exc.message}", file=sys.stderr)
@@ -220,8 +236,22 @@ def verify(
         + (f", witnesses {', '.join(outcome.witnesses)}" if outcome.witnesses else "")
         + (f", {outcome.vault_records} vault records" if outcome.vault_records else "")
     )
+    for line in outcome.covered:
+        print(f"  checked {line}")
+    for line in outcome.uncovered:
+        print(f"  not checked: {line}")
     if authority is None:
         print("note: pass --authority KEYID to pin the ledger's authority key", file=sys.stderr)
+
+
+def _vault_key_if_any(path: Path | None) -> VaultKey | None:
+    """The vault key given (or set in the environment); None when there is none."""
+    try:
+        return VaultKey.load(path)
+    except VaultKeyMissing:
+        if path is not None:
+            raise
+        return None
 
 
 @witness_app.command("cosign")

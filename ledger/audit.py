@@ -15,8 +15,9 @@ from ledger.bundle import BLOCK, open_bundle
 from ledger.errors import LedgerError
 from ledger.merkle import ProofError, verify_consistency
 from ledger.notes import NoteError, open_checkpoint
+from ledger.store_audit import StoreAudit, TableMismatch
 from ledger.tlog import IssuedCheckpoint, MerkleLog
-from ledger.vault import commitment
+from ledger.vault import VaultKey, commitment
 from ledger.verifier import (
     Outcome,
     Replay,
@@ -78,15 +79,27 @@ def verify_ledger(
     since: str | None = None,
     processes: int | None = None,
     progress: Progress = None,
+    vault_key: VaultKey | None = None,
 ) -> Outcome:
-    """Verify a live database: entries, every stored checkpoint, the node cache, the vault."""
+    """Verify a live database: the entries, every stored checkpoint, and every table
+    the ledger decides or answers from (aggregate events, nonce claims, the Merkle node
+    cache and its position, the vault), each rebuilt from the entries and compared.
+
+    A live ledger verifies only under a checkpoint: without one nothing outside
+    the database commits to its entries. The read models are checked by
+    :mod:`projections` (``ansinh verify --db`` runs both).
+    """
     mlog = MerkleLog(ledger)
     checkpoints = mlog.checkpoints()
-    replay = Replay(authority=authority)
+    audit = StoreAudit(ledger)
+    cached = mlog.store.leaf_count()
+    if cached:
+        audit.want_notification_of.add(cached - 1)
+    replay = Replay(authority=authority, leaves=bytearray())
     replay.want_roots = {cp.size for cp in checkpoints}
     if since is not None:
         replay.want_roots.add(checkpoint_size(since))
-    replay_lines((e.leaf for e in ledger.entries()), replay, processes, progress)
+    replay_lines(audit.leaves(), replay, processes, progress)
     for cp in checkpoints:
         try:
             check_checkpoint(replay, cp.note)
@@ -101,16 +114,66 @@ def verify_ledger(
     names = check_witnesses(checkpoints[-1].note, witnesses or []) if checkpoints else ()
     if witnesses and not checkpoints:
         raise VerificationFailed("no checkpoint to carry the witnesses' cosignatures")
+    assert replay.leaves is not None
+    covered = [
+        audit.finish_events(),
+        audit.check_nonces(),
+        audit.check_nodes(replay.leaves, mlog.store.all_nodes()),
+        audit.check_vault(vault_key),
+    ]
+    _check_node_tracking(mlog, audit)
+    raise_problems(audit.problems)
+    if not checkpoints:
+        raise VerificationFailed(
+            f"no signed checkpoint: the {replay.size} entries check out, but nothing outside "
+            "this database commits to them (sign one with `ansinh checkpoint`)"
+        )
     assert replay.authority is not None
+    newest = checkpoints[-1].size
+    uncovered = []
+    if newest < replay.size:
+        uncovered.append(
+            f"entries {newest}..{replay.size - 1}: checked, but no checkpoint signs them yet"
+        )
+    if vault_key is None:
+        uncovered.append("vault contents: not opened (give the vault key to check them)")
+    if not witnesses:
+        uncovered.append("witness cosignatures: none required (give --witness)")
     return Outcome(
         replay.size,
         replay.tree.root(),
         replay.authority,
         replay.ledger_id,
-        checkpoints[-1].size if checkpoints else None,
+        newest,
         names,
         0,
+        covered=(
+            *(f"{c.table}: {c.rows} rows, {c.what}" for c in covered),
+            f"checkpoints: {len(checkpoints)} stored, each against the entries and the others",
+        ),
+        uncovered=tuple(uncovered),
     )
+
+
+def raise_problems(problems: list[TableMismatch]) -> None:
+    """Fail on the first problem found in the tables, listing the others."""
+    if problems:
+        first, *rest = problems
+        raise VerificationFailed(str(first), more=tuple(str(p) for p in rest))
+
+
+def _check_node_tracking(mlog: MerkleLog, audit: StoreAudit) -> None:
+    """The node cache's tracking position is the notification of the last entry it holds."""
+    tracked = mlog.store.max_tracking_id(mlog.ledger.name)
+    cached = audit.cached_leaves
+    want = audit.entry_notifications.get(cached - 1) if cached else None
+    if (tracked or None) != want:
+        audit.problem(
+            "tracking",
+            f"({mlog.ledger.name})",
+            f"the Merkle node cache tracks notification {tracked}, but its last entry "
+            f"{cached - 1} is notification {want}: entries would be skipped or hashed twice",
+        )
 
 
 def _locate(ledger: LedgerApplication, mlog: MerkleLog, size: int, root: bytes) -> str:

@@ -13,7 +13,7 @@ whole transaction back.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from json.encoder import encode_basestring
@@ -45,6 +45,9 @@ from ledger.nonce_store import NONCE_TABLE, Claim, ClaimRow
 DEFAULT_DB = "./ansinh.db"
 VAULT_TABLE = "ansinh_vault"
 CACHE_SIZE = 50_000
+# notification id, originator (hex), version, topic, state
+EventRow = tuple[int, str, int, str, bytes]
+AUDIT_PAGE = 5000  # rows read at a time when a whole table is checked
 
 
 @dataclass(frozen=True)
@@ -317,6 +320,28 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
         )
         run_before_commit(kwargs)
         return None
+
+    def event_rows(self, after: int, limit: int) -> list[EventRow]:
+        """Stored events after notification ``after``, in order, as plain tuples.
+
+        What a whole-table check reads: no Notification, no UUID built per row.
+        """
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                "SELECT rowid, originator_id, originator_version, topic, state "
+                f"FROM {self.events_table_name} WHERE rowid>? ORDER BY rowid LIMIT ?",
+                (after, limit),
+            )
+            rows: list[EventRow] = c.sqlite_cursor.fetchall()
+            return rows
+
+    def nonce_rows(self) -> Iterator[ClaimRow]:
+        """Every nonce claim, by entry (streamed: one sort, in the database)."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT claim, entry, digest FROM {NONCE_TABLE} ORDER BY entry")
+            while rows := c.sqlite_cursor.fetchmany(AUDIT_PAGE):
+                for claim, entry, digest in rows:
+                    yield bytes(claim), int(entry), bytes(digest)
 
     def vault_select(self, person_id: str) -> list[SealedRecord]:
         with self.datastore.transaction(commit=False) as c:

@@ -5,18 +5,21 @@ Written in the same transaction as the events, as with SQLite (``ledger.storage`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from ledger import nonce_store
-from ledger.nonce_store import NONCE_TABLE, Claim
+from ledger.nonce_store import NONCE_TABLE, Claim, ClaimRow
 from ledger.storage import (
+    AUDIT_PAGE,
     VAULT_TABLE,
+    EventRow,
     SealedRecord,
     nonce_rows,
     run_before_commit,
@@ -125,6 +128,33 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                 SQL("INSERT INTO {0} VALUES (%s,%s,%s)").format(self.nonce_table), claims
             )
         super()._insert_events(curs, stored_events, **kwargs)
+
+    def event_rows(self, after: int, limit: int) -> list[EventRow]:
+        """Stored events after notification ``after``, in order, as plain tuples."""
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(
+                SQL(
+                    "SELECT notification_id, replace(originator_id::text, '-', ''), "
+                    "originator_version, topic, state FROM {0}.{1} "
+                    "WHERE notification_id>%s ORDER BY notification_id LIMIT %s"
+                ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name)),
+                (after, limit),
+            )
+            return [(r[0], r[1], r[2], r[3], bytes(r[4])) for r in curs.fetchall()]
+
+    def nonce_rows(self) -> Iterator[ClaimRow]:
+        """Every nonce claim, by entry (streamed through a server-side cursor)."""
+        with (
+            self.datastore.get_connection() as conn,
+            conn.transaction(),
+            conn.cursor(name="ansinh_nonce_audit") as curs,
+        ):
+            curs.execute(
+                SQL("SELECT claim, entry, digest FROM {0} ORDER BY entry").format(self.nonce_table)
+            )
+            while rows := curs.fetchmany(AUDIT_PAGE):
+                for r in rows:
+                    yield bytes(r["claim"]), int(r["entry"]), bytes(r["digest"])
 
     def vault_select(self, person_id: str) -> list[SealedRecord]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:

@@ -10,7 +10,7 @@ of the events up to the tracked notification.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -18,6 +18,7 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
+AUDIT_PAGE = 5000  # rows read at a time when the whole cache is checked
 NODES = "ansinh_merkle_nodes"
 CHECKPOINTS = "ansinh_checkpoints"
 Node = tuple[int, int, bytes]
@@ -55,6 +56,14 @@ class SQLiteMerkleRecorder(SQLiteTrackingRecorder):
                 )
                 found.update({(r[0], r[1]): bytes(r[2]) for r in c.fetchall()})
         return found
+
+    def all_nodes(self) -> Iterator[Node]:
+        """Every stored subtree hash, by (level, index), streamed."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT level, idx, hash FROM {NODES} ORDER BY level, idx")
+            while rows := c.sqlite_cursor.fetchmany(AUDIT_PAGE):
+                for level, idx, h in rows:
+                    yield int(level), int(idx), bytes(h)
 
     def leaf_count(self) -> int:
         with self.datastore.transaction(commit=False) as c:
@@ -127,6 +136,20 @@ class PostgresMerkleRecorder(PostgresTrackingRecorder):
                 ([k[0] for k in wanted], [k[1] for k in wanted]),
             )
             return {(r["level"], r["idx"]): bytes(r["hash"]) for r in curs.fetchall()}
+
+    def all_nodes(self) -> Iterator[Node]:
+        """Every stored subtree hash, by (level, index), through a server-side cursor."""
+        with (
+            self.datastore.get_connection() as conn,
+            conn.transaction(),
+            conn.cursor(name="ansinh_node_audit") as curs,
+        ):
+            curs.execute(
+                SQL("SELECT level, idx, hash FROM {0} ORDER BY level, idx").format(self.nodes_table)
+            )
+            while rows := curs.fetchmany(AUDIT_PAGE):
+                for r in rows:
+                    yield int(r["level"]), int(r["idx"]), bytes(r["hash"])
 
     def leaf_count(self) -> int:
         with self.datastore.transaction(commit=False) as curs:

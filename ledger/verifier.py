@@ -44,10 +44,11 @@ Result = tuple[list[Checked], Failure | None]
 class VerificationFailed(Exception):
     """The first thing that does not hold; ``index`` is None for whole-log checks."""
 
-    def __init__(self, reason: str, index: int | None = None) -> None:
+    def __init__(self, reason: str, index: int | None = None, more: tuple[str, ...] = ()) -> None:
         super().__init__(reason)
         self.index = index
         self.reason = reason
+        self.more = more  # further problems found beside the first, one line each
 
     def __str__(self) -> str:
         return f"entry {self.index}: {self.reason}" if self.index is not None else self.reason
@@ -78,6 +79,7 @@ class Replay:
     roots_at: dict[int, bytes] = field(default_factory=dict)
     want_roots: set[int] = field(default_factory=set)
     last_recorded_at: str = ""
+    leaves: bytearray | None = None  # every leaf hash, in order, when a caller needs them
 
     @property
     def size(self) -> int:
@@ -127,6 +129,8 @@ class Replay:
             self._effects(i, kind, key, body)
         tree = self.tree
         tree.append(leaf_hash)
+        if self.leaves is not None:
+            self.leaves += leaf_hash
         if tree.size in self.want_roots:
             self.roots_at[tree.size] = tree.root()
 
@@ -194,6 +198,8 @@ class Outcome:
     checkpoint_size: int | None = None
     witnesses: tuple[str, ...] = ()
     vault_records: int = 0
+    covered: tuple[str, ...] = ()  # what else was checked, one line each
+    uncovered: tuple[str, ...] = ()  # what was not, and why, one line each
 
 
 def _blocks(lines: Iterable[bytes]) -> Iterator[list[bytes]]:

@@ -133,21 +133,29 @@ class Projections:
         finally:
             self.store.build_keys(models)
 
-    def catch_up(self, progress: Progress | None = None, page_size: int | None = None) -> int:
-        """Project the entries recorded since the last run; returns how many were read."""
+    def catch_up(
+        self,
+        progress: Progress | None = None,
+        page_size: int | None = None,
+        until: int | None = None,
+    ) -> int:
+        """Project the entries recorded since the last run (up to entry ``until``, excluded);
+        returns how many were read."""
         done = [0]
         for _ in range(MAX_CONFLICTS):
             try:
-                self._run(progress, done, page_size or self.page_size)
+                self._run(progress, done, page_size or self.page_size, until)
                 return done[0]
             except StaleProjection:
                 continue  # another process moved a model: start again from where it is
         raise Busy(f"projections: gave up after {MAX_CONFLICTS} conflicts with other processes")
 
-    def _run(self, progress: Progress | None, done: list[int], page_size: int) -> None:
+    def _run(
+        self, progress: Progress | None, done: list[int], page_size: int, until: int | None
+    ) -> None:
         app = self.ledger.name
         if not self.store.pipelined:
-            for page, read, expected in self._pages(page_size):
+            for page, read, expected in self._pages(page_size, until):
                 self.store.write_page(page, app)
                 self._committed(None, read, expected, progress, done)
             return
@@ -155,7 +163,7 @@ class Projections:
         # is read and built: the database server and Python work side by side.
         with ThreadPoolExecutor(max_workers=1) as writer:
             in_flight: tuple[Future[None], int, int] | None = None
-            for page, read, expected in self._pages(page_size):
+            for page, read, expected in self._pages(page_size, until):
                 if in_flight is not None:
                     self._committed(*in_flight, progress, done)
                 in_flight = (writer.submit(self.store.write_page, page, app), read, expected)
@@ -176,7 +184,7 @@ class Projections:
         if progress is not None:
             progress(expected)
 
-    def _pages(self, page_size: int) -> Iterator[tuple[Page, int, int]]:
+    def _pages(self, page_size: int, until: int | None) -> Iterator[tuple[Page, int, int]]:
         """Pages of rows to write: (page, entries read, entries projected after it)."""
         state = self.store.state(self.ledger.name)  # positions and tracking, read together
         entries = {model: done for model, (done, _) in state.items()}
@@ -194,6 +202,8 @@ class Projections:
             notifications = self.ledger.recorder.select_notifications(
                 start=start, limit=page_size, topics=[ENTRY_TOPIC], inclusive_of_start=False
             )
+            if until is not None:
+                notifications = notifications[: max(0, until - expected)]
             if not notifications:
                 return
             page = Page()

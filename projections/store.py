@@ -139,6 +139,7 @@ HISTORY = "proj_entity_history"
 # Unique indexes that a rebuild drops and builds once at the end (sorting
 # beats inserting keys in random order); tables that entries change keep
 # theirs, to find the rows they change.
+ROWS_PAGE = 5000  # rows read at a time when a whole table is checked
 LATE_KEYS = [t for t, (_, key) in TABLES.items() if key != "idx" and t not in CHANGING]
 
 
@@ -325,6 +326,16 @@ class ProjectionTables:
         )
         return self._select(query, (entity_id,))
 
+    def pages(self, table: str) -> Iterator[list[tuple[Any, ...]]]:
+        """Every row of a table, in key order, a page at a time (for checking a whole table)."""
+        order = TABLES[table][1] if table == HISTORY else "idx"
+        with self._stream(self._sql(f"SELECT * FROM {{p}}{table} ORDER BY {order}")) as c:
+            while page := c.fetchmany(ROWS_PAGE):
+                yield [tuple(row) for row in page]
+
+    def _stream(self, query: str) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
     def dump(self, table: str) -> list[tuple[Any, ...]]:
         """Every row of a table, in key order (for comparing two builds)."""
         order = TABLES[table][1] if table == HISTORY else "idx"
@@ -363,6 +374,12 @@ class SQLiteProjectionRecorder(SQLiteTrackingRecorder, ProjectionTables):
     def _track(self, c: Any, tracking: Tracking) -> None:
         self._insert_tracking(SQLiteCursor(c), tracking)
 
+    @contextmanager
+    def _stream(self, query: str) -> Iterator[Any]:
+        with self._tx(commit=False) as c:
+            c.execute(query)
+            yield c
+
     def _delete_tracking(self, c: Any, name: str) -> None:
         c.execute("DELETE FROM tracking WHERE application_name=?", (name,))
 
@@ -390,6 +407,17 @@ class PostgresProjectionRecorder(PostgresTrackingRecorder, ProjectionTables):
 
     def _read_snapshot(self, c: Any) -> None:
         c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+    @contextmanager
+    def _stream(self, query: str) -> Iterator[Any]:
+        """A server-side cursor: the rows come a page at a time, not all at once."""
+        with (
+            self.datastore.get_connection() as conn,
+            conn.transaction(force_rollback=True),
+            conn.cursor(name="ansinh_rows", row_factory=tuple_row) as c,
+        ):
+            c.execute(query)
+            yield c
 
     # psycopg's executemany spends ~60 µs of client time per row; COPY, ~3 µs.
     def _insert_rows(self, c: Any, table: str, rows: list[Sequence[Any]]) -> None:

@@ -1,0 +1,355 @@
+"""The tables a live ledger decides and answers from, checked against its log.
+
+The log's entries are the only thing the notary signs; everything else in
+the database is derived from them and trusted by the ledger when it accepts
+statements or answers questions: the aggregates' events (acceptance loads
+entities from them), the nonce claims (a replayed nonce is refused by them),
+the Merkle node cache (proofs and roots are read from it) and the vault's
+sealed records (named in reports). Anyone who can write to the database can
+change those without touching an entry, so ``verify --db`` rebuilds what
+each should hold from the entries and compares, naming the table and row
+of the first difference.
+
+One pass reads the event store in notification order: log entries go on
+to the verifier (:func:`ledger.verifier.replay_lines`), and every other
+event is matched against the entry that made it (:mod:`ledger.domain.footprint`).
+What the later checks need from the entries is kept compactly: 48 bytes an
+entry for the nonce claims, 32 for the leaf hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from binascii import a2b_base64
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+import orjson
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import get_topic
+
+from ledger.application import LedgerApplication
+from ledger.domain.footprint import FOOTPRINTS
+from ledger.domain.log import Log
+from ledger.dsse import leaf_bytes
+from ledger.merkle import node_hash
+from ledger.nonce_store import EVENT_TOPIC as LEGACY_NONCE_TOPIC
+from ledger.nonce_store import claim_key
+from ledger.rules import Entry
+from ledger.storage import reads_plain
+from ledger.vault import VaultKey, commitment
+
+ENTRY_TOPIC = get_topic(Log.EntryAppended)
+PAGE = 5000
+MAX_PROBLEMS = 20
+_PLAIN_TIME = frozenset("0123456789-:.TZ")
+
+
+class TableMismatch(Exception):
+    """A stored table disagrees with the log: ``table`` and ``row`` say where."""
+
+    def __init__(self, table: str, row: str, reason: str) -> None:
+        super().__init__(f"{table} {row}: {reason}")
+        self.table = table
+        self.row = row
+        self.reason = reason
+
+
+@dataclass
+class Checked:
+    """What a table check covered: a line for the report."""
+
+    table: str
+    rows: int
+    what: str
+
+
+def _canonical(envelope: dict[str, Any]) -> bytes:
+    """JCS of a stored envelope (every accepted one is ASCII: sorted compact JSON is JCS)."""
+    canonical = orjson.dumps(envelope, option=orjson.OPT_SORT_KEYS)
+    if canonical.isascii():
+        return canonical
+    from ledger.dsse import leaf_json
+
+    return leaf_json(envelope)
+
+
+_Expected = tuple[str, bytes, str]  # topic, envelope digest, statement type
+_Stored = tuple[str, bytes, int]  # topic, envelope digest, version
+_COMMITTING = frozenset({"person.registered", "person.pii.updated"})
+_sha256 = hashlib.sha256
+
+
+def _where(originator: str, version: int) -> str:
+    return f"({UUID(originator)}, version {version})"
+
+
+def _short(topic: str) -> str:
+    return topic.rsplit(".", 1)[-1]
+
+
+@dataclass
+class StoreAudit:
+    """Reads the event store once, feeding the verifier and checking the other tables."""
+
+    ledger: LedgerApplication
+    events_table: str = ""
+    problems: list[TableMismatch] = field(default_factory=list)
+    claims: bytearray = field(default_factory=bytearray)  # claim (16) || digest (32), by index
+    commitments: dict[str, set[str]] = field(default_factory=dict)
+    entry_notifications: dict[int, int] = field(default_factory=dict)  # index -> id, wanted ones
+    want_notification_of: set[int] = field(default_factory=set)
+    entity_events: int = 0
+    cached_leaves: int = 0
+    entries: int = 0
+    _expected: dict[tuple[str, int], _Expected] = field(default_factory=dict)
+    _stored: dict[tuple[str, int], _Stored] = field(default_factory=dict)
+    _versions: dict[str, int] = field(default_factory=dict)  # aggregate (hex) -> last version
+
+    def __post_init__(self) -> None:
+        self.events_table = str(getattr(self.ledger.recorder, "events_table_name", "stored_events"))
+
+    def problem(self, table: str, row: str, reason: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(TableMismatch(table, row, reason))
+
+    # -- the one pass over the event store ----------------------------------------
+    def leaves(self) -> Iterator[bytes]:
+        """Every log entry's leaf bytes, in notification order; the other events checked."""
+        recorder: Any = self.ledger.recorder
+        plain = reads_plain(self.ledger.mapper)
+        position = 0
+        while page := recorder.event_rows(position, PAGE):
+            for notification, originator, version, topic, state in page:
+                if not plain:
+                    state = self._plain_state(originator, version, topic, state)
+                if topic == ENTRY_TOPIC:
+                    fields = orjson.loads(state)
+                    index, recorded_at, envelope = (
+                        fields["index"],
+                        fields["recorded_at"],
+                        fields["envelope"],
+                    )
+                    canonical = _canonical(envelope)
+                    if (
+                        type(index) is int
+                        and type(recorded_at) is str
+                        and _PLAIN_TIME.issuperset(recorded_at)
+                    ):
+                        leaf = leaf_bytes(index, recorded_at, canonical)
+                    else:
+                        leaf = Entry(index, recorded_at, envelope).leaf
+                    if index in self.want_notification_of:
+                        self.entry_notifications[index] = notification
+                    self._entry(index, envelope, canonical)
+                    yield leaf
+                elif topic != LEGACY_NONCE_TOPIC:  # (older ledgers' claims, copied once)
+                    self._event(originator, version, topic, state)
+            position = page[-1][0]
+
+    def _plain_state(self, originator: str, version: int, topic: str, state: bytes) -> bytes:
+        """An event's state as plain JSON, from a store that encrypts or compresses it."""
+        event: Any = self.ledger.mapper.to_domain_event(
+            StoredEvent(UUID(originator), version, topic, state)
+        )
+        return orjson.dumps(
+            {k: v for k, v in vars(event).items() if k in ("index", "recorded_at", "envelope")}
+        )
+
+    def _entry(self, index: int, envelope: dict[str, Any], canonical: bytes) -> None:
+        """What entry ``index`` must have left in the other tables."""
+        self.entries += 1
+        digest = _sha256(canonical).digest()
+        try:
+            statement = orjson.loads(a2b_base64(envelope["payload"]))
+            kind = statement["type"]
+            aggregate_of, topic = FOOTPRINTS[kind]
+            key = (aggregate_of(statement), index)
+            claim = claim_key(statement["by"], statement["nonce"])
+        except Exception:  # an invalid entry: the verifier names it
+            self.claims += bytes(48)
+            return
+        if len(self.claims) == 48 * index:
+            self.claims += claim + digest
+        if kind in _COMMITTING:
+            body = statement["body"]
+            self.commitments.setdefault(body["person_id"], set()).add(body["pii"])
+        stored = self._stored.pop(key, None)
+        if stored is None:
+            self._expected[key] = (topic, digest, kind)
+        else:
+            self._match(key, (topic, digest, kind), stored)
+
+    def _event(self, originator: str, version: int, topic: str, state: bytes) -> None:
+        self.entity_events += 1
+        try:
+            fields = orjson.loads(state)
+            index = fields["index"]
+            digest = _sha256(_canonical(fields["envelope"])).digest()
+        except Exception:
+            self.problem(self.events_table, _where(originator, version), "is not an entity event")
+            return
+        versions = self._versions
+        last = versions.get(originator, 0)
+        if version != last + 1:
+            self.problem(
+                self.events_table,
+                _where(originator, version),
+                f"follows version {last} of its aggregate (events deleted or inserted)",
+            )
+        versions[originator] = version
+        key = (originator, index)
+        stored = (topic, digest, version)
+        expected = self._expected.pop(key, None)
+        if expected is None:
+            if key in self._stored:
+                self.problem(
+                    self.events_table, _where(originator, version), f"a second event for {index}"
+                )
+            self._stored[key] = stored
+        else:
+            self._match(key, expected, stored)
+
+    def _match(self, key: tuple[str, int], expected: _Expected, stored: _Stored) -> None:
+        topic, digest, kind = expected
+        if stored[0] != topic:
+            self.problem(
+                self.events_table,
+                _where(key[0], stored[2]),
+                f"is a {_short(stored[0])} event, but entry {key[1]} ({kind}) recorded "
+                f"{_short(topic)}",
+            )
+        elif stored[1] != digest:
+            self.problem(
+                self.events_table,
+                _where(key[0], stored[2]),
+                f"carries another envelope than entry {key[1]}",
+            )
+
+    def finish_events(self) -> Checked:
+        """After the pass: events that no entry made, entries whose event is gone."""
+        for (aggregate, index), e in sorted(self._expected.items(), key=lambda kv: kv[0][1]):
+            self.problem(
+                self.events_table,
+                f"({UUID(aggregate)})",
+                f"has no event for entry {index} ({e[2]}): the event was deleted",
+            )
+        for (aggregate, index), s in sorted(self._stored.items(), key=lambda kv: kv[0][1]):
+            self.problem(
+                self.events_table,
+                _where(aggregate, s[2]),
+                f"claims entry {index}, which made no such event: the row was inserted",
+            )
+        return Checked(
+            self.events_table, self.entity_events, "aggregate events against the entries"
+        )
+
+    # -- the other tables ---------------------------------------------------------
+    def check_nonces(self) -> Checked:
+        """Exactly one claim per entry, the entry's own (author, nonce) and envelope digest."""
+        recorder: Any = self.ledger.recorder
+        table = "ansinh_nonces"
+        claims = self.claims
+        expected_entry = 0
+        rows = 0
+        for claim, entry, digest in recorder.nonce_rows():
+            rows += 1
+            if entry >= self.entries or entry < 0:
+                self.problem(table, f"(entry {entry})", "names an entry the log does not have")
+                continue
+            if entry < expected_entry:
+                self.problem(table, f"(entry {entry})", "a second claim for this entry")
+                continue
+            if entry > expected_entry:
+                self.problem(
+                    table,
+                    f"(entry {expected_entry})",
+                    "missing: the entry's nonce claim was deleted (its nonce could be replayed)",
+                )
+            want = claims[48 * entry : 48 * entry + 48]
+            if bytes(claim) != want[:16]:
+                self.problem(table, f"(entry {entry})", "claims another (author, nonce)")
+            elif bytes(digest) != want[16:]:
+                self.problem(table, f"(entry {entry})", "records another envelope digest")
+            expected_entry = entry + 1
+        if expected_entry < self.entries:
+            self.problem(
+                table,
+                f"(entry {expected_entry})",
+                "missing: the entry's nonce claim was deleted (its nonce could be replayed)",
+            )
+        return Checked(table, rows, "nonce claims against the entries' authors and nonces")
+
+    def check_nodes(self, leaves: bytearray, nodes: Iterator[tuple[int, int, bytes]]) -> Checked:
+        """Every stored subtree hash equals the one computed from the entries, none missing.
+
+        ``nodes`` in (level, index) order; the cache may cover fewer entries
+        than the log (it is caught up before proofs are served), never more.
+        """
+        table = "ansinh_merkle_nodes"
+        count = len(leaves) // 32
+        hashes: bytearray = leaves
+        level = 0
+        seen: dict[int, int] = {}  # level -> nodes stored
+        rows = 0
+        for lvl, idx, stored in nodes:
+            rows += 1
+            while lvl > level:
+                hashes = _next_level(hashes)
+                level += 1
+            row = f"(level {lvl}, index {idx})"
+            have = seen.get(lvl, 0)
+            if idx != have:
+                self.problem(table, f"(level {lvl}, index {have})", "missing: the row was deleted")
+            seen[lvl] = idx + 1
+            want = hashes[32 * idx : 32 * idx + 32]
+            if len(want) != 32:
+                self.problem(table, row, f"covers entries the log does not have ({count})")
+            elif bytes(stored) != want:
+                self.problem(
+                    table,
+                    row,
+                    f"does not match entries {idx << lvl}..{((idx + 1) << lvl) - 1} "
+                    "(proofs and roots read from it would be wrong)",
+                )
+        cached = seen.get(0, 0)
+        for lvl in range(1, cached.bit_length()):
+            if seen.get(lvl, 0) < cached >> lvl:
+                row = f"(level {lvl}, index {seen.get(lvl, 0)})"
+                self.problem(table, row, "missing: the row was deleted")
+        self.cached_leaves = cached
+        return Checked(table, rows, f"Merkle subtree hashes of {cached} entries, recomputed")
+
+    def check_vault(self, key: VaultKey | None) -> Checked:
+        """Each sealed record is one the log committed to; with the key, its contents too."""
+        table = "ansinh_vault"
+        recorder: Any = self.ledger.recorder
+        rows = 0
+        for sealed in recorder.vault_all():
+            rows += 1
+            row = f"({sealed.person_id}, {sealed.commitment[:16]})"
+            if sealed.commitment not in self.commitments.get(sealed.person_id, ()):
+                self.problem(table, row, "no statement commits to this record")
+                continue
+            if key is None or sealed.sealed is None:
+                continue
+            try:
+                record = key.open(sealed)
+            except Exception:
+                self.problem(table, row, "cannot be opened with the vault key (changed?)")
+                continue
+            if commitment(record.salt, record.record) != sealed.commitment:
+                self.problem(table, row, "its contents do not match the commitment")
+        what = "personal-data records against the log's commitments" + (
+            ", contents opened and recomputed" if key is not None else ""
+        )
+        return Checked(table, rows, what)
+
+
+def _next_level(hashes: bytearray) -> bytearray:
+    out = bytearray()
+    for i in range(0, len(hashes) - 63, 64):
+        out += node_hash(bytes(hashes[i : i + 32]), bytes(hashes[i + 32 : i + 64]))
+    return out
