@@ -118,8 +118,10 @@ def create_app(service: LedgerService) -> FastAPI:
     def healthz() -> dict[str, Any]:
         """Alive, with the log's size and how far the read models are behind it."""
         position, size = service.lag()
+        failure = service.guard.failure
         return {
-            "status": "ok",
+            "status": "ok" if failure is None else "log_tampered",
+            **({"problem": failure} if failure is not None else {}),
             "log_size": size,
             "projections": {"position": position, "behind": size - position},
         }

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ledger.application import LedgerApplication
-from ledger.errors import BatchError, LedgerError, NoCheckpoint
+from ledger.errors import BatchError, LedgerError, LogTampered, NoCheckpoint
 from ledger.keys import KeyPair
+from ledger.notary import NotaryGuard
 from ledger.rules import Accepted, Submission
 from ledger.signatures import start_helper
 from ledger.tlog import IssuedCheckpoint, MerkleLog
@@ -196,6 +197,9 @@ class LedgerService:
         self.gc_policy = GarbagePolicy() if manage_gc else None
         self.mlog = MerkleLog(self.ledger)
         self.notary = notary
+        # The entries the notary has checked, replayed in this process as they
+        # come (a worker pool would fork this threaded server).
+        self.guard = NotaryGuard(self.ledger, processes=1)
         self.checkpoint_every_s = checkpoint_every_s
         self.writer = GroupCommit(self.ledger)
         self._snapshots: OrderedDict[tuple[int, int], Snapshot] = OrderedDict()
@@ -231,16 +235,29 @@ class LedgerService:
 
     # -- writing ---------------------------------------------------------------------
     def submit(self, submission: Submission) -> Accepted:
+        self.check_log()
         return self.writer.submit(submission)
 
     def submit_later(self, submission: Submission) -> Future[Accepted]:
         """Like :meth:`submit`, without waiting: for callers on an event loop."""
+        self.check_log()
         return self.writer.submit_later(submission)
 
     def submit_batch(self, submissions: Iterable[Submission]) -> list[Accepted]:
         """A batch, all or nothing (it may be read as it is recorded: see the ledger's)."""
+        self.check_log()
         with self.writer.lock:
             return self.ledger.submit_batch(submissions)
+
+    def check_log(self) -> None:
+        """Refuse to write once the stored log has failed the notary's check.
+
+        Its state was changed behind the ledger's back: whatever it would
+        accept now could rest on that change. Someone must look (``ansinh
+        verify --db`` names the entry and table) before it writes again.
+        """
+        if self.guard.failure is not None:
+            raise LogTampered(self.guard.failure)
 
     # -- the Merkle log --------------------------------------------------------------
     def merkle(self) -> MerkleLog:
@@ -268,7 +285,7 @@ class LedgerService:
         if size == 0 or (latest is not None and latest.size >= size):
             return latest
         with self._mlog_lock:
-            return self.mlog.issue(self.notary, size)
+            return self.mlog.issue(self.notary, size, guard=self.guard)
 
     def _background_loop(self) -> None:
         """Sign a checkpoint every ``checkpoint_every_s``; tend the collector on its own beat.

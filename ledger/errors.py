@@ -157,6 +157,17 @@ class LogInconsistent(LedgerError):
     status = 409
 
 
+class LogTampered(LogInconsistent):
+    """The stored log fails verification: the notary refuses to sign, the ledger to write.
+
+    Only a change made behind the ledger's back (in the database itself)
+    leads here; the message names the entry or table as ``verify`` would.
+    """
+
+    code = "LOG_TAMPERED"
+    status = 503
+
+
 class NoCheckpoint(LedgerError):
     code = "NO_CHECKPOINT"
     status = 404

@@ -13,6 +13,7 @@ checkpoint issued.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,7 +28,13 @@ from nacl.signing import SigningKey
 from ledger.application import LedgerApplication
 from ledger.domain.log import Log
 from ledger.dsse import leaf_hash as entry_leaf_hash
-from ledger.errors import InvalidField, LogInconsistent, NoCheckpoint, WrongNotaryKey
+from ledger.errors import (
+    InvalidField,
+    LogInconsistent,
+    LogTampered,
+    NoCheckpoint,
+    WrongNotaryKey,
+)
 from ledger.keys import KeyPair
 from ledger.merkle import (
     EMPTY_ROOT,
@@ -39,10 +46,11 @@ from ledger.merkle import (
     range_hash,
     verify_consistency,
 )
+from ledger.notary import NotaryGuard
 from ledger.notes import cosign, parse_note, sign_checkpoint
 from ledger.rules import Entry
 from ledger.storage import entry_fields, reads_plain
-from ledger.tlog_store import MerkleRecorder, PostgresMerkleRecorder, SQLiteMerkleRecorder
+from ledger.tlog_store import NODES, MerkleRecorder, PostgresMerkleRecorder, SQLiteMerkleRecorder
 
 T = TypeVar("T")
 ENTRY_TOPIC = get_topic(Log.EntryAppended)
@@ -213,9 +221,18 @@ class MerkleLog(StoredTree):
         found = self.store.checkpoints(size=size)
         return IssuedCheckpoint(*found[0]) if found else None
 
-    def issue(self, notary: KeyPair, size: int | None = None) -> IssuedCheckpoint:
-        """Sign a checkpoint at ``size`` (default: the whole log), after checking
-        it is consistent with every checkpoint issued before it."""
+    def issue(
+        self, notary: KeyPair, size: int | None = None, guard: NotaryGuard | None = None
+    ) -> IssuedCheckpoint:
+        """Sign a checkpoint at ``size`` (default: the whole log), after checking it.
+
+        The entries are verified first, as ``ansinh verify`` would, by ``guard``
+        (a new one replays the whole log; a server keeps one and replays only
+        what is new): the root signed is computed from them and must equal the
+        node cache's, and the checkpoint must be consistent with every one
+        issued before it. Anything else raises :class:`~ledger.errors.LogTampered`
+        or :class:`~ledger.errors.LogInconsistent`, and nothing is signed.
+        """
         current = self.catch_up()
         size = current if size is None else size
         self._check_size(size, "tree_size")
@@ -229,12 +246,23 @@ class MerkleLog(StoredTree):
         existing = self.checkpoint_at(size)
         if existing is not None:
             return existing
-        root = self.root(size)
+        earlier = self.checkpoints(newest=1)
+        guard = guard or NotaryGuard(self.ledger)
+        root = guard.root(size, keep={cp.size for cp in earlier})
+        cached = self.root(size)
+        if cached != root:
+            raise LogTampered(
+                f"refusing to sign: the Merkle node cache ({NODES}) gives root "
+                f"{base64.b64encode(cached).decode()} at size {size}, the entries give "
+                f"{base64.b64encode(root).decode()}: run `ansinh verify --db` to find the rows"
+            )
         # Each checkpoint was proved consistent with the largest one before it
         # when it was issued, so proving this one against the largest issued so
         # far covers them all (`ansinh verify` checks every stored pair anyway).
-        for earlier in self.checkpoints(newest=1):
-            self._prove_consistent(earlier, size, root)
+        for cp in earlier:
+            if cp.size <= size:
+                guard.check_signed(cp.size, cp.root)
+            self._prove_consistent(cp, size, root)
         note = sign_checkpoint(
             charter.ledger_id, size, root, charter.ledger_id, SigningKey(notary.seed)
         )

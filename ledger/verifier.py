@@ -237,7 +237,7 @@ def replay_blocks(
     """
     processes = processes or os.cpu_count() or 1
     chunks = iter(blocks)
-    start = 0
+    start = replay.size  # a replay may go on from where it stopped
     # The log's first entries are checked here: the workers then know the keys
     # they register, and a small log is done before workers would have started.
     for block in chunks:
