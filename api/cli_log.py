@@ -219,8 +219,12 @@ def verify(
                     progress=tick,
                     vault_key=key,
                 )
-                models = check_read_models(ledger)
-                outcome = replace(outcome, covered=outcome.covered + tuple(models))
+                models, behind = check_read_models(ledger)
+                outcome = replace(
+                    outcome,
+                    covered=outcome.covered + tuple(models),
+                    uncovered=outcome.uncovered + tuple(behind),
+                )
     except VerificationFailed as exc:
         print(f"FAILED {exc}", file=sys.stderr)
         for line in exc.more:

@@ -169,7 +169,7 @@ def _check_node_tracking(mlog: MerkleLog, audit: StoreAudit) -> None:
     want = audit.entry_notifications.get(cached - 1) if cached else None
     if (tracked or None) != want:
         audit.problem(
-            "tracking",
+            str(getattr(mlog.store, "tracking_table_name", "tracking")),
             f"({mlog.ledger.name})",
             f"the Merkle node cache tracks notification {tracked}, but its last entry "
             f"{cached - 1} is notification {want}: entries would be skipped or hashed twice",

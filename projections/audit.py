@@ -34,8 +34,10 @@ def scratch_store() -> SQLiteProjectionRecorder:
     return recorder
 
 
-def check_read_models(ledger: LedgerApplication, progress: Progress = None) -> list[str]:
-    """Compare every stored read model with a rebuild; returns what was covered.
+def check_read_models(
+    ledger: LedgerApplication, progress: Progress = None
+) -> tuple[list[str], list[str]]:
+    """Compare every stored read model with a rebuild; returns what was covered, and not.
 
     Raises :class:`~ledger.verifier.VerificationFailed` naming the first
     difference (the others in ``more``) when a table or position differs.
@@ -58,7 +60,7 @@ def check_read_models(ledger: LedgerApplication, progress: Progress = None) -> l
             if rebuilt[model][1] != state[model][1]:
                 problems.append(
                     TableMismatch(
-                        "tracking",
+                        str(getattr(stored, "tracking_table_name", "tracking")),
                         f"({ledger.name}/proj/{model})",
                         f"tracks notification {state[model][1]}, but entry {position - 1} "
                         f"is notification {rebuilt[model][1]}: entries would be skipped "
@@ -69,7 +71,13 @@ def check_read_models(ledger: LedgerApplication, progress: Progress = None) -> l
                 rows = _compare(table, stored, scratch, problems)
                 covered.append(f"{table}: {rows} rows, against a rebuild of {position} entries")
     raise_problems(problems[:MAX_PROBLEMS])
-    return covered
+    size = ledger.size()
+    behind = [
+        f"read model {model}: entries {entries}..{size - 1} not projected yet"
+        for model, (entries, _) in state.items()
+        if entries < size
+    ]
+    return covered, behind
 
 
 def _compare(

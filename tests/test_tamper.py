@@ -58,6 +58,8 @@ class RawStore:
         assert rows, "no log entry event found in the events table"
         self.log_key = rows[0][0]  # the stored form of LOG_ID (hex text on SQLite, uuid on PG)
         assert str(self.log_key).replace("-", "") == LOG_ID.hex
+        # eventsourcing's tracking table: "tracking" on SQLite, named by the recorder on PG
+        self.tracking = str(getattr(MerkleLog(app).store, "tracking_table_name", "tracking"))
 
     @contextmanager
     def _cursor(self) -> Iterator[Any]:
