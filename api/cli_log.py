@@ -6,7 +6,6 @@ import base64
 import json
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli import DbOpt, UrlOpt, VaultKeyOpt, app, load_key, open_ledger, refusals
-from ledger.audit import verify_bundle, verify_ledger
+from ledger.audit import verify_bundle
 from ledger.bundle import export_bundle
 from ledger.errors import InvalidField, VaultKeyMissing
 from ledger.keys import KeyPair
@@ -23,7 +22,7 @@ from ledger.tlog import MerkleLog
 from ledger.vault import VaultKey
 from ledger.verifier import VerificationFailed
 from ledger.witness import DatabaseSource, LogSource, cosign_latest, verifier_key
-from projections.audit import check_read_models
+from projections.audit import verify_database
 
 witness_app = typer.Typer(
     help="Witnesses: cosign checkpoints that extend what you saw.", no_args_is_help=True
@@ -210,7 +209,7 @@ def verify(
                 with refusals():
                     ledger = open_ledger(db)
                     key = _vault_key_if_any(vault_key)
-                outcome = verify_ledger(
+                outcome = verify_database(
                     ledger,
                     authority=authority,
                     witnesses=witness,
@@ -218,12 +217,6 @@ def verify(
                     processes=processes,
                     progress=tick,
                     vault_key=key,
-                )
-                models, behind = check_read_models(ledger)
-                outcome = replace(
-                    outcome,
-                    covered=outcome.covered + tuple(models),
-                    uncovered=outcome.uncovered + tuple(behind),
                 )
     except VerificationFailed as exc:
         print(f"FAILED {exc}", file=sys.stderr)

@@ -17,6 +17,7 @@ from ledger.merkle import ProofError, verify_consistency
 from ledger.notes import NoteError, open_checkpoint
 from ledger.store_audit import StoreAudit, TableMismatch
 from ledger.tlog import IssuedCheckpoint, MerkleLog
+from ledger.tlog_store import CHECKPOINTS
 from ledger.vault import VaultKey, commitment
 from ledger.verifier import (
     Outcome,
@@ -102,12 +103,18 @@ def verify_ledger(
     replay_lines(audit.leaves(), replay, processes, progress)
     for cp in checkpoints:
         try:
-            check_checkpoint(replay, cp.note)
+            signed = check_checkpoint(replay, cp.note)
         except VerificationFailed as exc:
             raise VerificationFailed(
                 f"stored checkpoint of size {cp.size}: {exc.reason}"
                 + _locate(ledger, mlog, cp.size, cp.root)
             ) from None
+        if (signed, replay.roots_at.get(signed)) != (cp.size, cp.root):
+            # (the notary proves each new checkpoint against these columns)
+            raise VerificationFailed(
+                f"{CHECKPOINTS} (tree_size {cp.size}): its size and root columns are not "
+                "those of its signed note"
+            )
     _check_mutual_consistency(mlog, checkpoints)
     if since is not None:
         check_checkpoint(replay, since)

@@ -23,6 +23,7 @@ import hashlib
 from binascii import a2b_base64
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -32,7 +33,7 @@ from eventsourcing.utils import get_topic
 
 from ledger.application import LedgerApplication
 from ledger.domain.footprint import FOOTPRINTS
-from ledger.domain.log import Log
+from ledger.domain.log import LOG_ID, Log
 from ledger.dsse import leaf_bytes
 from ledger.merkle import node_hash
 from ledger.nonce_store import EVENT_TOPIC as LEGACY_NONCE_TOPIC
@@ -40,6 +41,7 @@ from ledger.nonce_store import claim_key
 from ledger.rules import Entry
 from ledger.storage import reads_plain
 from ledger.vault import VaultKey, commitment
+from ledger.verifier import VerificationFailed
 
 ENTRY_TOPIC = get_topic(Log.EntryAppended)
 PAGE = 5000
@@ -78,12 +80,40 @@ def _canonical(envelope: dict[str, Any]) -> bytes:
 
 _Expected = tuple[str, bytes, str]  # topic, envelope digest, statement type
 _Stored = tuple[str, bytes, int]  # topic, envelope digest, version
+# What an entity's stored event holds: its class and id (first event only), the entry.
+_CREATED_FIELDS = frozenset({"timestamp", "originator_topic", "entity_id", "index", "envelope"})
+_CHANGED_FIELDS = frozenset({"timestamp", "index", "envelope"})
+_ENTRY_FIELDS = frozenset({"timestamp", "index", "recorded_at", "envelope"})
+
+
+def _readable_time(value: Any) -> bool:
+    """Whether an event's stored timestamp reads back (loading the event needs it to)."""
+    if type(value) is not dict or value.keys() != {"_type_", "_data_"}:
+        return False
+    if value["_type_"] != "datetime_iso" or type(value["_data_"]) is not str:
+        return False
+    try:
+        datetime.fromisoformat(value["_data_"])
+    except ValueError:
+        return False
+    return True
+
+
 _COMMITTING = frozenset({"person.registered", "person.pii.updated"})
 _sha256 = hashlib.sha256
+_LOG_HEX = LOG_ID.hex
 
 
 def _where(originator: str, version: int) -> str:
-    return f"({UUID(originator)}, version {version})"
+    return f"({_id_text(originator)}, version {version})"
+
+
+def _id_text(originator: str) -> str:
+    """An aggregate id as statements write it (or as stored, if it is no UUID)."""
+    try:
+        return str(UUID(originator))
+    except (ValueError, TypeError):
+        return repr(originator)
 
 
 def _short(topic: str) -> str:
@@ -126,12 +156,20 @@ class StoreAudit:
                 if not plain:
                     state = self._plain_state(originator, version, topic, state)
                 if topic == ENTRY_TOPIC:
-                    fields = orjson.loads(state)
-                    index, recorded_at, envelope = (
-                        fields["index"],
-                        fields["recorded_at"],
-                        fields["envelope"],
-                    )
+                    try:
+                        fields = orjson.loads(state)
+                        index, recorded_at, envelope = (
+                            fields["index"],
+                            fields["recorded_at"],
+                            fields["envelope"],
+                        )
+                        if type(envelope) is not dict:
+                            raise TypeError("envelope")
+                    except (ValueError, TypeError, KeyError) as exc:
+                        raise VerificationFailed(
+                            f"{self.events_table} {_where(originator, version)}: cannot be "
+                            f"read as a log entry ({type(exc).__name__})"
+                        ) from None
                     canonical = _canonical(envelope)
                     if (
                         type(index) is int
@@ -141,6 +179,20 @@ class StoreAudit:
                         leaf = leaf_bytes(index, recorded_at, canonical)
                     else:
                         leaf = Entry(index, recorded_at, envelope).leaf
+                    if fields.keys() != _ENTRY_FIELDS or not _readable_time(fields["timestamp"]):
+                        self.problem(
+                            self.events_table,
+                            _where(originator, version),
+                            "its fields are not those of a log entry (it cannot be read back)",
+                        )
+                    if originator != _LOG_HEX or version != index + 1:
+                        # (the ledger reads its log as that stream, by version)
+                        self.problem(
+                            self.events_table,
+                            _where(originator, version),
+                            f"holds entry {index}, which belongs at version {index + 1} "
+                            "of the log's stream",
+                        )
                     if index in self.want_notification_of:
                         self.entry_notifications[index] = notification
                     self._entry(index, envelope, canonical)
@@ -191,6 +243,22 @@ class StoreAudit:
         except Exception:
             self.problem(self.events_table, _where(originator, version), "is not an entity event")
             return
+        if (
+            fields.keys() != (_CREATED_FIELDS if version == 1 else _CHANGED_FIELDS)
+            or not _readable_time(fields["timestamp"])
+        ) or (
+            version == 1
+            and (
+                fields["originator_topic"] != topic.rpartition(".")[0]
+                or fields["entity_id"] != {"_type_": "uuid_hex", "_data_": originator}
+            )
+        ):
+            # (the aggregate's class and id come from these when it is loaded)
+            self.problem(
+                self.events_table,
+                _where(originator, version),
+                "its fields are not those acceptance writes for its aggregate",
+            )
         versions = self._versions
         last = versions.get(originator, 0)
         if version != last + 1:
@@ -233,7 +301,7 @@ class StoreAudit:
         for (aggregate, index), e in sorted(self._expected.items(), key=lambda kv: kv[0][1]):
             self.problem(
                 self.events_table,
-                f"({UUID(aggregate)})",
+                f"({_id_text(aggregate)})",
                 f"has no event for entry {index} ({e[2]}): the event was deleted",
             )
         for (aggregate, index), s in sorted(self._stored.items(), key=lambda kv: kv[0][1]):
@@ -296,6 +364,9 @@ class StoreAudit:
         rows = 0
         for lvl, idx, stored in nodes:
             rows += 1
+            if not (0 <= lvl < 64 and 0 <= idx < 1 << 63):
+                self.problem(table, f"(level {lvl}, index {idx})", "is no subtree of any log")
+                continue
             while lvl > level:
                 hashes = _next_level(hashes)
                 level += 1

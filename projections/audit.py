@@ -12,19 +12,54 @@ and tracked notification.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import chain, zip_longest
 from typing import Any
 
 from eventsourcing.sqlite import SQLiteDatastore
 
 from ledger.application import LedgerApplication
-from ledger.audit import raise_problems
+from ledger.audit import raise_problems, verify_ledger
+from ledger.errors import LedgerError
 from ledger.store_audit import TableMismatch
+from ledger.verifier import Outcome, VerificationFailed
 from projections.runner import REBUILD_PAGE, Projections, recorder_for
 from projections.store import COLUMNS, HISTORY, MODELS, ProjectionTables, SQLiteProjectionRecorder
 
 MAX_PROBLEMS = 20
 Progress = Any
+
+
+def verify_database(ledger: LedgerApplication, **options: Any) -> Outcome:
+    """``ansinh verify --db``: the log and every table of the ledger, then the read models.
+
+    ``options`` as :func:`ledger.audit.verify_ledger` takes them. Raises
+    :class:`~ledger.verifier.VerificationFailed` for the first thing that
+    does not hold, and only that.
+    """
+    try:
+        outcome = verify_ledger(ledger, **options)
+    except (VerificationFailed, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a table so changed that it cannot even be read
+        raise VerificationFailed(f"the database cannot be read as a ledger: {_said(exc)}") from None
+    try:
+        covered, behind = check_read_models(ledger)
+    except VerificationFailed:
+        raise
+    except Exception as exc:  # the rebuild itself could not follow the stored state
+        raise VerificationFailed(f"read models: {_said(exc)}") from None
+    return replace(
+        outcome,
+        covered=outcome.covered + tuple(covered),
+        uncovered=outcome.uncovered + tuple(behind),
+    )
+
+
+def _said(exc: Exception) -> str:
+    if isinstance(exc, LedgerError):
+        return f"{exc.code}: {exc.message}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def scratch_store() -> SQLiteProjectionRecorder:
@@ -57,7 +92,15 @@ def check_read_models(
             runner.catch_up(progress, until=position)
         rebuilt = scratch.state(ledger.name)
         for model in models:
-            if rebuilt[model][1] != state[model][1]:
+            if rebuilt[model][0] != position:
+                problems.append(
+                    TableMismatch(
+                        "proj_position",
+                        f"(model {model})",
+                        f"says {position} entries projected; the log has {rebuilt[model][0]}",
+                    )
+                )
+            elif rebuilt[model][1] != state[model][1]:
                 problems.append(
                     TableMismatch(
                         str(getattr(stored, "tracking_table_name", "tracking")),
@@ -158,4 +201,4 @@ def _aligned(
             a, b = next(left, None), next(right, None)
 
 
-__all__ = ["check_read_models", "scratch_store"]
+__all__ = ["check_read_models", "scratch_store", "verify_database"]
