@@ -18,6 +18,7 @@ import typer
 
 from api.cli import DbOpt, VaultKeyOpt, app, err, refusals
 from api.cli_log import NotaryOpt, notary_key
+from api.limits import Limits
 from api.service import LedgerService
 from ledger.errors import InvalidField, VaultKeyMissing, WrongNotaryKey
 from ledger.storage import is_postgres, resolve_db
@@ -107,11 +108,30 @@ def serve(
             help="With the notary key: sign a checkpoint this many seconds after new entries",
         ),
     ] = 2.0,
+    signin_per_minute: Annotated[
+        float,
+        typer.Option(
+            "--signin-per-minute",
+            min=0.01,
+            help="Sign-in requests (challenge, token) each client address may make a minute",
+        ),
+    ] = Limits.signin_per_minute,
+    signin_burst: Annotated[
+        int,
+        typer.Option(
+            "--signin-burst", min=1, help="... and how many at once before that rate applies"
+        ),
+    ] = Limits.signin_burst,
 ) -> None:
     """Serve the ledger: the API under /v1 (docs at /docs) and the public pages."""
     import uvicorn
 
     from api.server import create_app
+
+    limits = Limits(
+        signin_per_minute=signin_per_minute,
+        signin_burst=signin_burst,
+    )
 
     with refusals():
         service = open_service(db, vault_key, notary, checkpoint_every)
@@ -137,7 +157,7 @@ def serve(
     print("Ctrl-C stops it.", flush=True)
     configure_logging()
     config = uvicorn.Config(
-        create_app(service),
+        create_app(service, limits),
         host=host,
         port=port,
         log_config=None,

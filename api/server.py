@@ -22,7 +22,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.limits import Limits, RateLimiter
 from api.service import LedgerService
+from api.signin import SignIn
+from api.signin_store import open_store
 from ledger.errors import LedgerError
 
 access_log = logging.getLogger("ansinh.access")
@@ -89,9 +92,11 @@ async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     return error_response(500, "INTERNAL", "the server failed; see its log for the request id")
 
 
-def create_app(service: LedgerService) -> FastAPI:
-    """The whole HTTP surface over one ledger."""
+def create_app(service: LedgerService, limits: Limits | None = None) -> FastAPI:
+    """The whole HTTP surface over one ledger, accepting what ``limits`` allow."""
     from api import auth, pages, routes_log, routes_reads, routes_statements
+
+    limits = limits or Limits()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -108,6 +113,9 @@ def create_app(service: LedgerService) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.service = service
+    app.state.limits = limits
+    app.state.signin = SignIn(open_store(service.ledger))
+    app.state.signin_rate = RateLimiter(limits.signin_per_minute, limits.signin_burst)
     app.add_exception_handler(LedgerError, _ledger_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -45,6 +45,7 @@ _STATUS_TEXT = {
     404: "Not found",
     409: "Conflict: a duplicate id, a replayed nonce, or a busy ledger",
     413: "The body is larger than the server accepts",
+    429: "Too many requests from this client: retry after `Retry-After` seconds",
     422: "Well-formed and authorised, but the rules refuse it in the entity's state",
 }
 
