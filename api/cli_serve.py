@@ -18,7 +18,7 @@ import typer
 
 from api.cli import DbOpt, VaultKeyOpt, app, err, refusals
 from api.cli_log import NotaryOpt, notary_key
-from api.limits import Limits
+from api.limits import MIB, Limits
 from api.service import LedgerService
 from ledger.errors import InvalidField, VaultKeyMissing, WrongNotaryKey
 from ledger.storage import is_postgres, resolve_db
@@ -108,6 +108,15 @@ def serve(
             help="With the notary key: sign a checkpoint this many seconds after new entries",
         ),
     ] = 2.0,
+    max_body_mb: Annotated[
+        float,
+        typer.Option(
+            "--max-body-mb",
+            min=0.001,
+            help="Largest body of POST /v1/statements, in MiB (a batch of 1,000 statements "
+            "with personal data is about 1.2 MB); larger ones are refused before they are read",
+        ),
+    ] = Limits.statements_body_bytes / MIB,
     signin_per_minute: Annotated[
         float,
         typer.Option(
@@ -122,6 +131,15 @@ def serve(
             "--signin-burst", min=1, help="... and how many at once before that rate applies"
         ),
     ] = Limits.signin_burst,
+    batches_at_once: Annotated[
+        int,
+        typer.Option(
+            "--batches-at-once",
+            min=1,
+            help="Batches (statement bodies over 16 KB) read and recorded at once; "
+            "the others wait their turn unread",
+        ),
+    ] = Limits.batches_at_once,
 ) -> None:
     """Serve the ledger: the API under /v1 (docs at /docs) and the public pages."""
     import uvicorn
@@ -129,8 +147,10 @@ def serve(
     from api.server import create_app
 
     limits = Limits(
+        statements_body_bytes=int(max_body_mb * MIB),
         signin_per_minute=signin_per_minute,
         signin_burst=signin_burst,
+        batches_at_once=batches_at_once,
     )
 
     with refusals():
