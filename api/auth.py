@@ -54,10 +54,11 @@ the masked payroll, reconciliation, histories by id) is public.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Security
+from fastapi import APIRouter, Depends, FastAPI, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -65,6 +66,7 @@ from api import wire
 from api.deps import ServiceDep
 from api.limits import RateLimiter, rate_limited
 from api.signin import Officer, SignIn, iso, unauthenticated
+from api.signin_store import open_store
 from ledger.errors import RoleNotAllowed
 
 NAME_ROLES = frozenset({"registrar", "approver", "cashier", "inspector", "admin"})
@@ -80,11 +82,22 @@ _bearer = HTTPBearer(
 )
 
 
-def signin_of(request: Request) -> SignIn:
-    """The app's sign-in state (:func:`api.server.create_app` makes it)."""
-    found = request.app.state.signin
+_lock = threading.Lock()
+
+
+def signin_state(app: FastAPI) -> SignIn:
+    """The app's sign-in state, over its ledger's tables (made on first use; tests may
+    set ``app.state.signin``)."""
+    with _lock:
+        found = getattr(app.state, "signin", None)
+        if found is None:
+            found = app.state.signin = SignIn(open_store(app.state.service.ledger))
     assert isinstance(found, SignIn)
     return found
+
+
+def signin_of(request: Request) -> SignIn:
+    return signin_state(request.app)
 
 
 SignInDep = Annotated[SignIn, Depends(signin_of)]

@@ -25,8 +25,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.limits import BodyLimit, Limits, RateLimiter
 from api.service import LedgerService
-from api.signin import SignIn
-from api.signin_store import open_store
 from ledger.errors import LedgerError
 
 access_log = logging.getLogger("ansinh.access")
@@ -115,7 +113,6 @@ def create_app(service: LedgerService, limits: Limits | None = None) -> FastAPI:
     )
     app.state.service = service
     app.state.limits = limits
-    app.state.signin = SignIn(open_store(service.ledger))
     app.state.signin_rate = RateLimiter(limits.signin_per_minute, limits.signin_burst)
     app.state.batch_turns = asyncio.Semaphore(limits.batches_at_once)
     app.add_exception_handler(LedgerError, _ledger_error)

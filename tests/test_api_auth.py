@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from api.auth import signin_state
 from api.signin import SIGNIN_PREFIX, SignIn, signin_message
 from api.signin_store import Bounds, open_store
 from ledger.keys import KeyPair
@@ -37,7 +38,7 @@ class Clock:
 def clock(client: Any) -> Clock:
     """The app's sign-in state, on a clock the test moves."""
     moved = Clock()
-    client.app.state.signin.clock = moved
+    signin_state(client.app).clock = moved
     return moved
 
 

@@ -17,6 +17,7 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
+from api.auth import signin_state
 from api.limits import Limits, RateLimiter
 from api.server import create_app
 from api.service import LedgerService
@@ -98,7 +99,7 @@ def test_when_a_key_has_too_many_pending_the_client_holding_the_most_loses_its_o
     for flooder in flooders:
         for _ in range(10):
             challenge(flooder, key)
-    assert client.app.state.signin.store.sizes()[0] == 6
+    assert signin_state(client.app).store.sizes()[0] == 6
     assert answer(holder, key, pending).status_code == 200
 
 
@@ -112,7 +113,7 @@ def test_the_challenges_held_stay_bounded_under_a_flood_from_many_addresses(
         flooder = from_address(client, (f"198.51.100.{i}", 1000 + i))
         for key in keys:
             challenge(flooder, key)
-    held, _ = client.app.state.signin.store.sizes()
+    held, _ = signin_state(client.app).store.sizes()
     assert held == bounds.challenges
 
 
@@ -222,8 +223,8 @@ def test_the_database_keeps_only_digests_of_challenges_and_tokens(
 
 
 def test_expired_challenges_and_sessions_leave_the_tables(client: Any, officers: Officers) -> None:
-    clock = client.app.state.signin.clock = Clock()
-    store = client.app.state.signin.store
+    clock = signin_state(client.app).clock = Clock()
+    store = signin_state(client.app).store
     key = officers.keys["cashier"]
     for _ in range(3):
         sign_in(client, key)
