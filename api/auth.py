@@ -40,6 +40,9 @@ loses its tokens at once, and the roles are those registered now.
 
 Who sees what (the roles of the signed-in key, as registered in the ledger):
 
+- a person's attributes (sex, birth year, date of death in the registry;
+  the same, and the grounds of benefits and ratings, in histories; dates of
+  death in reconciliation): every role (:data:`DETAIL_ROLES`);
 - names (``full_name``) in the registry: registrar, approver, cashier,
   inspector, admin (:data:`NAME_ROLES`);
 - national ids, the vault (``/v1/vault``), and duplicate national ids in
@@ -48,8 +51,9 @@ Who sees what (the roles of the signed-in key, as registered in the ledger):
 - the unmasked payroll (names, person ids, recipients): cashier, approver,
   inspector, admin (:data:`PAYROLL_ROLES`).
 
-Everything else (the log, the approved lists with names as the law allows,
-the masked payroll, reconciliation, histories by id) is public.
+Everything else is public: the log, the approved lists with names as the
+law allows, the masked payroll, reconciliation, histories by id, without
+what the above leaves out (the rule: :mod:`api.reads`).
 """
 
 from __future__ import annotations
@@ -69,6 +73,7 @@ from api.signin import Officer, SignIn, iso, unauthenticated
 from api.signin_store import open_store
 from ledger.errors import RoleNotAllowed
 
+DETAIL_ROLES = frozenset({"registrar", "approver", "cashier", "inspector", "admin"})
 NAME_ROLES = frozenset({"registrar", "approver", "cashier", "inspector", "admin"})
 IDENTITY_ROLES = frozenset({"registrar", "approver", "inspector", "admin"})
 PAYROLL_ROLES = frozenset({"cashier", "approver", "inspector", "admin"})
