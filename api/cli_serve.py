@@ -128,7 +128,9 @@ def serve(
     signin_burst: Annotated[
         int,
         typer.Option(
-            "--signin-burst", min=1, help="... and how many at once before that rate applies"
+            "--signin-burst",
+            min=1,
+            help="Sign-in requests each client address may make at once, before that rate",
         ),
     ] = Limits.signin_burst,
     batches_at_once: Annotated[

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import httpx
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
@@ -28,6 +30,7 @@ from ledger.storage import is_postgres
 from ledger.vault import VaultKey
 from tests.conftest import Officers
 from tests.test_api_auth import Clock, answer, bearer, challenge, error, sign_in
+from tests.test_serve import serving
 
 HOLDER, ATTACKER = ("10.0.0.7", 50001), ("203.0.113.9", 40000)
 
@@ -151,6 +154,18 @@ def test_a_commune_office_behind_one_address_signs_in_as_usual(
     ticks.now += 60 * 60  # an hour later, all of them again
     for name in names * 2:
         assert sign_in(office, officers.keys[name])
+
+
+def test_serve_takes_its_sign_in_limits_from_its_flags(
+    story: Any, db_url: str, tmp_path: Path, officers: Officers, vault_key: VaultKey
+) -> None:
+    flags = ("--signin-per-minute", "1", "--signin-burst", "2")
+    with serving(db_url, tmp_path, officers, vault_key, *flags) as served:
+        body = {"key_id": officers.keys["cashier"].key_id}
+        answers = [httpx.post(f"{served.url}/v1/auth/challenge", json=body) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[2].headers["Retry-After"] == "60"
+    assert "more than 1 sign-in requests a minute (after a burst of 2)" in answers[2].text
 
 
 def test_rate_limit_buckets_are_bounded_and_refill_with_time() -> None:
