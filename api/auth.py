@@ -25,14 +25,24 @@ a convenience, and a hostile server could put a statement there.
 Lifetimes and bounds: a challenge lives 2 minutes, is bound to the key it
 was issued for and is used up by the first token request that names it,
 whatever the outcome. A token lives 15 minutes, with no renewal: sign in
-again. Both are random, held in memory only (a restart signs everyone out;
-several server processes do not share them), at most 10,000 of each at once
-(the oldest go first when full). Every use of a token reads the keyring
-again: a key revoked in the ledger loses its tokens at once, and the roles
-are those registered now.
+again. Both are random and kept, by their SHA-256 only, in the ledger's own
+database (:mod:`api.signin_store`): a restart signs no one out, and a
+challenge issued before it can still be answered. Anyone may ask for a
+challenge for any registered key, so the pending ones are bounded per key
+*and client address* (8; 64 per key, 10,000 in all, the client holding the
+most losing its oldest first): a flood from one address never evicts the
+challenge the key's holder is answering from another. Sessions are bounded
+too (16 per key, 10,000 in all, the oldest first). Each address may make 30
+sign-in requests a minute after a burst of 60 (``ansinh serve`` flags,
+:mod:`api.limits`), then gets ``429 RATE_LIMITED`` with ``Retry-After``.
+Every use of a token reads the keyring again: a key revoked in the ledger
+loses its tokens at once, and the roles are those registered now.
 
 Who sees what (the roles of the signed-in key, as registered in the ledger):
 
+- a person's attributes (sex, birth year, date of death in the registry;
+  the same, and the grounds of benefits and ratings, in histories; dates of
+  death in reconciliation): every role (:data:`DETAIL_ROLES`);
 - names (``full_name``) in the registry: registrar, approver, cashier,
   inspector, admin (:data:`NAME_ROLES`);
 - national ids, the vault (``/v1/vault``), and duplicate national ids in
@@ -41,8 +51,9 @@ Who sees what (the roles of the signed-in key, as registered in the ledger):
 - the unmasked payroll (names, person ids, recipients): cashier, approver,
   inspector, admin (:data:`PAYROLL_ROLES`).
 
-Everything else (the log, the approved lists with names as the law allows,
-the masked payroll, reconciliation, histories by id) is public.
+Everything else is public: the log, the approved lists with names as the
+law allows, the masked payroll, reconciliation, histories by id, without
+what the above leaves out (the rule: :mod:`api.reads`).
 """
 
 from __future__ import annotations
@@ -51,15 +62,18 @@ import threading
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Security
+from fastapi import APIRouter, Depends, FastAPI, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from api import wire
 from api.deps import ServiceDep
+from api.limits import RateLimiter, rate_limited
 from api.signin import Officer, SignIn, iso, unauthenticated
+from api.signin_store import open_store
 from ledger.errors import RoleNotAllowed
 
+DETAIL_ROLES = frozenset({"registrar", "approver", "cashier", "inspector", "admin"})
 NAME_ROLES = frozenset({"registrar", "approver", "cashier", "inspector", "admin"})
 IDENTITY_ROLES = frozenset({"registrar", "approver", "inspector", "admin"})
 PAYROLL_ROLES = frozenset({"cashier", "approver", "inspector", "admin"})
@@ -67,24 +81,54 @@ KEY_ID_PATTERN = r"^[0-9a-f]{64}$"
 
 
 # -- dependencies for the routers --------------------------------------------------
-_lock = threading.Lock()
 _bearer = HTTPBearer(
     auto_error=False,
     description="A token from `POST /v1/auth/token` (15 minutes).",
 )
 
 
-def signin_of(request: Request) -> SignIn:
-    """The app's sign-in state (made on first use; tests may set ``app.state.signin``)."""
+_lock = threading.Lock()
+
+
+def signin_state(app: FastAPI) -> SignIn:
+    """The app's sign-in state, over its ledger's tables (made on first use; tests may
+    set ``app.state.signin``)."""
     with _lock:
-        found = getattr(request.app.state, "signin", None)
+        found = getattr(app.state, "signin", None)
         if found is None:
-            found = request.app.state.signin = SignIn()
+            found = app.state.signin = SignIn(open_store(app.state.service.ledger))
     assert isinstance(found, SignIn)
     return found
 
 
+def signin_of(request: Request) -> SignIn:
+    return signin_state(request.app)
+
+
 SignInDep = Annotated[SignIn, Depends(signin_of)]
+
+
+def client_of(request: Request) -> str:
+    """The address the request came from (uvicorn takes a trusted proxy's word for it)."""
+    return request.client.host if request.client is not None else "unknown"
+
+
+def signin_allowed(request: Request) -> str:
+    """The client's address, if its sign-in requests are within the rate; else 429."""
+    client = client_of(request)
+    limiter: RateLimiter = request.app.state.signin_rate
+    wait_s = limiter.take(client)
+    if wait_s > 0:
+        per_minute = f"{limiter.rate_per_s * 60:g}"
+        raise rate_limited(
+            f"client {client}: more than {per_minute} sign-in requests a minute "
+            f"(after a burst of {limiter.burst})",
+            wait_s,
+        )
+    return client
+
+
+SignInClient = Annotated[str, Depends(signin_allowed)]
 
 
 def current_officer(
@@ -202,16 +246,24 @@ def _token_out(token: str, officer: Officer) -> TokenOut:
 
 
 @router.post(
-    "/challenge", response_model=ChallengeOut, responses=wire.error_responses(400, 401, 403, 404)
+    "/challenge",
+    response_model=ChallengeOut,
+    responses=wire.error_responses(400, 401, 403, 404, 429),
 )
-def new_challenge(body: ChallengeRequest, service: ServiceDep, signin: SignInDep) -> ChallengeOut:
+def new_challenge(
+    client: SignInClient, body: ChallengeRequest, service: ServiceDep, signin: SignInDep
+) -> ChallengeOut:
     """A challenge for a registered, unrevoked key: sign its `message` to get a token."""
-    challenge, expires_at, message = signin.challenge(service.ledger, body.key_id)
+    challenge, expires_at, message = signin.challenge(service.ledger, body.key_id, client)
     return ChallengeOut(challenge=challenge, expires_at=iso(expires_at), message=message)
 
 
-@router.post("/token", response_model=TokenOut, responses=wire.error_responses(400, 401, 403, 404))
-def new_token(body: TokenRequest, service: ServiceDep, signin: SignInDep) -> TokenOut:
+@router.post(
+    "/token", response_model=TokenOut, responses=wire.error_responses(400, 401, 403, 404, 429)
+)
+def new_token(
+    _: SignInClient, body: TokenRequest, service: ServiceDep, signin: SignInDep
+) -> TokenOut:
     """A bearer token (15 minutes) for the holder of the key that signed the challenge."""
     token, officer = signin.token(service.ledger, body.key_id, body.challenge, body.signature)
     return _token_out(token, officer)

@@ -21,6 +21,7 @@ from rich.text import Text
 from api.cli import DbOpt, VaultKeyOpt, app, err, open_ledger, out, refusals
 from ledger.application import LedgerApplication
 from ledger.errors import InvalidField
+from ledger.private_files import write_private
 from ledger.tlog import MerkleLog
 from projections import query
 from projections.entitlements import check_date, check_month
@@ -168,8 +169,15 @@ def _check_output(fmt: Format, out_path: Path | None) -> None:
 
 
 def _emit(
-    doc: dict[str, Any], views: list[View], fmt: Format, lang: Lang, out_path: Path | None
+    doc: dict[str, Any],
+    views: list[View],
+    fmt: Format,
+    lang: Lang,
+    out_path: Path | None,
+    *,
+    private: bool = False,
 ) -> None:
+    """Print or write a report; ``private`` (it carries names from the vault): written 0600."""
     if fmt is Format.table:
         _print_tables(doc, views, lang.value)
         return
@@ -185,7 +193,10 @@ def _emit(
         sys.stdout.flush()
         return
     try:
-        out_path.write_bytes(data)
+        if private:
+            write_private(out_path, data)
+        else:
+            out_path.write_bytes(data)
     except OSError as exc:
         raise typer.BadParameter(
             f"cannot write {out_path}: {exc.strerror}", param_hint="--out"
@@ -275,4 +286,5 @@ def payroll_sheet(
         ledger, snap, checkpoint = _open(db, as_of, vault_key)
         names = _vault(ledger, snap, "full_name") if vault_key is not None else None
         doc = payroll(snap, which, day, names, checkpoint)
-        _emit(doc, payroll_views(doc, lang.value), fmt, lang, out_path)
+        views = payroll_views(doc, lang.value)
+        _emit(doc, views, fmt, lang, out_path, private=names is not None)

@@ -18,6 +18,7 @@ import typer
 
 from api.cli import DbOpt, VaultKeyOpt, app, err, refusals
 from api.cli_log import NotaryOpt, notary_key
+from api.limits import MIB, Limits
 from api.service import LedgerService
 from ledger.errors import InvalidField, VaultKeyMissing, WrongNotaryKey
 from ledger.storage import is_postgres, resolve_db
@@ -107,11 +108,52 @@ def serve(
             help="With the notary key: sign a checkpoint this many seconds after new entries",
         ),
     ] = 2.0,
+    max_body_mb: Annotated[
+        float,
+        typer.Option(
+            "--max-body-mb",
+            min=0.001,
+            help="Largest body of POST /v1/statements, in MiB (a batch of 1,000 statements "
+            "with personal data is about 1.2 MB); larger ones are refused before they are read",
+        ),
+    ] = Limits.statements_body_bytes / MIB,
+    signin_per_minute: Annotated[
+        float,
+        typer.Option(
+            "--signin-per-minute",
+            min=0.01,
+            help="Sign-in requests (challenge, token) each client address may make a minute",
+        ),
+    ] = Limits.signin_per_minute,
+    signin_burst: Annotated[
+        int,
+        typer.Option(
+            "--signin-burst",
+            min=1,
+            help="Sign-in requests each client address may make at once, before that rate",
+        ),
+    ] = Limits.signin_burst,
+    batches_at_once: Annotated[
+        int,
+        typer.Option(
+            "--batches-at-once",
+            min=1,
+            help="Batches (statement bodies over 16 KB) read and recorded at once; "
+            "the others wait their turn unread",
+        ),
+    ] = Limits.batches_at_once,
 ) -> None:
     """Serve the ledger: the API under /v1 (docs at /docs) and the public pages."""
     import uvicorn
 
     from api.server import create_app
+
+    limits = Limits(
+        statements_body_bytes=int(max_body_mb * MIB),
+        signin_per_minute=signin_per_minute,
+        signin_burst=signin_burst,
+        batches_at_once=batches_at_once,
+    )
 
     with refusals():
         service = open_service(db, vault_key, notary, checkpoint_every)
@@ -137,7 +179,7 @@ def serve(
     print("Ctrl-C stops it.", flush=True)
     configure_logging()
     config = uvicorn.Config(
-        create_app(service),
+        create_app(service, limits),
         host=host,
         port=port,
         log_config=None,

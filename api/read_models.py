@@ -71,9 +71,11 @@ def _example(**fields: Any) -> ConfigDict:
 class Member(BaseModel):
     person_id: str
     relation: str = Field(description="head | member")
-    sex: str
-    birth_year: int
-    died_on: str | None = Field(description="date of death, if recorded")
+    sex: str | None = Field(default=None, description="f | m | x; only signed in")
+    birth_year: int | None = Field(default=None, description="only signed in")
+    died_on: str | None = Field(
+        default=None, description="date of death, null if none recorded; only signed in"
+    )
     full_name: str | None = Field(
         default=None, description="only for registrar, approver, cashier, inspector, admin"
     )
@@ -109,15 +111,7 @@ class HouseholdsOut(ReadMeta):
                 "village": "Bản Huổi",
                 "status": "poor",
                 "registered_index": 5,
-                "members": [
-                    {
-                        "person_id": PID,
-                        "relation": "head",
-                        "sex": "f",
-                        "birth_year": 1950,
-                        "died_on": None,
-                    }
-                ],
+                "members": [{"person_id": PID, "relation": "head"}],
             }
         ],
     )
@@ -305,6 +299,9 @@ class ReconciliationOut(ReadMeta):
     identities_checked: bool = Field(
         description="duplicate national ids looked for (signed in with a role that sees them)"
     )
+    masked: bool = Field(
+        description="true (anonymous): anomalies found by a death do not give its date"
+    )
     programs: list[ProgramMonth]
     totals: ReconciliationTotals
     funds: list[FundRow]
@@ -313,6 +310,7 @@ class ReconciliationOut(ReadMeta):
     model_config = _example(
         period={"from": "2022-01", "to": "2022-06", "on": "2022-06-30"},
         identities_checked=False,
+        masked=False,
         programs=[],
         totals={"entitled": 0, "paid": 0, "unpaid": 0, "overpaid": 0},
         funds=[],
@@ -350,7 +348,14 @@ class HistoryItem(BaseModel):
     recorded_at: str
     type: str
     by: str = Field(description="holder id of the key that signed it")
-    body: dict[str, Any] = Field(description="the signed statement's body (no personal data)")
+    body: dict[str, Any] = Field(
+        description="the signed statement's body (no names or national ids), less `withheld`"
+    )
+    withheld: list[str] | None = Field(
+        default=None,
+        description="fields of the body left out for an anonymous reader: a person's sex, "
+        "birth year, date of death, the grounds of a benefit or rating",
+    )
 
 
 class HistoryOut(ReadMeta):

@@ -1,11 +1,28 @@
 """What the read endpoints compute, apart from HTTP: the snapshot they read,
-its checkpoint, the vault look-ups, and the registry of households.
+its checkpoint, the vault look-ups, the registry of households, and what an
+anonymous reader is not shown.
 
 :func:`read_at` takes ``as_of`` (an entry count, or an ISO 8601 time) and
 returns the snapshot with what it was computed from. Personal data comes
 from the vault record that the snapshot's commitment names (what the ledger
 knew as of then), read for many people in one query; a person whose record
 was erased has none.
+
+**What an anonymous reader sees** (DESIGN.md, "Rules of the domain": public
+lists show name, village, category and amount; never the national id,
+ethnicity, health or disability detail, or bank account). Without signing
+in, a reader gets what the approved lists may show, and the ids, codes,
+statuses and amounts that tie them to the log and let anyone check the
+money; never a person's own attributes: sex, birth year, date of death,
+national id, or the grounds of a benefit or of a household's rating
+(disability and health detail, income, deprivations). So, anonymously,
+a registry member is only its ``person_id`` and ``relation``
+(:data:`MEMBER_DETAIL` left out); a history leaves out the fields of
+:data:`STATEMENT_DETAIL` and says which (``withheld``); a reconciliation
+anomaly found by a death does not give its date (:func:`withhold_deaths`).
+Any signed-in officer or inspector sees all of these. The log itself
+(``/v1/log/entries``, bundles) is public whole by design (FORMATS §5) and
+carries the signed bodies: these views do not add to it by joining them up.
 """
 
 from __future__ import annotations
@@ -26,6 +43,15 @@ from projections.entitlements import check_date, snapshot_date, status_book, sta
 from projections.model import Snapshot
 
 FAR_FUTURE = "9999-12-31"
+MEMBER_DETAIL = ("sex", "birth_year", "died_on")
+# A signed statement's fields that describe a person or a household's circumstances.
+STATEMENT_DETAIL: dict[str, tuple[str, ...]] = {
+    "person.registered": ("sex", "birth_year"),
+    "person.died": ("date",),
+    "benefit.proposed": ("basis",),
+    "household.status.proposed": ("basis",),
+}
+DEATH_WITHHELD = "paid after a death; the date is shown to signed-in officers"
 
 
 @dataclass(frozen=True)
@@ -170,7 +196,8 @@ def registry(
     village: str | None = None,
     status: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Households with their status on ``on`` and members; ``fields`` from the vault.
+    """Households with their status on ``on`` and members; ``fields`` from the vault
+    and of :data:`MEMBER_DETAIL` (a member is its id and relation, and these).
 
     ``status`` ``none`` selects households that never had a status approved.
     """
@@ -188,21 +215,19 @@ def registry(
         rows.append((household, current))
     rows.sort(key=lambda r: (r[0].village, r[0].code, r[0].household_id))
     shown = [pid for household, _ in rows for pid in members.get(household.household_id, [])]
-    records = vault_records(ledger, snap, shown) if fields else {}
+    vaulted = [f for f in fields if f not in MEMBER_DETAIL]
+    records = vault_records(ledger, snap, shown) if vaulted else {}
     out = []
     for household, current in rows:
         people = []
         for pid in members.get(household.household_id, []):
             person = snap.people[pid]
-            row: dict[str, Any] = {
-                "person_id": pid,
-                "relation": person.relation,
-                "sex": person.sex,
-                "birth_year": person.birth_year,
-                "died_on": person.died_on,
-            }
+            row: dict[str, Any] = {"person_id": pid, "relation": person.relation}
             record = records.get(pid)
             for field in fields:
+                if field in MEMBER_DETAIL:
+                    row[field] = getattr(person, field)
+                    continue
                 value = record.record.get(field) if record is not None else None
                 row[field] = value if isinstance(value, str) else None
             people.append(row)
@@ -217,3 +242,19 @@ def registry(
             }
         )
     return out
+
+
+# -- what anonymous readers are not shown ---------------------------------------------------
+def withhold_detail(kind: str, body: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """A statement's body without the fields of :data:`STATEMENT_DETAIL`, and their names."""
+    withheld = [f for f in STATEMENT_DETAIL.get(kind, ()) if f in body]
+    if not withheld:
+        return body, []
+    return {k: v for k, v in body.items() if k not in withheld}, withheld
+
+
+def withhold_deaths(anomalies: list[dict[str, Any]]) -> None:
+    """Anomalies without the date of a death in their detail (``PAID_AFTER_DEATH``)."""
+    for anomaly in anomalies:
+        if anomaly["code"] == "PAID_AFTER_DEATH":
+            anomaly["detail"] = DEATH_WITHHELD

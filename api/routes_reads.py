@@ -6,7 +6,9 @@ its first N entries, or the entries recorded by an ISO 8601 time), and
 answers with what it was computed from (``as_of``, ``checkpoint``,
 ``projection``; headers ``X-Ansinh-Log-Size`` and
 ``X-Ansinh-Projection-Behind``). Personal data is shown by the roles of the
-signed-in officer (:mod:`api.auth`); without a token the answers are public.
+signed-in officer (:mod:`api.auth`); without a token the answers are public,
+and carry only what DESIGN's disclosure rules allow (the rule, written
+down: :mod:`api.reads`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,15 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 
 from api import wire
-from api.auth import IDENTITY_ROLES, NAME_ROLES, PAYROLL_ROLES, Officer, OfficerDep, require_roles
+from api.auth import (
+    DETAIL_ROLES,
+    IDENTITY_ROLES,
+    NAME_ROLES,
+    PAYROLL_ROLES,
+    Officer,
+    OfficerDep,
+    require_roles,
+)
 from api.deps import ServiceDep
 from api.read_models import (
     BeneficiariesOut,
@@ -29,6 +39,7 @@ from api.read_models import (
     VaultOut,
 )
 from api.reads import (
+    MEMBER_DETAIL,
     Read,
     day_of,
     heads,
@@ -37,6 +48,8 @@ from api.reads import (
     unmask_payroll,
     vault_field,
     vault_record,
+    withhold_deaths,
+    withhold_detail,
 )
 from ledger.errors import UnknownEntity
 from projections.entitlements import check_month
@@ -139,13 +152,17 @@ def households(
 ) -> dict[str, Any]:
     """The registry: each household, its status on `on`, its members.
 
-    Signed in as registrar, approver, cashier, inspector or admin, members
-    also carry `full_name`; registrar, approver, inspector and admin also
-    see `national_id` (from the vault; `null` when erased).
+    Anonymously a member is its `person_id` and `relation` only. Signed in
+    (any role), members also carry `sex`, `birth_year` and `died_on`; as
+    registrar, approver, cashier, inspector or admin, `full_name`;
+    registrar, approver, inspector and admin also see `national_id` (from
+    the vault; `null` when erased). `disclosed` names the fields included.
     """
     read = read_at(service, as_of)
     day = day_of(read.snap, on)
     fields: tuple[str, ...] = ()
+    if officer is not None and officer.may(DETAIL_ROLES):
+        fields += MEMBER_DETAIL
     if officer is not None and officer.may(NAME_ROLES):
         fields += ("full_name",)
     if officer is not None and officer.may(IDENTITY_ROLES):
@@ -254,8 +271,10 @@ def reconciliation(
 ) -> Any:
     """Đối soát: entitled, paid, unpaid, overpaid per program and month; funds; anomalies.
 
-    Signed in with a role that sees national ids, duplicate national ids
-    (DUPLICATE_IDENTITY) are looked for in the vault too.
+    Anonymously, a PAID_AFTER_DEATH anomaly does not give the date of the
+    death (`masked`); signed in, it does. Signed in with a role that sees
+    national ids, duplicate national ids (DUPLICATE_IDENTITY) are looked for
+    in the vault too.
     """
     check_month(from_, "from")
     check_month(to, "to")
@@ -267,7 +286,10 @@ def reconciliation(
         identities = {pid: value for pid, value in found.items() if value}
     day = day_of(snap, on) if on is not None else None
     doc = reconcile(snap, from_, to, day, identities, read.checkpoint)
-    doc = {**doc, **read.meta()}
+    masked = officer is None or not officer.may(DETAIL_ROLES)
+    if masked:
+        withhold_deaths(doc["anomalies"])
+    doc = {**doc, **read.meta(), "masked": masked}
     if fmt is not Format.json:
         out = _file(doc, reconciliation_views(doc, lang), fmt, lang, f"doi-soat-{from_}-{to}")
         read.stamp(out)
@@ -320,24 +342,39 @@ def vault(
     )
 
 
-@router.get("/entities/{entity_id}/history", response_model=HistoryOut, responses=PUBLIC)
+@router.get(
+    "/entities/{entity_id}/history",
+    response_model=HistoryOut,
+    response_model_exclude_unset=True,
+    responses=SIGNED,
+    openapi_extra=ANONYMOUS_TOO,
+)
 def entity_history(
     service: ServiceDep,
+    officer: OfficerDep,
     response: Response,
     entity_id: Annotated[str, Path(min_length=1, max_length=200)],
     as_of: AsOfQ = None,
 ) -> dict[str, Any]:
     """Every statement naming an entity (household, person, benefit, payment, key ...).
 
-    Public: the signed bodies carry ids and commitments, never personal data.
+    The signed bodies carry ids and commitments, never names or national
+    ids. Anonymously, a person's sex, birth year and date of death, and the
+    grounds of a benefit or of a household's rating, are left out of them
+    (each entry's `withheld` names those fields); signed in, bodies are whole.
     """
     read = read_at(service, as_of)
     end = read.snap.as_of
-    items = [
-        {"index": index, "recorded_at": at, "type": kind, "by": by, "body": body}
-        for index, at, kind, by, body in history(service.ledger, entity_id)
-        if index < end
-    ]
+    whole = officer is not None and officer.may(DETAIL_ROLES)
+    items = []
+    for index, at, kind, by, body in history(service.ledger, entity_id):
+        if index >= end:
+            continue
+        item = {"index": index, "recorded_at": at, "type": kind, "by": by, "body": body}
+        shown, withheld = (body, []) if whole else withhold_detail(kind, body)
+        if withheld:
+            item |= {"body": shown, "withheld": withheld}
+        items.append(item)
     if not items:
         raise UnknownEntity(
             f"entity_id: no entry names {entity_id} (as of {end} entries)", field="entity_id"

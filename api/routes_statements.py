@@ -1,7 +1,8 @@
 """``POST /v1/statements``: officers' signed statements into the ledger.
 
 The body is read raw (a batch can be large, and JSON lines are not one JSON
-document), parsed by :func:`api.wire.parse_submissions`, and recorded: one
+document; the server refuses one over its limit before reading it whole,
+:mod:`api.limits`), parsed by :func:`api.wire.parse_submissions`, and recorded: one
 statement through the service's group-commit writer, a batch as one
 all-or-nothing transaction. Refusals propagate to the one error mapping in
 :mod:`api.server`.
@@ -20,12 +21,12 @@ from pydantic import BaseModel, Field
 
 from api import wire
 from api.deps import ServiceDep
+from api.service import LedgerService
 from ledger.dsse import make_statement, sign_statement
 from ledger.errors import BatchError
 from ledger.keys import KeyPair
 from ledger.vault import VaultRecord
 
-MAX_BODY_BYTES = 64 * 1024 * 1024
 INLINE_PARSE_BYTES = 16 * 1024  # larger bodies are parsed in the threadpool
 
 router = APIRouter(prefix="/v1", tags=["statements"])
@@ -166,7 +167,9 @@ def _request_body() -> dict[str, Any]:
             "description": (
                 "A DSSE envelope; or `{envelope, vault}` when the statement commits to "
                 "personal data; or JSON lines (`application/jsonl`), a batch recorded "
-                f"all or nothing. At most {MAX_BODY_BYTES} bytes."
+                "all or nothing. At most 16 MiB unless the server says otherwise "
+                "(`ansinh serve --max-body-mb`); larger bodies are refused with 413 "
+                "before they are read."
             ),
             "content": {
                 "application/json": {
@@ -205,12 +208,24 @@ async def submit_statements(request: Request, service: ServiceDep) -> JSONRespon
     is and the error names the line. Its answer is 201 when anything was
     new, 200 when every line was already recorded.
     """
-    data = await wire.read_body(request, MAX_BODY_BYTES)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) <= INLINE_PARSE_BYTES:
+        return await _submit(request, service)
+    # A batch (or a body of unknown size): it waits its turn before it is read,
+    # so that the bodies held in memory at once stay few (api.limits).
+    turn: asyncio.Semaphore = request.app.state.batch_turns
+    async with turn:
+        return await _submit(request, service)
+
+
+async def _submit(request: Request, service: LedgerService) -> JSONResponse:
+    data = await wire.read_body(request)  # within the server's limit (api.limits)
     json_lines = wire.declares_json_lines(request.headers.get("content-type"))
     if len(data) <= INLINE_PARSE_BYTES:  # one statement parses faster than a thread hop
         read = wire.read_submissions(data, json_lines=json_lines)
     else:
         read = await run_in_threadpool(wire.read_submissions, data, json_lines=json_lines)
+    del data  # the text is all the reading needs
     if not isinstance(read, wire.Batch):
         one = await asyncio.wrap_future(service.submit_later(read))
         answer = Recorded(index=one.index, leaf_hash=one.leaf_hash)

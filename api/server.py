@@ -8,6 +8,7 @@ status (:mod:`ledger.errors`); a request the routers cannot parse is
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -22,6 +23,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.limits import BodyLimit, Limits, RateLimiter
 from api.service import LedgerService
 from ledger.errors import LedgerError
 
@@ -89,9 +91,11 @@ async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     return error_response(500, "INTERNAL", "the server failed; see its log for the request id")
 
 
-def create_app(service: LedgerService) -> FastAPI:
-    """The whole HTTP surface over one ledger."""
+def create_app(service: LedgerService, limits: Limits | None = None) -> FastAPI:
+    """The whole HTTP surface over one ledger, accepting what ``limits`` allow."""
     from api import auth, pages, routes_log, routes_reads, routes_statements
+
+    limits = limits or Limits()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -108,11 +112,15 @@ def create_app(service: LedgerService) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.service = service
+    app.state.limits = limits
+    app.state.signin_rate = RateLimiter(limits.signin_per_minute, limits.signin_burst)
+    app.state.batch_turns = asyncio.Semaphore(limits.batches_at_once)
     app.add_exception_handler(LedgerError, _ledger_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
-    app.add_middleware(RequestLog)
+    app.add_middleware(BodyLimit, limits=limits)
+    app.add_middleware(RequestLog)  # the outermost: it logs refusals of bodies too
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, Any]:

@@ -3,8 +3,9 @@
 See :mod:`api.auth` for the flow and who sees what. This module holds the
 mechanics: the domain-separated message an officer signs, the single-use
 challenges (2 minutes, bound to one key), the tokens (15 minutes), both
-random, in memory and bounded, and the check, on every use, that the key is
-still registered and not revoked.
+random, kept by their SHA-256 in the ledger's database
+(:mod:`api.signin_store`, bounded), and the check, on every use, that the
+key is still registered and not revoked.
 """
 
 from __future__ import annotations
@@ -13,15 +14,13 @@ import base64
 import binascii
 import hashlib
 import secrets
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from fastapi import HTTPException
 
+from api.signin_store import SignInStore
 from ledger.application import LedgerApplication
 from ledger.domain.charter import CHARTER_ID, Charter, KeyRecord
 from ledger.errors import BadSignature, InvalidField, KeyRevoked, LedgerError, UnknownKey
@@ -32,9 +31,6 @@ CHALLENGE_BYTES = 32
 TOKEN_BYTES = 32
 CHALLENGE_TTL = timedelta(minutes=2)
 TOKEN_TTL = timedelta(minutes=15)
-MAX_CHALLENGES = 10_000
-MAX_CHALLENGES_PER_KEY = 16
-MAX_TOKENS = 10_000
 
 Clock = Callable[[], datetime]
 
@@ -75,12 +71,6 @@ class Officer:
         return not self.roles.isdisjoint(allowed)
 
 
-@dataclass(frozen=True)
-class _Challenge:
-    key_id: str
-    expires_at: datetime
-
-
 def current_key(ledger: LedgerApplication, key_id: str) -> KeyRecord:
     """The key as the ledger holds it now: registered, and not revoked.
 
@@ -108,44 +98,37 @@ def unauthenticated(code: str, message: str) -> HTTPException:
 
 
 class SignIn:
-    """Outstanding challenges and live tokens, in memory, bounded; thread-safe.
+    """Pending challenges and live sessions, kept in the ledger's database.
 
-    ``clock`` is injectable so tests can let challenges and tokens expire.
-    Tokens are held by their SHA-256, so a lookup's timing says nothing of
-    the token.
+    ``store`` holds them (:mod:`api.signin_store`: a restart signs no one
+    out); ``clock`` is injectable so tests can let challenges and tokens
+    expire. Challenges and tokens are stored by their SHA-256 only.
     """
 
     def __init__(
         self,
+        store: SignInStore,
         clock: Clock = utc_now,
         *,
         challenge_ttl: timedelta = CHALLENGE_TTL,
         token_ttl: timedelta = TOKEN_TTL,
-        max_challenges: int = MAX_CHALLENGES,
-        max_tokens: int = MAX_TOKENS,
     ) -> None:
-        assert max_challenges > 0 and max_tokens > 0
+        self.store = store
         self.clock = clock
         self.challenge_ttl, self.token_ttl = challenge_ttl, token_ttl
-        self.max_challenges, self.max_tokens = max_challenges, max_tokens
-        self._challenges: OrderedDict[str, _Challenge] = OrderedDict()
-        self._tokens: OrderedDict[str, Officer] = OrderedDict()
-        self._lock = threading.Lock()
 
-    def challenge(self, ledger: LedgerApplication, key_id: str) -> tuple[str, datetime, str]:
-        """A new challenge for ``key_id``: (challenge, expires_at, message to sign)."""
+    def challenge(
+        self, ledger: LedgerApplication, key_id: str, client: str
+    ) -> tuple[str, datetime, str]:
+        """A new challenge for ``key_id``, asked for from ``client`` (an address):
+        (challenge, expires_at, message to sign)."""
         current_key(ledger, key_id)
         challenge = base64.b64encode(secrets.token_bytes(CHALLENGE_BYTES)).decode()
         now = self.clock()
         expires_at = now + self.challenge_ttl
-        with self._lock:
-            _drop_expired(self._challenges, now)
-            mine = [c for c, v in self._challenges.items() if v.key_id == key_id]
-            for old in mine[: max(0, len(mine) - MAX_CHALLENGES_PER_KEY + 1)]:
-                del self._challenges[old]
-            while len(self._challenges) >= self.max_challenges:
-                self._challenges.popitem(last=False)
-            self._challenges[challenge] = _Challenge(key_id, expires_at)
+        self.store.add_challenge(
+            _digest(challenge), key_id, client, _microseconds(expires_at), _microseconds(now)
+        )
         return challenge, expires_at, signin_message(ledger.charter().ledger_id, challenge)
 
     def token(
@@ -153,18 +136,17 @@ class SignIn:
     ) -> tuple[str, Officer]:
         """A bearer token for the holder of ``key_id``, who signed ``challenge``'s message."""
         now = self.clock()
-        with self._lock:
-            issued = self._challenges.pop(challenge, None)  # used up, whatever follows
+        issued = self.store.take_challenge(_digest(challenge))  # used up, whatever follows
         if issued is None:
             raise BadChallenge(
                 "challenge: not issued by this server, or already used", field="challenge"
             )
-        if issued.key_id != key_id:
+        issued_to, expires_at = issued[0], _moment(issued[1])
+        if issued_to != key_id:
             raise BadChallenge("challenge: issued to another key", field="challenge")
-        if now >= issued.expires_at:
+        if now >= expires_at:
             raise BadChallenge(
-                f"challenge: expired at {iso(issued.expires_at)}; ask for a new one",
-                field="challenge",
+                f"challenge: expired at {iso(expires_at)}; ask for a new one", field="challenge"
             )
         record = current_key(ledger, key_id)
         message = signin_message(ledger.charter().ledger_id, challenge).encode()
@@ -177,59 +159,54 @@ class SignIn:
                 "signature: does not verify over the challenge's message with this key",
                 field="signature",
             ) from None
-        officer = Officer(
-            key_id,
-            record.holder_id,
-            record.holder_name,
-            frozenset(record.roles),
-            now + self.token_ttl,
-        )
         token = secrets.token_urlsafe(TOKEN_BYTES)
-        with self._lock:
-            _drop_expired(self._tokens, now)
-            while len(self._tokens) >= self.max_tokens:
-                self._tokens.popitem(last=False)
-            self._tokens[_digest(token)] = officer
-        return token, officer
+        until = now + self.token_ttl
+        self.store.add_session(_digest(token), key_id, _microseconds(now), _microseconds(until))
+        return token, Officer(
+            key_id, record.holder_id, record.holder_name, frozenset(record.roles), until
+        )
 
     def officer(self, ledger: LedgerApplication, token: str) -> Officer:
         """Who ``token`` stands for now; 401 when unknown or expired, 403 when revoked."""
         now = self.clock()
-        digest = _digest(token)
-        with self._lock:
-            officer = self._tokens.get(digest)
-        if officer is None:
+        found = self.store.session(_digest(token))
+        if found is None:
             raise unauthenticated("INVALID_TOKEN", "Authorization: unknown or signed-out token")
-        if now >= officer.expires_at:
+        key_id, expires_at = found[0], _moment(found[1])
+        if now >= expires_at:
             self.sign_out(token)
             raise unauthenticated(
-                "TOKEN_EXPIRED", f"Authorization: token expired at {iso(officer.expires_at)}"
+                "TOKEN_EXPIRED", f"Authorization: token expired at {iso(expires_at)}"
             )
         try:
-            record = current_key(ledger, officer.key_id)
+            record = current_key(ledger, key_id)
         except LedgerError:
             self.sign_out(token)
             raise
         return Officer(
-            officer.key_id,
-            record.holder_id,
-            record.holder_name,
-            frozenset(record.roles),
-            officer.expires_at,
+            key_id, record.holder_id, record.holder_name, frozenset(record.roles), expires_at
         )
 
     def sign_out(self, token: str) -> bool:
-        with self._lock:
-            return self._tokens.pop(_digest(token), None) is not None
+        return self.store.drop_session(_digest(token))
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
-def _drop_expired(items: OrderedDict[str, Any], now: datetime) -> None:
-    for key in [k for k, v in items.items() if now >= v.expires_at]:
-        del items[key]
+def _microseconds(moment: datetime) -> int:
+    """A time as the store keeps it: microseconds since 1970-01-01 UTC."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def _moment(microseconds: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=microseconds)
+
+
+def _digest(text: str) -> bytes:
+    """What the store keeps of a challenge or token: its SHA-256."""
+    return hashlib.sha256(text.encode()).digest()
 
 
 def _signature_bytes(text: str) -> bytes:

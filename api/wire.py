@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import orjson
-from fastapi import HTTPException, Request
+from fastapi import Request
 from pydantic import BaseModel, Field
 
 from ledger.application import LedgerApplication, submission_from_json
@@ -44,7 +44,8 @@ _STATUS_TEXT = {
     403: "Not allowed: the key's roles, maker-checker, or a revoked key",
     404: "Not found",
     409: "Conflict: a duplicate id, a replayed nonce, or a busy ledger",
-    413: "The body is larger than the server accepts",
+    413: "The body is larger than the server accepts (the message names the limit)",
+    429: "Too many requests from this client: retry after `Retry-After` seconds",
     422: "Well-formed and authorised, but the rules refuse it in the entity's state",
 }
 
@@ -54,23 +55,15 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {s: {"model": ErrorResponse, "description": _STATUS_TEXT[s]} for s in statuses}
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused with 413 as soon as it passes ``limit`` bytes."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _too_large(f"body: {declared} bytes; at most {limit} are accepted")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(f"body: more than {limit} bytes; at most {limit} are accepted")
-        chunks.append(chunk)
+async def read_body(request: Request) -> bytes:
+    """The request body, whole.
+
+    The server's :class:`api.limits.BodyLimit` has refused it already if it
+    declared more than the limit, and refuses it (413) from inside this read
+    as soon as it passes the limit.
+    """
+    chunks = [chunk async for chunk in request.stream()]
     return b"".join(chunks)
-
-
-def _too_large(message: str) -> HTTPException:
-    return HTTPException(413, detail={"code": "TOO_LARGE", "message": message})
 
 
 def declares_json_lines(content_type: str | None) -> bool:

@@ -18,12 +18,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from ledger.application import LedgerApplication
 from ledger.domain.base import read_statement
 from ledger.errors import InvalidField, NoCheckpoint
 from ledger.keys import KeyPair
+from ledger.private_files import open_private, private_dir
 from ledger.tlog import IssuedCheckpoint, MerkleLog
 from ledger.verify_entry import Span
 
@@ -63,13 +64,24 @@ def export_bundle(
         raise InvalidField("out", f"{out} exists and is not an empty directory")
     as_tar = out.suffix == ".tar"
     directory = Path(tempfile.mkdtemp(prefix="ansinh-bundle-")) if as_tar else out
-    directory.mkdir(parents=True, exist_ok=True)
+    if with_vault:
+        private_dir(directory)
+    else:
+        directory.mkdir(parents=True, exist_ok=True)
+    opener = open_private if with_vault else _open
     try:
-        people = _write_entries(ledger, directory / ENTRIES, checkpoint.size, with_vault, progress)
-        (directory / CHECKPOINT).write_text(checkpoint.note, encoding="utf-8")
-        vault_count = _write_vault(ledger, directory / VAULT, people) if with_vault else 0
+        people = _write_entries(
+            ledger, opener(directory / ENTRIES, "wb"), checkpoint.size, with_vault, progress
+        )
+        with opener(directory / CHECKPOINT, "w", encoding="utf-8") as f:
+            f.write(checkpoint.note)
+        vault_count = (
+            _write_vault(ledger, opener(directory / VAULT, "w", encoding="utf-8"), people)
+            if with_vault
+            else 0
+        )
         if as_tar:
-            with tarfile.open(out, "w") as tar:
+            with opener(out, "wb") as f, tarfile.open(fileobj=f, mode="w") as tar:
                 for name in (ENTRIES, CHECKPOINT, VAULT):
                     if (directory / name).exists():
                         tar.add(directory / name, arcname=name)
@@ -92,9 +104,13 @@ def _checkpoint_for(mlog: MerkleLog, as_of: int | None, notary: KeyPair | None) 
     return mlog.issue(notary) if notary is not None else mlog.latest()
 
 
+def _open(path: Path, mode: str, **kwargs: Any) -> IO[Any]:
+    return path.open(mode, **kwargs)
+
+
 def _write_entries(
     ledger: LedgerApplication,
-    path: Path,
+    f: IO[bytes],
     size: int,
     track_people: bool,
     progress: Callable[[int], None] | None,
@@ -102,7 +118,7 @@ def _write_entries(
     """Write leaf bytes, one per line; returns each person's latest commitment."""
     people: dict[str, str] = {}
     written = 0
-    with path.open("wb") as f:
+    with f:
         for entry in ledger.entries(0, size):
             f.write(entry.leaf + b"\n")
             written += 1
@@ -117,9 +133,9 @@ def _write_entries(
     return people
 
 
-def _write_vault(ledger: LedgerApplication, path: Path, people: dict[str, str]) -> int:
+def _write_vault(ledger: LedgerApplication, f: IO[str], people: dict[str, str]) -> int:
     count = 0
-    with path.open("w", encoding="utf-8") as f:
+    with f:
         for sealed in ledger.recorder.vault_all():  # type: ignore[attr-defined]
             if people.get(sealed.person_id) != sealed.commitment:
                 continue  # an older record, superseded by a later commitment

@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 
+from api.auth import signin_state
 from api.signin import SIGNIN_PREFIX, SignIn, signin_message
+from api.signin_store import Bounds, open_store
 from ledger.keys import KeyPair
 from tests.conftest import LEDGER_ID as OUR_LEDGER
 from tests.conftest import Officers, Story
@@ -36,7 +38,7 @@ class Clock:
 def clock(client: Any) -> Clock:
     """The app's sign-in state, on a clock the test moves."""
     moved = Clock()
-    client.app.state.signin = SignIn(moved)
+    signin_state(client.app).clock = moved
     return moved
 
 
@@ -294,8 +296,14 @@ def test_signing_out_ends_the_token(client: Any, officers: Officers) -> None:
     assert code == "INVALID_TOKEN"
 
 
+def bounded(client: Any, **bounds: int) -> None:
+    """The app's sign-in state, in the same tables, with smaller bounds."""
+    store = open_store(client.app.state.service.ledger, Bounds(**bounds))
+    client.app.state.signin = SignIn(store)
+
+
 def test_held_tokens_are_bounded_and_the_oldest_go_first(client: Any, officers: Officers) -> None:
-    client.app.state.signin = SignIn(max_tokens=2)
+    bounded(client, sessions=2)
     first, second, third = (sign_in(client, officers.keys[n]) for n in ("cashier",) * 3)
     assert error(client.get("/v1/auth/me", headers=bearer(first)), 401)[0] == "INVALID_TOKEN"
     for token in (second, third):
@@ -303,7 +311,7 @@ def test_held_tokens_are_bounded_and_the_oldest_go_first(client: Any, officers: 
 
 
 def test_outstanding_challenges_are_bounded(client: Any, officers: Officers) -> None:
-    client.app.state.signin = SignIn(max_challenges=2)
+    bounded(client, challenges=2)
     key = officers.keys["cashier"]
     oldest, *newer = (challenge(client, key) for _ in range(3))
     assert error(answer(client, key, oldest), 401)[0] == "BAD_CHALLENGE"

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api import routes_statements
 from api.wire import parse_submissions
 from ledger.errors import LedgerError, MalformedError
 from tests.conftest import Officers, Story, new_id
@@ -210,16 +209,6 @@ def test_deciding_a_benefit_twice_is_refused_with_422(
     decision = {"benefit_id": bid, "decision": {"number": "17/QĐ-UBND", "date": "2022-01-08"}}
     response = post(client, officers.envelope("approver", "benefit.approved", decision))
     assert_error(response, 422, "ALREADY_DECIDED", "body.benefit_id")
-
-
-def test_body_over_the_limit_is_refused_with_413(
-    client: TestClient, story: Story, officers: Officers, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(routes_statements, "MAX_BODY_BYTES", 1000)
-    size = story.app.size()
-    response = post(client, household(officers) | {"padding": "x" * 2000})
-    assert_error(response, 413, "TOO_LARGE")
-    assert story.app.size() == size
 
 
 # -- batches ------------------------------------------------------------------------------

@@ -60,10 +60,20 @@ def served(
     story: Story, db_url: str, tmp_path: Path, officers: Officers, vault_key: VaultKey
 ) -> Iterator[Served]:
     """``ansinh serve --port 0`` over the story's ledger, in its own process."""
+    with serving(db_url, tmp_path, officers, vault_key) as running:
+        yield running
+
+
+@contextmanager
+def serving(
+    db_url: str, tmp_path: Path, officers: Officers, vault_key: VaultKey, *flags: str
+) -> Iterator[Served]:
+    """``ansinh serve --port 0 [flags]`` over the ledger at ``db_url``, while the block runs."""
     notary, vault = key_files(tmp_path, officers, vault_key)
     args = [
         *("serve", "--db", db_url, "--port", "0"),
         *("--notary-key", str(notary), "--vault-key", str(vault), "--checkpoint-every", "0.2"),
+        *flags,
     ]
     process = subprocess.Popen(
         [sys.executable, "-c", "from api.cli import main; main()", *args],
@@ -83,11 +93,12 @@ def served(
     if not urls:
         process.kill()
         pytest.fail(f"serve did not start: {banner} {process.communicate()[1]}")
-    running = Served(urls[0].rstrip("/"), banner, process)
-    yield running
-    if process.poll() is None:
-        process.kill()
-        process.communicate()
+    try:
+        yield Served(urls[0].rstrip("/"), banner, process)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
 
 
 def one_line(text: str) -> str:
