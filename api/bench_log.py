@@ -328,9 +328,23 @@ def bench_verify(
     processes: Annotated[int, typer.Option(help="Worker processes (default: all cores)")] = 0,
     keep: Annotated[Path | None, typer.Option(help="Keep the generated bundle here")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Instead: record a ledger in this kind of database ('sqlite' or "
+            "postgresql://...) and time verify --db with and without its tables' checks",
+        ),
+    ] = None,
+    repeat: Annotated[int, typer.Option(help="With --db: rounds, interleaved (medians)")] = 3,
 ) -> None:
     """Verify rate of a generated log vs the raw Ed25519 rate; peak memory; proof times."""
     processes = processes or os.cpu_count() or 1
+    if db is not None:
+        from api.bench_verify_db import bench_verify_db
+
+        bench_verify_db(entries, processes, max(1, repeat), db, as_json)
+        return
     directory = keep or Path(tempfile.mkdtemp(prefix="ansinh-bench-verify-"))
     try:
         err.print(f"generating a signed log of {entries} entries ...")

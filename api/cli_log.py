@@ -6,6 +6,7 @@ import base64
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -218,6 +219,7 @@ def verify(
                     progress=tick,
                     vault_key=key,
                 )
+                outcome = replace(outcome, uncovered=(*outcome.uncovered, *NOT_LEDGER_DATA))
     except VerificationFailed as exc:
         print(f"FAILED {exc}", file=sys.stderr)
         for line in exc.more:
@@ -239,6 +241,14 @@ def verify(
         print(f"  not checked: {line}")
     if authority is None:
         print("note: pass --authority KEYID to pin the ledger's authority key", file=sys.stderr)
+
+
+NOT_LEDGER_DATA = (
+    "sign-in challenges and sessions: the server's, not the ledger's (no answer reads them)",
+    "times stored beside what is signed (a checkpoint's issued_at, a vault record's "
+    "recorded_at): nothing signs them",
+    "checkpoints deleted from the table: the others still verify; keep one and pass --since",
+)
 
 
 def _vault_key_if_any(path: Path | None) -> VaultKey | None:
