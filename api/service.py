@@ -200,6 +200,8 @@ class LedgerService:
         # The entries the notary has checked, replayed in this process as they
         # come (a worker pool would fork this threaded server).
         self.guard = NotaryGuard(self.ledger, processes=1)
+        if notary is not None:
+            self.ledger.on_recorded = self.guard.remember
         self.checkpoint_every_s = checkpoint_every_s
         self.writer = GroupCommit(self.ledger)
         self._snapshots: OrderedDict[tuple[int, int], Snapshot] = OrderedDict()

@@ -69,6 +69,8 @@ class LedgerApplication(Application[UUID]):
         # The signature helper watches for the next statement a moment before it
         # sleeps, unless a PostgreSQL server may need its core.
         self._watch_s = 0.0 if is_postgres(self.db) else WATCH_S
+        # Told of each submission recorded: (recorded_at, results, submissions), in order.
+        self.on_recorded: Callable[[str, list[Accepted], list[Submission]], None] | None = None
 
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(
@@ -187,6 +189,8 @@ class LedgerApplication(Application[UUID]):
                 time.sleep(random.uniform(0, min(0.05, 0.001 * 2 ** min(attempt, 6))))
                 continue
             self._head += unit.staged
+            if self.on_recorded is not None:
+                self.on_recorded(unit.recorded_at, results, subs)
             return self._with_leaf_hashes(results)
         raise Busy(f"gave up after {MAX_ATTEMPTS} conflicting attempts; nothing was recorded")
 

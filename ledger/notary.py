@@ -19,12 +19,17 @@ stays failed: nothing more is signed until the database is put right.
 from __future__ import annotations
 
 import base64
+import hashlib
 import threading
 from collections.abc import Iterator
 
 from ledger.application import LedgerApplication
 from ledger.errors import LogTampered
+from ledger.rules import Accepted, Submission
 from ledger.verifier import Replay, VerificationFailed, replay_lines
+from ledger.verify_entry import Checked, check_chunk, checked_accepted
+
+MAX_REMEMBERED = 1_000_000  # entries accepted and not yet replayed (about 200 MB)
 
 
 class NotaryGuard:
@@ -37,6 +42,8 @@ class NotaryGuard:
         self.replay = Replay()
         self.failure: str | None = None
         self._lock = threading.Lock()
+        self._known: dict[int, Checked] = {}  # entries accepted here, not yet replayed
+        self._known_lock = threading.Lock()
 
     @property
     def size(self) -> int:
@@ -60,11 +67,28 @@ class NotaryGuard:
                 return found
             return self._advance(size, keep)
 
+    def remember(self, recorded_at: str, results: list[Accepted], subs: list[Submission]) -> None:
+        """Entries this process has just recorded (see ``LedgerApplication.on_recorded``).
+
+        Their statements were opened and their signatures checked on
+        acceptance, here: read back with the same leaf hash, they are the same
+        bytes, so the replay takes them without checking them again.
+        """
+        known = self._known
+        if len(known) > MAX_REMEMBERED:
+            return  # nobody is signing: keep memory bounded, check them in full later
+        for result, sub in zip(results, subs, strict=True):
+            if result.created:
+                leaf_hash = bytes.fromhex(result.leaf_hash)
+                known[result.index] = checked_accepted(recorded_at, sub.signed.statement, leaf_hash)
+
     def _advance(self, size: int, keep: set[int] | None) -> bytes:
         replay = self.replay
         replay.want_roots |= {s for s in keep or () if s >= replay.size} | {size}
         try:
-            if size > replay.size:
+            if size > replay.size and self.processes == 1:
+                self._replay_here(replay.size, size)
+            elif size > replay.size:
                 replay_lines(self._leaves(replay.size, size), replay, self.processes)
             if replay.size != size:
                 raise VerificationFailed(
@@ -74,6 +98,24 @@ class NotaryGuard:
             self.failure = f"refusing to sign: the stored log fails verification: {exc}"
             raise LogTampered(self.failure) from None
         return replay.roots_at.get(size) or replay.tree.root()
+
+    def _replay_here(self, start: int, end: int) -> None:
+        """Entries ``start <= index < end`` in this process; those it accepted itself are
+        taken as checked when their leaf hash is the one it recorded."""
+        replay, known, lock = self.replay, self._known, self._known_lock
+        for entry in self.ledger.entries(start, end):
+            leaf = entry.leaf
+            with lock:
+                checked = known.pop(entry.index, None)
+            if checked is None or checked[6] != hashlib.sha256(b"\x00" + leaf).digest():
+                done, failure = check_chunk(entry.index, [leaf], replay.public_keys())
+                if failure is not None:
+                    raise VerificationFailed(failure[1], failure[0])
+                checked = done[0]
+            replay.apply(entry.index, checked)
+        with lock:
+            for index in [i for i in known if i < end]:
+                del known[index]
 
     def _leaves(self, start: int, end: int) -> Iterator[bytes]:
         for entry in self.ledger.entries(start, end):

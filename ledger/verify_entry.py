@@ -116,6 +116,15 @@ def _checked(
             _sha256(b"\x00" + line).digest(), ok, signed if ok is None else None)  # fmt: skip
 
 
+def checked_accepted(recorded_at: str, statement: dict[str, Any], leaf_hash: bytes) -> Checked:
+    """What the replay reads of an entry whose statement was opened and its signature
+    checked on acceptance, in this process: the same tuple, its signature known good."""
+    kind = _same(statement["type"])
+    body = statement["body"] if kind in _BODY_NEEDED else None
+    return (recorded_at, kind, _same(statement["by"]), int(statement["nonce"], 16),
+            _same(statement["ledger"]), body, leaf_hash, True, None)  # fmt: skip
+
+
 def _fast(index: int, line: bytes) -> Checked | None:
     """The checks of :func:`check_entry` for a canonical one-signature leaf, or None.
 

@@ -19,6 +19,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+import rfc8785
 from eventsourcing.utils import get_topic
 from typer.testing import CliRunner
 
@@ -330,3 +331,47 @@ def test_a_deleted_read_model_row_is_named_and_the_others_listed(audited: Audite
     assert any(
         f"proj_entry_meta (idx {audited.payments[0]}): missing" in line for line in everything
     )
+
+
+# -- the server's notary: what it accepted itself, it takes as checked ------------------
+
+
+def test_a_server_signs_what_it_accepted_without_checking_it_again(
+    audited: Audited, service: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ledger import notary
+
+    story = audited.story
+    checked_in_full: list[int] = []
+    real = notary.check_chunk
+
+    def counting(start: int, block: Any, keys: Any) -> Any:
+        checked_in_full.append(start)
+        return real(start, block, keys)
+
+    monkeypatch.setattr(notary, "check_chunk", counting)
+    first_new = story.app.size()
+    for month in ("2022-04", "2022-05"):
+        body = story.payment_body(audited.benefit_id, audited.person_id, month=month)
+        service.submit(story.o.sub("cashier", "payment.recorded", body))
+    signed = service.sign_checkpoint()
+    assert signed is not None and signed.size == first_new + 2
+    # The entries recorded before the server started are checked in full, its own are not.
+    assert checked_in_full == list(range(first_new))
+
+
+def test_a_server_notices_an_entry_it_accepted_changed_in_the_database_before_signing(
+    audited: Audited, service: Any
+) -> None:
+    story = audited.story
+    service.sign_checkpoint()
+    body = story.payment_body(audited.benefit_id, audited.person_id, month="2022-04")
+    index = service.submit(story.o.sub("cashier", "payment.recorded", body)).index
+    envelope = audited.raw.entry_event(index).envelope
+    statement = json.loads(base64.b64decode(envelope["payload"]))
+    statement["body"]["amount"] = 99_000_000
+    forged = {**envelope, "payload": base64.b64encode(rfc8785.dumps(statement)).decode()}
+    audited.raw.rewrite(index, envelope=forged)
+    with pytest.raises(LogTampered) as refused:
+        service.sign_checkpoint()
+    assert f"entry {index}: BAD_SIGNATURE" in refused.value.message
