@@ -16,6 +16,7 @@ from ledger.errors import LedgerError
 from ledger.merkle import ProofError, verify_consistency
 from ledger.notes import NoteError, open_checkpoint
 from ledger.store_audit import StoreAudit, TableMismatch
+from ledger.table_checks import check_nodes, check_nonces, check_vault
 from ledger.tlog import IssuedCheckpoint, MerkleLog
 from ledger.tlog_store import CHECKPOINTS
 from ledger.vault import VaultKey, commitment
@@ -130,9 +131,9 @@ def verify_ledger(
     if tables:
         covered = [
             audit.finish_events(),
-            audit.check_nonces(),
-            audit.check_nodes(replay.leaves, mlog.store.all_nodes()),
-            audit.check_vault(vault_key),
+            check_nonces(audit),
+            check_nodes(audit, replay.leaves, mlog.store.all_nodes()),
+            check_vault(audit, vault_key),
         ]
         _check_node_tracking(mlog, audit)
         raise_problems(audit.problems)
