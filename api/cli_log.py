@@ -17,9 +17,10 @@ from api.cli import DbOpt, UrlOpt, VaultKeyOpt, app, load_key, open_ledger, refu
 from ledger.audit import verify_bundle, verify_ledger
 from ledger.bundle import export_bundle
 from ledger.errors import InvalidField
+from ledger.formats import V1
 from ledger.keys import KeyPair
 from ledger.tlog import MerkleLog
-from ledger.verifier import VerificationFailed
+from ledger.verifier import Amendments, VerificationFailed
 from ledger.witness import DatabaseSource, LogSource, cosign_latest, verifier_key
 
 witness_app = typer.Typer(
@@ -219,9 +220,25 @@ def verify(
         + (f", checkpoint {outcome.checkpoint_size}" if outcome.checkpoint_size else "")
         + (f", witnesses {', '.join(outcome.witnesses)}" if outcome.witnesses else "")
         + (f", {outcome.vault_records} vault records" if outcome.vault_records else "")
+        + f", FORMATS {_version(outcome.amendments.formats)}"
+        + (f", {outcome.amendments.count} warnings" if outcome.amendments.count else "")
     )
+    _print_warnings(outcome.amendments)
     if authority is None:
         print("note: pass --authority KEYID to pin the ledger's authority key", file=sys.stderr)
+
+
+def _version(formats: str) -> str:
+    return "v1" if formats == V1 else formats
+
+
+def _print_warnings(amendments: Amendments) -> None:
+    """Entries of a v1 ledger that break a FORMATS 1.1 rule: reported, not failed."""
+    for index, why in amendments.warnings:
+        print(f"warning entry {index}: {why}", file=sys.stderr)
+    unlisted = amendments.count - len(amendments.warnings)
+    if unlisted:
+        print(f"warning: {unlisted} more entries break a FORMATS 1.1 rule", file=sys.stderr)
 
 
 @witness_app.command("cosign")

@@ -66,7 +66,14 @@ def verify_bundle(
         raise VerificationFailed(f"{exc.code}: {exc.message}") from None
     assert replay.authority is not None
     return Outcome(
-        replay.size, replay.tree.root(), replay.authority, replay.ledger_id, size, names, checked
+        replay.size,
+        replay.tree.root(),
+        replay.authority,
+        replay.ledger_id,
+        size,
+        names,
+        checked,
+        amendments=replay.amendments(),
     )
 
 
@@ -110,6 +117,7 @@ def verify_ledger(
         checkpoints[-1].size if checkpoints else None,
         names,
         0,
+        amendments=replay.amendments(),
     )
 
 
