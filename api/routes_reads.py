@@ -39,6 +39,7 @@ from api.reads import (
     vault_record,
 )
 from ledger.errors import UnknownEntity
+from ledger.formats import exact_json
 from projections.entitlements import check_month
 from projections.export import (
     View,
@@ -231,7 +232,7 @@ def payroll_sheet(
         read.stamp(out)
         return out
     read.stamp(response)
-    return doc
+    return exact_json(doc)  # sums beyond 2^53 - 1 as decimal strings
 
 
 @router.get(
@@ -273,7 +274,7 @@ def reconciliation(
         read.stamp(out)
         return out
     read.stamp(response)
-    return doc
+    return exact_json(doc)  # sums beyond 2^53 - 1 as decimal strings
 
 
 @router.get(

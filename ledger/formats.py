@@ -28,3 +28,22 @@ def declared(opened_body: dict[str, Any]) -> str:
     assert version in VERSIONS, version  # the schema admits no other
     return str(version)
 
+
+def exact_json(value: Any) -> Any:
+    """``value`` with every integer beyond 2^53 - 1 (either sign) as a decimal string.
+
+    Sums over statements may exceed what a JSON number carries exactly; any
+    JSON that carries one writes it this way (FORMATS 1.1), so that RFC 8785
+    stays exact and a reader's doubles never round a total. Smaller integers,
+    and everything else, are kept as they are; the structure is copied only
+    where something changed.
+    """
+    if type(value) is int:
+        return str(value) if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER else value
+    if isinstance(value, dict):
+        changed = {k: exact_json(v) for k, v in value.items()}
+        return changed if any(changed[k] is not value[k] for k in value) else value
+    if isinstance(value, list | tuple):
+        items = [exact_json(v) for v in value]
+        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
+    return value
