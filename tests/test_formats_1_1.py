@@ -11,6 +11,7 @@ one or a batch, ``sign``), with nothing recorded.
 from __future__ import annotations
 
 import base64
+import gc
 import json
 import os
 from collections.abc import Callable
@@ -211,6 +212,7 @@ def _valid_line(o: Officers) -> str:
 
 def _cli(*args: object) -> tuple[int, str]:
     result = CliRunner().invoke(cli_app, [str(a) for a in args])
+    gc.collect()  # close the command's connection pool (PostgreSQL) now
     return result.exit_code, result.stderr
 
 
