@@ -221,11 +221,15 @@ def verify(
         + (f", witnesses {', '.join(outcome.witnesses)}" if outcome.witnesses else "")
         + (f", {outcome.vault_records} vault records" if outcome.vault_records else "")
         + f", FORMATS {_version(outcome.amendments.formats)}"
-        + (f", {outcome.amendments.count} warnings" if outcome.amendments.count else "")
+        + _counted(outcome.amendments.count, "warning")
     )
     _print_warnings(outcome.amendments)
     if authority is None:
         print("note: pass --authority KEYID to pin the ledger's authority key", file=sys.stderr)
+
+
+def _counted(n: int, what: str) -> str:
+    return "" if n == 0 else f", {n} {what}" + ("s" if n > 1 else "")
 
 
 def _version(formats: str) -> str:
