@@ -2,7 +2,10 @@
 
 The ledger is built and exported through the command line only. The verifier
 below imports nothing from ``ledger`` or ``api``: SHA-256, Ed25519 (PyNaCl)
-and an RFC 8785 canonicaliser, as FORMATS.md promises is enough.
+and an RFC 8785 canonicaliser, as FORMATS.md promises is enough, and the
+standard library's ``unicodedata`` for the 1.1 amendments, which it applies
+as docs/formats.md says: failures in a ledger that declares 1.1, warnings in
+a v1 one.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ import base64
 import gc
 import hashlib
 import json
+import re
 import shutil
 import tarfile
+import unicodedata
 import uuid
 from pathlib import Path
 from typing import Any
@@ -54,12 +59,80 @@ PROPOSAL = {  # decision type -> (proposal type, the body field naming the propo
 }
 
 
+# docs/formats.md §2: the text fields of each type, as paths into the body.
+TEXT_FIELDS = {
+    "ledger.opened": ["name"],
+    "key.registered": ["holder.name"],
+    "key.revoked": ["reason"],
+    "household.registered": ["code", "village"],
+    "household.status.proposed": ["basis.note"],
+    "household.status.approved": ["decision.number"],
+    "benefit.approved": ["decision.number"],
+    "household.status.rejected": ["reason"],
+    "benefit.rejected": ["reason"],
+    "benefit.ended": ["reason"],
+    "payment.reversed": ["reason"],
+    "program.defined": ["code", "name"],
+    "fund.received": ["source", "reference"],
+    "fund.returned": ["reference"],
+    "benefit.proposed": ["basis"],
+    "inspection.attested": ["scope", "findings"],
+}
+MONEY_FIELDS = ["amount", "basis.income_per_capita_month"]
+HOLDER_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+HIDDEN = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
+FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
+
+
 class Rejected(Exception):
     """The bundle does not verify; the message names the entry and the reason."""
 
 
-def verify_independently(entries: bytes, checkpoint: str, authority: str) -> tuple[int, bytes]:
-    """Check a bundle (FORMATS §7) trusting only the authority key id; returns (size, root)."""
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"a JSON object repeats a key of {sorted(keys)}")
+    return dict(pairs)
+
+
+def broken_amendment(statement: dict[str, Any], signatures: list[Any]) -> str | None:
+    """The first FORMATS 1.1 rule (docs/formats.md §2-5) an entry breaks, if any."""
+    body = statement["body"]
+
+    def at(path: str) -> Any:
+        value: Any = body
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        return value
+
+    if len(signatures) != 1:
+        return "signatures: not exactly one"
+    for path in TEXT_FIELDS.get(statement["type"], []):
+        text = at(path)
+        if text is None:
+            continue
+        if unicodedata.normalize("NFC", text) != text:
+            return f"body.{path}: not NFC"
+        if any(unicodedata.category(c) in HIDDEN for c in text):
+            return f"body.{path}: a character that does not show"
+        if not any(unicodedata.category(c)[0] in "LN" and c not in FILLERS for c in text):
+            return f"body.{path}: no letter or digit"
+    if statement["type"] == "key.registered" and not HOLDER_ID.fullmatch(body["holder"]["id"]):
+        return "body.holder.id: not a holder id"
+    for path in MONEY_FIELDS:
+        amount = at(path)
+        if amount is not None and amount > 10**12:
+            return f"body.{path}: beyond 10^12"
+    return None
+
+
+def verify_independently(
+    entries: bytes, checkpoint: str, authority: str, warnings: list[str] | None = None
+) -> tuple[int, bytes]:
+    """Check a bundle (FORMATS §7) trusting only the authority key id; returns (size, root).
+
+    In a v1 ledger, an entry breaking a 1.1 rule is appended to ``warnings``.
+    """
 
     def need(condition: bool, where: str, why: str) -> None:
         if not condition:
@@ -103,7 +176,7 @@ def verify_independently(entries: bytes, checkpoint: str, authority: str) -> tup
 
     def check_entry(i: int, line: bytes) -> None:
         at = f"entry {i}"
-        entry = json.loads(line, parse_float=no_floats)
+        entry = json.loads(line, parse_float=no_floats, object_pairs_hook=unique_keys)
         need(set(entry) == {"index", "recorded_at", "envelope"}, at, "not an entry")
         need(type(entry["index"]) is int and entry["index"] == i, at, "wrong index")
         need(rfc8785.dumps(entry) == line, at, "leaf bytes are not JCS(entry)")
@@ -111,7 +184,7 @@ def verify_independently(entries: bytes, checkpoint: str, authority: str) -> tup
         need(set(env) == {"payloadType", "payload", "signatures"}, at, "not a DSSE envelope")
         need(env["payloadType"] == PAYLOAD_TYPE, at, "wrong payloadType")
         payload = b64(env["payload"], at)
-        statement = json.loads(payload, parse_float=no_floats)
+        statement = json.loads(payload, parse_float=no_floats, object_pairs_hook=unique_keys)
         need(rfc8785.dumps(statement) == payload, at, "payload is not canonical")
         need(set(statement) == {"ledger", "type", "by", "at", "nonce", "body"}, at, "bad keys")
         kind, by, body = statement["type"], statement["by"], statement["body"]
@@ -124,6 +197,8 @@ def verify_independently(entries: bytes, checkpoint: str, authority: str) -> tup
             keys[by] = {"public": public, "holder": by, "roles": {"admin", "approver"}}
             opened["ledger"] = statement["ledger"]
             opened["notary"] = b64(body["notary_key"]["public_key"], at)
+            opened["formats"] = body.get("formats", "1")
+            need(opened["formats"] in ("1", "1.1"), at, f"unknown formats {opened['formats']!r}")
         need(statement["ledger"] == opened["ledger"], at, "statement for another ledger")
         need(kind != "ledger.opened" or i == 0, at, "ledger.opened after entry 0")
         key = keys.get(by)
@@ -143,6 +218,11 @@ def verify_independently(entries: bytes, checkpoint: str, authority: str) -> tup
         if "amount" in body:
             amount = body["amount"]
             need(type(amount) is int and 0 <= amount <= 2**53 - 1, at, "bad amount")
+        broken = broken_amendment(statement, env["signatures"])
+        if broken is not None:
+            need(opened["formats"] == "1", at, f"FORMATS 1.1: {broken}")
+            if warnings is not None:
+                warnings.append(f"{at}: {broken}")
         if kind == "key.registered":
             public, kid = b64(body["key"]["public_key"], at), body["key"]["id"]
             need(key_id(public) == kid, at, "key id is not the hash of the key")
@@ -335,8 +415,14 @@ def test_the_exported_bundle_verifies_with_an_independent_implementation(
 ) -> None:
     for form in ("dir", "tar"):
         entries, note = read_bundle(exported[form])
-        size, root = verify_independently(entries, note, exported["authority"])
+        warnings: list[str] = []
+        size, root = verify_independently(entries, note, exported["authority"], warnings)
         assert size == 10  # opened, 3 keys, household, person, program, proposed, approved, paid
+        assert warnings == []
+        opened = json.loads(
+            base64.b64decode(json.loads(entries.split(b"\n")[0])["envelope"]["payload"])
+        )
+        assert opened["body"]["formats"] == "1.1"  # ansinh init declares it
         assert note == exported["checkpoint"]
         assert f"\n{size}\n{base64.b64encode(root).decode()}\n\n" in note
         verified = run("verify", exported[form], "--authority", exported["authority"])
@@ -394,3 +480,34 @@ def test_the_independent_verifier_rejects_one_changed_byte_of_one_entry(
         with pytest.raises(Rejected, match=f"^{why}"):
             verify_independently(entries, note, exported["authority"])
     assert verify_independently(original, note, exported["authority"])[0] == 10
+
+
+def _vector_log(name: str) -> tuple[bytes, str, str]:
+    from tests.vectors import load_formats_1_1
+
+    vectors = load_formats_1_1()
+    log = vectors["verify"][name]
+    lines = b"".join(entry["leaf"].encode() + b"\n" for entry in log["entries"])
+    return lines, log["checkpoint"], vectors["keys"]["authority"]["key_id"]
+
+
+def test_the_independent_verifier_warns_of_a_v1_entry_that_breaks_a_1_1_rule() -> None:
+    entries, note, authority = _vector_log("v1")
+    warnings: list[str] = []
+    assert verify_independently(entries, note, authority, warnings)[0] == 5
+    assert warnings == ["entry 4: body.holder.id: not a holder id"]
+
+
+def test_the_independent_verifier_rejects_it_in_a_ledger_that_declares_1_1() -> None:
+    entries, note, authority = _vector_log("declared_1_1")
+    with pytest.raises(Rejected) as rejected:
+        verify_independently(entries, note, authority)
+    assert str(rejected.value) == "entry 4: FORMATS 1.1: body.holder.id: not a holder id"
+
+
+def test_the_independent_verifier_rejects_a_leaf_repeating_a_key(exported: dict[str, Any]) -> None:
+    entries, note = read_bundle(exported["dir"])
+    lines = entries.split(b"\n")
+    lines[3] = lines[3][:-1] + b',"index":3}'  # the same leaf, its index given twice
+    with pytest.raises(Rejected, match=r"^entry 3: malformed .*repeats a key"):
+        verify_independently(b"\n".join(lines), note, exported["authority"])
