@@ -3,10 +3,8 @@
 ``payload = JCS(statement)``; the signature covers
 ``PAE(payloadType, payload)``. :func:`open_envelope` checks the envelope's
 shape, that the payload is canonical and valid, and that it holds exactly
-one signature, by the statement's author (FORMATS 1.1; v1 allowed others
-beside it, and an entry recorded then is opened with ``formats=V1``); the
-signature itself is checked against the author's registered key by
-:func:`verify`.
+one signature, by the statement's author (FORMATS 1.1; v1 allowed others);
+the signature itself is checked against the author's key by :func:`verify`.
 """
 
 from __future__ import annotations
@@ -233,10 +231,8 @@ def open_envelope(
     fields here, and any other refusal of the envelope is preceded by the
     statement's own, as without deferral.
 
-    ``formats``: the version of FORMATS the envelope must meet; by default
-    the one new statements are accepted under (``ledger.formats.ACCEPTING``).
-    An entry the ledger recorded is read with ``formats=V1``: it met v1's
-    rules when it was recorded, and may not meet those added since.
+    ``formats``: the version to meet, by default the one new statements are
+    accepted under; V1 for an entry read back (it met v1's rules when recorded).
     """
     if not isinstance(envelope, dict):
         raise MalformedError("envelope: must be a JSON object", field="envelope")

@@ -217,10 +217,16 @@ REFUSED_CATEGORIES = {
 _REMEMBER = 4096
 _ALLOWED = set(map(chr, range(0x20, 0x7F)))
 _ALNUM = {c for c in _ALLOWED if c.isalnum()}
+# Printable ASCII with a letter or digit: all a check of ASCII text needs.
+_VISIBLE_ASCII = re.compile(r"[ -~]*[A-Za-z0-9][ -~]*")
+# Text recurs (villages, program names, reasons): what was accepted is remembered.
+_VISIBLE: set[str] = set()
 
 
 def check_visible(s: str, path: str) -> None:
     """Refuse text a person cannot see or tell apart (FORMATS 1.1)."""
+    if s in _VISIBLE or (s.isascii() and _VISIBLE_ASCII.fullmatch(s)):
+        return
     chars = set(s)
     unseen = chars - _ALLOWED
     if unseen:
@@ -229,6 +235,8 @@ def check_visible(s: str, path: str) -> None:
         fail(path, "must be in Unicode normalization form NFC (FORMATS 1.1)")
     if chars.isdisjoint(_ALNUM) and not any(_is_alnum(c) for c in unseen):
         fail(path, "must contain a letter or digit (FORMATS 1.1)")
+    if len(_VISIBLE) < _REMEMBER and len(s) <= 100:
+        _VISIBLE.add(s)
 
 
 def _learn(s: str, unseen: set[str], path: str) -> None:
