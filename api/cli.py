@@ -23,7 +23,7 @@ from ledger.application import LedgerApplication
 from ledger.dsse import make_statement, open_envelope, sign_statement
 from ledger.errors import BatchError, InvalidField, LedgerError
 from ledger.formats import V1, V1_1
-from ledger.jsontext import loads
+from ledger.jsontext import loads_exact
 from ledger.keys import KeyPair, read_key_file, write_key_file
 from ledger.rules import Accepted, Submission
 from ledger.vault import VaultKey, VaultRecord
@@ -140,7 +140,7 @@ def _json_arg(text: str, field: str) -> Any:
     elif text.startswith("@"):
         text = read_text(text[1:], field)
     try:
-        return loads(text, field, at=field)  # an object repeating a key is MALFORMED
+        return loads_exact(text, field, at=field)  # an object repeating a key is MALFORMED
     except json.JSONDecodeError as exc:
         raise InvalidField(field, f"not valid JSON ({exc.msg} at char {exc.pos})") from None
     except RecursionError:

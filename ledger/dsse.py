@@ -26,7 +26,7 @@ import rfc8785
 from ledger import formats as versions
 from ledger.errors import InvalidField, LedgerError, MalformedError, NonCanonicalPayload
 from ledger.formats import V1
-from ledger.jsontext import loads
+from ledger.jsontext import loads, loads_exact
 from ledger.keys import KeyPair, verify_signature
 from ledger.schemas import validate_statement
 
@@ -378,7 +378,7 @@ def _has_top_level_fields(statement: object) -> bool:
 
 def _statement_reference(payload: bytes, formats: str | None = None) -> dict[str, Any]:
     try:
-        statement = loads(payload.decode("utf-8"), "payload")  # a repeated key is MALFORMED
+        statement = loads_exact(payload.decode("utf-8"), "payload")  # a repeated key: MALFORMED
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise InvalidField("payload", "must be UTF-8 JSON") from None
     if not is_canonical(statement, payload):

@@ -9,7 +9,8 @@ writes each key once and every ``:`` inside a string as it is, so the text
 holds more ``:`` than orjson's own rendering exactly when a key was
 repeated. A ``:`` can hide only behind the escape ``\\u003a``: such text
 (and whatever orjson does not read) is read again by ``json.loads``, whose
-object hook sees every key.
+object hook sees every key. An envelope, the usual case, needs no rendering:
+its ``:`` are counted against its keys.
 """
 
 from __future__ import annotations
@@ -44,19 +45,30 @@ def loads(text: str | bytes, what: str, at: str = "") -> Any:
     try:
         value = orjson.loads(text)
     except orjson.JSONDecodeError:
-        # Numbers beyond 64 bits, unpaired surrogates, deep nesting: json.loads decides.
-        value = json.loads(text, object_pairs_hook=_unique)
-        if value is _REPEATED or _repeats(value):
-            _refuse(text, what, at)
-        return value
+        # Doubles out of range, unpaired surrogates, deep nesting: json.loads decides.
+        return loads_exact(text, what, at)
     if _may_repeat_a_key(text, value):
+        _refuse(text, what, at)
+    return value
+
+
+def loads_exact(text: str | bytes, what: str, at: str = "") -> Any:
+    """As :func:`loads`, read as ``json.loads`` reads it.
+
+    For text that must mean exactly what it says whatever its numbers
+    (orjson reads an integer beyond 64 bits as a double): a payload being
+    judged, an argument given to the command line.
+    """
+    value = json.loads(text, object_pairs_hook=_unique)
+    if value is _REPEATED or _repeats(value):
         _refuse(text, what, at)
     return value
 
 
 def _may_repeat_a_key(text: str | bytes, value: Any) -> bool:
     colons = text.count(":" if isinstance(text, str) else b":")  # type: ignore[arg-type]
-    if not colons:
+    if not colons or colons == _some_keys(value):
+        # As many ":" as keys: none is left over for a repeated key (nor for a string).
         return False
     if ("\\u003" if isinstance(text, str) else b"\\u003") in text:  # type: ignore[operator]
         return True  # perhaps an escaped ":" in a string: told apart the slow way
@@ -65,6 +77,21 @@ def _may_repeat_a_key(text: str | bytes, value: Any) -> bool:
     except orjson.JSONEncodeError:  # nested deeper than orjson writes
         return True
     return colons != rendered.count(b":")
+
+
+def _some_keys(value: Any) -> int:
+    """How many keys ``value`` holds, or fewer: those of an object and of the objects in
+    its ``signatures`` (all of an envelope's). Counting fewer is safe: the text then
+    seems to hold more ``:`` than keys, and orjson's rendering settles it."""
+    if type(value) is not dict:
+        return 0
+    keys = len(value)
+    signatures = value.get("signatures")
+    if type(signatures) is list:
+        for signature in signatures:
+            if type(signature) is dict:
+                keys += len(signature)
+    return keys
 
 
 class _Repeated(dict[str, Any]):
