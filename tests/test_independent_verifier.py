@@ -3,8 +3,8 @@
 The ledger is built and exported through the command line only. The verifier
 below imports nothing from ``ledger`` or ``api``: SHA-256, Ed25519 (PyNaCl)
 and an RFC 8785 canonicaliser, as FORMATS.md promises is enough, and the
-standard library's ``unicodedata`` for the 1.1 amendments, which it applies
-as docs/formats.md says: failures in a ledger that declares 1.1, warnings in
+1.1 amendments as docs/formats.md says (``tests/independent_amendments.py``,
+standard library only): failures in a ledger that declares 1.1, warnings in
 a v1 one.
 """
 
@@ -14,10 +14,8 @@ import base64
 import gc
 import hashlib
 import json
-import re
 import shutil
 import tarfile
-import unicodedata
 import uuid
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,8 @@ import nacl.exceptions
 import nacl.signing
 import pytest
 import rfc8785
+
+from tests.independent_amendments import broken_amendment, unique_keys
 
 LEDGER = "ansinh.vn/son-la/song-ma/chieng-en"
 PAYLOAD_TYPE = "application/vnd.ansinh.statement+json"
@@ -59,71 +59,8 @@ PROPOSAL = {  # decision type -> (proposal type, the body field naming the propo
 }
 
 
-# docs/formats.md §2: the text fields of each type, as paths into the body.
-TEXT_FIELDS = {
-    "ledger.opened": ["name"],
-    "key.registered": ["holder.name"],
-    "key.revoked": ["reason"],
-    "household.registered": ["code", "village"],
-    "household.status.proposed": ["basis.note"],
-    "household.status.approved": ["decision.number"],
-    "benefit.approved": ["decision.number"],
-    "household.status.rejected": ["reason"],
-    "benefit.rejected": ["reason"],
-    "benefit.ended": ["reason"],
-    "payment.reversed": ["reason"],
-    "program.defined": ["code", "name"],
-    "fund.received": ["source", "reference"],
-    "fund.returned": ["reference"],
-    "benefit.proposed": ["basis"],
-    "inspection.attested": ["scope", "findings"],
-}
-MONEY_FIELDS = ["amount", "basis.income_per_capita_month"]
-HOLDER_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
-HIDDEN = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
-FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
-
-
 class Rejected(Exception):
     """The bundle does not verify; the message names the entry and the reason."""
-
-
-def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [k for k, _ in pairs]
-    if len(set(keys)) != len(keys):
-        raise ValueError(f"a JSON object repeats a key of {sorted(keys)}")
-    return dict(pairs)
-
-
-def broken_amendment(statement: dict[str, Any], signatures: list[Any]) -> str | None:
-    """The first FORMATS 1.1 rule (docs/formats.md §2-5) an entry breaks, if any."""
-    body = statement["body"]
-
-    def at(path: str) -> Any:
-        value: Any = body
-        for part in path.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
-        return value
-
-    if len(signatures) != 1:
-        return "signatures: not exactly one"
-    for path in TEXT_FIELDS.get(statement["type"], []):
-        text = at(path)
-        if text is None:
-            continue
-        if unicodedata.normalize("NFC", text) != text:
-            return f"body.{path}: not NFC"
-        if any(unicodedata.category(c) in HIDDEN for c in text):
-            return f"body.{path}: a character that does not show"
-        if not any(unicodedata.category(c)[0] in "LN" and c not in FILLERS for c in text):
-            return f"body.{path}: no letter or digit"
-    if statement["type"] == "key.registered" and not HOLDER_ID.fullmatch(body["holder"]["id"]):
-        return "body.holder.id: not a holder id"
-    for path in MONEY_FIELDS:
-        amount = at(path)
-        if amount is not None and amount > 10**12:
-            return f"body.{path}: beyond 10^12"
-    return None
 
 
 def verify_independently(
@@ -480,29 +417,6 @@ def test_the_independent_verifier_rejects_one_changed_byte_of_one_entry(
         with pytest.raises(Rejected, match=f"^{why}"):
             verify_independently(entries, note, exported["authority"])
     assert verify_independently(original, note, exported["authority"])[0] == 10
-
-
-def _vector_log(name: str) -> tuple[bytes, str, str]:
-    from tests.vectors import load_formats_1_1
-
-    vectors = load_formats_1_1()
-    log = vectors["verify"][name]
-    lines = b"".join(entry["leaf"].encode() + b"\n" for entry in log["entries"])
-    return lines, log["checkpoint"], vectors["keys"]["authority"]["key_id"]
-
-
-def test_the_independent_verifier_warns_of_a_v1_entry_that_breaks_a_1_1_rule() -> None:
-    entries, note, authority = _vector_log("v1")
-    warnings: list[str] = []
-    assert verify_independently(entries, note, authority, warnings)[0] == 5
-    assert warnings == ["entry 4: body.holder.id: not a holder id"]
-
-
-def test_the_independent_verifier_rejects_it_in_a_ledger_that_declares_1_1() -> None:
-    entries, note, authority = _vector_log("declared_1_1")
-    with pytest.raises(Rejected) as rejected:
-        verify_independently(entries, note, authority)
-    assert str(rejected.value) == "entry 4: FORMATS 1.1: body.holder.id: not a holder id"
 
 
 def test_the_independent_verifier_rejects_a_leaf_repeating_a_key(exported: dict[str, Any]) -> None:
