@@ -22,6 +22,8 @@ from api.wire import Batch, parse_submissions, read_submissions
 from ledger.application import LedgerApplication
 from ledger.dsse import make_statement, open_envelope, sign_statement
 from ledger.errors import BatchError, InvalidField, LedgerError
+from ledger.formats import V1, V1_1
+from ledger.jsontext import loads_exact
 from ledger.keys import KeyPair, read_key_file, write_key_file
 from ledger.rules import Accepted, Submission
 from ledger.vault import VaultKey, VaultRecord
@@ -138,9 +140,11 @@ def _json_arg(text: str, field: str) -> Any:
     elif text.startswith("@"):
         text = read_text(text[1:], field)
     try:
-        return json.loads(text)
+        return loads_exact(text, field, at=field)  # an object repeating a key is MALFORMED
     except json.JSONDecodeError as exc:
         raise InvalidField(field, f"not valid JSON ({exc.msg} at char {exc.pos})") from None
+    except RecursionError:
+        raise InvalidField(field, "nested too deeply") from None
 
 
 @app.command()
@@ -169,6 +173,7 @@ def init(
             "notary_key": {"public_key": notary.public_key_b64},
             "currency": "VND",
             "timezone": timezone,
+            "formats": V1_1,  # a new ledger is held to FORMATS 1.1 in every entry
         }
         statement = make_statement(ledger_id, "ledger.opened", body, authority.key_id)
         accepted = ledger.submit(Submission(open_envelope(sign_statement(statement, authority))))
@@ -275,7 +280,7 @@ def _print_accepted(results: list[Accepted]) -> None:
 
 
 def _describe(entry_envelope: dict[str, Any], holders: dict[str, str]) -> tuple[str, str, str]:
-    s = open_envelope(entry_envelope)
+    s = open_envelope(entry_envelope, formats=V1)  # recorded: it met the rules of its time
     return s.type, holders.get(s.by, s.by[:16]), str(s.statement["at"])
 
 
@@ -316,7 +321,7 @@ def history(
             raise InvalidField("entity_id", f"no statement names {entity_id}")
         table = Table("index", "type", "by", "signed at", "recorded at", "what")
         for entry in entries:
-            s = open_envelope(entry.envelope)
+            s = open_envelope(entry.envelope, formats=V1)
             if as_json:
                 record = {
                     "index": entry.index,

@@ -18,10 +18,11 @@ from api.cli import DbOpt, UrlOpt, VaultKeyOpt, app, load_key, open_ledger, refu
 from ledger.audit import verify_bundle
 from ledger.bundle import export_bundle
 from ledger.errors import InvalidField, VaultKeyMissing
+from ledger.formats import V1
 from ledger.keys import KeyPair
 from ledger.tlog import MerkleLog
 from ledger.vault import VaultKey
-from ledger.verifier import VerificationFailed
+from ledger.verifier import Amendments, VerificationFailed
 from ledger.witness import DatabaseSource, LogSource, cosign_latest, verifier_key
 from projections.audit import verify_database
 
@@ -234,11 +235,14 @@ def verify(
         + (f", checkpoint {outcome.checkpoint_size}" if outcome.checkpoint_size else "")
         + (f", witnesses {', '.join(outcome.witnesses)}" if outcome.witnesses else "")
         + (f", {outcome.vault_records} vault records" if outcome.vault_records else "")
+        + f", FORMATS {_version(outcome.amendments.formats)}"
+        + _counted(outcome.amendments.count, "warning")
     )
     for line in outcome.covered:
         print(f"  checked {line}")
     for line in outcome.uncovered:
         print(f"  not checked: {line}")
+    _print_warnings(outcome.amendments)
     if authority is None:
         print("note: pass --authority KEYID to pin the ledger's authority key", file=sys.stderr)
 
@@ -259,6 +263,23 @@ def _vault_key_if_any(path: Path | None) -> VaultKey | None:
         if path is not None:
             raise
         return None
+
+
+def _counted(n: int, what: str) -> str:
+    return "" if n == 0 else f", {n} {what}" + ("s" if n > 1 else "")
+
+
+def _version(formats: str) -> str:
+    return "v1" if formats == V1 else formats
+
+
+def _print_warnings(amendments: Amendments) -> None:
+    """Entries of a v1 ledger that break a FORMATS 1.1 rule: reported, not failed."""
+    for index, why in amendments.warnings:
+        print(f"warning entry {index}: {why}", file=sys.stderr)
+    unlisted = amendments.count - len(amendments.warnings)
+    if unlisted:
+        print(f"warning: {unlisted} more entries break a FORMATS 1.1 rule", file=sys.stderr)
 
 
 @witness_app.command("cosign")

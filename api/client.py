@@ -29,6 +29,7 @@ import orjson
 from api.client_errors import ClientError, ServerUnreachable, refusal
 from ledger.dsse import make_statement, open_envelope, sign_statement
 from ledger.errors import InvalidField, LogInconsistent
+from ledger.formats import V1
 from ledger.keys import KeyPair, decode_public_key
 from ledger.rules import Accepted, Submission
 from ledger.vault import VaultRecord
@@ -320,7 +321,8 @@ class AnsinhClient:
         """The ledger's first statement (``ledger.opened``), its authority signature checked."""
         if self._opening is None:
             first = next(self.entries(0, 1))
-            signed = open_envelope(json.loads(first)["envelope"])
+            # Recorded: it met the rules of its time (a v1 ledger's may not meet 1.1's).
+            signed = open_envelope(json.loads(first)["envelope"], formats=V1)
             authority = signed.body.get("authority_key", {})
             if signed.type != "ledger.opened" or signed.by != authority.get("id"):
                 raise LogInconsistent("entry 0 is not a ledger.opened signed by its authority")

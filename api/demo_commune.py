@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from api import demo_data as d
 from api.demo_data import Home, Level, Member, People, populate
+from ledger.formats import V1_1
 from ledger.vault import VaultRecord
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ class Commune:
             notary_key={"public_key": n.public_key_b64},
             currency="VND",
             timezone=d.TIMEZONE,
+            formats=V1_1,  # a new ledger is held to FORMATS 1.1 in every entry
         )
         for name, (holder, holder_name, roles) in d.OFFICERS.items():
             self.register_key(day, name, holder, holder_name, roles)

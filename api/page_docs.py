@@ -11,7 +11,9 @@ and a digest of what it lists:
 
 The rows are exactly what the page lists, in the page's order, each with the
 values shown, written language-neutrally (status codes, categories and
-amounts in đồng as integers; a withheld name is ``null``):
+amounts in đồng as integers; a withheld name is ``null``). A sum beyond
+2^53 - 1 (possible with amounts v1 allowed) is a decimal string instead,
+so that JCS stays exact (FORMATS 1.1):
 
     {"list": "households", "village", "household_code", "head", "status"}
     {"list": "beneficiaries", "program_code", "program_name", "category",
@@ -41,6 +43,7 @@ import rfc8785
 
 from api.service import LedgerService
 from ledger.errors import InvalidField, LedgerError, UnknownEntity
+from ledger.formats import exact_json
 from projections.entitlements import check_date, snapshot_date
 from projections.funds import counted_payments
 from projections.lists import lists
@@ -87,8 +90,11 @@ class PublicList:
 
 
 def canonical(doc: dict[str, Any]) -> bytes:
-    """The JCS (RFC 8785) bytes of ``doc``: what the digest is computed over."""
-    return rfc8785.dumps(doc)
+    """The JCS (RFC 8785) bytes of ``doc``: what the digest is computed over.
+
+    A sum too large for a JSON number is written as a decimal string.
+    """
+    return rfc8785.dumps(exact_json(doc))
 
 
 def digest_of(data: bytes) -> str:

@@ -13,10 +13,17 @@ record (erased).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+Vnd = Annotated[
+    int | str,
+    Field(
+        description="đồng; a sum beyond 2^53 - 1 is a decimal string, so no reader rounds it"
+        " (FORMATS 1.1)"
+    ),
+]
 ROOT_EXAMPLE = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
 
 
@@ -191,8 +198,8 @@ class PayrollRow(BaseModel):
     village: str
     household_code: str
     benefit_id: str
-    due: int
-    paid: int
+    due: Vnd
+    paid: Vnd
     status: str = Field(description="paid | unpaid | underpaid | overpaid | not_due")
     payment_ids: list[str]
     paid_on: list[str]
@@ -203,9 +210,9 @@ class PayrollRow(BaseModel):
 
 
 class PayrollTotals(BaseModel):
-    due: int
-    paid: int
-    unpaid: int
+    due: Vnd
+    paid: Vnd
+    unpaid: Vnd
     rows: int
 
 
@@ -257,10 +264,10 @@ class ProgramMonth(BaseModel):
     category: str
     kind: str
     month: str
-    entitled: int
-    paid: int
-    unpaid: int
-    overpaid: int
+    entitled: Vnd
+    paid: Vnd
+    unpaid: Vnd
+    overpaid: Vnd
     entitled_count: int
     paid_count: int
     unpaid_count: int
@@ -270,10 +277,10 @@ class FundRow(BaseModel):
     program_id: str
     program_code: str
     program_name: str
-    received: int
-    paid: int
-    returned: int
-    balance: int
+    received: Vnd
+    paid: Vnd
+    returned: Vnd
+    balance: Vnd
 
 
 class Anomaly(BaseModel):
@@ -288,10 +295,10 @@ class Anomaly(BaseModel):
 
 
 class ReconciliationTotals(BaseModel):
-    entitled: int
-    paid: int
-    unpaid: int
-    overpaid: int
+    entitled: Vnd
+    paid: Vnd
+    unpaid: Vnd
+    overpaid: Vnd
 
 
 class ReconciliationOut(ReadMeta):

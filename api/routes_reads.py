@@ -52,6 +52,7 @@ from api.reads import (
     withhold_detail,
 )
 from ledger.errors import UnknownEntity
+from ledger.formats import exact_json
 from projections.entitlements import check_month
 from projections.export import (
     View,
@@ -248,7 +249,7 @@ def payroll_sheet(
         read.stamp(out)
         return out
     read.stamp(response)
-    return doc
+    return exact_json(doc)  # sums beyond 2^53 - 1 as decimal strings
 
 
 @router.get(
@@ -295,7 +296,7 @@ def reconciliation(
         read.stamp(out)
         return out
     read.stamp(response)
-    return doc
+    return exact_json(doc)  # sums beyond 2^53 - 1 as decimal strings
 
 
 @router.get(

@@ -8,12 +8,10 @@ refusal can name it.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
-import orjson
 from fastapi import Request
 from pydantic import BaseModel, Field
 
@@ -21,6 +19,7 @@ from ledger.application import LedgerApplication, submission_from_json
 from ledger.collector import collector_paused
 from ledger.dsse import check_deferred
 from ledger.errors import InvalidField, LedgerError, MalformedError
+from ledger.jsontext import DuplicateKey, loads
 from ledger.rules import Submission
 
 JSON_LINES_TYPES = ("application/jsonl", "application/x-ndjson", "application/x-jsonlines")
@@ -138,6 +137,9 @@ class Batch:
                     obj = _loads(line)
                 except (ValueError, RecursionError):
                     raise MalformedError(f"line {n}: not valid JSON", field=f"line {n}") from None
+                except DuplicateKey as exc:
+                    exc.message = f"line {n}: {exc.message}"
+                    raise
                 sub = _submission(obj, n, defer_validation=True)
                 self._read.append(sub)
                 self.numbers.append(n)
@@ -162,12 +164,11 @@ def _loads(text: str) -> object:
 
     Where the two differ (numbers beyond 64 bits or doubles, unpaired
     surrogates, very deep nesting), orjson refuses and ``json.loads``
-    decides, as it always has: the results and the errors stay the same.
+    decides, as it always has: the results and the errors stay the same. An
+    object that repeats a key is refused (:class:`ledger.jsontext.DuplicateKey`,
+    MALFORMED, FORMATS 1.1).
     """
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
+    return loads(text, "submission")
 
 
 def _text(data: bytes | str) -> str:

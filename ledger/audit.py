@@ -69,7 +69,14 @@ def verify_bundle(
         raise VerificationFailed(f"{exc.code}: {exc.message}") from None
     assert replay.authority is not None
     return Outcome(
-        replay.size, replay.tree.root(), replay.authority, replay.ledger_id, size, names, checked
+        replay.size,
+        replay.tree.root(),
+        replay.authority,
+        replay.ledger_id,
+        size,
+        names,
+        checked,
+        amendments=replay.amendments(),
     )
 
 
@@ -166,6 +173,7 @@ def verify_ledger(
             f"checkpoints: {len(checkpoints)} stored, each against the entries and the others",
         ),
         uncovered=tuple(uncovered),
+        amendments=replay.amendments(),
     )
 
 

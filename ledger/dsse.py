@@ -2,9 +2,9 @@
 
 ``payload = JCS(statement)``; the signature covers
 ``PAE(payloadType, payload)``. :func:`open_envelope` checks the envelope's
-shape, that the payload is canonical and valid, and that exactly one
-signature is by the statement's author; the signature itself is checked
-against the author's registered key by :func:`verify`.
+shape, that the payload is canonical and valid, and that it holds exactly
+one signature, by the statement's author (FORMATS 1.1; v1 allowed others);
+the signature itself is checked against the author's key by :func:`verify`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,10 @@ from typing import Any
 import orjson
 import rfc8785
 
+from ledger import formats as versions
 from ledger.errors import InvalidField, LedgerError, MalformedError, NonCanonicalPayload
+from ledger.formats import V1
+from ledger.jsontext import loads, loads_exact
 from ledger.keys import KeyPair, verify_signature
 from ledger.schemas import validate_statement
 
@@ -217,7 +220,9 @@ def _b64(value: object, field: str) -> bytes:
         raise InvalidField(field, "must be base64 (standard alphabet, padded)") from None
 
 
-def open_envelope(envelope: object, *, defer_validation: bool = False) -> SignedStatement:
+def open_envelope(
+    envelope: object, *, defer_validation: bool = False, formats: str | None = None
+) -> SignedStatement:
     """Check an envelope's shape and canonical, valid payload.
 
     ``defer_validation``: leave the statement's schema to be checked later
@@ -225,6 +230,9 @@ def open_envelope(envelope: object, *, defer_validation: bool = False) -> Signed
     statement is still decoded, proven canonical and given its top-level
     fields here, and any other refusal of the envelope is preceded by the
     statement's own, as without deferral.
+
+    ``formats``: the version to meet, by default the one new statements are
+    accepted under; V1 for an entry read back (it met v1's rules when recorded).
     """
     if not isinstance(envelope, dict):
         raise MalformedError("envelope: must be a JSON object", field="envelope")
@@ -237,13 +245,27 @@ def open_envelope(envelope: object, *, defer_validation: bool = False) -> Signed
         raise InvalidField("payloadType", f"must be {PAYLOAD_TYPE}")
     payload_b64 = envelope["payload"]
     payload = _b64(payload_b64, "payload")
-    statement, validated = _statement(payload, defer=defer_validation)
+    formats = formats or versions.ACCEPTING
+    assert formats == versions.ACCEPTING or not defer_validation, "only acceptance defers"
+    statement, validated = _statement(payload, defer=defer_validation, formats=formats)
+    signatures = envelope["signatures"]
     try:
-        return _signed(payload_b64, payload, statement, envelope["signatures"], validated)
+        if formats != V1:
+            check_one_signature(signatures)
+        return _signed(payload_b64, payload, statement, signatures, validated)
     except LedgerError:
         if not validated:
             _statement(payload)  # the statement's own refusal comes first, as without deferral
         raise
+
+
+def check_one_signature(signatures: object) -> None:
+    """FORMATS 1.1: an envelope holds exactly one signature (more are MALFORMED)."""
+    if isinstance(signatures, list) and len(signatures) > 1:
+        raise MalformedError(
+            f"signatures: must hold exactly one signature, not {len(signatures)} (FORMATS 1.1)",
+            field="signatures",
+        )
 
 
 def _signed(
@@ -306,15 +328,18 @@ def _accepted(
     return envelope
 
 
-def _statement(payload: bytes, *, defer: bool = False) -> tuple[dict[str, Any], bool]:
+def _statement(
+    payload: bytes, *, defer: bool = False, formats: str | None = None
+) -> tuple[dict[str, Any], bool]:
     """The statement a payload holds, if the payload is JCS of a valid statement; validated?
 
     Fast path: orjson parses and re-serialises in a few microseconds. When its
     sorted output is the payload itself and the statement is valid, the payload
     is JCS (orjson escapes every character exactly as RFC 8785 does, and a
-    valid statement holds only known ASCII keys, strings and safe integers).
-    Anything else goes the reference way, which also decides which refusal to
-    give, so refusals do not depend on the fast path.
+    valid statement holds only known ASCII keys, strings and safe integers);
+    nor can it repeat a key (orjson keeps one of each). Anything else goes
+    the reference way, which also decides which refusal to give, so refusals
+    do not depend on the fast path.
 
     ``defer``: on the fast path, a statement with the top-level fields of one
     is returned unvalidated (False); whether it is valid is then exactly
@@ -330,13 +355,13 @@ def _statement(payload: bytes, *, defer: bool = False) -> tuple[dict[str, Any], 
         if defer and _has_top_level_fields(statement):
             return statement, False
         try:
-            validate_statement(statement)
+            validate_statement(statement, formats)
         except LedgerError:
             pass
         else:
             assert isinstance(statement, dict)
             return statement, True
-    return _statement_reference(payload), True
+    return _statement_reference(payload, formats), True
 
 
 _TOP_LEVEL_STRINGS = ("ledger", "type", "by", "at", "nonce")
@@ -351,23 +376,23 @@ def _has_top_level_fields(statement: object) -> bool:
     )
 
 
-def _statement_reference(payload: bytes) -> dict[str, Any]:
+def _statement_reference(payload: bytes, formats: str | None = None) -> dict[str, Any]:
     try:
-        statement = json.loads(payload.decode("utf-8"))
+        statement = loads_exact(payload.decode("utf-8"), "payload")  # a repeated key: MALFORMED
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise InvalidField("payload", "must be UTF-8 JSON") from None
     if not is_canonical(statement, payload):
         raise NonCanonicalPayload(
             "payload: not canonical JSON (RFC 8785): sign JCS(statement)", field="payload"
         )
-    validate_statement(statement)
+    validate_statement(statement, formats)
     assert isinstance(statement, dict)
     return statement
 
 
 def parse_envelope_json(text: str | bytes) -> SignedStatement:
     try:
-        obj = json.loads(text)
-    except ValueError:
+        obj = loads(text, "envelope")
+    except (ValueError, RecursionError):
         raise MalformedError("envelope: not valid JSON", field="envelope") from None
     return open_envelope(obj)

@@ -8,22 +8,28 @@ validators, and ``obj({...})`` combines them into the validator of an object,
 so a statement's schema reads as a table. Values come from ``json.loads``;
 anything else (floats, booleans where numbers are expected, non-string keys)
 is refused with the same error.
+
+Some kinds come in two versions (docs/formats.md): ``text``, ``money`` and
+``holder_id`` are the FORMATS 1.1 rules every new statement is held to;
+``text_v1``, ``money_v1`` and ``short_text_v1`` what v1 allowed, which
+entries recorded under v1 may hold.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NoReturn
 
 from ledger.errors import InvalidField
+from ledger.formats import MAX_AMOUNT_VND, MAX_SAFE_INTEGER
 
 Check = Callable[[object, str], None]
 Rule = Callable[[dict[str, object], str], None]
 
-MAX_SAFE_INTEGER = 2**53 - 1  # larger integers do not survive JCS (IEEE doubles)
 MIN_YEAR = 1900
 MAX_YEAR = 2200
 
@@ -149,7 +155,8 @@ def integer(low: int, high: int = MAX_SAFE_INTEGER, what: str = "an integer") ->
     return check
 
 
-money = integer(0, MAX_SAFE_INTEGER, "an integer number of đồng")
+money = integer(0, MAX_AMOUNT_VND, "an integer number of đồng")
+money_v1 = integer(0, MAX_SAFE_INTEGER, "an integer number of đồng")
 
 
 # Strings --------------------------------------------------------------------
@@ -160,8 +167,8 @@ def string(value: object, path: str) -> str:
     return value
 
 
-def text(max_chars: int) -> Check:
-    """Human text: non-blank, at most ``max_chars``, no control characters."""
+def text_v1(max_chars: int) -> Check:
+    """Human text as v1 had it: non-blank, at most ``max_chars``, no control characters."""
 
     def check(value: object, path: str) -> None:
         s = string(value, path)
@@ -176,6 +183,77 @@ def text(max_chars: int) -> Check:
             fail(path, "must not contain control characters")
 
     return check
+
+
+def text(max_chars: int) -> Check:
+    """Human text (FORMATS 1.1): as v1, and nothing a reader cannot see or tell apart.
+
+    NFC; no code point of category Cc, Cf, Co, Cs, Cn, Zl or Zp; at least one
+    letter or digit that is not a filler (U+3164 alone looks empty).
+    """
+    v1 = text_v1(max_chars)
+
+    def check(value: object, path: str) -> None:
+        v1(value, path)
+        assert isinstance(value, str)
+        check_visible(value, path)
+
+    return check
+
+
+# Characters of category L that show nothing (Hangul fillers): not a letter to a reader.
+FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
+REFUSED_CATEGORIES = {
+    "Cc": "a control character",
+    "Cf": "a format character",
+    "Co": "a private-use character",
+    "Cs": "a surrogate",
+    "Cn": "an unassigned code point",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
+}
+# Characters known to be allowed, and those of them that are letters or digits:
+# text is mostly made of the same few hundred, so each is looked up once.
+_REMEMBER = 4096
+_ALLOWED = set(map(chr, range(0x20, 0x7F)))
+_ALNUM = {c for c in _ALLOWED if c.isalnum()}
+# Printable ASCII with a letter or digit: all a check of ASCII text needs.
+_VISIBLE_ASCII = re.compile(r"[ -~]*[A-Za-z0-9][ -~]*")
+# Text recurs (villages, program names, reasons): what was accepted is remembered.
+_VISIBLE: set[str] = set()
+
+
+def check_visible(s: str, path: str) -> None:
+    """Refuse text a person cannot see or tell apart (FORMATS 1.1)."""
+    if s in _VISIBLE or (s.isascii() and _VISIBLE_ASCII.fullmatch(s)):
+        return
+    chars = set(s)
+    unseen = chars - _ALLOWED
+    if unseen:
+        _learn(s, unseen, path)
+    if not s.isascii() and not unicodedata.is_normalized("NFC", s):
+        fail(path, "must be in Unicode normalization form NFC (FORMATS 1.1)")
+    if chars.isdisjoint(_ALNUM) and not any(_is_alnum(c) for c in unseen):
+        fail(path, "must contain a letter or digit (FORMATS 1.1)")
+    if len(_VISIBLE) < _REMEMBER and len(s) <= 100:
+        _VISIBLE.add(s)
+
+
+def _learn(s: str, unseen: set[str], path: str) -> None:
+    """Check characters not seen before; remember the allowed ones."""
+    refused = {c for c in unseen if unicodedata.category(c) in REFUSED_CATEGORIES}
+    if refused:
+        first = next(c for c in s if c in refused)
+        what = REFUSED_CATEGORIES[unicodedata.category(first)]
+        fail(path, f"must not contain U+{ord(first):04X} ({what}; FORMATS 1.1)")
+    if len(_ALLOWED) < _REMEMBER:
+        _ALLOWED.update(unseen)
+        _ALNUM.update(c for c in unseen if _is_alnum(c))
+
+
+def _is_alnum(c: str) -> bool:
+    """Of category L or N, and not a filler."""
+    return unicodedata.category(c)[0] in "LN" and c not in FILLERS
 
 
 def pattern(regex: str, max_chars: int, problem: str) -> Check:

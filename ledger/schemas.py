@@ -6,6 +6,11 @@ and a body with exactly the fields its type lists (``?`` fields may be absent),
 each of the right kind. It needs no ledger state; whether referenced entities
 exist, roles are held, or a payment's month fits its program is checked later.
 Every refusal is an ``InvalidField`` naming the dotted path of the field.
+
+The schemas come in two versions (docs/formats.md): FORMATS 1.1, which
+every new statement must meet (``formats.ACCEPTING``), and v1, which the
+entries of a ledger recorded before the amendments met. They differ only in
+their kinds of text, holder ids and amounts.
 """
 
 from __future__ import annotations
@@ -13,8 +18,10 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 
+from ledger import formats as versions
 from ledger.fields import (
     Check,
     base64_32,
@@ -25,6 +32,7 @@ from ledger.fields import (
     integer,
     join,
     money,
+    money_v1,
     month,
     obj,
     one_of,
@@ -34,9 +42,11 @@ from ledger.fields import (
     set_of,
     sha256_hex,
     text,
+    text_v1,
     timestamp,
     uuid,
 )
+from ledger.formats import V1, V1_1
 
 ROLES = frozenset({"admin", "registrar", "approver", "cashier", "inspector"})
 CATEGORIES = frozenset(
@@ -96,14 +106,32 @@ def _enum(values: frozenset[str]) -> Check:
 
 
 # Field kinds ----------------------------------------------------------------
-SHORT_TEXT = text(100)  # codes, decision numbers, references, holder ids
-TEXT = text(500)  # names, villages, reasons, notes, sources, scopes
-LONG_TEXT = text(2000)  # an inspection's findings
 KEY_ID = hex_string(64)
 NONCE = hex_string(32)
 LEDGER_ID = pattern(r"[a-z0-9.\-/]+", 200, "must be 1 to 200 characters of a-z 0-9 . - /")
 TIMEZONE = pattern(r"[A-Za-z0-9_+\-/]+", 64, "must be a time zone name like Asia/Ho_Chi_Minh")
-DECISION = obj({"number": SHORT_TEXT, "date": calendar_date})
+HOLDER_ID = pattern(
+    r"[a-z0-9][a-z0-9._-]{0,63}",
+    64,
+    "must be 1 to 64 characters of a-z 0-9 . _ -, the first a letter or digit (FORMATS 1.1)",
+)
+
+
+@dataclass(frozen=True)
+class Kinds:
+    """The kinds of field whose rules a version of FORMATS sets."""
+
+    short_text: Check  # codes, decision numbers, references
+    text: Check  # names, villages, reasons, notes, sources, scopes
+    long_text: Check  # an inspection's findings
+    holder_id: Check
+    money: Check
+
+
+KINDS = {
+    V1: Kinds(text_v1(100), text_v1(500), text_v1(2000), text_v1(100), money_v1),
+    V1_1: Kinds(text(100), text(500), text(2000), HOLDER_ID, money),
+}
 
 
 # Rules across fields ---------------------------------------------------------
@@ -132,126 +160,137 @@ KEY = obj({"id": KEY_ID, "public_key": base64_32}, _key_id_matches)
 
 
 # Bodies (FORMATS §6) ---------------------------------------------------------
-_BODIES: Mapping[str, Check] = MappingProxyType(
-    {
-        "ledger.opened": obj(
-            {
-                "name": TEXT,
-                "authority_key": KEY,
-                "notary_key": obj({"public_key": base64_32}),
-                "currency": constant("VND"),
-                "timezone": TIMEZONE,
-            }
-        ),
-        "key.registered": obj(
-            {
-                "key": KEY,
-                "holder": obj({"id": SHORT_TEXT, "name": TEXT}),
-                "roles": set_of(ROLES),
-            }
-        ),
-        "key.revoked": obj({"key_id": KEY_ID, "reason": TEXT}),
-        "household.registered": obj({"household_id": uuid, "code": SHORT_TEXT, "village": TEXT}),
-        "person.registered": obj(
-            {
-                "person_id": uuid,
-                "household_id": uuid,
-                "relation": _enum(RELATIONS),
-                "sex": _enum(SEXES),
-                "birth_year": integer(1900, 2100, "a year"),
-                "pii": sha256_hex,
-            }
-        ),
-        "person.pii.updated": obj({"person_id": uuid, "pii": sha256_hex}),
-        "person.moved": obj({"person_id": uuid, "household_id": uuid}),
-        "person.died": obj({"person_id": uuid, "date": calendar_date}),
-        "household.status.proposed": obj(
-            {
-                "proposal_id": uuid,
-                "household_id": uuid,
-                "status": _enum(HOUSEHOLD_STATUSES),
-                "effective": calendar_date,
-                "basis": obj(
-                    {
-                        "income_per_capita_month": optional(money),
-                        "deprivation_count": optional(integer(0, 12)),
-                        "note": optional(TEXT),
-                    }
-                ),
-            }
-        ),
-        "household.status.approved": obj({"proposal_id": uuid, "decision": DECISION}),
-        "household.status.rejected": obj({"proposal_id": uuid, "reason": TEXT}),
-        "program.defined": obj(
-            {
-                "program_id": uuid,
-                "code": SHORT_TEXT,
-                "name": TEXT,
-                "category": _enum(CATEGORIES),
-                "kind": _enum(PROGRAM_KINDS),
-            }
-        ),
-        "fund.received": obj(
-            {
-                "receipt_id": uuid,
-                "program_id": uuid,
-                "amount": money,
-                "date": calendar_date,
-                "source": TEXT,
-                "reference": SHORT_TEXT,
-            }
-        ),
-        "fund.returned": obj(
-            {
-                "return_id": uuid,
-                "program_id": uuid,
-                "amount": money,
-                "date": calendar_date,
-                "reference": SHORT_TEXT,
-            }
-        ),
-        "benefit.proposed": obj(
-            {
-                "benefit_id": uuid,
-                "program_id": uuid,
-                "person_id": optional(uuid),
-                "household_id": optional(uuid),
-                "amount": money,
-                "start": month,
-                "end": optional(month),
-                "basis": TEXT,
-            },
-            _one_beneficiary,
-            _end_not_before_start,
-        ),
-        "benefit.approved": obj({"benefit_id": uuid, "decision": DECISION}),
-        "benefit.rejected": obj({"benefit_id": uuid, "reason": TEXT}),
-        "benefit.ended": obj({"benefit_id": uuid, "last_month": month, "reason": TEXT}),
-        "payment.recorded": obj(
-            {
-                "payment_id": uuid,
-                "benefit_id": uuid,
-                "month": optional(month),  # presence vs program kind: checked by the ledger
-                "amount": money,
-                "paid_on": calendar_date,
-                "method": _enum(PAYMENT_METHODS),
-                "recipient": uuid,
-                "receipt": obj({"kind": _enum(RECEIPT_KINDS), "evidence": sha256_hex}),
-            }
-        ),
-        "payment.reversed": obj({"payment_id": uuid, "reason": TEXT}),
-        "inspection.attested": obj(
-            {
-                "tree_size": integer(1),
-                "root": base64_32,
-                "scope": TEXT,
-                "findings": LONG_TEXT,
-                "report_sha256": optional(sha256_hex),
-            }
-        ),
-    }
-)
-assert _BODIES.keys() == STATEMENT_TYPES.keys()
+def _bodies(kinds: Kinds) -> Mapping[str, Check]:
+    """The body of each statement type, with the field kinds of one version."""
+    short_text, free_text, long_text = kinds.short_text, kinds.text, kinds.long_text
+    money = kinds.money
+    decision = obj({"number": short_text, "date": calendar_date})
+    return MappingProxyType(
+        {
+            "ledger.opened": obj(
+                {
+                    "name": free_text,
+                    "authority_key": KEY,
+                    "notary_key": obj({"public_key": base64_32}),
+                    "currency": constant("VND"),
+                    "timezone": TIMEZONE,
+                    "formats": optional(constant(V1_1)),  # the declaration (docs/formats.md)
+                }
+            ),
+            "key.registered": obj(
+                {
+                    "key": KEY,
+                    "holder": obj({"id": kinds.holder_id, "name": free_text}),
+                    "roles": set_of(ROLES),
+                }
+            ),
+            "key.revoked": obj({"key_id": KEY_ID, "reason": free_text}),
+            "household.registered": obj(
+                {"household_id": uuid, "code": short_text, "village": free_text}
+            ),
+            "person.registered": obj(
+                {
+                    "person_id": uuid,
+                    "household_id": uuid,
+                    "relation": _enum(RELATIONS),
+                    "sex": _enum(SEXES),
+                    "birth_year": integer(1900, 2100, "a year"),
+                    "pii": sha256_hex,
+                }
+            ),
+            "person.pii.updated": obj({"person_id": uuid, "pii": sha256_hex}),
+            "person.moved": obj({"person_id": uuid, "household_id": uuid}),
+            "person.died": obj({"person_id": uuid, "date": calendar_date}),
+            "household.status.proposed": obj(
+                {
+                    "proposal_id": uuid,
+                    "household_id": uuid,
+                    "status": _enum(HOUSEHOLD_STATUSES),
+                    "effective": calendar_date,
+                    "basis": obj(
+                        {
+                            "income_per_capita_month": optional(money),
+                            "deprivation_count": optional(integer(0, 12)),
+                            "note": optional(free_text),
+                        }
+                    ),
+                }
+            ),
+            "household.status.approved": obj({"proposal_id": uuid, "decision": decision}),
+            "household.status.rejected": obj({"proposal_id": uuid, "reason": free_text}),
+            "program.defined": obj(
+                {
+                    "program_id": uuid,
+                    "code": short_text,
+                    "name": free_text,
+                    "category": _enum(CATEGORIES),
+                    "kind": _enum(PROGRAM_KINDS),
+                }
+            ),
+            "fund.received": obj(
+                {
+                    "receipt_id": uuid,
+                    "program_id": uuid,
+                    "amount": money,
+                    "date": calendar_date,
+                    "source": free_text,
+                    "reference": short_text,
+                }
+            ),
+            "fund.returned": obj(
+                {
+                    "return_id": uuid,
+                    "program_id": uuid,
+                    "amount": money,
+                    "date": calendar_date,
+                    "reference": short_text,
+                }
+            ),
+            "benefit.proposed": obj(
+                {
+                    "benefit_id": uuid,
+                    "program_id": uuid,
+                    "person_id": optional(uuid),
+                    "household_id": optional(uuid),
+                    "amount": money,
+                    "start": month,
+                    "end": optional(month),
+                    "basis": free_text,
+                },
+                _one_beneficiary,
+                _end_not_before_start,
+            ),
+            "benefit.approved": obj({"benefit_id": uuid, "decision": decision}),
+            "benefit.rejected": obj({"benefit_id": uuid, "reason": free_text}),
+            "benefit.ended": obj({"benefit_id": uuid, "last_month": month, "reason": free_text}),
+            "payment.recorded": obj(
+                {
+                    "payment_id": uuid,
+                    "benefit_id": uuid,
+                    "month": optional(month),  # presence vs program kind: checked by the ledger
+                    "amount": money,
+                    "paid_on": calendar_date,
+                    "method": _enum(PAYMENT_METHODS),
+                    "recipient": uuid,
+                    "receipt": obj({"kind": _enum(RECEIPT_KINDS), "evidence": sha256_hex}),
+                }
+            ),
+            "payment.reversed": obj({"payment_id": uuid, "reason": free_text}),
+            "inspection.attested": obj(
+                {
+                    "tree_size": integer(1),
+                    "root": base64_32,
+                    "scope": free_text,
+                    "findings": long_text,
+                    "report_sha256": optional(sha256_hex),
+                }
+            ),
+        }
+    )
+
+
+_BODIES = {version: _bodies(kinds) for version, kinds in KINDS.items()}
+assert all(bodies.keys() == STATEMENT_TYPES.keys() for bodies in _BODIES.values())
 
 
 def _statement_type(value: object, path: str) -> None:
@@ -263,30 +302,38 @@ def _any_body(value: object, path: str) -> None:
     """Placeholder: the body is checked once its type is known, by ``_body_of_its_type``."""
 
 
-def _body_of_its_type(fields: dict[str, object], path: str) -> None:
-    """The body, checked once the statement's type is known to be valid."""
-    statement_type = fields["type"]
-    _BODIES[str(statement_type)](fields["body"], "body")
-    if statement_type == "ledger.opened":
-        _check_self_signed(fields)
+def _statement_schema(bodies: Mapping[str, Check]) -> Check:
+    def body_of_its_type(fields: dict[str, object], path: str) -> None:
+        """The body, checked once the statement's type is known to be valid."""
+        statement_type = fields["type"]
+        bodies[str(statement_type)](fields["body"], "body")
+        if statement_type == "ledger.opened":
+            _check_self_signed(fields)
+
+    return obj(
+        {
+            "ledger": recurring(LEDGER_ID),
+            "type": _statement_type,
+            "by": recurring(KEY_ID),
+            "at": timestamp,
+            "nonce": NONCE,
+            "body": _any_body,
+        },
+        body_of_its_type,
+    )
 
 
-_STATEMENT = obj(
-    {
-        "ledger": recurring(LEDGER_ID),
-        "type": _statement_type,
-        "by": recurring(KEY_ID),
-        "at": timestamp,
-        "nonce": NONCE,
-        "body": _any_body,
-    },
-    _body_of_its_type,
-)
+_STATEMENTS = {version: _statement_schema(bodies) for version, bodies in _BODIES.items()}
 
 
-def validate_statement(statement: object) -> None:
-    """Refuse, with ``InvalidField``, a statement not shaped as FORMATS §2 and §6 say."""
-    _STATEMENT(statement, "")
+def validate_statement(statement: object, formats: str | None = None) -> None:
+    """Refuse, with ``InvalidField``, a statement not shaped as FORMATS §2 and §6 say.
+
+    ``formats``: the version whose rules apply; by default those new
+    statements are accepted under (``ledger.formats.ACCEPTING``), v1 for what
+    a ledger recorded before the 1.1 amendments.
+    """
+    _STATEMENTS[formats or versions.ACCEPTING](statement, "")
 
 
 def _check_self_signed(fields: dict[str, object]) -> None:

@@ -9,6 +9,10 @@ another holder than the proposal's; the Merkle root over all leaves equals
 the checkpoint's, which the notary signed. What is kept: the keys, the open
 proposals, and each author's nonces as numbers (about 60 bytes an entry in a
 Python set; the entries themselves stream through).
+
+Entry 0 says which version of FORMATS the ledger follows (docs/formats.md):
+in a ledger that declares 1.1, an entry that breaks a 1.1 rule fails; in a
+v1 ledger it is a warning, counted, and listed up to ``LISTED_WARNINGS``.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
 
+from ledger.formats import V1, declared
 from ledger.merkle import RootAccumulator
 from ledger.notes import NoteError, open_checkpoint, parse_note, verify_cosignature
 from ledger.schemas import STATEMENT_TYPES
@@ -38,6 +43,7 @@ from ledger.verify_entry import (
 
 CHUNK = 1024  # entries per block handed to a worker (when given leaves one by one)
 IN_PROCESS_BELOW = 1024  # entries checked in this process before workers start
+LISTED_WARNINGS = 100  # warnings kept with their entry and reason (all are counted)
 Result = tuple[list[Checked], Failure | None]
 
 
@@ -80,6 +86,9 @@ class Replay:
     want_roots: set[int] = field(default_factory=set)
     last_recorded_at: str = ""
     leaves: bytearray | None = None  # every leaf hash, in order, when a caller needs them
+    formats: str = V1  # what entry 0 declares
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # (index, why), the first ones
+    warning_count: int = 0
 
     @property
     def size(self) -> int:
@@ -90,13 +99,15 @@ class Replay:
 
     def apply(self, i: int, entry: Checked) -> None:
         """Entry ``i``, checked on its own (see :data:`ledger.verify_entry.Checked`)."""
-        recorded_at, kind, by, nonce, ledger, body, leaf_hash, ok, pending = entry
+        recorded_at, kind, by, nonce, ledger, body, leaf_hash, ok, pending, amended = entry
         if i != self.tree.size:
             raise VerificationFailed(f"expected entry {self.tree.size} here", i)
         if i == 0:
             self._open(by, ledger, kind, body)
         elif kind == "ledger.opened":
             raise VerificationFailed("ledger.opened may only be entry 0", i)
+        if amended is not None:
+            self._breaks_amendment(i, amended)
         if ledger != self.ledger_id:
             raise VerificationFailed(f"statement is for ledger {ledger!r}", i)
         key = self.keys.get(by)
@@ -143,6 +154,7 @@ class Replay:
             )
         self.authority = by
         self.ledger_id = ledger
+        self.formats = declared(body)
         self.notary_key = base64.b64decode(body["notary_key"]["public_key"])
         self.keys[by] = KeyState(
             base64.b64decode(body["authority_key"]["public_key"]),
@@ -150,6 +162,17 @@ class Replay:
             frozenset({"admin", "approver"}),
             0,
         )
+
+    def amendments(self) -> Amendments:
+        return Amendments(self.formats, tuple(self.warnings), self.warning_count)
+
+    def _breaks_amendment(self, i: int, why: str) -> None:
+        """An entry breaks a FORMATS 1.1 rule: a failure if the ledger declares 1.1."""
+        if self.formats != V1:
+            raise VerificationFailed(f"{why}; the ledger declares FORMATS {self.formats}", i)
+        self.warning_count += 1
+        if len(self.warnings) < LISTED_WARNINGS:
+            self.warnings.append((i, f"{why}; allowed in this FORMATS v1 ledger"))
 
     def _effects(self, i: int, kind: str, key: KeyState, body: Body) -> None:
         if kind == "key.registered":
@@ -190,6 +213,19 @@ class Replay:
 
 
 @dataclass(frozen=True)
+class Amendments:
+    """What a verified log declared, and its entries that break a FORMATS 1.1 rule.
+
+    Only a v1 ledger can have any (a 1.1 ledger with one fails): ``warnings``
+    lists the first :data:`LISTED_WARNINGS` as (index, why); ``count`` all.
+    """
+
+    formats: str
+    warnings: tuple[tuple[int, str], ...] = ()
+    count: int = 0
+
+
+@dataclass(frozen=True)
 class Outcome:
     entries: int
     root: bytes
@@ -200,6 +236,7 @@ class Outcome:
     vault_records: int = 0
     covered: tuple[str, ...] = ()  # what else was checked, one line each
     uncovered: tuple[str, ...] = ()  # what was not, and why, one line each
+    amendments: Amendments = field(default_factory=lambda: Amendments(V1))
 
 
 def _blocks(lines: Iterable[bytes]) -> Iterator[list[bytes]]:

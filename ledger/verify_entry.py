@@ -19,6 +19,12 @@ is not decoded and re-encoded. The payload is then checked exactly as
 a statement valid against its schema, signed by its ``by``. Anything the
 fast path does not accept goes through :func:`check_entry`, the reference
 path, which accepts what it accepts and words every refusal.
+
+An entry is checked against FORMATS v1, which every entry met when it was
+recorded, and against the 1.1 amendments (docs/formats.md): which of them
+it breaks, if any, goes to the replay, which knows what the ledger declared
+and so whether that is a failure or a warning. An entry that meets 1.1
+costs one validation, as before: v1 is asked only of one that does not.
 """
 
 from __future__ import annotations
@@ -32,20 +38,22 @@ from typing import Any, NamedTuple
 import nacl.bindings
 import orjson
 
-from ledger.dsse import PAYLOAD_TYPE, leaf_json, open_envelope, pae
+from ledger.dsse import PAYLOAD_TYPE, check_one_signature, leaf_json, open_envelope, pae
 from ledger.errors import LedgerError
 from ledger.fields import timestamp
+from ledger.formats import V1, V1_1
 from ledger.schemas import validate_statement
 
 Body = dict[str, Any]
-Checked = tuple[str, str, str, int, str, Body | None, bytes, bool | None, bytes | None]
+Checked = tuple[str, str, str, int, str, Body | None, bytes, bool | None, bytes | None, str | None]
 """One checked entry, as the replay reads it, in order:
 
 ``recorded_at``, ``type``, ``by``, ``nonce`` (as the number its 32 hex
 digits spell), ``ledger``, the body (only for the types in
 ``_BODY_NEEDED``, else None), the leaf hash, whether the signature
 verifies (None: the author's key was not known yet) and, only then, the
-signature followed by the signed message, for the replay to check.
+signature followed by the signed message, for the replay to check; last,
+the FORMATS 1.1 rule the entry breaks (``CODE: message``), or None.
 A plain tuple: it crosses the process boundary faster than any object.
 """
 Failure = tuple[int, str]
@@ -101,7 +109,12 @@ def _same(value: str) -> str:
 
 
 def _checked(
-    recorded_at: str, statement: dict[str, Any], line: bytes, payload: bytes, signature: bytes
+    recorded_at: str,
+    statement: dict[str, Any],
+    line: bytes,
+    payload: bytes,
+    signature: bytes,
+    amended: str | None,
 ) -> Checked:
     kind = _same(statement["type"])
     by = _same(statement["by"])
@@ -113,7 +126,8 @@ def _checked(
     ok = None if key is None else opens(key, signed)
     # A valid nonce is 32 lowercase hex digits: its number stands for it exactly.
     return (recorded_at, kind, by, int(statement["nonce"], 16), _same(statement["ledger"]), body,
-            _sha256(b"\x00" + line).digest(), ok, signed if ok is None else None)  # fmt: skip
+            _sha256(b"\x00" + line).digest(), ok, signed if ok is None else None,
+            amended)  # fmt: skip
 
 
 def checked_accepted(recorded_at: str, statement: dict[str, Any], leaf_hash: bytes) -> Checked:
@@ -121,8 +135,9 @@ def checked_accepted(recorded_at: str, statement: dict[str, Any], leaf_hash: byt
     checked on acceptance, in this process: the same tuple, its signature known good."""
     kind = _same(statement["type"])
     body = statement["body"] if kind in _BODY_NEEDED else None
+    # (accepted under FORMATS 1.1, which acceptance applies: no amendment broken)
     return (recorded_at, kind, _same(statement["by"]), int(statement["nonce"], 16),
-            _same(statement["ledger"]), body, leaf_hash, True, None)  # fmt: skip
+            _same(statement["ledger"]), body, leaf_hash, True, None, None)  # fmt: skip
 
 
 def _fast(index: int, line: bytes) -> Checked | None:
@@ -141,12 +156,26 @@ def _fast(index: int, line: bytes) -> Checked | None:
         statement = orjson.loads(payload)
         if orjson.dumps(statement, option=orjson.OPT_SORT_KEYS) != payload:
             return None
-        validate_statement(statement)
+        amended = broken_amendment(statement)
     except (ValueError, TypeError, LedgerError):  # binascii's, orjson's, the schema's
         return None
     if statement["by"] != leaf[2].decode():
         return None
-    return _checked(recorded_at, statement, line, payload, binascii.a2b_base64(leaf[3]))
+    signature = binascii.a2b_base64(leaf[3])
+    return _checked(recorded_at, statement, line, payload, signature, amended)
+
+
+def broken_amendment(statement: object) -> str | None:
+    """The FORMATS 1.1 rule a statement breaks (``CODE: message``), None if it meets them all.
+
+    Raises the refusal of FORMATS v1 for a statement invalid under either.
+    """
+    try:
+        validate_statement(statement, V1_1)
+    except LedgerError as exc:
+        validate_statement(statement, V1)
+        return f"{exc.code}: {exc.message}"
+    return None
 
 
 def check_entry(index: int, line: bytes) -> Checked:
@@ -164,12 +193,20 @@ def check_entry(index: int, line: bytes) -> Checked:
         raise EntryInvalid(index, f"leaf says index {leaf['index']!r} at position {index}")
     try:
         timestamp(leaf["recorded_at"], "recorded_at")
-        signed = open_envelope(leaf["envelope"])
+        signed = open_envelope(leaf["envelope"], formats=V1)
     except LedgerError as exc:
         raise EntryInvalid(index, f"{exc.code}: {exc.message}") from None
     if leaf_json(leaf) != line:  # every string in it was checked to need no escaping
         raise EntryInvalid(index, "leaf bytes are not canonical JSON (RFC 8785)")
-    return _checked(leaf["recorded_at"], signed.statement, line, signed.payload, signed.signature)
+    try:
+        check_one_signature(signed.envelope["signatures"])
+    except LedgerError as exc:
+        amended: str | None = f"{exc.code}: {exc.message}"
+    else:
+        amended = broken_amendment(signed.statement)
+    return _checked(
+        leaf["recorded_at"], signed.statement, line, signed.payload, signed.signature, amended
+    )
 
 
 def opens(key: bytes, signed: bytes) -> bool:

@@ -4,8 +4,10 @@ A report document (``reconcile``, ``lists``, ``payroll``) becomes a list of
 :class:`View` s (a heading row and data rows, one per sheet or table) plus a
 summary (period, as-of, checkpoint, totals). Headings are Vietnamese by
 default (GLOSSARY.md), English with ``lang="en"``. Money stays ``int`` đồng:
-integer cells formatted ``#,##0`` in XLSX, plain integers in CSV. The same
-document always gives the same bytes, in every format.
+integer cells formatted ``#,##0`` in XLSX, plain integers in CSV. A sum
+beyond 2^53 - 1 is a decimal string in JSON and a text cell in XLSX, where a
+number would be rounded (FORMATS 1.1). The same document always gives the
+same bytes, in every format.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
+
+from ledger.formats import exact_json
 
 MONEY = frozenset(
     {"entitled", "paid", "unpaid", "overpaid", "received", "returned", "balance", "amount", "due"}
@@ -279,8 +283,9 @@ def _summary_value(key: str, value: Any, lang: str) -> Any:
 # -- rendering -----------------------------------------------------------------------
 def to_json(doc: dict[str, Any]) -> bytes:
     """Canonical JSON: sorted keys, UTF-8 (not escaped), one line, newline-terminated."""
+    exact = exact_json(doc)  # sums beyond 2^53 - 1 as decimal strings
     return (
-        json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+        json.dumps(exact, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
     ).encode()
 
 
@@ -329,7 +334,7 @@ def to_xlsx(
     assert ws is not None
     ws.title = label(TITLES, "summary", lang)
     for key, heading, value in summary_rows:
-        ws.append([heading, value])
+        ws.append([heading, exact_json(value)])
         if key[len("total_") :] in MONEY:
             ws.cell(ws.max_row, 2).number_format = MONEY_FORMAT
     ws.column_dimensions["A"].width = 36
@@ -352,7 +357,7 @@ def _sheet(wb: Workbook, view: View) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in view.rows:
-        sheet.append(row)
+        sheet.append(exact_json(row))  # Excel's numbers are doubles: a larger sum is text
     for col, heading in enumerate(view.headings):
         cells = [len(str(heading))] + [len(str(r[col] or "")) for r in view.rows[:200]]
         sheet.column_dimensions[sheet.cell(1, col + 1).column_letter].width = min(

@@ -16,9 +16,10 @@ from typing import Any, ClassVar
 import psycopg
 import pytest
 
-from ledger import application, signatures
+from ledger import application, formats, signatures
 from ledger.application import LedgerApplication
 from ledger.dsse import make_statement, open_envelope, sign_statement
+from ledger.formats import V1_1
 from ledger.keys import KeyPair
 from ledger.rules import Accepted, Submission
 from ledger.vault import VaultKey, VaultRecord
@@ -75,6 +76,20 @@ def verifier_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
 
 
 @pytest.fixture
+def before_amendments(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Statements accepted as before FORMATS 1.1: the software a v1 ledger was written with.
+
+    For building the ledgers that older versions could write (an amount of
+    2^53 - 1, a holder id with a zero-width space, two signatures); the
+    signature helper, a process of its own, is left out of it.
+    """
+    monkeypatch.setattr(formats, "ACCEPTING", formats.V1)
+    monkeypatch.setattr(signatures, "helper_running", lambda: False)
+    monkeypatch.setattr(application, "helper_running", lambda: False)
+    monkeypatch.setattr(signatures, "MIN_BATCH", 10**9)
+
+
+@pytest.fixture
 def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
     """A new, empty database on the backend this run tests."""
     if os.environ.get("ANSINH_TEST_DB", "sqlite") == "postgres":
@@ -125,19 +140,19 @@ class Officers:
     ) -> Submission:
         return Submission(open_envelope(self.envelope(who, type_, body, **kw)), vault)
 
-    def opened(self) -> Submission:
+    def opened(self, formats: str | None = V1_1) -> Submission:
+        """The ledger's opening, declaring ``formats`` (None: nothing, a v1 ledger)."""
         a, n = self.keys["authority"], self.keys["notary"]
-        return self.sub(
-            "authority",
-            "ledger.opened",
-            {
-                "name": "UBND xã Chiềng En",
-                "authority_key": {"id": a.key_id, "public_key": a.public_key_b64},
-                "notary_key": {"public_key": n.public_key_b64},
-                "currency": "VND",
-                "timezone": "Asia/Ho_Chi_Minh",
-            },
-        )
+        body = {
+            "name": "UBND xã Chiềng En",
+            "authority_key": {"id": a.key_id, "public_key": a.public_key_b64},
+            "notary_key": {"public_key": n.public_key_b64},
+            "currency": "VND",
+            "timezone": "Asia/Ho_Chi_Minh",
+        }
+        if formats is not None:
+            body["formats"] = formats
+        return self.sub("authority", "ledger.opened", body)
 
     def register(
         self, name: str, roles: list[str] | None = None, holder: str | None = None

@@ -11,7 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.wire import parse_submissions
-from ledger.errors import LedgerError, MalformedError
+from ledger.dsse import check_deferred, make_statement, sign_statement
+from ledger.errors import InvalidField, LedgerError, MalformedError
 from tests.conftest import Officers, Story, new_id
 
 JSONL = {"Content-Type": "application/jsonl"}
@@ -294,11 +295,17 @@ def test_batch_with_a_bad_envelope_names_its_line(
 def test_json_string_holding_a_unicode_line_separator_is_not_split() -> None:
     officers = Officers()
     body = {"household_id": new_id(), "code": "CE-Z", "village": "Bản\u2028Mé"}
-    doc = officers.envelope("registrar", "household.registered", body)
+    key = officers.keys["registrar"]
+    statement = make_statement(officers.ledger_id, "household.registered", body, key.key_id)
+    doc = sign_statement(statement, key, validate=False)  # FORMATS 1.1 refuses U+2028 in text
     text = lines(doc, household(officers))
     subs, numbers = parse_submissions(text, json_lines=True)
     assert numbers == [1, 2]
     assert subs[0].signed.body["village"] == "Bản\u2028Mé"
+    with pytest.raises(InvalidField) as refused:  # read whole, then refused for what it says
+        check_deferred(subs[0].signed)
+    assert refused.value.field == "body.village"
+    assert "U+2028" in refused.value.message
     with pytest.raises(MalformedError):
         parse_submissions("\n \n", json_lines=True)
 

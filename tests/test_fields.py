@@ -10,6 +10,7 @@ from ledger.errors import InvalidField
 from ledger.fields import (
     base64_32,
     calendar_date,
+    check_visible,
     hex_string,
     month,
     obj,
@@ -173,3 +174,40 @@ def test_an_object_found_at_two_places_names_the_field_at_each() -> None:
     with pytest.raises(InvalidField) as second:
         SCHEMA({"a": "x", "c": 1}, "body.second")
     assert (first.value.field, second.value.field) == ("body.first.c", "body.second.c")
+
+
+LETTER_OR_DIGIT = "must contain a letter or digit (FORMATS 1.1)"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Bản Huổi Pao", None),
+        ("Nguyễn Thị Ánh", None),
+        ("12", None),
+        ("CE-0001", None),
+        ("Bản\u00a0Huổi", None),  # a no-break space (Zs) shows as a space
+        ("漢字", None),
+        ("Bản\u200bHuổi", "must not contain U+200B (a format character; FORMATS 1.1)"),
+        ("x\U000e0041", "must not contain U+E0041 (a format character; FORMATS 1.1)"),
+        ("a\tb", "must not contain U+0009 (a control character; FORMATS 1.1)"),
+        ("x\ue000", "must not contain U+E000 (a private-use character; FORMATS 1.1)"),
+        ("x\u0378", "must not contain U+0378 (an unassigned code point; FORMATS 1.1)"),
+        ("x\u2028y", "must not contain U+2028 (a line separator; FORMATS 1.1)"),
+        ("x\u2029y", "must not contain U+2029 (a paragraph separator; FORMATS 1.1)"),
+        ("Ba\u0309n", "must be in Unicode normalization form NFC (FORMATS 1.1)"),
+        ("\u3164", LETTER_OR_DIGIT),
+        ("\u115f\u1160 \uffa0", LETTER_OR_DIGIT),
+        ("---", LETTER_OR_DIGIT),
+        ("\u2014 \u00b7", LETTER_OR_DIGIT),
+    ],
+)
+def test_text_a_reader_cannot_see_or_tell_apart_is_refused_saying_why(
+    value: str, expected: str | None
+) -> None:
+    for _ in range(2):  # the second time, from what the first one remembered
+        if expected is None:
+            check_visible(value, "body.x")
+            text(500)(value, "body.x")
+        else:
+            assert problem(check_visible, value) == expected

@@ -2,7 +2,10 @@
 
 The ledger is built and exported through the command line only. The verifier
 below imports nothing from ``ledger`` or ``api``: SHA-256, Ed25519 (PyNaCl)
-and an RFC 8785 canonicaliser, as FORMATS.md promises is enough.
+and an RFC 8785 canonicaliser, as FORMATS.md promises is enough, and the
+1.1 amendments as docs/formats.md says (``tests/independent_amendments.py``,
+standard library only): failures in a ledger that declares 1.1, warnings in
+a v1 one.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import nacl.exceptions
 import nacl.signing
 import pytest
 import rfc8785
+
+from tests.independent_amendments import broken_amendment, unique_keys
 
 LEDGER = "ansinh.vn/son-la/song-ma/chieng-en"
 PAYLOAD_TYPE = "application/vnd.ansinh.statement+json"
@@ -58,8 +63,13 @@ class Rejected(Exception):
     """The bundle does not verify; the message names the entry and the reason."""
 
 
-def verify_independently(entries: bytes, checkpoint: str, authority: str) -> tuple[int, bytes]:
-    """Check a bundle (FORMATS §7) trusting only the authority key id; returns (size, root)."""
+def verify_independently(
+    entries: bytes, checkpoint: str, authority: str, warnings: list[str] | None = None
+) -> tuple[int, bytes]:
+    """Check a bundle (FORMATS §7) trusting only the authority key id; returns (size, root).
+
+    In a v1 ledger, an entry breaking a 1.1 rule is appended to ``warnings``.
+    """
 
     def need(condition: bool, where: str, why: str) -> None:
         if not condition:
@@ -103,7 +113,7 @@ def verify_independently(entries: bytes, checkpoint: str, authority: str) -> tup
 
     def check_entry(i: int, line: bytes) -> None:
         at = f"entry {i}"
-        entry = json.loads(line, parse_float=no_floats)
+        entry = json.loads(line, parse_float=no_floats, object_pairs_hook=unique_keys)
         need(set(entry) == {"index", "recorded_at", "envelope"}, at, "not an entry")
         need(type(entry["index"]) is int and entry["index"] == i, at, "wrong index")
         need(rfc8785.dumps(entry) == line, at, "leaf bytes are not JCS(entry)")
@@ -111,7 +121,7 @@ def verify_independently(entries: bytes, checkpoint: str, authority: str) -> tup
         need(set(env) == {"payloadType", "payload", "signatures"}, at, "not a DSSE envelope")
         need(env["payloadType"] == PAYLOAD_TYPE, at, "wrong payloadType")
         payload = b64(env["payload"], at)
-        statement = json.loads(payload, parse_float=no_floats)
+        statement = json.loads(payload, parse_float=no_floats, object_pairs_hook=unique_keys)
         need(rfc8785.dumps(statement) == payload, at, "payload is not canonical")
         need(set(statement) == {"ledger", "type", "by", "at", "nonce", "body"}, at, "bad keys")
         kind, by, body = statement["type"], statement["by"], statement["body"]
@@ -124,6 +134,8 @@ def verify_independently(entries: bytes, checkpoint: str, authority: str) -> tup
             keys[by] = {"public": public, "holder": by, "roles": {"admin", "approver"}}
             opened["ledger"] = statement["ledger"]
             opened["notary"] = b64(body["notary_key"]["public_key"], at)
+            opened["formats"] = body.get("formats", "1")
+            need(opened["formats"] in ("1", "1.1"), at, f"unknown formats {opened['formats']!r}")
         need(statement["ledger"] == opened["ledger"], at, "statement for another ledger")
         need(kind != "ledger.opened" or i == 0, at, "ledger.opened after entry 0")
         key = keys.get(by)
@@ -143,6 +155,11 @@ def verify_independently(entries: bytes, checkpoint: str, authority: str) -> tup
         if "amount" in body:
             amount = body["amount"]
             need(type(amount) is int and 0 <= amount <= 2**53 - 1, at, "bad amount")
+        broken = broken_amendment(statement, env["signatures"])
+        if broken is not None:
+            need(opened["formats"] == "1", at, f"FORMATS 1.1: {broken}")
+            if warnings is not None:
+                warnings.append(f"{at}: {broken}")
         if kind == "key.registered":
             public, kid = b64(body["key"]["public_key"], at), body["key"]["id"]
             need(key_id(public) == kid, at, "key id is not the hash of the key")
@@ -335,8 +352,14 @@ def test_the_exported_bundle_verifies_with_an_independent_implementation(
 ) -> None:
     for form in ("dir", "tar"):
         entries, note = read_bundle(exported[form])
-        size, root = verify_independently(entries, note, exported["authority"])
+        warnings: list[str] = []
+        size, root = verify_independently(entries, note, exported["authority"], warnings)
         assert size == 10  # opened, 3 keys, household, person, program, proposed, approved, paid
+        assert warnings == []
+        opened = json.loads(
+            base64.b64decode(json.loads(entries.split(b"\n")[0])["envelope"]["payload"])
+        )
+        assert opened["body"]["formats"] == "1.1"  # ansinh init declares it
         assert note == exported["checkpoint"]
         assert f"\n{size}\n{base64.b64encode(root).decode()}\n\n" in note
         verified = run("verify", exported[form], "--authority", exported["authority"])
@@ -394,3 +417,11 @@ def test_the_independent_verifier_rejects_one_changed_byte_of_one_entry(
         with pytest.raises(Rejected, match=f"^{why}"):
             verify_independently(entries, note, exported["authority"])
     assert verify_independently(original, note, exported["authority"])[0] == 10
+
+
+def test_the_independent_verifier_rejects_a_leaf_repeating_a_key(exported: dict[str, Any]) -> None:
+    entries, note = read_bundle(exported["dir"])
+    lines = entries.split(b"\n")
+    lines[3] = lines[3][:-1] + b',"index":3}'  # the same leaf, its index given twice
+    with pytest.raises(Rejected, match=r"^entry 3: malformed .*repeats a key"):
+        verify_independently(b"\n".join(lines), note, exported["authority"])

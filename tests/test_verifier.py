@@ -210,8 +210,10 @@ def test_a_leaf_with_two_signatures_takes_the_reference_path_and_verifies(
     checked, failed = check_chunk(TAMPERED, [line], {})
     assert failed is None
     assert checked == [check_entry(TAMPERED, line)]
-    *_, signature_ok, _ = checked[0]
+    *_, signature_ok, _, amended = checked[0]
     assert signature_ok is True  # the author's signature verifies
+    # v1 allowed it; FORMATS 1.1 does not (the replay decides which applies)
+    assert amended == "MALFORMED: signatures: must hold exactly one signature, not 2 (FORMATS 1.1)"
 
 
 def test_an_uncompressed_tar_is_read_in_place_and_a_gzipped_one_as_a_stream(

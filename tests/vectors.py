@@ -2,7 +2,8 @@
 
 The vectors are read in place from ``../shared/vectors`` beside the project.
 Without that folder a test skips, except under CI (``CI=true``), where it
-fails: CI must never pass by skipping the conformance checks.
+fails: CI must never pass by skipping the conformance checks. The project's
+own vectors (docs/formats.md) are in ``tests/vectors/``, always there.
 """
 
 from __future__ import annotations
@@ -66,4 +67,14 @@ def load_vector_file(path: Path | None) -> dict[str, Any]:
         vectors_dir()
         _missing("no vector files found for this test")
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+PROJECT_VECTORS = Path(__file__).parent / "vectors"
+
+
+@functools.cache
+def load_formats_1_1() -> dict[str, Any]:
+    """The parsed ``tests/vectors/formats-1.1.json`` (do not mutate; deep-copy to tamper)."""
+    data: dict[str, Any] = json.loads((PROJECT_VECTORS / "formats-1.1.json").read_text("ascii"))
     return data

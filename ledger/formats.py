@@ -1,0 +1,49 @@
+"""The versions of FORMATS a ledger follows (docs/formats.md), and the bounds they set.
+
+A ledger whose ``ledger.opened`` body says ``"formats": "1.1"`` is held to
+the 1.1 amendments in every entry; one that says nothing is a v1 ledger, and
+a verifier reports its entries that break them as warnings. New statements
+are accepted under the 1.1 rules whatever the ledger declares (``ACCEPTING``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+V1 = "1"
+V1_1 = "1.1"
+VERSIONS = (V1, V1_1)
+ACCEPTING = V1_1
+"""The rules a statement is accepted under, at every entry point, in every ledger."""
+
+MAX_SAFE_INTEGER = 2**53 - 1
+"""The largest integer JCS writes exactly (RFC 8785 numbers are IEEE doubles)."""
+MAX_AMOUNT_VND = 10**12
+"""The most one statement may move (FORMATS 1.1: 0 <= amount <= 10^12 đồng)."""
+
+
+def declared(opened_body: dict[str, Any]) -> str:
+    """The version a ``ledger.opened`` body declares: ``formats``, or v1 without it."""
+    version = opened_body.get("formats", V1)
+    assert version in VERSIONS, version  # the schema admits no other
+    return str(version)
+
+
+def exact_json(value: Any) -> Any:
+    """``value`` with every integer beyond 2^53 - 1 (either sign) as a decimal string.
+
+    Sums over statements may exceed what a JSON number carries exactly; any
+    JSON that carries one writes it this way (FORMATS 1.1), so that RFC 8785
+    stays exact and a reader's doubles never round a total. Smaller integers,
+    and everything else, are kept as they are; the structure is copied only
+    where something changed.
+    """
+    if type(value) is int:
+        return str(value) if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER else value
+    if isinstance(value, dict):
+        changed = {k: exact_json(v) for k, v in value.items()}
+        return changed if any(changed[k] is not value[k] for k in value) else value
+    if isinstance(value, list | tuple):
+        items = [exact_json(v) for v in value]
+        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
+    return value
