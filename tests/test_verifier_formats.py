@@ -138,6 +138,7 @@ def test_a_ledger_opened_by_ansinh_init_declares_1_1_and_verifies_so(
     leaf = json.loads(run("log", "--json", "--db", db_url).stdout)
     payload = json.loads(base64.b64decode(leaf["envelope"]["payload"]))
     assert payload["body"]["formats"] == "1.1"
+    run("checkpoint", "--db", db_url, "--notary-key", keys / "notary.key")
     assert "FORMATS 1.1" in run("verify", "--db", db_url).stdout
 
 
