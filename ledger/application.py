@@ -43,8 +43,10 @@ from ledger.storage import (
     eventsourcing_env,
     is_postgres,
     resolve_db,
+    sqlite_file,
 )
 from ledger.storage_postgres import PostgresLedgerRecorder
+from ledger.turns import WriterTurns
 from ledger.vault import VaultKey, VaultRecord, parse_vault_items
 
 MAX_ATTEMPTS = 200
@@ -69,11 +71,19 @@ class LedgerApplication(Application[UUID]):
         # The signature helper watches for the next statement a moment before it
         # sleeps, unless a PostgreSQL server may need its core.
         self._watch_s = 0.0 if is_postgres(self.db) else WATCH_S
+        # Writers of a SQLite file take turns (PostgreSQL's table lock queues them).
+        path = sqlite_file(self.db)
+        self._turns = WriterTurns(path) if path is not None else None
 
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(
             transcoder=self.construct_transcoder(), mapper_class=LedgerMapper
         )
+
+    def close(self) -> None:
+        if self._turns is not None:
+            self._turns.close()
+        super().close()
 
     @property
     def vault_key(self) -> VaultKey:
@@ -140,6 +150,15 @@ class LedgerApplication(Application[UUID]):
             verifier.close()
 
     def _attempts(self, subs: list[Submission], batch: bool, verifier: Verifier) -> list[Accepted]:
+        if self._turns is None:
+            return self._attempt_until_recorded(subs, batch, verifier)
+        with self._turns.turn():
+            return self._attempt_until_recorded(subs, batch, verifier)
+
+    def _attempt_until_recorded(
+        self, subs: list[Submission], batch: bool, verifier: Verifier
+    ) -> list[Accepted]:
+        """Apply and save until saved; a conflict (another writer was first) starts over."""
         strict = False
         for attempt in range(MAX_ATTEMPTS):
             if self._head is None:

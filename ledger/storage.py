@@ -66,6 +66,19 @@ def is_postgres(db: str) -> bool:
     return db.startswith(("postgresql://", "postgres://"))
 
 
+def sqlite_path(db: str) -> str:
+    """What SQLite is given for ``--db``: a file path, ``:memory:`` or a ``file:`` URI."""
+    return db[len("sqlite:///") :] if db.startswith("sqlite:///") else db
+
+
+def sqlite_file(db: str) -> str | None:
+    """The SQLite database file ``--db`` names; None for PostgreSQL, memory or a URI."""
+    if is_postgres(db):
+        return None
+    path = sqlite_path(db)
+    return None if path == ":memory:" or path.startswith("file:") else path
+
+
 def _postgres_recorder() -> type:
     from ledger.storage_postgres import PostgresLedgerRecorder  # it builds on this module
 
@@ -101,8 +114,8 @@ def eventsourcing_env(db: str, name: str = "Ledger") -> dict[str, str]:
             }
         )
     else:
-        path = db[len("sqlite:///") :] if db.startswith("sqlite:///") else db
-        if path != ":memory:" and not path.startswith("file:"):
+        path = sqlite_path(db)
+        if sqlite_file(db) is not None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         env.update(
             {
