@@ -21,7 +21,7 @@ from rich.table import Table
 from api.wire import Batch, parse_submissions, read_submissions
 from ledger.application import LedgerApplication
 from ledger.dsse import make_statement, open_envelope, sign_statement
-from ledger.errors import BatchError, InvalidField, LedgerError
+from ledger.errors import BatchError, InvalidField, LedgerError, MalformedError
 from ledger.keys import KeyPair, read_key_file, write_key_file
 from ledger.rules import Accepted, Submission
 from ledger.vault import VaultKey, VaultRecord
@@ -122,19 +122,28 @@ def write_new_key(directory: Path, name: str) -> KeyPair:
 
 
 def read_text(path: str, field: str) -> str:
-    """A file's text; a missing or unreadable file is a usage error (exit 2)."""
+    """A file's text, ``-`` for stdin; a missing or unreadable file is a usage error (exit 2).
+
+    Text that is not UTF-8 is malformed input, refused as the ledger refuses
+    such a body (exit 1, ``MALFORMED``).
+    """
     try:
-        return Path(path).read_text(encoding="utf-8")
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
         raise typer.BadParameter(f"cannot read {path}: {exc.strerror}", param_hint=field) from None
-    except UnicodeDecodeError:
-        raise typer.BadParameter(f"{path} is not UTF-8 text", param_hint=field) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        where = "stdin" if path == "-" else path
+        raise MalformedError(
+            f"{field}: {where} is not UTF-8 text (byte {exc.start})", field=field
+        ) from None
 
 
 def _json_arg(text: str, field: str) -> Any:
     """A JSON argument given inline, as @file, or - for stdin."""
     if text == "-":
-        text = sys.stdin.read()
+        text = read_text("-", field)
     elif text.startswith("@"):
         text = read_text(text[1:], field)
     try:
@@ -231,7 +240,7 @@ def submit(
     from ledger.tlog import MerkleLog
 
     with refusals():
-        text = sys.stdin.read() if source == "-" else read_text(source, "source")
+        text = read_text(source, "source")
         if url is not None:
             if vault_key is not None or notary_key is not None:
                 raise InvalidField(
