@@ -102,9 +102,15 @@ def _close_opened() -> None:
         _opened.pop().close()
 
 
-def open_ledger(db: str | None, vault_key: Path | None = None) -> LedgerApplication:
-    """The ledger a command works on; closed (its connections too) when the command ends."""
-    ledger = LedgerApplication(db, vault_key=vault_key)
+def open_ledger(
+    db: str | None, vault_key: Path | None = None, *, create: bool = False
+) -> LedgerApplication:
+    """The ledger a command works on; closed (its connections too) when the command ends.
+
+    Only ``init`` makes a new database (``create``): any other command given a
+    file that does not exist refuses it and makes nothing, not even a directory.
+    """
+    ledger = LedgerApplication(db, vault_key=vault_key, create=create)
     _opened.append(ledger)
     return ledger
 
@@ -164,10 +170,10 @@ def init(
 ) -> None:
     """Open a new ledger: writes the authority, notary and vault keys to KEYS."""
     with refusals():
-        keys.mkdir(parents=True, exist_ok=True, mode=0o700)
-        ledger = open_ledger(db)
+        ledger = open_ledger(db, create=True)
         if ledger.size() > 0:
             raise InvalidField("db", f"{ledger.db} already holds a ledger")
+        keys.mkdir(parents=True, exist_ok=True, mode=0o700)
         authority = write_new_key(keys, "authority")
         notary = write_new_key(keys, "notary")
         vault_path = keys / "vault.key"

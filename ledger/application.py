@@ -42,10 +42,11 @@ from ledger.storage import (
     SQLiteLedgerRecorder,
     eventsourcing_env,
     is_postgres,
+    opening,
     resolve_db,
     sqlite_file,
 )
-from ledger.storage_postgres import PostgresLedgerRecorder
+from ledger.storage_postgres import PostgresLedgerRecorder, check_reachable
 from ledger.turns import WriterTurns
 from ledger.vault import VaultKey, VaultRecord, parse_vault_items
 
@@ -61,10 +62,25 @@ class LedgerApplication(Application[UUID]):
     name = "Ledger"
     env: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, db: str | None = None, vault_key: VaultKey | Path | None = None) -> None:
-        """``vault_key``: the key, or its file; read when first needed (default: from env)."""
+    def __init__(
+        self,
+        db: str | None = None,
+        vault_key: VaultKey | Path | None = None,
+        *,
+        create: bool = True,
+    ) -> None:
+        """``vault_key``: the key, or its file; read when first needed (default: from env).
+
+        ``create``: the SQLite file may be new; otherwise a file that does not
+        exist is refused (``INVALID_FIELD``) and nothing is made. A database
+        that cannot be opened or reached is refused too, naming ``db``.
+        """
         self.db = resolve_db(db)
-        super().__init__(env=eventsourcing_env(self.db))
+        env = eventsourcing_env(self.db, create=create)
+        if is_postgres(self.db):
+            check_reachable(env)
+        with opening(self.db):
+            super().__init__(env=env)
         self._vault_key = vault_key
         self._head: int | None = None
         self._raw_keys: dict[str, bytes] = {}

@@ -13,7 +13,9 @@ whole transaction back.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from json.encoder import encode_basestring
@@ -30,6 +32,7 @@ from eventsourcing.persistence import (
     DatetimeAsISO,
     JSONTranscoder,
     Mapper,
+    PersistenceError,
     StoredEvent,
     Transcoder,
     UUIDAsHex,
@@ -85,8 +88,12 @@ def _postgres_recorder() -> type:
     return PostgresLedgerRecorder
 
 
-def eventsourcing_env(db: str, name: str = "Ledger") -> dict[str, str]:
-    """Settings for eventsourcing's stock recorders, from ``--db``."""
+def eventsourcing_env(db: str, name: str = "Ledger", *, create: bool = True) -> dict[str, str]:
+    """Settings for eventsourcing's stock recorders, from ``--db``.
+
+    ``create``: a SQLite file may be new (its directory is made); otherwise
+    the file must exist, and nothing is made when it does not.
+    """
     env = {
         "AGGREGATE_CACHE_MAXSIZE": str(CACHE_SIZE),
         "AGGREGATE_CACHE_FASTFORWARD": "n",
@@ -116,7 +123,13 @@ def eventsourcing_env(db: str, name: str = "Ledger") -> dict[str, str]:
     else:
         path = sqlite_path(db)
         if sqlite_file(db) is not None:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            if create:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            elif Path(path).is_dir():
+                raise InvalidField("db", f"{path} is a directory, not a ledger's database file")
+            elif not Path(path).is_file():
+                hint = "make a ledger with `ansinh init` or `ansinh demo`"
+                raise InvalidField("db", f"{path}: no such file ({hint})")
         env.update(
             {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
@@ -126,6 +139,26 @@ def eventsourcing_env(db: str, name: str = "Ledger") -> dict[str, str]:
             }
         )
     return env
+
+
+def describe_db(db: str) -> str:
+    """The database ``--db`` names, for a message: never its password."""
+    if not is_postgres(db):
+        return sqlite_path(db)
+    url = urlsplit(db)
+    return f"PostgreSQL at {url.hostname or '127.0.0.1'}:{url.port or 5432}{url.path}"
+
+
+@contextmanager
+def opening(db: str) -> Iterator[None]:
+    """Turn a failure to open the database into a refusal naming ``db``, on one line."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:  # raised as it is by the stock recorder
+        raise InvalidField("db", f"{describe_db(db)} is not a SQLite database ({exc})") from None
+    except PersistenceError as exc:
+        reason = " ".join(str(exc).split())
+        raise InvalidField("db", f"cannot open {describe_db(db)}: {reason}") from None
 
 
 class LedgerMapper(Mapper[UUID]):

@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 from ledger import nonce_store
+from ledger.errors import DatabaseUnreachable
 from ledger.nonce_store import NONCE_TABLE, Claim
 from ledger.storage import (
     VAULT_TABLE,
@@ -22,6 +24,32 @@ from ledger.storage import (
     run_before_commit,
     vault_rows,
 )
+
+CONNECT_TIMEOUT_S = 3  # a server that does not answer the first connection by then is down
+
+
+def check_reachable(env: dict[str, str]) -> None:
+    """Connect once, briefly, before the connection pool is made.
+
+    A server that is down, or refuses the user or the database, is then a
+    one-line refusal within seconds, saying why (the pool would retry for
+    half a minute and say only that it had waited).
+    """
+    host, port, dbname = env["POSTGRES_HOST"], env["POSTGRES_PORT"], env["POSTGRES_DBNAME"]
+    try:
+        psycopg.connect(
+            host=host,
+            port=port,
+            dbname=dbname,
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"],
+            connect_timeout=CONNECT_TIMEOUT_S,
+        ).close()
+    except psycopg.Error as exc:
+        reason = " ".join(str(exc).split())
+        raise DatabaseUnreachable(
+            f"cannot connect to PostgreSQL at {host}:{port}/{dbname}: {reason}"
+        ) from None
 
 
 class PostgresLedgerRecorder(PostgresApplicationRecorder):
