@@ -140,3 +140,14 @@ def test_init_still_makes_a_new_database_and_its_directory(tmp_path: Path) -> No
     assert made.exit_code == 0, made.stderr
     assert new.is_file()
     assert runner.invoke(app, ["log", "--db", str(new)]).exit_code == 0
+
+
+def test_init_on_a_file_that_is_not_a_database_makes_no_keys(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a ledger\n" * 200, encoding="utf-8")
+    keys = tmp_path / "keys"
+    opening = ["--ledger-id", "ansinh.vn/test", "--name", "UBND xã Thử"]
+    refused = runner.invoke(app, ["init", *opening, "--keys", str(keys), "--db", str(notes)])
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(f"INVALID_FIELD: db: {notes} is not a SQLite database")
+    assert not keys.exists()
