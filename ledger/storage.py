@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from json.encoder import encode_basestring
@@ -42,7 +42,7 @@ from eventsourcing.utils import get_topic
 
 from ledger import nonce_store
 from ledger.dsse import Envelope
-from ledger.errors import InvalidField
+from ledger.errors import InvalidField, NotOpened
 from ledger.nonce_store import NONCE_TABLE, Claim, ClaimRow
 
 DEFAULT_DB = "./ansinh.db"
@@ -125,11 +125,8 @@ def eventsourcing_env(db: str, name: str = "Ledger", *, create: bool = True) -> 
         if sqlite_file(db) is not None:
             if create:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            elif Path(path).is_dir():
-                raise InvalidField("db", f"{path} is a directory, not a ledger's database file")
-            elif not Path(path).is_file():
-                hint = "make a ledger with `ansinh init` or `ansinh demo`"
-                raise InvalidField("db", f"{path}: no such file ({hint})")
+            else:
+                check_ledger_file(path)
         env.update(
             {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
@@ -139,6 +136,27 @@ def eventsourcing_env(db: str, name: str = "Ledger", *, create: bool = True) -> 
             }
         )
     return env
+
+
+def check_ledger_file(path: str) -> None:
+    """Refuse, writing nothing, a path that is not a SQLite file holding a ledger's tables.
+
+    (Opening it as a ledger would make the file, or the tables in it.)
+    """
+    hint = "make a ledger with `ansinh init` or `ansinh demo`"
+    if Path(path).is_dir():
+        raise InvalidField("db", f"{path} is a directory, not a ledger's database file")
+    if not Path(path).is_file():
+        raise InvalidField("db", f"{path}: no such file ({hint})")
+    try:
+        with closing(sqlite3.connect(path)) as conn:
+            found = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='stored_events'"
+            ).fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise InvalidField("db", f"{path} is not a SQLite database ({exc})") from None
+    if found is None:
+        raise NotOpened(f"no ledger here yet: {path} holds none ({hint})", field="db")
 
 
 def describe_db(db: str) -> str:

@@ -151,3 +151,16 @@ def test_init_on_a_file_that_is_not_a_database_makes_no_keys(tmp_path: Path) -> 
     assert refused.exit_code == 1
     assert refused.stderr.startswith(f"INVALID_FIELD: db: {notes} is not a SQLite database")
     assert not keys.exists()
+
+
+@pytest.mark.parametrize("command", READING, ids=" ".join)
+def test_a_reading_command_leaves_an_empty_file_as_it_found_it(
+    tmp_path: Path, command: list[str]
+) -> None:
+    empty = tmp_path / "ansinh.db"
+    empty.touch()
+    refused = runner.invoke(app, [*command, "--db", str(empty)])
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(f"NOT_OPENED: no ledger here yet: {empty} holds none")
+    assert list(tmp_path.iterdir()) == [empty]
+    assert empty.stat().st_size == 0
