@@ -46,7 +46,7 @@ from ledger.storage import (
     resolve_db,
     sqlite_file,
 )
-from ledger.storage_postgres import PostgresLedgerRecorder, check_reachable
+from ledger.storage_postgres import PostgresLedgerRecorder, PostgresTurns, check_reachable
 from ledger.turns import WriterTurns
 from ledger.vault import VaultKey, VaultRecord, parse_vault_items
 
@@ -87,9 +87,14 @@ class LedgerApplication(Application[UUID]):
         # The signature helper watches for the next statement a moment before it
         # sleeps, unless a PostgreSQL server may need its core.
         self._watch_s = 0.0 if is_postgres(self.db) else WATCH_S
-        # Writers of a SQLite file take turns (PostgreSQL's table lock queues them).
+        # Writers take turns, so that a large batch is not prepared for ever
+        # against a head that others keep moving.
         path = sqlite_file(self.db)
-        self._turns = WriterTurns(path) if path is not None else None
+        self._turns: WriterTurns | PostgresTurns | None = None
+        if is_postgres(self.db):
+            self._turns = PostgresTurns(env)
+        elif path is not None:
+            self._turns = WriterTurns(path)
 
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(

@@ -5,7 +5,9 @@ Written in the same transaction as the events, as with SQLite (``ledger.storage`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -50,6 +52,67 @@ def check_reachable(env: dict[str, str]) -> None:
         raise DatabaseUnreachable(
             f"cannot connect to PostgreSQL at {host}:{port}/{dbname}: {reason}"
         ) from None
+
+
+class PostgresTurns:
+    """The write turn of one PostgreSQL ledger: its writers take turns, none starves.
+
+    As with SQLite (:mod:`ledger.turns`): a writer prepares its statements
+    against the log's head and starts over when another wrote first, so a
+    large batch beside a server recording all the time would start over for
+    ever. Each attempt to record is made holding a session advisory lock of
+    the ledger's schema, on a connection of its own: the server's lock
+    manager queues those who wait for it in order, first come first served.
+    """
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self._connect_args: dict[str, Any] = {
+            "host": env["POSTGRES_HOST"],
+            "port": env["POSTGRES_PORT"],
+            "dbname": env["POSTGRES_DBNAME"],
+            "user": env["POSTGRES_USER"],
+            "password": env["POSTGRES_PASSWORD"],
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "autocommit": True,
+        }
+        self._key = f"ansinh.writers:{env['POSTGRES_SCHEMA']}"
+        self._conn: psycopg.Connection[Any] | None = None
+        self._local = threading.Lock()  # one thread of this object at a time
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """Wait for this writer's turn; hold it for the block."""
+        with self._local:
+            conn = self._take()
+            try:
+                yield
+            finally:
+                try:
+                    conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (self._key,))
+                except psycopg.Error:  # the session is gone, and its lock with it
+                    self._drop()
+
+    def _take(self) -> psycopg.Connection[Any]:
+        for attempt in (1, 2):
+            try:
+                if self._conn is None or self._conn.closed:
+                    self._conn = psycopg.connect(**self._connect_args)
+                self._conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (self._key,))
+                return self._conn
+            except psycopg.OperationalError:
+                self._drop()  # a connection lost since the last turn: once more, anew
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def close(self) -> None:
+        with self._local:
+            self._drop()
 
 
 class PostgresLedgerRecorder(PostgresApplicationRecorder):
