@@ -12,6 +12,7 @@ import base64
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, ClassVar
 from uuid import UUID
@@ -171,15 +172,27 @@ class LedgerApplication(Application[UUID]):
             verifier.close()
 
     def _attempts(self, subs: list[Submission], batch: bool, verifier: Verifier) -> list[Accepted]:
-        if self._turns is None:
-            return self._attempt_until_recorded(subs, batch, verifier)
-        with self._turns.turn():
-            return self._attempt_until_recorded(subs, batch, verifier)
+        """Apply and save until saved; a conflict (another writer was first) starts over.
 
-    def _attempt_until_recorded(
-        self, subs: list[Submission], batch: bool, verifier: Verifier
+        Writers take turns, so that none starts over for ever (a large batch,
+        slow to apply, beside a server writing all the time): on SQLite each
+        attempt is made in the writer's turn; on PostgreSQL, where asking for
+        it costs a round trip, the attempts after a conflict.
+        """
+        with ExitStack() as turn:
+            in_turn = self._turns is not None and self._turns.eager
+            if self._turns is not None and in_turn:
+                turn.enter_context(self._turns.turn())
+            return self._attempt(subs, batch, verifier, turn, in_turn)
+
+    def _attempt(
+        self,
+        subs: list[Submission],
+        batch: bool,
+        verifier: Verifier,
+        turn: ExitStack,
+        in_turn: bool,
     ) -> list[Accepted]:
-        """Apply and save until saved; a conflict (another writer was first) starts over."""
         strict = False
         for attempt in range(MAX_ATTEMPTS):
             if self._head is None:
@@ -207,7 +220,7 @@ class LedgerApplication(Application[UUID]):
                     return self._with_leaf_hashes(results)
                 sealed = self._seal(unit)
                 try:
-                    self._save(unit, sealed, lambda: _raise_deferred(verifier, batch))
+                    self._save(unit, sealed, lambda: _raise_deferred(verifier, batch), in_turn)
                 except (IntegrityError, OperationalError):
                     conflict = True
                 except LedgerError:  # a bad signature, found as the rows were written
@@ -224,7 +237,11 @@ class LedgerApplication(Application[UUID]):
             if conflict:
                 strict = True
                 self._head = None
-                time.sleep(random.uniform(0, min(0.05, 0.001 * 2 ** min(attempt, 6))))
+                if self._turns is not None and not in_turn:
+                    turn.enter_context(self._turns.turn())
+                    in_turn = True
+                else:
+                    time.sleep(random.uniform(0, min(0.05, 0.001 * 2 ** min(attempt, 6))))
                 continue
             self._head += unit.staged
             return self._with_leaf_hashes(results)
@@ -315,7 +332,9 @@ class LedgerApplication(Application[UUID]):
         events += unit.events
         return [self.mapper.to_stored_event(event) for event in events]
 
-    def _save(self, unit: UnitOfWork, sealed: list[Any], check: Callable[[], None]) -> None:
+    def _save(
+        self, unit: UnitOfWork, sealed: list[Any], check: Callable[[], None], in_turn: bool
+    ) -> None:
         """The unit's events and vault records in one transaction; ``check`` just before commit.
 
         ``check`` raises for a bad signature: a batch's checks are settled
@@ -326,7 +345,11 @@ class LedgerApplication(Application[UUID]):
         """
         stored = self._stored_events(unit)
         self.recorder.insert_events(
-            stored, vault_records=sealed, nonce_claims=unit.claims, before_commit=check
+            stored,
+            vault_records=sealed,
+            nonce_claims=unit.claims,
+            before_commit=check,
+            in_turn=in_turn,  # (this writer holds the ledger's turn: see PostgresTurns)
         )
         cache = self.repository.cache
         if cache is not None:

@@ -5,6 +5,7 @@ Written in the same transaction as the events, as with SQLite (``ledger.storage`
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Identifier, Literal
 
 from ledger import nonce_store
 from ledger.errors import DatabaseUnreachable
@@ -54,16 +55,29 @@ def check_reachable(env: dict[str, str]) -> None:
         ) from None
 
 
+def turn_key(schema: str) -> int:
+    """The advisory lock of a ledger's write turn (a signed 64-bit key, from its schema)."""
+    digest = hashlib.sha256(f"ansinh.writers:{schema}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
 class PostgresTurns:
     """The write turn of one PostgreSQL ledger: its writers take turns, none starves.
 
     As with SQLite (:mod:`ledger.turns`): a writer prepares its statements
     against the log's head and starts over when another wrote first, so a
     large batch beside a server recording all the time would start over for
-    ever. Each attempt to record is made holding a session advisory lock of
-    the ledger's schema, on a connection of its own: the server's lock
-    manager queues those who wait for it in order, first come first served.
+    ever. A writer that had to start over makes its next attempts holding
+    the ledger's turn: an advisory lock (:func:`turn_key`), exclusive, held
+    by a session of its own. Every other write waits for it as its
+    transaction begins (:meth:`PostgresLedgerRecorder.insert_events` takes
+    the same lock shared), and the server's lock manager queues whoever
+    waits in order: once a writer asks for the turn, writes that come after
+    it wait behind it. Writers that meet no one pay nothing for this: the
+    shared lock is taken in the round trip that sets the lock timeout.
     """
+
+    eager = False  # the turn is taken after a conflict, not for every attempt
 
     def __init__(self, env: dict[str, str]) -> None:
         self._connect_args: dict[str, Any] = {
@@ -75,7 +89,7 @@ class PostgresTurns:
             "connect_timeout": CONNECT_TIMEOUT_S,
             "autocommit": True,
         }
-        self._key = f"ansinh.writers:{env['POSTGRES_SCHEMA']}"
+        self.key = turn_key(env["POSTGRES_SCHEMA"])
         self._conn: psycopg.Connection[Any] | None = None
         self._local = threading.Lock()  # one thread of this object at a time
 
@@ -88,7 +102,7 @@ class PostgresTurns:
                 yield
             finally:
                 try:
-                    conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (self._key,))
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
                 except psycopg.Error:  # the session is gone, and its lock with it
                     self._drop()
 
@@ -97,7 +111,7 @@ class PostgresTurns:
             try:
                 if self._conn is None or self._conn.closed:
                     self._conn = psycopg.connect(**self._connect_args)
-                self._conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (self._key,))
+                self._conn.execute("SELECT pg_advisory_lock(%s)", (self.key,))
                 return self._conn
             except psycopg.OperationalError:
                 self._drop()  # a connection lost since the last turn: once more, anew
@@ -133,6 +147,11 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         )
         self.nonce_table = SQL("{0}.{1}").format(
             Identifier(self.datastore.schema), Identifier(NONCE_TABLE)
+        )
+        set_timeout, _ = self.lock_table_statements  # SET LOCAL lock_timeout, LOCK TABLE
+        self._begin_in_turn = set_timeout
+        self._begin = SQL("SELECT pg_advisory_xact_lock_shared({0}); {1}").format(
+            Literal(turn_key(self.datastore.schema)), set_timeout
         )
 
     def create_table(self) -> None:
@@ -191,6 +210,9 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         # thousand statements) never completes, holding the table lock. The
         # same steps in the same transaction, without the pipeline.
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            # First wait while another writer holds the ledger's turn (unless this
+            # is that writer), holding nothing yet; then the stock lock timeout.
+            curs.execute(self._begin_in_turn if kwargs.get("in_turn") else self._begin)
             self._insert_events(curs, stored_events, **kwargs)
             ids: Sequence[int] | None = []
             if stored_events:
@@ -198,6 +220,10 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                 ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
             run_before_commit(kwargs)
             return ids
+
+    def _lock_table(self, curs: Any) -> None:
+        # (its lock timeout was set as the transaction began)
+        curs.execute(self.lock_table_statements[-1], prepare=True)
 
     def _insert_events(
         self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any

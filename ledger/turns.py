@@ -49,6 +49,8 @@ def lock_path(db_path: str) -> str:
 class WriterTurns:
     """The write turn of one SQLite file, as one ledger object takes it."""
 
+    eager = True  # taken for every attempt: it costs a few system calls
+
     def __init__(self, db_path: str) -> None:
         self.path = lock_path(db_path)
         self._fd: int | None = None
@@ -78,6 +80,10 @@ class WriterTurns:
             if self._fd is not None:
                 os.close(self._fd)
                 self._fd = None
+
+    def __del__(self) -> None:
+        if self._fd is not None:  # a ledger object dropped without being closed
+            os.close(self._fd)
 
     def _open(self) -> int | None:
         """The lock file, created when first needed; None when turns cannot be taken here.

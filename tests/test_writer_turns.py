@@ -29,7 +29,7 @@ from api.client import AnsinhClient
 from ledger.dsse import open_envelope
 from ledger.keys import write_key_file
 from ledger.storage import eventsourcing_env
-from ledger.storage_postgres import PostgresTurns
+from ledger.storage_postgres import PostgresTurns, turn_key
 from ledger.turns import WriterTurns, lock_path
 from tests.conftest import PG_URL, Officers, Story, new_id
 
@@ -162,11 +162,12 @@ def test_cli_batches_and_a_busy_servers_single_statements_are_all_recorded(
 def queued_for_a_turn(db_url: str) -> bool:
     """Whether a writer of the ledger waits for its turn (behind the one holding it)."""
     if db_url.startswith("postgresql://"):
+        key = turn_key(parse_qs(urlsplit(db_url).query)["schema"][0]) % 2**64
         with psycopg.connect(PG_URL) as conn:
             waiting = conn.execute(
                 "SELECT count(*) FROM pg_locks WHERE locktype='advisory' AND NOT granted"
-                " AND objid::int = hashtext(%s)",
-                (f"ansinh.writers:{parse_qs(urlsplit(db_url).query)['schema'][0]}",),
+                " AND classid::bigint = %s AND objid::bigint = %s",
+                (key >> 32, key & 0xFFFFFFFF),
             ).fetchone()
         return waiting is not None and waiting[0] > 0
     # SQLite: a waiting writer holds the turnstile of the lock file.
