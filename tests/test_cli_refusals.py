@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 import api.cli_keys
 import api.cli_log
 import api.cli_projections
-import api.cli_reports  # noqa: F401  (each registers its commands, as the entry point does)
+import api.cli_reports
+import api.cli_serve  # noqa: F401  (each registers its commands, as the entry point does)
 from api.cli import app
 from tests.conftest import Story
 
@@ -160,6 +161,16 @@ def test_a_reading_command_leaves_an_empty_file_as_it_found_it(
     empty = tmp_path / "ansinh.db"
     empty.touch()
     refused = runner.invoke(app, [*command, "--db", str(empty)])
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(f"NOT_OPENED: no ledger here yet: {empty} holds none")
+    assert list(tmp_path.iterdir()) == [empty]
+    assert empty.stat().st_size == 0
+
+
+def test_serve_refuses_an_empty_file_and_leaves_it_as_it_found_it(tmp_path: Path) -> None:
+    empty = tmp_path / "ansinh.db"
+    empty.touch()
+    refused = runner.invoke(app, ["serve", "--db", str(empty), "--port", "0"])
     assert refused.exit_code == 1
     assert refused.stderr.startswith(f"NOT_OPENED: no ledger here yet: {empty} holds none")
     assert list(tmp_path.iterdir()) == [empty]
