@@ -49,6 +49,7 @@ from api.bench_http_load import SAMPLES_KEPT, Load, drive, request, running_serv
 from api.bench_rebuild import BenchCommune
 from ledger.application import LedgerApplication, submission_from_json
 from ledger.dsse import make_statement, open_envelope, sign_statement
+from ledger.fields import MAX_YEAR
 from ledger.rules import Submission
 from ledger.storage import is_postgres
 from ledger.vault import VaultKey, VaultRecord
@@ -57,6 +58,7 @@ ORIGIN = "ansinh.vn/bench/http"
 VAULT_KEY = b"\x06" * 32
 MAX_POOL = 500_000  # statements signed for one phase, at most
 MIN_RATE_PER_S = 1500.0  # statements signed for each second of a phase, at least
+PAYABLE_MONTHS = (MAX_YEAR - 2022 + 1) * 12 - 6  # 2022-07 to the last month of MAX_YEAR
 TARGETS = {"http_per_s": 400.0, "http_ratio": 0.5, "p99_ms": 50.0, "page_per_s": 300.0}
 err = Console(stderr=True, highlight=False)
 
@@ -105,7 +107,11 @@ class HttpCommune(BenchCommune):
         for _ in range(count):
             n, self._paid = self._paid, self._paid + 1
             benefit, person, amount = self.monthly[n % len(self.monthly)]
-            month = 6 + n // len(self.monthly)  # after the half year the setup paid
+            # The months after the half year the setup paid, round by round; a
+            # long run starts over from the first (a second payment for a
+            # month is recorded too) rather than go past the last year a
+            # statement may name.
+            month = 6 + (n // len(self.monthly)) % PAYABLE_MONTHS
             body = {
                 "payment_id": str(uuid.uuid4()),
                 "benefit_id": benefit,

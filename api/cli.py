@@ -21,7 +21,7 @@ from rich.table import Table
 from api.wire import Batch, parse_submissions, read_submissions
 from ledger.application import LedgerApplication
 from ledger.dsse import make_statement, open_envelope, sign_statement
-from ledger.errors import BatchError, InvalidField, LedgerError
+from ledger.errors import BatchError, InvalidField, LedgerError, MalformedError
 from ledger.formats import V1, V1_1
 from ledger.jsontext import loads_exact
 from ledger.keys import KeyPair, read_key_file, write_key_file
@@ -104,9 +104,15 @@ def _close_opened() -> None:
         _opened.pop().close()
 
 
-def open_ledger(db: str | None, vault_key: Path | None = None) -> LedgerApplication:
-    """The ledger a command works on; closed (its connections too) when the command ends."""
-    ledger = LedgerApplication(db, vault_key=vault_key)
+def open_ledger(
+    db: str | None, vault_key: Path | None = None, *, create: bool = False
+) -> LedgerApplication:
+    """The ledger a command works on; closed (its connections too) when the command ends.
+
+    Only ``init`` makes a new database (``create``): any other command given a
+    file that does not exist refuses it and makes nothing, not even a directory.
+    """
+    ledger = LedgerApplication(db, vault_key=vault_key, create=create)
     _opened.append(ledger)
     return ledger
 
@@ -124,19 +130,28 @@ def write_new_key(directory: Path, name: str) -> KeyPair:
 
 
 def read_text(path: str, field: str) -> str:
-    """A file's text; a missing or unreadable file is a usage error (exit 2)."""
+    """A file's text, ``-`` for stdin; a missing or unreadable file is a usage error (exit 2).
+
+    Text that is not UTF-8 is malformed input, refused as the ledger refuses
+    such a body (exit 1, ``MALFORMED``).
+    """
     try:
-        return Path(path).read_text(encoding="utf-8")
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
         raise typer.BadParameter(f"cannot read {path}: {exc.strerror}", param_hint=field) from None
-    except UnicodeDecodeError:
-        raise typer.BadParameter(f"{path} is not UTF-8 text", param_hint=field) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        where = "stdin" if path == "-" else path
+        raise MalformedError(
+            f"{field}: {where} is not UTF-8 text (byte {exc.start})", field=field
+        ) from None
 
 
 def _json_arg(text: str, field: str) -> Any:
     """A JSON argument given inline, as @file, or - for stdin."""
     if text == "-":
-        text = sys.stdin.read()
+        text = read_text("-", field)
     elif text.startswith("@"):
         text = read_text(text[1:], field)
     try:
@@ -159,10 +174,10 @@ def init(
 ) -> None:
     """Open a new ledger: writes the authority, notary and vault keys to KEYS."""
     with refusals():
-        keys.mkdir(parents=True, exist_ok=True, mode=0o700)
-        ledger = open_ledger(db)
+        ledger = open_ledger(db, create=True)
         if ledger.size() > 0:
             raise InvalidField("db", f"{ledger.db} already holds a ledger")
+        keys.mkdir(parents=True, exist_ok=True, mode=0o700)
         authority = write_new_key(keys, "authority")
         notary = write_new_key(keys, "notary")
         vault_path = keys / "vault.key"
@@ -236,7 +251,7 @@ def submit(
     from ledger.tlog import MerkleLog
 
     with refusals():
-        text = sys.stdin.read() if source == "-" else read_text(source, "source")
+        text = read_text(source, "source")
         if url is not None:
             if vault_key is not None or notary_key is not None:
                 raise InvalidField(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +23,7 @@ from ledger.formats import V1
 from ledger.keys import KeyPair
 from ledger.tlog import MerkleLog
 from ledger.vault import VaultKey
-from ledger.verifier import Amendments, VerificationFailed
+from ledger.verifier import MIN_AUTHORITY_HEX, Amendments, VerificationFailed
 from ledger.witness import DatabaseSource, LogSource, cosign_latest, verifier_key
 from projections.audit import verify_database
 
@@ -166,10 +167,16 @@ def export(
 
 @app.command()
 def verify(
-    path: Annotated[Path | None, typer.Argument(help="A bundle directory or .tar")] = None,
+    path: Annotated[
+        Path | None, typer.Argument(help="A bundle directory or .tar", exists=True)
+    ] = None,
     db: DbOpt = None,
     authority: Annotated[
-        str | None, typer.Option("--authority", help="The authority key id you expect")
+        str | None,
+        typer.Option(
+            "--authority",
+            help="The authority key id you expect (64 hex, or its first 16 or more)",
+        ),
     ] = None,
     witness: Annotated[
         list[str] | None,
@@ -179,7 +186,12 @@ def verify(
     ] = None,
     since: Annotated[
         Path | None,
-        typer.Option("--since", help="A checkpoint you kept earlier: the log must extend it"),
+        typer.Option(
+            "--since",
+            help="A checkpoint you kept earlier: the log must extend it",
+            exists=True,
+            dir_okay=False,
+        ),
     ] = None,
     processes: Annotated[
         int | None, typer.Option(help="Worker processes (default: all cores)")
@@ -193,6 +205,7 @@ def verify(
     each rebuilt from the entries and compared; with the vault key, the
     contents of the vault too. It prints what it covered and what it did not.
     """
+    authority = _authority_id(authority)
     kept = since.read_text(encoding="utf-8") if since is not None else None
     try:
         with progress_bar(None, "verifying") as bar:
@@ -229,9 +242,19 @@ def verify(
     except InvalidField as exc:
         print(f"FAILED {exc.code}: {exc.message}", file=sys.stderr)
         raise typer.Exit(1) from None
+    if authority is None:
+        # Whoever made the ledger signed every check above: without the authority
+        # the inspector expects, the checks show only that it is self-consistent.
+        print(
+            "WARNING: the authority key was not pinned: anyone could have made this ledger. "
+            f"It was opened by authority key {outcome.authority}; if that is the commune's, "
+            "pass --authority <key id>",
+            file=sys.stderr,
+        )
     print(
         f"OK {outcome.entries} entries of {outcome.ledger_id}, root "
         f"{base64.b64encode(outcome.root).decode()}, authority {outcome.authority[:16]}"
+        + (" (NOT PINNED)" if authority is None else "")
         + (f", checkpoint {outcome.checkpoint_size}" if outcome.checkpoint_size else "")
         + (f", witnesses {', '.join(outcome.witnesses)}" if outcome.witnesses else "")
         + (f", {outcome.vault_records} vault records" if outcome.vault_records else "")
@@ -243,8 +266,20 @@ def verify(
     for line in outcome.uncovered:
         print(f"  not checked: {line}")
     _print_warnings(outcome.amendments)
-    if authority is None:
-        print("note: pass --authority KEYID to pin the ledger's authority key", file=sys.stderr)
+
+
+def _authority_id(given: str | None) -> str | None:
+    """``--authority``: the authority's key id, whole (64 hex) or its first 16 hex or more."""
+    if given is None:
+        return None
+    key_id = given.strip().lower()
+    if not re.fullmatch(f"[0-9a-f]{{{MIN_AUTHORITY_HEX},64}}", key_id):
+        raise typer.BadParameter(
+            f"{given!r}: give at least {MIN_AUTHORITY_HEX} hex of the authority key id "
+            "(all 64 pin it best)",
+            param_hint="--authority",
+        )
+    return key_id
 
 
 NOT_LEDGER_DATA = (

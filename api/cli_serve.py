@@ -21,7 +21,7 @@ from api.cli_log import NotaryOpt, notary_key
 from api.limits import MIB, Limits
 from api.service import LedgerService
 from ledger.errors import InvalidField, VaultKeyMissing, WrongNotaryKey
-from ledger.storage import is_postgres, resolve_db
+from ledger.storage import check_ledger_file, resolve_db, sqlite_file
 from ledger.vault import VaultKey
 
 BACKLOG = 2048
@@ -38,10 +38,9 @@ def open_service(
 ) -> LedgerService:
     """The service over an opened ledger, or a clear refusal (nothing is created)."""
     where = resolve_db(db)
-    if not is_postgres(where) and not Path(where).is_file():
-        raise InvalidField(
-            "db", f"{where}: no such file (make a ledger with `ansinh init` or `ansinh demo`)"
-        )
+    path = sqlite_file(where)
+    if path is not None:
+        check_ledger_file(path)  # (opening it would make the file, or tables in it)
     key = notary_key(notary)
     vault = VaultKey.load(vault_key) if vault_key is not None else None
     service = LedgerService(

@@ -12,6 +12,7 @@ import base64
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, ClassVar
 from uuid import UUID
@@ -42,9 +43,12 @@ from ledger.storage import (
     SQLiteLedgerRecorder,
     eventsourcing_env,
     is_postgres,
+    opening,
     resolve_db,
+    sqlite_file,
 )
-from ledger.storage_postgres import PostgresLedgerRecorder
+from ledger.storage_postgres import PostgresLedgerRecorder, PostgresTurns, check_reachable
+from ledger.turns import WriterTurns
 from ledger.vault import VaultKey, VaultRecord, parse_vault_items
 
 MAX_ATTEMPTS = 200
@@ -59,10 +63,25 @@ class LedgerApplication(Application[UUID]):
     name = "Ledger"
     env: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, db: str | None = None, vault_key: VaultKey | Path | None = None) -> None:
-        """``vault_key``: the key, or its file; read when first needed (default: from env)."""
+    def __init__(
+        self,
+        db: str | None = None,
+        vault_key: VaultKey | Path | None = None,
+        *,
+        create: bool = True,
+    ) -> None:
+        """``vault_key``: the key, or its file; read when first needed (default: from env).
+
+        ``create``: the SQLite file may be new; otherwise a file that does not
+        exist is refused (``INVALID_FIELD``) and nothing is made. A database
+        that cannot be opened or reached is refused too, naming ``db``.
+        """
         self.db = resolve_db(db)
-        super().__init__(env=eventsourcing_env(self.db))
+        env = eventsourcing_env(self.db, create=create)
+        if is_postgres(self.db):
+            check_reachable(env)
+        with opening(self.db):
+            super().__init__(env=env)
         self._vault_key = vault_key
         self._head: int | None = None
         self._raw_keys: dict[str, bytes] = {}
@@ -71,11 +90,24 @@ class LedgerApplication(Application[UUID]):
         self._watch_s = 0.0 if is_postgres(self.db) else WATCH_S
         # Told of each submission recorded: (recorded_at, results, submissions), in order.
         self.on_recorded: Callable[[str, list[Accepted], list[Submission]], None] | None = None
+        # Writers take turns, so that a large batch is not prepared for ever
+        # against a head that others keep moving.
+        path = sqlite_file(self.db)
+        self._turns: WriterTurns | PostgresTurns | None = None
+        if is_postgres(self.db):
+            self._turns = PostgresTurns(env)
+        elif path is not None:
+            self._turns = WriterTurns(path)
 
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(
             transcoder=self.construct_transcoder(), mapper_class=LedgerMapper
         )
+
+    def close(self) -> None:
+        if self._turns is not None:
+            self._turns.close()
+        super().close()
 
     @property
     def vault_key(self) -> VaultKey:
@@ -142,6 +174,27 @@ class LedgerApplication(Application[UUID]):
             verifier.close()
 
     def _attempts(self, subs: list[Submission], batch: bool, verifier: Verifier) -> list[Accepted]:
+        """Apply and save until saved; a conflict (another writer was first) starts over.
+
+        Writers take turns, so that none starts over for ever (a large batch,
+        slow to apply, beside a server writing all the time): on SQLite each
+        attempt is made in the writer's turn; on PostgreSQL, where asking for
+        it costs a round trip, the attempts after a conflict.
+        """
+        with ExitStack() as turn:
+            in_turn = self._turns is not None and self._turns.eager
+            if self._turns is not None and in_turn:
+                turn.enter_context(self._turns.turn())
+            return self._attempt(subs, batch, verifier, turn, in_turn)
+
+    def _attempt(
+        self,
+        subs: list[Submission],
+        batch: bool,
+        verifier: Verifier,
+        turn: ExitStack,
+        in_turn: bool,
+    ) -> list[Accepted]:
         strict = False
         for attempt in range(MAX_ATTEMPTS):
             if self._head is None:
@@ -169,7 +222,7 @@ class LedgerApplication(Application[UUID]):
                     return self._with_leaf_hashes(results)
                 sealed = self._seal(unit)
                 try:
-                    self._save(unit, sealed, lambda: _raise_deferred(verifier, batch))
+                    self._save(unit, sealed, lambda: _raise_deferred(verifier, batch), in_turn)
                 except (IntegrityError, OperationalError):
                     conflict = True
                 except LedgerError:  # a bad signature, found as the rows were written
@@ -186,7 +239,11 @@ class LedgerApplication(Application[UUID]):
             if conflict:
                 strict = True
                 self._head = None
-                time.sleep(random.uniform(0, min(0.05, 0.001 * 2 ** min(attempt, 6))))
+                if self._turns is not None and not in_turn:
+                    turn.enter_context(self._turns.turn())
+                    in_turn = True
+                else:
+                    time.sleep(random.uniform(0, min(0.05, 0.001 * 2 ** min(attempt, 6))))
                 continue
             self._head += unit.staged
             if self.on_recorded is not None:
@@ -279,7 +336,9 @@ class LedgerApplication(Application[UUID]):
         events += unit.events
         return [self.mapper.to_stored_event(event) for event in events]
 
-    def _save(self, unit: UnitOfWork, sealed: list[Any], check: Callable[[], None]) -> None:
+    def _save(
+        self, unit: UnitOfWork, sealed: list[Any], check: Callable[[], None], in_turn: bool
+    ) -> None:
         """The unit's events and vault records in one transaction; ``check`` just before commit.
 
         ``check`` raises for a bad signature: a batch's checks are settled
@@ -290,7 +349,11 @@ class LedgerApplication(Application[UUID]):
         """
         stored = self._stored_events(unit)
         self.recorder.insert_events(
-            stored, vault_records=sealed, nonce_claims=unit.claims, before_commit=check
+            stored,
+            vault_records=sealed,
+            nonce_claims=unit.claims,
+            before_commit=check,
+            in_turn=in_turn,  # (this writer holds the ledger's turn: see PostgresTurns)
         )
         cache = self.repository.cache
         if cache is not None:

@@ -131,6 +131,16 @@ class AlreadyDecided(RuleViolation):
     code = "ALREADY_DECIDED"
 
 
+class DatabaseUnreachable(LedgerError):
+    """The database server named by ``--db`` cannot be reached or refuses the connection."""
+
+    code = "DB_UNREACHABLE"
+    status = 503
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"db: {message}", field="db")
+
+
 class NotOpened(LedgerError):
     """The database holds no ledger yet (run ``ansinh init``)."""
 

@@ -397,6 +397,16 @@ def serve(conn_fd: int, control_fd: int) -> None:
     """
     conn = _Channel(socket.socket(fileno=conn_fd))
     counters = memoryview(mmap.mmap(control_fd, mmap.PAGESIZE)).cast("q")
+    try:
+        _serve(conn, counters)
+    except (EOFError, OSError):
+        # The parent has closed its end (it has exited, or given up on this
+        # helper), maybe before this was ready or while it was answering: no
+        # one is left to tell, and nothing is wrong.
+        return
+
+
+def _serve(conn: _Channel, counters: memoryview) -> None:
     conn.send_bytes(_READY)
     watch_s = 0.0
     while True:
@@ -409,11 +419,8 @@ def serve(conn_fd: int, control_fd: int) -> None:
             while not closed and (
                 chunk >= len(chunks) or chunk >= counters[_LIMIT] or conn.poll(0)
             ):
-                try:
-                    _watch(conn, watch_s)
-                    message = conn.recv_bytes()
-                except (EOFError, OSError):
-                    return
+                _watch(conn, watch_s)
+                message = conn.recv_bytes()
                 items, watch_s = _items(message)
                 if items:
                     chunks.append(items)

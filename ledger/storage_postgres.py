@@ -5,16 +5,21 @@ Written in the same transaction as the events, as with SQLite (``ledger.storage`
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
 from psycopg.rows import tuple_row
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Identifier, Literal
 
 from ledger import nonce_store
+from ledger.errors import DatabaseUnreachable
 from ledger.nonce_store import NONCE_TABLE, Claim, ClaimRow
 from ledger.storage import (
     AUDIT_PAGE,
@@ -25,6 +30,106 @@ from ledger.storage import (
     run_before_commit,
     vault_rows,
 )
+
+CONNECT_TIMEOUT_S = 3  # a server that does not answer the first connection by then is down
+
+
+def check_reachable(env: dict[str, str]) -> None:
+    """Connect once, briefly, before the connection pool is made.
+
+    A server that is down, or refuses the user or the database, is then a
+    one-line refusal within seconds, saying why (the pool would retry for
+    half a minute and say only that it had waited).
+    """
+    host, port, dbname = env["POSTGRES_HOST"], env["POSTGRES_PORT"], env["POSTGRES_DBNAME"]
+    try:
+        psycopg.connect(
+            host=host,
+            port=port,
+            dbname=dbname,
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"],
+            connect_timeout=CONNECT_TIMEOUT_S,
+        ).close()
+    except psycopg.Error as exc:
+        reason = " ".join(str(exc).split())
+        raise DatabaseUnreachable(
+            f"cannot connect to PostgreSQL at {host}:{port}/{dbname}: {reason}"
+        ) from None
+
+
+def turn_key(schema: str) -> int:
+    """The advisory lock of a ledger's write turn (a signed 64-bit key, from its schema)."""
+    digest = hashlib.sha256(f"ansinh.writers:{schema}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+class PostgresTurns:
+    """The write turn of one PostgreSQL ledger: its writers take turns, none starves.
+
+    As with SQLite (:mod:`ledger.turns`): a writer prepares its statements
+    against the log's head and starts over when another wrote first, so a
+    large batch beside a server recording all the time would start over for
+    ever. A writer that had to start over makes its next attempts holding
+    the ledger's turn: an advisory lock (:func:`turn_key`), exclusive, held
+    by a session of its own. Every other write waits for it as its
+    transaction begins (:meth:`PostgresLedgerRecorder.insert_events` takes
+    the same lock shared), and the server's lock manager queues whoever
+    waits in order: once a writer asks for the turn, writes that come after
+    it wait behind it. Writers that meet no one pay nothing for this: the
+    shared lock is taken in the round trip that sets the lock timeout.
+    """
+
+    eager = False  # the turn is taken after a conflict, not for every attempt
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self._connect_args: dict[str, Any] = {
+            "host": env["POSTGRES_HOST"],
+            "port": env["POSTGRES_PORT"],
+            "dbname": env["POSTGRES_DBNAME"],
+            "user": env["POSTGRES_USER"],
+            "password": env["POSTGRES_PASSWORD"],
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "autocommit": True,
+        }
+        self.key = turn_key(env["POSTGRES_SCHEMA"])
+        self._conn: psycopg.Connection[Any] | None = None
+        self._local = threading.Lock()  # one thread of this object at a time
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """Wait for this writer's turn; hold it for the block."""
+        with self._local:
+            conn = self._take()
+            try:
+                yield
+            finally:
+                try:
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
+                except psycopg.Error:  # the session is gone, and its lock with it
+                    self._drop()
+
+    def _take(self) -> psycopg.Connection[Any]:
+        for attempt in (1, 2):
+            try:
+                if self._conn is None or self._conn.closed:
+                    self._conn = psycopg.connect(**self._connect_args)
+                self._conn.execute("SELECT pg_advisory_lock(%s)", (self.key,))
+                return self._conn
+            except psycopg.OperationalError:
+                self._drop()  # a connection lost since the last turn: once more, anew
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def close(self) -> None:
+        with self._local:
+            self._drop()
 
 
 class PostgresLedgerRecorder(PostgresApplicationRecorder):
@@ -45,6 +150,11 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         )
         self.nonce_table = SQL("{0}.{1}").format(
             Identifier(self.datastore.schema), Identifier(NONCE_TABLE)
+        )
+        set_timeout, _ = self.lock_table_statements  # SET LOCAL lock_timeout, LOCK TABLE
+        self._begin_in_turn = set_timeout
+        self._begin = SQL("SELECT pg_advisory_xact_lock_shared({0}); {1}").format(
+            Literal(turn_key(self.datastore.schema)), set_timeout
         )
 
     def create_table(self) -> None:
@@ -103,6 +213,9 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         # thousand statements) never completes, holding the table lock. The
         # same steps in the same transaction, without the pipeline.
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            # First wait while another writer holds the ledger's turn (unless this
+            # is that writer), holding nothing yet; then the stock lock timeout.
+            curs.execute(self._begin_in_turn if kwargs.get("in_turn") else self._begin)
             self._insert_events(curs, stored_events, **kwargs)
             ids: Sequence[int] | None = []
             if stored_events:
@@ -110,6 +223,10 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                 ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
             run_before_commit(kwargs)
             return ids
+
+    def _lock_table(self, curs: Any) -> None:
+        # (its lock timeout was set as the transaction began)
+        curs.execute(self.lock_table_statements[-1], prepare=True)
 
     def _insert_events(
         self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any

@@ -9,16 +9,19 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-import api.bench_http  # noqa: F401  (registers ``bench http``)
+from api.bench_http import HttpCommune  # (and registers ``bench http``)
 from api.bench_http_load import response
 from api.cli import app as cli_app
 from ledger.application import LedgerApplication
+from ledger.dsse import open_envelope
+from ledger.fields import MAX_YEAR
 from tests.conftest import ON_CI, PG_URL, pg_available
 
 FIGURES = ["http_per_s", "inprocess_per_s", "http_ratio", "p50_ms", "p99_ms", "page_per_s"]
@@ -89,6 +92,17 @@ def test_bench_http_refuses_a_database_file_that_already_exists(tmp_path: Path) 
     result = run_bench("--seconds", "0.5", "--db", str(existing))
     assert result.exit_code == 2
     assert "needs a new database" in result.output
+
+
+def test_bench_payments_name_only_months_the_ledger_accepts_however_long_the_run() -> None:
+    commune = HttpCommune()
+    commune.monthly = [(str(uuid.uuid4()), str(uuid.uuid4()), 1_624_000)]  # one a month
+    rounds = (MAX_YEAR - 2022 + 1) * 12 + 24  # longer than there are months left to pay
+    # Each statement is opened as the ledger opens it: a month past MAX_YEAR is refused.
+    months = [open_envelope(json.loads(p)).body["month"] for p in commune.payments(rounds)]
+    assert months[0] == "2022-07"
+    assert max(months) == f"{MAX_YEAR}-12"
+    assert months[months.index(f"{MAX_YEAR}-12") + 1] == "2022-07"
 
 
 def read_response(raw: bytes) -> tuple[int, bytes, bool]:

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 import api.cli_reports  # noqa: F401  (registers `ansinh report`, as the entry point does)
 from api.cli import app as cli_app
+from ledger.application import LedgerApplication
 from ledger.tlog import MerkleLog
 from ledger.vault import VaultKey
 from projections.export import (
@@ -308,6 +309,8 @@ def test_cli_bad_input_exits_2_naming_the_option(
 
 
 def test_cli_report_on_a_database_without_a_ledger_exits_1(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli_app, ["report", "lists", "--db", str(tmp_path / "empty.db")])
+    empty = tmp_path / "empty.db"
+    LedgerApplication(str(empty)).close()  # the tables, and no ledger in them
+    result = CliRunner().invoke(cli_app, ["report", "lists", "--db", str(empty)])
     assert result.exit_code == 1
     assert "NOT_OPENED" in result.output
