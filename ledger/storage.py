@@ -37,7 +37,7 @@ from eventsourcing.persistence import (
     Transcoder,
     UUIDAsHex,
 )
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 from eventsourcing.utils import get_topic
 
 from ledger import nonce_store
@@ -297,6 +297,14 @@ _prefixes: dict[str, str] = {}
 _last_stamp: tuple[datetime | None, str] = (None, "")
 
 
+def streamed(datastore: SQLiteDatastore, query: str) -> Iterator[tuple[Any, ...]]:
+    """Every row a query gives, read a page at a time (for checking a whole table)."""
+    with datastore.transaction(commit=False) as c:
+        c.execute(query)
+        while rows := c.sqlite_cursor.fetchmany(AUDIT_PAGE):
+            yield from rows
+
+
 def vault_rows(kwargs: dict[str, Any]) -> Sequence[SealedRecord]:
     rows: Sequence[SealedRecord] = kwargs.get("vault_records") or ()
     return rows
@@ -401,11 +409,9 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
 
     def nonce_rows(self) -> Iterator[ClaimRow]:
         """Every nonce claim, by entry (streamed: one sort, in the database)."""
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT claim, entry, digest FROM {NONCE_TABLE} ORDER BY entry")
-            while rows := c.sqlite_cursor.fetchmany(AUDIT_PAGE):
-                for claim, entry, digest in rows:
-                    yield bytes(claim), int(entry), bytes(digest)
+        query = f"SELECT claim, entry, digest FROM {NONCE_TABLE} ORDER BY entry"
+        for claim, entry, digest in streamed(self.datastore, query):
+            yield bytes(claim), int(entry), bytes(digest)
 
     def vault_select(self, person_id: str) -> list[SealedRecord]:
         with self.datastore.transaction(commit=False) as c:

@@ -16,7 +16,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError, StoredEv
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
 from psycopg.rows import tuple_row
-from psycopg.sql import SQL, Identifier, Literal
+from psycopg.sql import SQL, Composed, Identifier, Literal
 
 from ledger import nonce_store
 from ledger.errors import DatabaseUnreachable
@@ -130,6 +130,18 @@ class PostgresTurns:
     def close(self) -> None:
         with self._local:
             self._drop()
+
+
+def pg_streamed(datastore: PostgresDatastore, query: Composed) -> Iterator[tuple[Any, ...]]:
+    """Every row a query gives, through a server-side cursor, a page at a time."""
+    with (
+        datastore.get_connection() as conn,
+        conn.transaction(),
+        conn.cursor(name="ansinh_streamed", row_factory=tuple_row) as curs,
+    ):
+        curs.execute(query)
+        while rows := curs.fetchmany(AUDIT_PAGE):
+            yield from rows
 
 
 class PostgresLedgerRecorder(PostgresApplicationRecorder):
@@ -261,17 +273,9 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
 
     def nonce_rows(self) -> Iterator[ClaimRow]:
         """Every nonce claim, by entry (streamed through a server-side cursor)."""
-        with (
-            self.datastore.get_connection() as conn,
-            conn.transaction(),
-            conn.cursor(name="ansinh_nonce_audit") as curs,
-        ):
-            curs.execute(
-                SQL("SELECT claim, entry, digest FROM {0} ORDER BY entry").format(self.nonce_table)
-            )
-            while rows := curs.fetchmany(AUDIT_PAGE):
-                for r in rows:
-                    yield bytes(r["claim"]), int(r["entry"]), bytes(r["digest"])
+        query = SQL("SELECT claim, entry, digest FROM {0} ORDER BY entry").format(self.nonce_table)
+        for claim, entry, digest in pg_streamed(self.datastore, query):
+            yield bytes(claim), int(entry), bytes(digest)
 
     def vault_select(self, person_id: str) -> list[SealedRecord]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:

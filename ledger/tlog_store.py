@@ -18,7 +18,9 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
-AUDIT_PAGE = 5000  # rows read at a time when the whole cache is checked
+from ledger.storage import streamed
+from ledger.storage_postgres import pg_streamed
+
 NODES = "ansinh_merkle_nodes"
 CHECKPOINTS = "ansinh_checkpoints"
 Node = tuple[int, int, bytes]
@@ -59,11 +61,9 @@ class SQLiteMerkleRecorder(SQLiteTrackingRecorder):
 
     def all_nodes(self) -> Iterator[Node]:
         """Every stored subtree hash, by (level, index), streamed."""
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT level, idx, hash FROM {NODES} ORDER BY level, idx")
-            while rows := c.sqlite_cursor.fetchmany(AUDIT_PAGE):
-                for level, idx, h in rows:
-                    yield int(level), int(idx), bytes(h)
+        query = f"SELECT level, idx, hash FROM {NODES} ORDER BY level, idx"
+        for level, idx, h in streamed(self.datastore, query):
+            yield int(level), int(idx), bytes(h)
 
     def leaf_count(self) -> int:
         with self.datastore.transaction(commit=False) as c:
@@ -139,17 +139,9 @@ class PostgresMerkleRecorder(PostgresTrackingRecorder):
 
     def all_nodes(self) -> Iterator[Node]:
         """Every stored subtree hash, by (level, index), through a server-side cursor."""
-        with (
-            self.datastore.get_connection() as conn,
-            conn.transaction(),
-            conn.cursor(name="ansinh_node_audit") as curs,
-        ):
-            curs.execute(
-                SQL("SELECT level, idx, hash FROM {0} ORDER BY level, idx").format(self.nodes_table)
-            )
-            while rows := curs.fetchmany(AUDIT_PAGE):
-                for r in rows:
-                    yield int(r["level"]), int(r["idx"]), bytes(r["hash"])
+        query = SQL("SELECT level, idx, hash FROM {0} ORDER BY level, idx").format(self.nodes_table)
+        for level, idx, h in pg_streamed(self.datastore, query):
+            yield int(level), int(idx), bytes(h)
 
     def leaf_count(self) -> int:
         with self.datastore.transaction(commit=False) as curs:

@@ -89,6 +89,17 @@ def test_an_untouched_ledger_verifies_every_table_and_says_what_it_covered(
     assert "not checked: vault contents" in result.stdout
 
 
+def read_model_failure(db_url: str) -> VerificationFailed:
+    """What checking the read models of a freshly opened ledger fails with."""
+    app = LedgerApplication(db_url)
+    try:
+        with pytest.raises(VerificationFailed) as failed:
+            check_read_models(app)
+    finally:
+        app.close()
+    return failed.value
+
+
 # -- the two attacks: an edit, then a statement the edit let in ------------------------
 
 
@@ -283,15 +294,8 @@ def test_a_vault_record_whose_contents_were_changed_is_found_with_the_vault_key(
 def test_an_edited_payment_amount_in_a_read_model_is_named_by_its_row(audited: Audited) -> None:
     index = audited.payments[1]
     audited.raw.sql("UPDATE proj_payments SET amount=? WHERE idx=?", (99_000_000, index))
-    app = LedgerApplication(audited.db_url)
-    try:
-        with pytest.raises(VerificationFailed) as failed:
-            check_read_models(app)
-    finally:
-        app.close()
-    assert f"proj_payments (idx {index}): amount is 99000000, the log says 1624000" in str(
-        failed.value
-    )
+    failed = read_model_failure(audited.db_url)
+    assert f"proj_payments (idx {index}): amount is 99000000, the log says 1624000" in str(failed)
     result = CliRunner().invoke(cli_app, ["verify", "--db", audited.db_url, "--processes", "1"])
     assert result.exit_code == 1
     assert "FAILED proj_payments (idx" in result.stderr
@@ -304,13 +308,8 @@ def test_a_moved_read_model_tracking_position_is_named(audited: Audited) -> None
         "WHERE application_name=?",
         (name,),
     )
-    app = LedgerApplication(audited.db_url)
-    try:
-        with pytest.raises(VerificationFailed) as failed:
-            check_read_models(app)
-    finally:
-        app.close()
-    assert f"{audited.raw.tracking} ({name}): tracks notification" in str(failed.value)
+    failed = read_model_failure(audited.db_url)
+    assert f"{audited.raw.tracking} ({name}): tracks notification" in str(failed)
 
 
 def test_a_deleted_read_model_row_is_named_and_the_others_listed(audited: Audited) -> None:
@@ -318,13 +317,8 @@ def test_a_deleted_read_model_row_is_named_and_the_others_listed(audited: Audite
     audited.raw.sql(
         "UPDATE proj_people SET died_on=? WHERE person_id=?", ("2022-01-01", audited.person_id)
     )
-    app = LedgerApplication(audited.db_url)
-    try:
-        with pytest.raises(VerificationFailed) as failed:
-            check_read_models(app)
-    finally:
-        app.close()
-    everything = [str(failed.value), *failed.value.more]
+    failed = read_model_failure(audited.db_url)
+    everything = [str(failed), *failed.more]
     assert any(
         "proj_people (idx" in line and "died_on is '2022-01-01'" in line for line in everything
     )
