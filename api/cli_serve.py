@@ -21,7 +21,8 @@ from api.cli_log import NotaryOpt, notary_key
 from api.limits import MIB, Limits
 from api.service import LedgerService
 from ledger.errors import InvalidField, VaultKeyMissing, WrongNotaryKey
-from ledger.storage import check_ledger_file, resolve_db, sqlite_file
+from ledger.opening import check_ledger_file
+from ledger.storage import resolve_db, sqlite_file
 from ledger.vault import VaultKey
 
 BACKLOG = 2048

@@ -12,7 +12,6 @@ import base64
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, ClassVar
 from uuid import UUID
@@ -27,6 +26,7 @@ from ledger.domain.registry import Person
 from ledger.dsse import SignedStatement, check_deferred, open_envelope
 from ledger.errors import BatchError, Busy, LedgerError, NotOpened, UnknownEntity
 from ledger.nonce_store import Claim
+from ledger.opening import opening, settings
 from ledger.rules import Accepted, Entry, Submission, UnitOfWork
 from ledger.signatures import (
     MIN_BATCH,
@@ -41,14 +41,11 @@ from ledger.storage import (
     CACHE_SIZE,
     LedgerMapper,
     SQLiteLedgerRecorder,
-    eventsourcing_env,
     is_postgres,
-    opening,
     resolve_db,
-    sqlite_file,
 )
-from ledger.storage_postgres import PostgresLedgerRecorder, PostgresTurns, check_reachable
-from ledger.turns import WriterTurns
+from ledger.storage_postgres import PostgresLedgerRecorder
+from ledger.turns import Turn, writer_turns
 from ledger.vault import VaultKey, VaultRecord, parse_vault_items
 
 MAX_ATTEMPTS = 200
@@ -77,9 +74,7 @@ class LedgerApplication(Application[UUID]):
         that cannot be opened or reached is refused too, naming ``db``.
         """
         self.db = resolve_db(db)
-        env = eventsourcing_env(self.db, create=create)
-        if is_postgres(self.db):
-            check_reachable(env)
+        env = settings(self.db, create=create)
         with opening(self.db):
             super().__init__(env=env)
         self._vault_key = vault_key
@@ -90,14 +85,7 @@ class LedgerApplication(Application[UUID]):
         self._watch_s = 0.0 if is_postgres(self.db) else WATCH_S
         # Told of each submission recorded: (recorded_at, results, submissions), in order.
         self.on_recorded: Callable[[str, list[Accepted], list[Submission]], None] | None = None
-        # Writers take turns, so that a large batch is not prepared for ever
-        # against a head that others keep moving.
-        path = sqlite_file(self.db)
-        self._turns: WriterTurns | PostgresTurns | None = None
-        if is_postgres(self.db):
-            self._turns = PostgresTurns(env)
-        elif path is not None:
-            self._turns = WriterTurns(path)
+        self._turns = writer_turns(self.db, env)  # see _attempts
 
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(
@@ -181,19 +169,11 @@ class LedgerApplication(Application[UUID]):
         attempt is made in the writer's turn; on PostgreSQL, where asking for
         it costs a round trip, the attempts after a conflict.
         """
-        with ExitStack() as turn:
-            in_turn = self._turns is not None and self._turns.eager
-            if self._turns is not None and in_turn:
-                turn.enter_context(self._turns.turn())
-            return self._attempt(subs, batch, verifier, turn, in_turn)
+        with Turn(self._turns) as turn:
+            return self._attempt(subs, batch, verifier, turn)
 
     def _attempt(
-        self,
-        subs: list[Submission],
-        batch: bool,
-        verifier: Verifier,
-        turn: ExitStack,
-        in_turn: bool,
+        self, subs: list[Submission], batch: bool, verifier: Verifier, turn: Turn
     ) -> list[Accepted]:
         strict = False
         for attempt in range(MAX_ATTEMPTS):
@@ -222,7 +202,7 @@ class LedgerApplication(Application[UUID]):
                     return self._with_leaf_hashes(results)
                 sealed = self._seal(unit)
                 try:
-                    self._save(unit, sealed, lambda: _raise_deferred(verifier, batch), in_turn)
+                    self._save(unit, sealed, lambda: _raise_deferred(verifier, batch), turn.held)
                 except (IntegrityError, OperationalError):
                     conflict = True
                 except LedgerError:  # a bad signature, found as the rows were written
@@ -239,10 +219,7 @@ class LedgerApplication(Application[UUID]):
             if conflict:
                 strict = True
                 self._head = None
-                if self._turns is not None and not in_turn:
-                    turn.enter_context(self._turns.turn())
-                    in_turn = True
-                else:
+                if not turn.take():
                     time.sleep(random.uniform(0, min(0.05, 0.001 * 2 ** min(attempt, 6))))
                 continue
             self._head += unit.staged

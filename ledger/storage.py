@@ -13,9 +13,7 @@ whole transaction back.
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from json.encoder import encode_basestring
@@ -32,7 +30,6 @@ from eventsourcing.persistence import (
     DatetimeAsISO,
     JSONTranscoder,
     Mapper,
-    PersistenceError,
     StoredEvent,
     Transcoder,
     UUIDAsHex,
@@ -42,7 +39,7 @@ from eventsourcing.utils import get_topic
 
 from ledger import nonce_store
 from ledger.dsse import Envelope
-from ledger.errors import InvalidField, NotOpened
+from ledger.errors import InvalidField
 from ledger.nonce_store import NONCE_TABLE, Claim, ClaimRow
 
 DEFAULT_DB = "./ansinh.db"
@@ -94,8 +91,7 @@ def _postgres_recorder() -> type:
 def eventsourcing_env(db: str, name: str = "Ledger", *, create: bool = True) -> dict[str, str]:
     """Settings for eventsourcing's stock recorders, from ``--db``.
 
-    ``create``: a SQLite file may be new (its directory is made); otherwise
-    the file must exist, and nothing is made when it does not.
+    ``create``: a SQLite file may be new: its directory is made.
     """
     env = {
         "AGGREGATE_CACHE_MAXSIZE": str(CACHE_SIZE),
@@ -125,11 +121,8 @@ def eventsourcing_env(db: str, name: str = "Ledger", *, create: bool = True) -> 
         )
     else:
         path = sqlite_path(db)
-        if sqlite_file(db) is not None:
-            if create:
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            else:
-                check_ledger_file(path)
+        if create and sqlite_file(db) is not None:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
         env.update(
             {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
@@ -139,47 +132,6 @@ def eventsourcing_env(db: str, name: str = "Ledger", *, create: bool = True) -> 
             }
         )
     return env
-
-
-def check_ledger_file(path: str) -> None:
-    """Refuse, writing nothing, a path that is not a SQLite file holding a ledger's tables.
-
-    (Opening it as a ledger would make the file, or the tables in it.)
-    """
-    hint = "make a ledger with `ansinh init` or `ansinh demo`"
-    if Path(path).is_dir():
-        raise InvalidField("db", f"{path} is a directory, not a ledger's database file")
-    if not Path(path).is_file():
-        raise InvalidField("db", f"{path}: no such file ({hint})")
-    try:
-        with closing(sqlite3.connect(path)) as conn:
-            found = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='stored_events'"
-            ).fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise InvalidField("db", f"{path} is not a SQLite database ({exc})") from None
-    if found is None:
-        raise NotOpened(f"no ledger here yet: {path} holds none ({hint})", field="db")
-
-
-def describe_db(db: str) -> str:
-    """The database ``--db`` names, for a message: never its password."""
-    if not is_postgres(db):
-        return sqlite_path(db)
-    url = urlsplit(db)
-    return f"PostgreSQL at {url.hostname or '127.0.0.1'}:{url.port or 5432}{url.path}"
-
-
-@contextmanager
-def opening(db: str) -> Iterator[None]:
-    """Turn a failure to open the database into a refusal naming ``db``, on one line."""
-    try:
-        yield
-    except sqlite3.DatabaseError as exc:  # raised as it is by the stock recorder
-        raise InvalidField("db", f"{describe_db(db)} is not a SQLite database ({exc})") from None
-    except PersistenceError as exc:
-        reason = " ".join(str(exc).split())
-        raise InvalidField("db", f"cannot open {describe_db(db)}: {reason}") from None
 
 
 class LedgerMapper(Mapper[UUID]):

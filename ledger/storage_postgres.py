@@ -96,31 +96,44 @@ class PostgresTurns:
         self._conn: psycopg.Connection[Any] | None = None
         self._local = threading.Lock()  # one thread of this object at a time
 
+    def acquire(self) -> None:
+        """Wait for this writer's turn (the lock manager queues those who wait)."""
+        self._local.acquire()
+        try:
+            self._take()
+        except BaseException:
+            self._local.release()
+            raise
+
+    def release(self) -> None:
+        try:
+            if self._conn is not None:
+                self._conn.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
+        except psycopg.Error:  # the session is gone, and its lock with it
+            self._drop()
+        finally:
+            self._local.release()
+
     @contextmanager
     def turn(self) -> Iterator[None]:
-        """Wait for this writer's turn; hold it for the block."""
-        with self._local:
-            conn = self._take()
-            try:
-                yield
-            finally:
-                try:
-                    conn.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
-                except psycopg.Error:  # the session is gone, and its lock with it
-                    self._drop()
+        """Hold this writer's turn for the block."""
+        self.acquire()
+        try:
+            yield
+        finally:
+            self.release()
 
-    def _take(self) -> psycopg.Connection[Any]:
+    def _take(self) -> None:
         for attempt in (1, 2):
             try:
                 if self._conn is None or self._conn.closed:
                     self._conn = psycopg.connect(**self._connect_args)
                 self._conn.execute("SELECT pg_advisory_lock(%s)", (self.key,))
-                return self._conn
+                return
             except psycopg.OperationalError:
                 self._drop()  # a connection lost since the last turn: once more, anew
                 if attempt == 2:
                     raise
-        raise AssertionError("unreachable")
 
     def _drop(self) -> None:
         if self._conn is not None:
@@ -163,10 +176,17 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         self.nonce_table = SQL("{0}.{1}").format(
             Identifier(self.datastore.schema), Identifier(NONCE_TABLE)
         )
-        set_timeout, _ = self.lock_table_statements  # SET LOCAL lock_timeout, LOCK TABLE
-        self._begin_in_turn = set_timeout
-        self._begin = SQL("SELECT pg_advisory_xact_lock_shared({0}); {1}").format(
-            Literal(turn_key(self.datastore.schema)), set_timeout
+        # As a write begins: wait while another writer holds the ledger's turn
+        # (PostgresTurns), with no timeout, then set the stock lock timeout; in
+        # one prepared statement, in the round trip the stock recorder made to
+        # set the timeout. (The subquery is evaluated first.) The writer that
+        # holds the turn only sets the timeout.
+        self._begin_in_turn = self.lock_table_statements[0]  # SET LOCAL lock_timeout
+        self._begin = SQL(
+            "SELECT set_config('lock_timeout', {0}, true) "
+            "FROM (SELECT pg_advisory_xact_lock_shared({1})) AS turn"
+        ).format(
+            Literal(f"{self.datastore.lock_timeout}s"), Literal(turn_key(self.datastore.schema))
         )
 
     def create_table(self) -> None:
@@ -225,9 +245,9 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         # thousand statements) never completes, holding the table lock. The
         # same steps in the same transaction, without the pipeline.
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            # First wait while another writer holds the ledger's turn (unless this
-            # is that writer), holding nothing yet; then the stock lock timeout.
-            curs.execute(self._begin_in_turn if kwargs.get("in_turn") else self._begin)
+            # (before anything is written: a writer waiting for the turn holds nothing)
+            begin = self._begin_in_turn if kwargs.get("in_turn") else self._begin
+            curs.execute(begin, prepare=True)
             self._insert_events(curs, stored_events, **kwargs)
             ids: Sequence[int] | None = []
             if stored_events:

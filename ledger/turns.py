@@ -1,4 +1,7 @@
-"""Writers of one SQLite ledger take turns, so that none of them starves.
+"""Writers of one ledger take turns, so that none of them starves: here, SQLite's turn.
+
+(PostgreSQL's is :class:`ledger.storage_postgres.PostgresTurns`; a
+submission holds either through a :class:`Turn`.)
 
 SQLite lets one writer in at a time, and a writer that finds the file
 locked polls for it, sleeping longer each time: a process that writes again
@@ -30,6 +33,9 @@ import struct
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Protocol
+
+from ledger.storage import is_postgres, sqlite_file
 
 try:
     import fcntl
@@ -41,9 +47,61 @@ _WRITE, _TURNSTILE = 0, 1  # the bytes of the lock file that are locked
 _OFD = fcntl is not None and hasattr(fcntl, "F_OFD_SETLKW")
 
 
+def writer_turns(db: str, env: dict[str, str]) -> Turns | None:
+    """The write turn of the ledger in ``db`` (its eventsourcing settings ``env``); None
+    for a database in memory, which has one writer."""
+    if is_postgres(db):
+        from ledger.storage_postgres import PostgresTurns
+
+        return PostgresTurns(env)
+    path = sqlite_file(db)
+    return None if path is None else WriterTurns(path)
+
+
 def lock_path(db_path: str) -> str:
     """The lock file of a SQLite database file."""
     return db_path + LOCK_SUFFIX
+
+
+class Turns(Protocol):
+    """A ledger's write turn, as one ledger object takes it (SQLite here; PostgreSQL in
+    :mod:`ledger.storage_postgres`)."""
+
+    eager: bool  # taken for every attempt, or only after a conflict
+
+    def acquire(self) -> None: ...
+    def release(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class Turn:
+    """One submission's hold on the turn: from the first attempt where taking it is cheap
+    (SQLite), else from the attempt after the first conflict (PostgreSQL)."""
+
+    __slots__ = ("_turns", "held")
+
+    def __init__(self, turns: Turns | None) -> None:
+        self._turns = turns
+        self.held = False
+
+    def __enter__(self) -> Turn:
+        if self._turns is not None and self._turns.eager:
+            self._turns.acquire()
+            self.held = True
+        return self
+
+    def take(self) -> bool:
+        """After a conflict: take the turn, unless it is held (or there is none); taken now?"""
+        if self.held or self._turns is None:
+            return False
+        self._turns.acquire()
+        self.held = True
+        return True
+
+    def __exit__(self, *_: object) -> None:
+        if self.held and self._turns is not None:
+            self.held = False
+            self._turns.release()
 
 
 class WriterTurns:
@@ -57,23 +115,36 @@ class WriterTurns:
         self._local = threading.Lock()  # one thread of this object at a time
         self._usable = fcntl is not None
 
+    def acquire(self) -> None:
+        """Wait for this writer's turn (first come, first served)."""
+        self._local.acquire()
+        try:
+            fd = self._open()
+            if fd is not None:
+                _lock(fd, _TURNSTILE)
+                try:
+                    _lock(fd, _WRITE)
+                finally:
+                    _unlock(fd, _TURNSTILE)
+        except BaseException:
+            self._local.release()
+            raise
+
+    def release(self) -> None:
+        try:
+            if self._fd is not None:
+                _unlock(self._fd, _WRITE)
+        finally:
+            self._local.release()
+
     @contextmanager
     def turn(self) -> Iterator[None]:
-        """Wait for this writer's turn (first come, first served); hold it for the block."""
-        with self._local:
-            fd = self._open()
-            if fd is None:
-                yield
-                return
-            _lock(fd, _TURNSTILE)
-            try:
-                _lock(fd, _WRITE)
-            finally:
-                _unlock(fd, _TURNSTILE)
-            try:
-                yield
-            finally:
-                _unlock(fd, _WRITE)
+        """Hold this writer's turn for the block."""
+        self.acquire()
+        try:
+            yield
+        finally:
+            self.release()
 
     def close(self) -> None:
         with self._local:
