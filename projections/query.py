@@ -48,6 +48,33 @@ def snapshot(ledger: LedgerApplication, as_of: int | str | None = None) -> Snaps
     return replay(ledger.entries(0, end), end)
 
 
+def resolve_as_of(ledger: LedgerApplication, value: str | int | None) -> int:
+    """The entry count an ``as_of`` names; the one reading of it for CLI, HTTP and pages.
+
+    Empty or absent: the whole log. Digits: that many leading entries, at most
+    the log's size. Otherwise an ISO 8601 time (UTC if it names no zone): the
+    entries recorded by then. Anything else is ``InvalidField("as_of")``.
+    """
+    size = ledger.size()
+    if value is None or value == "":
+        return size
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("-") and text[1:].isascii() and text[1:].isdigit():
+            raise InvalidField("as_of", "must not be negative")
+        if not (text.isascii() and text.isdigit()):
+            try:
+                return index_at(ledger, text)
+            except OverflowError:
+                raise InvalidField("as_of", f"{value!r} is out of range") from None
+        value = int(text) if len(text) <= 18 else size + 1
+    if value < 0:
+        raise InvalidField("as_of", "must not be negative")
+    if value > size:
+        raise InvalidField("as_of", f"{value} is beyond the log, which holds {size} entries")
+    return value
+
+
 def projection_lag(ledger: LedgerApplication) -> tuple[int, int]:
     """(entries the read models hold, entries in the log), without catching up."""
     return projections(ledger).lag()

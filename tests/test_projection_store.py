@@ -11,11 +11,12 @@ import pytest
 
 from ledger.application import LedgerApplication
 from ledger.domain.base import read_statement
+from ledger.errors import InvalidField
 from ledger.rules import Submission
 from ledger.vault import VaultRecord
 from projections import query
 from projections.history import ID_FIELDS, history, named_ids
-from projections.query import index_at, projection_lag, snapshot
+from projections.query import index_at, projection_lag, resolve_as_of, snapshot
 from projections.replay import replay
 from projections.runner import Projections
 from projections.store import TABLES
@@ -170,6 +171,36 @@ def test_as_of_a_time_counts_the_entries_recorded_by_then(
     assert index_at(app, times[0] - timedelta(seconds=1)) == 0
     assert index_at(app, "2999-01-01T00:00:00Z") == len(entries)
     assert snapshot(app, middle.recorded_at) == replay(entries, expected)
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        ("-1", "must not be negative"),
+        ("1000000", "beyond the log"),
+        ("9" * 40, "beyond the log"),
+        ("yesterday", "not an ISO 8601 time"),
+        ("99999-01-01", "not an ISO 8601 time"),
+    ],
+)
+def test_resolve_as_of_refuses_what_names_no_point_of_the_log(
+    app: LedgerApplication, grown: tuple[Story, dict[str, str]], given: str, named: str
+) -> None:
+    with pytest.raises(InvalidField) as refused:
+        resolve_as_of(app, given)
+    assert refused.value.field == "as_of"
+    assert named in refused.value.message
+
+
+def test_resolve_as_of_reads_counts_times_and_nothing_alike(
+    app: LedgerApplication, grown: tuple[Story, dict[str, str]]
+) -> None:
+    entries = list(app.entries())
+    middle = entries[len(entries) // 2]
+    assert resolve_as_of(app, None) == resolve_as_of(app, "") == len(entries)
+    assert resolve_as_of(app, "7") == resolve_as_of(app, 7) == 7
+    assert resolve_as_of(app, str(len(entries))) == len(entries)
+    assert resolve_as_of(app, middle.recorded_at) == index_at(app, middle.recorded_at)
 
 
 def test_history_lists_every_statement_naming_an_entity(
