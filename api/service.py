@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ledger.application import LedgerApplication
+from ledger.domain.acceptance import Accepted, Submission
 from ledger.errors import BatchError, LedgerError, LogTampered, NoCheckpoint
-from ledger.keys import KeyPair
-from ledger.notary import NotaryGuard
-from ledger.rules import Accepted, Submission
-from ledger.signatures import start_helper
-from ledger.tlog import IssuedCheckpoint, MerkleLog
-from ledger.vault import VaultKey
+from ledger.formats.keys import KeyPair
+from ledger.signatures.deferred import start_helper
+from ledger.storage.vault import VaultKey
+from ledger.tlog.merkle_log import IssuedCheckpoint, MerkleLog
+from ledger.tlog.notary import NotaryGuard
 from projections import query
 from projections.model import Snapshot
 

@@ -20,15 +20,14 @@ from eventsourcing.application import AggregateNotFoundError, Application, LRUCa
 from eventsourcing.persistence import IntegrityError, Mapper, OperationalError, StoredEvent
 
 from ledger.collector import collector_paused
+from ledger.domain.acceptance import Accepted, Entry, Submission, UnitOfWork
 from ledger.domain.charter import CHARTER_ID, Charter, KeyRecord
 from ledger.domain.log import LOG_ID, Log
+from ledger.domain.nonces import Claim
 from ledger.domain.registry import Person
-from ledger.dsse import SignedStatement, check_deferred, open_envelope
 from ledger.errors import BatchError, Busy, LedgerError, NotOpened, UnknownEntity
-from ledger.nonce_store import Claim
-from ledger.opening import opening, settings
-from ledger.rules import Accepted, Entry, Submission, UnitOfWork
-from ledger.signatures import (
+from ledger.formats.dsse import SignedStatement, check_deferred, open_envelope
+from ledger.signatures.deferred import (
     MIN_BATCH,
     WATCH_S,
     BatchVerifier,
@@ -37,16 +36,17 @@ from ledger.signatures import (
     helper_running,
     verify_inline,
 )
-from ledger.storage import (
+from ledger.storage.opening import opening, settings
+from ledger.storage.postgres import PostgresLedgerRecorder
+from ledger.storage.sqlite import (
     CACHE_SIZE,
     LedgerMapper,
     SQLiteLedgerRecorder,
     is_postgres,
     resolve_db,
 )
-from ledger.storage_postgres import PostgresLedgerRecorder
-from ledger.turns import Turn, writer_turns
-from ledger.vault import VaultKey, VaultRecord, parse_vault_items
+from ledger.storage.turns import Turn, writer_turns
+from ledger.storage.vault import VaultKey, VaultRecord, parse_vault_items
 
 MAX_ATTEMPTS = 200
 LedgerRecorder = SQLiteLedgerRecorder | PostgresLedgerRecorder
@@ -455,7 +455,7 @@ def _validate_deferred(subs: list[Submission], batch: bool) -> None:
 def submission_from_json(obj: object, *, defer_validation: bool = False) -> Submission:
     """A submission from an envelope, or from ``{"envelope", "vault"}``.
 
-    ``defer_validation``: see :func:`ledger.dsse.open_envelope`; acceptance
+    ``defer_validation``: see :func:`ledger.formats.dsse.open_envelope`; acceptance
     validates such a statement (beside the rules, for a large batch).
     """
     if isinstance(obj, dict) and "envelope" in obj:

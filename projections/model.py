@@ -1,8 +1,8 @@
 """What the read models know at one point of the log: plain data, no behaviour.
 
 A :class:`Snapshot` is the ledger's state as of a log size (``as_of``
-entries), built either by replaying entries (:mod:`projections.replay`) or
-from the projection tables (:mod:`projections.store`); both must give equal
+entries), built either by replaying entries (:mod:`projections.tables.replay`) or
+from the projection tables (:mod:`projections.tables.store`); both must give equal
 snapshots. Business dates stay as written in the statements (``YYYY-MM-DD``
 strings, months ``YYYY-MM``), so comparisons are string comparisons.
 Reports (lists, payroll, reconciliation) are pure functions of a snapshot and

@@ -17,8 +17,8 @@ from weakref import WeakKeyDictionary
 from ledger.application import LedgerApplication
 from ledger.errors import Busy, InvalidField
 from projections.model import Snapshot
-from projections.replay import replay
-from projections.runner import Projections
+from projections.tables.replay import replay
+from projections.tables.runner import Projections
 
 _PROJECTIONS: WeakKeyDictionary[LedgerApplication, Projections] = WeakKeyDictionary()
 

@@ -16,13 +16,15 @@ from typing import Any, ClassVar
 import psycopg
 import pytest
 
-from ledger import application, formats, signatures
+from ledger import application
 from ledger.application import LedgerApplication
-from ledger.dsse import make_statement, open_envelope, sign_statement
-from ledger.formats import V1_1
-from ledger.keys import KeyPair
-from ledger.rules import Accepted, Submission
-from ledger.vault import VaultKey, VaultRecord
+from ledger.domain.acceptance import Accepted, Submission
+from ledger.formats import versions as formats
+from ledger.formats.dsse import make_statement, open_envelope, sign_statement
+from ledger.formats.keys import KeyPair
+from ledger.formats.versions import V1_1
+from ledger.signatures import deferred as signatures
+from ledger.storage.vault import VaultKey, VaultRecord
 
 LEDGER_ID = "ansinh.vn/son-la/song-ma/chieng-en"
 PG_URL = os.environ.get("ANSINH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -339,7 +341,7 @@ def client(service: Any) -> Iterator[Any]:
     """A TestClient over the app; its lifespan runs the writer and checkpoints."""
     from fastapi.testclient import TestClient
 
-    from api.server import create_app
+    from api.http.app import create_app
 
     with TestClient(create_app(service)) as test_client:
         yield test_client

@@ -18,7 +18,7 @@ TEvent = TypeVar("TEvent", bound=CanMutateAggregate[UUID])
 def read_statement(envelope: dict[str, Any]) -> dict[str, Any]:
     """The statement inside an envelope that was verified on acceptance."""
     # An envelope being accepted carries the statement it was opened to
-    # (ledger.dsse.Envelope); one read back from the store is decoded here.
+    # (ledger.formats.dsse.Envelope); one read back from the store is decoded here.
     statement: dict[str, Any] | None = getattr(envelope, "statement", None)
     if statement is not None:
         return statement

@@ -53,7 +53,7 @@ class Log(Aggregate):
 class NonceClaim(Aggregate):
     """Claims (author, nonce) once; remembers which entry used it, and its digest.
 
-    How ledgers written before ``ledger.nonce_store`` kept their claims: read
+    How ledgers written before ``ledger.domain.nonces`` kept their claims: read
     only to copy them into its table.
     """
 

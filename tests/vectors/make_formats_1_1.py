@@ -17,11 +17,11 @@ from typing import Any
 
 from nacl.signing import SigningKey
 
-from ledger.dsse import PAYLOAD_TYPE, jcs, make_statement, pae, sign_statement
-from ledger.keys import KeyPair
-from ledger.merkle import leaf_hash, root_hash
-from ledger.notes import sign_checkpoint
-from ledger.rules import Entry
+from ledger.domain.acceptance import Entry
+from ledger.formats.dsse import PAYLOAD_TYPE, jcs, make_statement, pae, sign_statement
+from ledger.formats.keys import KeyPair
+from ledger.formats.merkle import leaf_hash, root_hash
+from ledger.formats.notes import sign_checkpoint
 
 OUT = Path(__file__).parent / "formats-1.1.json"
 LEDGER = "ansinh.vn/son-la/song-ma/chieng-en"

@@ -1,0 +1,207 @@
+"""``ansinh serve``: the HTTP API and the public pages over one ledger.
+
+One process, one worker: the :class:`~api.service.LedgerService` holds the
+group-commit writer, the Merkle log and the read models' snapshots in memory,
+so a second worker would only fight it for the database. Request logs go to
+stderr as one JSON line each; the addresses to open go to stdout.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli.log import NotaryOpt, notary_key
+from api.cli.main import DbOpt, VaultKeyOpt, app, err, refusals
+from api.http.limits import MIB, Limits
+from api.service import LedgerService
+from ledger.errors import InvalidField, VaultKeyMissing, WrongNotaryKey
+from ledger.storage.opening import check_ledger_file
+from ledger.storage.sqlite import resolve_db, sqlite_file
+from ledger.storage.vault import VaultKey
+
+BACKLOG = 2048
+PAGES = (
+    ("/", "public lists (Vietnamese; ?lang=en for English)"),
+    ("/lists", "approved lists by village and program"),
+    ("/checkpoints", "signed checkpoints, to check a printed list"),
+    ("/docs", "the HTTP API (OpenAPI)"),
+)
+
+
+def open_service(
+    db: str | None, vault_key: Path | None, notary: Path | None, checkpoint_every_s: float
+) -> LedgerService:
+    """The service over an opened ledger, or a clear refusal (nothing is created)."""
+    where = resolve_db(db)
+    path = sqlite_file(where)
+    if path is not None:
+        check_ledger_file(path)  # (opening it would make the file, or tables in it)
+    key = notary_key(notary)
+    vault = VaultKey.load(vault_key) if vault_key is not None else None
+    service = LedgerService(
+        where, vault_key=vault, notary=key, checkpoint_every_s=checkpoint_every_s, manage_gc=True
+    )
+    try:
+        charter = service.ledger.charter()  # NOT_OPENED when the database holds no ledger
+        if key is not None and key.public_key_b64 != charter.notary_public_key:
+            raise WrongNotaryKey(
+                "notary_key: not the notary key this ledger was opened with", field="notary_key"
+            )
+    except BaseException:
+        service.close()
+        service.ledger.close()
+        raise
+    return service
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket, bound before anything is printed; a clear error if taken."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(BACKLOG)  # clients that come before uvicorn is ready wait, not fail
+    except OSError as exc:
+        raise typer.BadParameter(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}", param_hint="--port"
+        ) from None
+    return sock
+
+
+def base_url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def configure_logging() -> None:
+    """JSON request lines alone on stderr; the server's own messages prefixed by level."""
+    access = logging.getLogger("ansinh.access")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access.handlers[:] = [handler]
+    access.setLevel(logging.INFO)
+    access.propagate = False
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(message)s")
+
+
+@app.command()
+def serve(
+    db: DbOpt = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port (0: any free port)")
+    ] = 8000,
+    vault_key: VaultKeyOpt = None,
+    notary: NotaryOpt = None,
+    checkpoint_every: Annotated[
+        float,
+        typer.Option(
+            "--checkpoint-every",
+            min=0.1,
+            help="With the notary key: sign a checkpoint this many seconds after new entries",
+        ),
+    ] = 2.0,
+    max_body_mb: Annotated[
+        float,
+        typer.Option(
+            "--max-body-mb",
+            min=0.001,
+            help="Largest body of POST /v1/statements, in MiB (a batch of 1,000 statements "
+            "with personal data is about 1.2 MB); larger ones are refused before they are read",
+        ),
+    ] = Limits.statements_body_bytes / MIB,
+    signin_per_minute: Annotated[
+        float,
+        typer.Option(
+            "--signin-per-minute",
+            min=0.01,
+            help="Sign-in requests (challenge, token) each client address may make a minute",
+        ),
+    ] = Limits.signin_per_minute,
+    signin_burst: Annotated[
+        int,
+        typer.Option(
+            "--signin-burst",
+            min=1,
+            help="Sign-in requests each client address may make at once, before that rate",
+        ),
+    ] = Limits.signin_burst,
+    batches_at_once: Annotated[
+        int,
+        typer.Option(
+            "--batches-at-once",
+            min=1,
+            help="Batches (statement bodies over 16 KB) read and recorded at once; "
+            "the others wait their turn unread",
+        ),
+    ] = Limits.batches_at_once,
+) -> None:
+    """Serve the ledger: the API under /v1 (docs at /docs) and the public pages."""
+    import uvicorn
+
+    from api.http.app import create_app
+
+    limits = Limits(
+        statements_body_bytes=int(max_body_mb * MIB),
+        signin_per_minute=signin_per_minute,
+        signin_burst=signin_burst,
+        batches_at_once=batches_at_once,
+    )
+
+    with refusals():
+        service = open_service(db, vault_key, notary, checkpoint_every)
+    try:
+        sock = bind(host, port)
+    except BaseException:
+        service.close()
+        service.ledger.close()
+        raise
+    port = sock.getsockname()[1]
+    url = base_url(host, port)
+    charter = service.ledger.charter()
+    print(
+        f"serving {charter.ledger_id} ({charter.name}): {service.size()} entries "
+        f"from {service.ledger.db}"
+    )
+    for path, what in PAGES:
+        print(f"  {url + path:<40} {what}")
+    if service.notary is None:
+        err.print("note: no --notary-key: checkpoints are only those signed before", markup=False)
+    if not _has_vault_key(vault_key):
+        err.print("note: no vault key: statements with personal data will be refused", markup=False)
+    print("Ctrl-C stops it.", flush=True)
+    configure_logging()
+    config = uvicorn.Config(
+        create_app(service, limits),
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        workers=1,
+    )
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:
+        # uvicorn shuts down gracefully on Ctrl-C, then raises the signal again.
+        err.print("stopped", markup=False)
+    finally:
+        sock.close()
+        service.ledger.close()
+
+
+def _has_vault_key(path: Path | None) -> bool:
+    if path is not None:
+        return True
+    try:
+        VaultKey.load(None)
+    except (VaultKeyMissing, InvalidField):
+        return False
+    return True

@@ -1,0 +1,305 @@
+"""The documents the public pages show, and the digest a printed list carries.
+
+A public page is drawn from the log at one size (``as_of``, the tree size of
+the Merkle log) and shows that size, the Merkle root of the log at that size,
+and a digest of what it lists:
+
+    digest = lowercase hex SHA-256 of the JCS (RFC 8785) canonical JSON of
+      {"ledger": ledger id, "on": "YYYY-MM-DD", "as_of": tree size,
+       "root": base64 Merkle root at that size, "village": filter or null,
+       "program": filter or null, "rows": [row, ...]}
+
+The rows are exactly what the page lists, in the page's order, each with the
+values shown, written language-neutrally (status codes, categories and
+amounts in đồng as integers; a withheld name is ``null``). A sum beyond
+2^53 - 1 (possible with amounts v1 allowed) is a decimal string instead,
+so that JCS stays exact (FORMATS 1.1):
+
+    {"list": "households", "village", "household_code", "head", "status"}
+    {"list": "beneficiaries", "program_code", "program_name", "category",
+     "village", "household_code", "name", "amount"}
+
+``/lists.json`` serves these canonical bytes as they are, so
+``sha256sum lists.json`` gives the digest. The totals page does the same for
+``{"ledger", "year", "as_of", "root", "rows": [{"program_code",
+"program_name", "month", "payments", "paid"}]}`` at ``/totals.json``.
+
+Public rows never carry a national id, ethnicity, health detail or bank
+account. Names come from the personal-data vault when the server holds its
+key; when it does not, or the person's record has been erased, the row shows
+the household code only and says the name is withheld.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import rfc8785
+
+from api.service import LedgerService
+from ledger.errors import InvalidField, LedgerError, UnknownEntity
+from ledger.formats.versions import exact_json
+from projections.model import Person, Snapshot
+from projections.reports.entitlements import check_date, snapshot_date
+from projections.reports.funds import counted_payments
+from projections.reports.lists import lists
+
+HOUSEHOLDS = "households"  # the ``program`` filter naming the poor / near-poor list
+_YEAR = re.compile(r"(19|20|21)\d\d")
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What a page is drawn from: a snapshot, its tree size and Merkle root."""
+
+    snap: Snapshot
+    tree_size: int
+    root: str  # base64
+
+
+@dataclass(frozen=True)
+class ProgramInfo:
+    code: str
+    name: str
+    category: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class PublicList:
+    """One list document, its canonical bytes and digest, and what a page needs beside."""
+
+    doc: dict[str, Any]
+    canonical: bytes
+    digest: str
+    commune: str
+    villages: list[str]
+    programs: list[ProgramInfo]
+    last_recorded_at: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = self.doc["rows"]
+        return rows
+
+
+def canonical(doc: dict[str, Any]) -> bytes:
+    """The JCS (RFC 8785) bytes of ``doc``: what the digest is computed over.
+
+    A sum too large for a JSON number is written as a decimal string.
+    """
+    return rfc8785.dumps(exact_json(doc))
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# -- parameters ------------------------------------------------------------------
+def parse_as_of(value: str | None, size: int) -> int | str | None:
+    """An entry count (at most the log's size) or an ISO 8601 time; empty means all."""
+    if value is None or value == "":
+        return None
+    if value.isascii() and value.isdigit():
+        count = int(value)
+        if count > size:
+            raise InvalidField("as_of", f"{count} is beyond the log, which holds {size} entries")
+        return count
+    return value  # a time: the snapshot checks it and names as_of when it is not one
+
+
+def parse_on(value: str | None) -> str | None:
+    return None if value is None or value == "" else check_date(value, "on")
+
+
+def parse_year(value: str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    if not _YEAR.fullmatch(value):
+        raise InvalidField("year", f"{value!r} is not a year YYYY")
+    return int(value)
+
+
+def draw(service: LedgerService, as_of: int | str | None) -> Drawn:
+    """The snapshot ``as_of`` (default: the whole log) and the Merkle root at its size."""
+    snap = service.snapshot(as_of)
+    root = service.merkle().root(snap.as_of)
+    return Drawn(snap, snap.as_of, base64.b64encode(root).decode())
+
+
+def is_signed(service: LedgerService, tree_size: int) -> bool:
+    """Whether the notary signed a checkpoint of exactly ``tree_size`` entries."""
+    return service.mlog.checkpoint_at(tree_size) is not None
+
+
+# -- names from the vault ----------------------------------------------------------
+def has_vault_key(service: LedgerService) -> bool:
+    try:
+        service.ledger.vault_key  # noqa: B018 (loading it is the question)
+    except LedgerError:
+        return False
+    return True
+
+
+def vault_names(service: LedgerService, person_ids: Iterable[str]) -> dict[str, str | None]:
+    """Each person's full name from the vault; ``None`` when it is withheld."""
+    wanted = sorted(set(person_ids))
+    if not has_vault_key(service):
+        return dict.fromkeys(wanted)
+    found: dict[str, str | None] = {}
+    for person_id in wanted:
+        try:
+            record = service.ledger.vault_record(person_id)
+        except LedgerError:  # no such person now, or a record this key cannot open
+            record = None
+        name = record.record.get("full_name") if record is not None else None
+        found[person_id] = name if isinstance(name, str) and name else None
+    return found
+
+
+def _heads(snap: Snapshot, on: str) -> dict[str, Person]:
+    """Each household's head alive on ``on`` (the earliest registered, if several)."""
+    heads: dict[str, Person] = {}
+    for person in sorted(snap.people.values(), key=lambda p: p.index):
+        if person.relation != "head" or (person.died_on is not None and person.died_on <= on):
+            continue
+        heads.setdefault(person.household_id, person)
+    return heads
+
+
+# -- the lists ------------------------------------------------------------------------
+def program_infos(snap: Snapshot) -> list[ProgramInfo]:
+    programs = sorted(snap.programs.values(), key=lambda p: (p.code, p.program_id))
+    return [ProgramInfo(p.code, p.name, p.category, p.kind) for p in programs]
+
+
+def villages_of(snap: Snapshot) -> list[str]:
+    return sorted({h.village for h in snap.households.values()})
+
+
+def list_document(
+    service: LedgerService,
+    drawn: Drawn,
+    on: str | None,
+    village: str | None,
+    program: str | None,
+) -> PublicList:
+    """The approved lists of ``on``, for one village and program (or all), with names."""
+    snap = drawn.snap
+    villages = villages_of(snap)
+    programs = program_infos(snap)
+    if village is not None and village not in villages:
+        raise UnknownEntity(f"village: no village {village!r} in this ledger", field="village")
+    if program is not None and program != HOUSEHOLDS and program not in {p.code for p in programs}:
+        raise UnknownEntity(f"program: no program {program!r} in this ledger", field="program")
+    approved = lists(snap, on)
+    on = str(approved["on"])
+    households = [
+        h
+        for h in approved["households"]
+        if (village is None or h["village"] == village) and program in (None, HOUSEHOLDS)
+    ]
+    benefits = [
+        b
+        for b in approved["beneficiaries"]
+        if (village is None or b["village"] == village)
+        and program != HOUSEHOLDS
+        and (program is None or b["program_code"] == program)
+    ]
+    heads = _heads(snap, on)
+    named = {
+        h["household_id"]: heads[h["household_id"]].person_id
+        for h in households
+        if h["household_id"] in heads
+    }
+    for b in benefits:
+        benefit = snap.benefits[b["benefit_id"]]
+        if benefit.person_id is not None:
+            named[b["benefit_id"]] = benefit.person_id
+        elif benefit.household_id in heads:
+            named[b["benefit_id"]] = heads[benefit.household_id].person_id
+    names = vault_names(service, named.values())
+    rows: list[dict[str, Any]] = [
+        {
+            "list": "households",
+            "village": h["village"],
+            "household_code": h["household_code"],
+            "head": names.get(named.get(h["household_id"], "")),
+            "status": h["status"],
+        }
+        for h in households
+    ]
+    rows += [
+        {
+            "list": "beneficiaries",
+            "program_code": b["program_code"],
+            "program_name": b["program_name"],
+            "category": b["category"],
+            "village": b["village"],
+            "household_code": b["household_code"],
+            "name": names.get(named.get(b["benefit_id"], "")),
+            "amount": b["amount"],
+        }
+        for b in benefits
+    ]
+    doc = {
+        "ledger": snap.ledger_id,
+        "on": on,
+        "as_of": drawn.tree_size,
+        "root": drawn.root,
+        "village": village,
+        "program": program,
+        "rows": rows,
+    }
+    data = canonical(doc)
+    return PublicList(
+        doc, data, digest_of(data), snap.name, villages, programs, snap.last_recorded_at
+    )
+
+
+# -- totals -----------------------------------------------------------------------------
+def totals_document(drawn: Drawn, year: int | None) -> PublicList:
+    """Unreversed payments per program and month of ``year`` (default: the latest paid)."""
+    snap = drawn.snap
+    counted = counted_payments(snap)
+    month_of = {p.payment_id: p.month or p.paid_on[:7] for p in counted}
+    if year is None:
+        latest = max(month_of.values(), default=None) or snapshot_date(snap)
+        year = int(latest[:4]) if latest else 0
+    sums: dict[tuple[str, str, str], list[int]] = {}
+    for payment in counted:
+        month = month_of[payment.payment_id]
+        if month[:4] != f"{year:04d}":
+            continue
+        program = snap.programs[snap.benefits[payment.benefit_id].program_id]
+        found = sums.setdefault((program.code, program.name, month), [0, 0])
+        found[0] += 1
+        found[1] += payment.amount
+    rows = [
+        {"program_code": code, "program_name": name, "month": month, "payments": n, "paid": paid}
+        for (code, name, month), (n, paid) in sorted(sums.items())
+    ]
+    doc = {
+        "ledger": snap.ledger_id,
+        "year": year,
+        "as_of": drawn.tree_size,
+        "root": drawn.root,
+        "rows": rows,
+    }
+    data = canonical(doc)
+    return PublicList(
+        doc,
+        data,
+        digest_of(data),
+        snap.name,
+        villages_of(snap),
+        program_infos(snap),
+        snap.last_recorded_at,
+        {"years": sorted({int(m[:4]) for m in month_of.values()})},
+    )

@@ -1,0 +1,198 @@
+"""The words and number formats of the public pages, in Vietnamese and English.
+
+Vietnamese is the default and follows GLOSSARY.md: ``1.624.000 đ`` for
+money, ``dd/mm/yyyy`` for dates. English (``?lang=en``) writes
+``1,624,000 VND`` and ISO dates.
+"""
+
+from __future__ import annotations
+
+from ledger.errors import InvalidField
+from projections.reports.export import VALUES, label
+
+LANGS = ("vi", "en")
+
+TEXT: dict[str, tuple[str, str]] = {
+    "site": ("Niêm yết công khai", "Public notice board"),
+    "home": ("Trang chủ", "Home"),
+    "intro": (
+        "Danh sách hộ nghèo, hộ cận nghèo và đối tượng hưởng chế độ, trợ cấp đã được phê duyệt, "
+        "lập trực tiếp từ sổ cái có chữ ký; ai cũng có thể tự xác minh.",
+        "The approved lists of poor and near-poor households and of beneficiaries, drawn "
+        "straight from the signed ledger; anyone can verify them.",
+    ),
+    "lists": ("Danh sách đã phê duyệt", "Approved lists"),
+    "totals": ("Tổng chi trả", "Totals paid"),
+    "checkpoints": ("Điểm kiểm chứng", "Checkpoints"),
+    "print": ("Bản in để niêm yết", "Printable notice"),
+    "other_lang": ("English", "Tiếng Việt"),
+    "households_title": ("Danh sách hộ nghèo, hộ cận nghèo", "Poor and near-poor households"),
+    "beneficiaries_title": ("Đối tượng hưởng chế độ, trợ cấp", "Beneficiaries"),
+    "villages": ("Thôn, bản", "Villages"),
+    "programs": ("Chương trình", "Programs"),
+    "no": ("STT", "No."),
+    "household_code": ("Mã hộ", "Household code"),
+    "head": ("Chủ hộ", "Head of household"),
+    "village": ("Thôn, bản", "Village"),
+    "status": ("Diện", "Status"),
+    "name": ("Họ và tên", "Name"),
+    "program": ("Chương trình", "Program"),
+    "category": ("Nhóm đối tượng", "Category"),
+    "amount_month": ("Số tiền/tháng", "Amount per month"),
+    "amount": ("Số tiền", "Amount"),
+    "withheld": ("(không công bố tên)", "(name withheld)"),
+    "withheld_note": (
+        "Tên được giữ kín khi hồ sơ cá nhân đã bị xóa hoặc máy chủ không giữ khóa kho dữ "
+        "liệu cá nhân; khi đó chỉ ghi mã hộ.",
+        "A name is withheld when the person's record has been erased or the server does "
+        "not hold the personal-data vault key; the household code is shown instead.",
+    ),
+    "privacy_note": (
+        "Danh sách chỉ công bố họ tên, thôn/bản, nhóm đối tượng và số tiền; không công bố số "
+        "định danh cá nhân, dân tộc, tình trạng sức khỏe hay tài khoản ngân hàng.",
+        "The lists show name, village, category and amount only: never a national id, "
+        "ethnicity, health detail or bank account.",
+    ),
+    "on": ("Áp dụng ngày", "In force on"),
+    "drawn_from": ("Lập từ sổ cái", "Drawn from the ledger"),
+    "drawn_line": (
+        "Lập từ sổ cái đến bút toán thứ {size} (điểm kiểm chứng: {signed}); mã băm:",
+        "Drawn from the ledger's first {size} entries (checkpoint: {signed}); digest:",
+    ),
+    "tree_size": ("Số bút toán (kích thước cây)", "Entries (tree size)"),
+    "root": ("Gốc Merkle", "Merkle root"),
+    "signed": ("Điểm kiểm chứng đã ký", "Signed checkpoint"),
+    "signed_yes": ("đã ký", "signed"),
+    "signed_no": ("chưa ký ở đúng kích thước này", "not signed at exactly this size"),
+    "lag": (
+        "Dữ liệu đọc đang chậm {n} bút toán so với sổ cái; trang này vẫn lập đúng theo số bút "
+        "toán ghi trên.",
+        "The read models are {n} entries behind the log; this page is still drawn exactly "
+        "from the entries stated.",
+    ),
+    "digest": ("Mã băm danh sách (SHA-256)", "List digest (SHA-256)"),
+    "totals_digest": ("Mã băm bảng tổng chi (SHA-256)", "Totals digest (SHA-256)"),
+    "digest_rule": (
+        'Mã băm là SHA-256 (hệ 16) của bản JSON chuẩn hóa JCS (RFC 8785) của {{"ledger", '
+        '"on", "as_of", "root", "village", "program", "rows"}}, đúng các dòng hiển '
+        "thị. Tải tài liệu đó tại {url} rồi chạy sha256sum để đối chiếu.",
+        "The digest is the SHA-256 (hex) of the JCS (RFC 8785) canonical JSON of "
+        '{{"ledger", "on", "as_of", "root", "village", "program", "rows"}}, the '
+        "rows exactly as shown. Download that document at {url} and run sha256sum on it.",
+    ),
+    "totals_rule": (
+        "Mã băm là SHA-256 (hệ 16) của bản JSON chuẩn hóa JCS (RFC 8785) tại {url}.",
+        "The digest is the SHA-256 (hex) of the JCS (RFC 8785) canonical JSON at {url}.",
+    ),
+    "filter": ("Xem", "Show"),
+    "all": ("Tất cả", "All"),
+    "none": ("Không có ai trong danh sách này.", "Nobody is on this list."),
+    "count": ("Số dòng", "Rows"),
+    "total": ("Tổng cộng", "Total"),
+    "month": ("Tháng", "Month"),
+    "payments": ("Số lần chi", "Payments"),
+    "paid": ("Đã chi", "Paid"),
+    "year": ("Năm", "Year"),
+    "no_payments": ("Chưa có khoản chi nào trong năm này.", "No payments in this year."),
+    "totals_note": (
+        "Các khoản chi đã bị hủy (ghi nhầm) không được tính.",
+        "Reversed payments are not counted.",
+    ),
+    "qr": (
+        "Quét mã để xem đúng danh sách này trên mạng",
+        "Scan to see this exact list online",
+    ),
+    "nation": ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM"),
+    "motto": ("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness"),
+    "posted": ("Ngày niêm yết: ......../......../............", "Posted on: ...................."),
+    "maker": ("Người lập biểu", "Prepared by"),
+    "chairman": ("TM. UBND xã — Chủ tịch", "For the commune People's Committee — Chairman"),
+    "print_link": ("Bản in", "Print"),
+    "json_link": ("Tài liệu JSON", "JSON document"),
+    "recent_checkpoints": ("Các điểm kiểm chứng gần đây", "Recent signed checkpoints"),
+    "issued_at": ("Thời điểm ký", "Signed at"),
+    "note": ("Nội dung", "Note"),
+    "no_checkpoints": ("Chưa có điểm kiểm chứng nào được ký.", "No checkpoint signed yet."),
+    "how_to_verify": ("Cách tự xác minh", "How to verify"),
+    "verify_bundle": (
+        "Tải toàn bộ sổ cái (bút toán và điểm kiểm chứng) rồi xác minh ngoại tuyến: "
+        "ansinh export bundle.zip --db … rồi ansinh verify bundle.zip. Lệnh chỉ báo thành công "
+        "khi mọi chữ ký, mọi bút toán và gốc Merkle đều khớp.",
+        "Download the whole ledger (entries and checkpoints) and verify it offline: "
+        "ansinh export bundle.zip --db … then ansinh verify bundle.zip. It succeeds only when "
+        "every signature, entry and Merkle root checks out.",
+    ),
+    "verify_api": (
+        "Điểm kiểm chứng mới nhất: {checkpoint}; các bút toán: {entries}.",
+        "The latest checkpoint: {checkpoint}; the entries: {entries}.",
+    ),
+    "verify_digest": (
+        "Đối chiếu một danh sách in: tải tài liệu JSON của danh sách (đường dẫn ghi trên bản in, "
+        "đuôi .json), chạy sha256sum và so với mã băm in trên giấy; gốc Merkle và số bút toán "
+        "phải khớp với một điểm kiểm chứng đã ký (hoặc chứng minh nhất quán với nó).",
+        "Check a printed list: download its JSON document (the address printed on it, with "
+        ".json), run sha256sum and compare with the digest on paper; the root and entry count "
+        "must match a signed checkpoint (or be proved consistent with one).",
+    ),
+    "bad_request": ("Yêu cầu không hợp lệ", "Bad request"),
+    "not_found": ("Không tìm thấy", "Not found"),
+    "bad_param": ("Tham số «{field}» không hợp lệ.", "The parameter «{field}» is not valid."),
+    "unknown_village": ("Không có thôn, bản «{value}».", "There is no village «{value}»."),
+    "unknown_program": ("Không có chương trình «{value}».", "There is no program «{value}»."),
+    "back_home": ("Về trang chủ", "Back to the home page"),
+    "households_count": ("hộ nghèo, cận nghèo", "poor and near-poor households"),
+    "beneficiaries_count": ("đối tượng", "beneficiaries"),
+    "ledger_id": ("Mã sổ cái", "Ledger id"),
+}
+
+
+def check_lang(value: str | None) -> str:
+    """``vi`` (the default) or ``en``; anything else is refused naming ``lang``."""
+    if value is None or value == "":
+        return "vi"
+    if value not in LANGS:
+        raise InvalidField("lang", f"{value!r} is not a page language (vi or en)")
+    return value
+
+
+class Words:
+    """The labels and formats of one language, for the templates."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._en = lang == "en"
+
+    def __call__(self, key: str, **values: object) -> str:
+        pair = TEXT[key]
+        text = pair[1] if self._en else pair[0]
+        return text.format(**values) if values else text
+
+    def money(self, amount: int) -> str:
+        """``1.624.000 đ`` in Vietnamese, ``1,624,000 VND`` in English."""
+        if self._en:
+            return f"{amount:,} VND"
+        return f"{amount:,}".replace(",", ".") + " đ"
+
+    def number(self, n: int) -> str:
+        return f"{n:,}" if self._en else f"{n:,}".replace(",", ".")
+
+    def date(self, iso: str) -> str:
+        """``dd/mm/yyyy`` in Vietnamese; the ISO date in English."""
+        if self._en or len(iso) < 10:
+            return iso[:10]
+        return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
+
+    def month(self, month: str) -> str:
+        return month if self._en else f"{month[5:7]}/{month[:4]}"
+
+    def time(self, iso: str) -> str:
+        """A recorded time (UTC) as a date and hours:minutes."""
+        if len(iso) < 16:
+            return iso
+        return f"{self.date(iso)} {iso[11:16]} UTC"
+
+    def status(self, status: str) -> str:
+        return label(VALUES["status"], status, self.lang)
+
+    def category(self, category: str) -> str:
+        return label(VALUES["category"], category, self.lang)

@@ -1,0 +1,219 @@
+"""What each public page's template is given, built from a drawn document.
+
+The templates (``api/templates``) only lay out what is built here: rows
+grouped by program with their totals, links that keep the page's language,
+the QR code of a printed list, and the provenance box (tree size, root,
+whether the notary signed that size, the projection lag, the digest).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import segno
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from api.pages.docs import HOUSEHOLDS, PublicList
+from api.pages.text import Words
+from ledger.tlog.merkle_log import IssuedCheckpoint
+
+_ENV = Environment(
+    loader=PackageLoader("api.pages", "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+QR_SCALE = 4
+QR_ERROR = "m"
+
+
+def render(template: str, **context: Any) -> bytes:
+    return _ENV.get_template(template).render(**context).encode()
+
+
+def qr_svg(url: str) -> Markup:
+    """The QR code of ``url`` as inline SVG (segno, error correction M)."""
+    svg = segno.make(url, error=QR_ERROR).svg_inline(scale=QR_SCALE, omitsize=True, title=url)
+    return Markup(svg)  # segno's own markup, with the title escaped
+
+
+def query(lang: str, **params: object) -> str:
+    """``?a=b&...`` of the parameters that are set, with ``lang`` only when English."""
+    items = [(k, str(v)) for k, v in params.items() if v is not None and v != ""]
+    if lang == "en":
+        items.append(("lang", "en"))
+    return "?" + urlencode(items) if items else ""
+
+
+@dataclass(frozen=True)
+class Links:
+    """The site's links, in the page's language, under the app's root path."""
+
+    root: str
+    lang: str
+    other_lang: str
+
+    @classmethod
+    def of(cls, root: str, path: str, params: Mapping[str, str], lang: str) -> Links:
+        kept = {k: v for k, v in params.items() if k != "lang"}
+        other = query("vi" if lang == "en" else "en", **kept)
+        return cls(root, lang, f"{root}{path}{other}")
+
+    def to(self, path: str, **params: object) -> str:
+        return f"{self.root}{path}{query(self.lang, **params)}"
+
+    @property
+    def home(self) -> str:
+        return self.to("/")
+
+    @property
+    def lists(self) -> str:
+        return self.to("/lists")
+
+    @property
+    def totals(self) -> str:
+        return self.to("/totals")
+
+    @property
+    def checkpoints(self) -> str:
+        return self.to("/checkpoints")
+
+
+def provenance(
+    public: PublicList, signed: bool, behind: int, t: Words, json_url: str, totals: bool = False
+) -> dict[str, Any]:
+    doc = public.doc
+    return {
+        "ledger": doc["ledger"],
+        "tree_size": doc["as_of"],
+        "root": doc["root"],
+        "signed": signed,
+        "behind": behind,
+        "digest": public.digest,
+        "digest_label": t("totals_digest" if totals else "digest"),
+        "digest_rule": t("totals_rule" if totals else "digest_rule", url=json_url),
+    }
+
+
+def list_page(public: PublicList, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Rows of the households list and of each program, in the document's order."""
+    doc = public.doc
+    programs = {p.code: p for p in public.programs}
+    households = [r for r in public.rows if r["list"] == "households"]
+    sections: list[dict[str, Any]] = []
+    for row in public.rows:
+        if row["list"] != "beneficiaries":
+            continue
+        if not sections or sections[-1]["code"] != row["program_code"]:
+            info = programs.get(row["program_code"])
+            sections.append(
+                {
+                    "code": row["program_code"],
+                    "name": row["program_name"],
+                    "category": row["category"],
+                    "per_month": info is not None and info.kind == "monthly",
+                    "rows": [],
+                    "total": 0,
+                }
+            )
+        sections[-1]["rows"].append(row)
+        sections[-1]["total"] += row["amount"]
+    program = doc["program"]
+    return {
+        "on": doc["on"],
+        "village": doc["village"],
+        "program": program,
+        "program_name": programs[program].name if program in programs else None,
+        "villages": public.villages,
+        "programs": public.programs,
+        "show_households": program in (None, HOUSEHOLDS),
+        "show_beneficiaries": program != HOUSEHOLDS,
+        "households": households,
+        "sections": sections,
+        "withheld": any(
+            r["head" if r["list"] == "households" else "name"] is None for r in public.rows
+        ),
+        **params,
+    }
+
+
+def home_page(public: PublicList, links: Links, as_of: str | None) -> dict[str, Any]:
+    """Villages and programs of the full list, with how many rows each has."""
+    villages: dict[str, int] = dict.fromkeys(public.villages, 0)
+    programs: dict[str, int] = {p.code: 0 for p in public.programs}
+    households = 0
+    for row in public.rows:
+        villages[row["village"]] = villages.get(row["village"], 0) + 1
+        if row["list"] == "households":
+            households += 1
+        else:
+            programs[row["program_code"]] = programs.get(row["program_code"], 0) + 1
+    return {
+        "on": public.doc["on"],
+        "household_count": households,
+        "beneficiary_count": len(public.rows) - households,
+        "households_url": links.to("/lists", program=HOUSEHOLDS, as_of=as_of),
+        "villages": [
+            {"name": v, "count": n, "url": links.to("/lists", village=v, as_of=as_of)}
+            for v, n in villages.items()
+        ],
+        "programs": [
+            {
+                "code": p.code,
+                "name": p.name,
+                "category": p.category,
+                "count": programs.get(p.code, 0),
+                "url": links.to("/lists", program=p.code, as_of=as_of),
+            }
+            for p in public.programs
+        ],
+    }
+
+
+def totals_page(public: PublicList, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The totals rows grouped by program, with each program's and the year's total."""
+    sections: list[dict[str, Any]] = []
+    for row in public.rows:
+        if not sections or sections[-1]["code"] != row["program_code"]:
+            sections.append(
+                {
+                    "code": row["program_code"],
+                    "name": row["program_name"],
+                    "rows": [],
+                    "payments": 0,
+                    "paid": 0,
+                }
+            )
+        sections[-1]["rows"].append(row)
+        sections[-1]["payments"] += row["payments"]
+        sections[-1]["paid"] += row["paid"]
+    year = public.doc["year"]
+    return {
+        "year": year,
+        "years": sorted({*public.extra.get("years", []), year}),
+        "sections": sections,
+        "paid": sum(s["paid"] for s in sections),
+        **params,
+    }
+
+
+def checkpoints_page(checkpoints: list[IssuedCheckpoint], links: Links) -> dict[str, Any]:
+    """The newest signed checkpoints first, at most twenty."""
+    return {
+        "checkpoints": [
+            {
+                "size": cp.size,
+                "root": base64.b64encode(cp.root).decode(),
+                "issued_at": cp.issued_at,
+                "note": cp.note,
+            }
+            for cp in reversed(checkpoints[-20:])
+        ],
+        "checkpoint_url": f"{links.root}/v1/log/checkpoint",
+        "entries_url": f"{links.root}/v1/log/entries?start=0&end=1000",
+    }

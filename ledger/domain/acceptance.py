@@ -1,0 +1,299 @@
+"""Acceptance: what a statement requires of the ledger's state, checked in order.
+
+A :class:`UnitOfWork` takes the statements of one submission (one statement
+or a whole batch) in order, checks each against the state left by the ones
+before it, and collects the events to save in one transaction. It raises a
+:class:`~ledger.errors.LedgerError` for the first statement it refuses;
+nothing is saved then. What each statement type requires is in
+:mod:`ledger.domain.handlers`.
+
+In *fast* mode a new entity id or nonce is assumed unused unless the cache or
+the batch knows it: the store's unique keys are the real check, and a
+conflict makes the application retry the whole unit in *strict* mode, which
+looks everything up. Refusals are always confirmed in strict mode.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Repository
+from eventsourcing.domain import Aggregate
+
+from ledger.domain import nonces as nonce_store
+from ledger.domain.base import Entity
+from ledger.domain.charter import CHARTER_ID, Charter, KeyRecord
+from ledger.domain.handlers import HANDLERS
+from ledger.domain.log import Log
+from ledger.domain.nonces import Claim, ClaimRow, claim_key
+from ledger.errors import (
+    Duplicate,
+    InvalidField,
+    KeyRevoked,
+    NotOpened,
+    ReplayedNonce,
+    RoleNotAllowed,
+    RuleViolation,
+    UnknownEntity,
+    UnknownKey,
+    WrongLedger,
+)
+from ledger.formats.dsse import Envelope, SignedStatement, leaf_bytes, leaf_hash, leaf_json
+from ledger.formats.keys import decode_public_key, key_id
+from ledger.formats.schemas import STATEMENT_TYPES
+from ledger.signatures.deferred import verify_inline
+from ledger.storage.vault import VaultRecord
+
+E = TypeVar("E", bound=Entity)
+
+
+@lru_cache(maxsize=16_384)
+def _uuid(entity_id: str) -> UUID:
+    """The UUID of an id as statements write it; the same few are named again and again."""
+    return UUID(entity_id)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One signed statement, with the vault records it commits to."""
+
+    signed: SignedStatement
+    vault: tuple[VaultRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A log entry; its leaf bytes are what the Merkle tree commits to."""
+
+    index: int
+    recorded_at: str
+    envelope: dict[str, Any]
+
+    @property
+    def leaf(self) -> bytes:
+        if isinstance(self.envelope, Envelope):
+            return leaf_bytes(self.index, self.recorded_at, self.envelope.canonical)
+        return leaf_json(
+            {"envelope": self.envelope, "index": self.index, "recorded_at": self.recorded_at}
+        )
+
+    @property
+    def leaf_hash(self) -> bytes:
+        return hashlib.sha256(b"\x00" + self.leaf).digest()
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The answer to a submission: the entry's index and leaf hash (hex)."""
+
+    index: int
+    leaf_hash: str
+    created: bool
+
+
+class UnitOfWork:
+    """Checks and stages the statements of one submission.
+
+    Every entry it stages is recorded at the same instant, ``recorded_at``
+    (the submission is saved in one transaction), and every event it makes
+    carries that instant as its timestamp.
+    """
+
+    def __init__(
+        self,
+        repository: Repository[UUID],
+        head: int,
+        *,
+        strict: bool,
+        claim_lookup: Callable[[bytes], Claim | None],
+        verify: Callable[[SignedStatement, bytes], None] = verify_inline,
+    ) -> None:
+        self.repository = repository
+        self.head = head
+        self.strict = strict
+        self._claim_lookup = claim_lookup
+        self._verify = verify
+        self.now = datetime.now(UTC)
+        # YYYY-MM-DDTHH:MM:SS.ffffff+00:00, written with Z
+        self.recorded_at = self.now.isoformat(timespec="microseconds")[:-6] + "Z"
+        self.staged = 0  # entries staged so far
+        self.touched: dict[UUID, Aggregate] = {}
+        self.events: list[Any] = []
+        self.vault: list[tuple[VaultRecord, str]] = []
+        self.claims: list[ClaimRow] = []  # the nonce claims to record with the events
+        self._claims: dict[bytes, tuple[str, Accepted]] = {}
+        self._seen: dict[str, Aggregate] = {}  # by id as written in statements
+        self._public_keys: dict[str, bytes] = {}
+        self._charter: Charter | None = None
+        self._charter_loaded = False
+
+    # -- state -------------------------------------------------------------
+    def _cached(self, entity_id: UUID) -> Aggregate | None:
+        if entity_id in self.touched:
+            return self.touched[entity_id]
+        try:
+            agg: Aggregate = self.repository.get(entity_id, deepcopy_from_cache=False)
+            return agg
+        except AggregateNotFoundError:
+            return None
+
+    @property
+    def charter(self) -> Charter | None:
+        if not self._charter_loaded:
+            self._charter = self._cached(CHARTER_ID)  # type: ignore[assignment]
+            self._charter_loaded = True
+        return self._charter
+
+    def load(self, cls: type[E], entity_id: str, field: str, *, change: bool = False) -> E:
+        """The entity a statement names; with ``change``, a private copy to change."""
+        agg = self._seen.get(entity_id)
+        if agg is None or (change and agg.id not in self.touched):
+            uid = _uuid(entity_id) if agg is None else agg.id
+            agg = self.touched.get(uid)
+            if agg is None:
+                try:
+                    agg = self.repository.get(uid, deepcopy_from_cache=change)
+                except AggregateNotFoundError:
+                    raise UnknownEntity(
+                        f"{field}: no {cls.kind} {entity_id}", field=field
+                    ) from None
+            self._seen[entity_id] = agg
+        if not isinstance(agg, cls):
+            kind = getattr(agg, "kind", "entity")
+            raise UnknownEntity(f"{field}: {entity_id} is a {kind}, not a {cls.kind}", field=field)
+        if change:
+            self.touched[agg.id] = agg
+        return agg
+
+    def create(self, cls: type[E], entity_id: str, field: str, s: SignedStatement, index: int) -> E:
+        """A new entity, under an id no entity has yet."""
+        uid = self._ensure_new(entity_id, field)
+        entity = cls.create(uid, index, s.envelope, self.now)
+        self.touched[uid] = entity
+        self._seen[entity_id] = entity
+        return entity
+
+    def add(self, entity: Entity) -> None:
+        """A new entity whose id the statement's nonce makes unique."""
+        self.touched[entity.id] = entity
+
+    def _ensure_new(self, entity_id: str, field: str) -> UUID:
+        uid = UUID(entity_id)
+        existing = self._seen.get(entity_id) or self.touched.get(uid)
+        if existing is None:
+            existing = self._cached(uid) if self.strict else self._in_cache(uid)
+        if existing is not None:
+            kind = getattr(existing, "kind", "entity")
+            raise Duplicate(f"{field}: {entity_id} is already used by a {kind}", field=field)
+        return uid
+
+    def _in_cache(self, uid: UUID) -> Aggregate | None:
+        cache = self.repository.cache
+        if cache is None:
+            return None
+        try:
+            agg: Aggregate = cache.get(uid)  # type: ignore[assignment]
+        except KeyError:
+            return None
+        return agg
+
+    # -- acceptance ----------------------------------------------------------
+    def accept(self, sub: Submission) -> Accepted:
+        s = sub.signed
+        statement = s.statement
+        claim_id = claim_key(statement["by"], statement["nonce"])
+        digest = s.digest
+        staged = self._claims.get(claim_id)
+        if staged is not None:
+            if staged[0] == digest:
+                return staged[1]
+            raise ReplayedNonce(f"nonce: {s.nonce} already used by key {s.by[:16]}", field="nonce")
+        if self.strict:
+            claim = self._claim_lookup(claim_id)
+            if claim is not None:
+                if claim.digest == digest:
+                    return Accepted(index=claim.entry, leaf_hash="", created=False)
+                raise ReplayedNonce(
+                    f"nonce: {s.nonce} already used by key {s.by[:16]}", field="nonce"
+                )
+        index = self.head + self.staged
+        if statement["type"] == "ledger.opened":
+            self._open(s, index)
+        else:
+            charter = self.charter
+            if charter is None:
+                raise NotOpened("no ledger here yet: run `ansinh init` first")
+            if statement["ledger"] != charter.ledger_id:
+                raise WrongLedger(
+                    f"ledger: statement is for {statement['ledger']!r}, this ledger is "
+                    f"{charter.ledger_id!r}",
+                    field="ledger",
+                )
+            key = self._authorise(charter, s)
+            HANDLERS[statement["type"]](self, s, index, key, sub.vault)
+        self.events.append(Log.entry(index, self.recorded_at, s.envelope, self.now))
+        self.claims.append(nonce_store.row(claim_id, index, digest))
+        leaf = leaf_hash(index, self.recorded_at, s.canonical)
+        accepted = Accepted(index=index, leaf_hash=leaf.hex(), created=True)
+        self._claims[claim_id] = (digest, accepted)
+        self.staged += 1
+        return accepted
+
+    def _authorise(self, charter: Charter, s: SignedStatement) -> KeyRecord:
+        key = charter.keys.get(s.by)
+        if key is None:
+            raise UnknownKey(f"by: key {s.by} is not registered in this ledger", field="by")
+        public_key = self._public_keys.get(key.key_id)
+        if public_key is None:
+            public_key = self._public_keys[key.key_id] = base64.b64decode(key.public_key)
+        self._verify(s, public_key)
+        if key.revoked:
+            raise KeyRevoked(
+                f"by: key {s.by[:16]} was revoked at entry {key.revoked_index}", field="by"
+            )
+        allowed = STATEMENT_TYPES[s.type] or frozenset()
+        if allowed.isdisjoint(key.roles):
+            raise RoleNotAllowed(
+                f"by: key of {key.holder_id} holds {sorted(key.roles)}; {s.type} needs "
+                f"{' or '.join(sorted(allowed))}",
+                field="by",
+            )
+        return key
+
+    def _open(self, s: SignedStatement, index: int) -> None:
+        if index != 0 or self.charter is not None:
+            raise RuleViolation("type: ledger.opened can only be entry 0", field="type")
+        body = s.body
+        authority = decode_public_key(
+            body["authority_key"]["public_key"], "body.authority_key.public_key"
+        )
+        decode_public_key(body["notary_key"]["public_key"], "body.notary_key.public_key")
+        if key_id(authority) != s.by or body["authority_key"]["id"] != s.by:
+            raise InvalidField("by", "ledger.opened must be signed by its authority key")
+        s.verify(authority)
+        charter = Charter.create(CHARTER_ID, index, s.envelope, self.now)
+        self._charter = charter
+        self._charter_loaded = True
+        self.add(charter)
+
+    def holder_of(self, key_id_: str) -> str:
+        charter = self.charter
+        assert charter is not None
+        record = charter.keys.get(key_id_)
+        return record.holder_id if record else f"key:{key_id_}"
+
+    def charter_for_change(self) -> Charter:
+        charter = self.charter
+        assert charter is not None
+        if CHARTER_ID not in self.touched:
+            charter = self.repository.get(CHARTER_ID)  # a private copy to change
+            self._charter = charter
+            self.touched[CHARTER_ID] = charter
+        return charter

@@ -1,0 +1,346 @@
+"""The shape of a statement and of the body of each statement type (FORMATS §2, §6).
+
+``validate_statement`` checks a statement decoded by ``json.loads`` before
+anything else looks at it: exactly the six top-level keys, each well formed,
+and a body with exactly the fields its type lists (``?`` fields may be absent),
+each of the right kind. It needs no ledger state; whether referenced entities
+exist, roles are held, or a payment's month fits its program is checked later.
+Every refusal is an ``InvalidField`` naming the dotted path of the field.
+
+The schemas come in two versions (docs/formats.md): FORMATS 1.1, which
+every new statement must meet (``formats.ACCEPTING``), and v1, which the
+entries of a ledger recorded before the amendments met. They differ only in
+their kinds of text, holder ids and amounts.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from ledger.formats import versions
+from ledger.formats.fields import (
+    Check,
+    base64_32,
+    calendar_date,
+    constant,
+    fail,
+    hex_string,
+    integer,
+    join,
+    money,
+    money_v1,
+    month,
+    obj,
+    one_of,
+    optional,
+    pattern,
+    recurring,
+    set_of,
+    sha256_hex,
+    text,
+    text_v1,
+    timestamp,
+    uuid,
+)
+from ledger.formats.versions import V1, V1_1
+
+ROLES = frozenset({"admin", "registrar", "approver", "cashier", "inspector"})
+CATEGORIES = frozenset(
+    {
+        "meritorious",
+        "social_protection",
+        "poverty",
+        "health_insurance",
+        "tet_gift",
+        "emergency_relief",
+        "employment",
+        "other",
+    }
+)
+PROGRAM_KINDS = frozenset({"monthly", "one_off", "in_kind"})
+RELATIONS = frozenset({"head", "member"})
+SEXES = frozenset({"f", "m", "x"})
+HOUSEHOLD_STATUSES = frozenset({"poor", "near_poor", "not_poor"})
+PAYMENT_METHODS = frozenset({"cash", "post", "bank"})
+RECEIPT_KINDS = frozenset({"signature", "thumbprint", "bank_ref", "proxy"})
+
+
+def _role(name: str) -> frozenset[str]:
+    return frozenset({name})
+
+
+STATEMENT_TYPES: Mapping[str, frozenset[str] | None] = MappingProxyType(
+    {
+        "ledger.opened": None,  # self-signed by the authority key, entry 0 only
+        "key.registered": _role("admin"),
+        "key.revoked": _role("admin"),
+        "household.registered": _role("registrar"),
+        "person.registered": _role("registrar"),
+        "person.pii.updated": _role("registrar"),
+        "person.moved": _role("registrar"),
+        "person.died": _role("registrar"),
+        "household.status.proposed": _role("registrar"),
+        "household.status.approved": _role("approver"),
+        "household.status.rejected": _role("approver"),
+        "program.defined": _role("admin"),
+        "fund.received": _role("cashier"),
+        "fund.returned": _role("cashier"),
+        "benefit.proposed": _role("registrar"),
+        "benefit.approved": _role("approver"),
+        "benefit.rejected": _role("approver"),
+        "benefit.ended": _role("approver"),
+        "payment.recorded": _role("cashier"),
+        "payment.reversed": _role("cashier"),
+        "inspection.attested": _role("inspector"),
+    }
+)
+"""Each statement type and the roles one of which its author's key must hold."""
+
+
+def _enum(values: frozenset[str]) -> Check:
+    return one_of(*sorted(values))
+
+
+# Field kinds ----------------------------------------------------------------
+KEY_ID = hex_string(64)
+NONCE = hex_string(32)
+LEDGER_ID = pattern(r"[a-z0-9.\-/]+", 200, "must be 1 to 200 characters of a-z 0-9 . - /")
+TIMEZONE = pattern(r"[A-Za-z0-9_+\-/]+", 64, "must be a time zone name like Asia/Ho_Chi_Minh")
+HOLDER_ID = pattern(
+    r"[a-z0-9][a-z0-9._-]{0,63}",
+    64,
+    "must be 1 to 64 characters of a-z 0-9 . _ -, the first a letter or digit (FORMATS 1.1)",
+)
+
+
+@dataclass(frozen=True)
+class Kinds:
+    """The kinds of field whose rules a version of FORMATS sets."""
+
+    short_text: Check  # codes, decision numbers, references
+    text: Check  # names, villages, reasons, notes, sources, scopes
+    long_text: Check  # an inspection's findings
+    holder_id: Check
+    money: Check
+
+
+KINDS = {
+    V1: Kinds(text_v1(100), text_v1(500), text_v1(2000), text_v1(100), money_v1),
+    V1_1: Kinds(text(100), text(500), text(2000), HOLDER_ID, money),
+}
+
+
+# Rules across fields ---------------------------------------------------------
+def _key_id_matches(key: dict[str, object], path: str) -> None:
+    """A key id is hex(SHA-256(raw public key)) (FORMATS §1)."""
+    raw = base64.b64decode(str(key["public_key"]))
+    if hashlib.sha256(raw).hexdigest() != key["id"]:
+        fail(join(path, "id"), "must be the SHA-256 of public_key")
+
+
+def _one_beneficiary(body: dict[str, object], path: str) -> None:
+    if "person_id" in body and "household_id" in body:
+        fail(join(path, "household_id"), "not allowed with person_id (name exactly one)")
+    if "person_id" not in body and "household_id" not in body:
+        fail(join(path, "person_id"), "missing (name exactly one of person_id, household_id)")
+
+
+def _end_not_before_start(body: dict[str, object], path: str) -> None:
+    # Months are fixed-width YYYY-MM, so string order is time order.
+    end, start = body.get("end"), body["start"]
+    if isinstance(end, str) and isinstance(start, str) and end < start:
+        fail(join(path, "end"), "must not be before start")
+
+
+KEY = obj({"id": KEY_ID, "public_key": base64_32}, _key_id_matches)
+
+
+# Bodies (FORMATS §6) ---------------------------------------------------------
+def _bodies(kinds: Kinds) -> Mapping[str, Check]:
+    """The body of each statement type, with the field kinds of one version."""
+    short_text, free_text, long_text = kinds.short_text, kinds.text, kinds.long_text
+    money = kinds.money
+    decision = obj({"number": short_text, "date": calendar_date})
+    return MappingProxyType(
+        {
+            "ledger.opened": obj(
+                {
+                    "name": free_text,
+                    "authority_key": KEY,
+                    "notary_key": obj({"public_key": base64_32}),
+                    "currency": constant("VND"),
+                    "timezone": TIMEZONE,
+                    "formats": optional(constant(V1_1)),  # the declaration (docs/formats.md)
+                }
+            ),
+            "key.registered": obj(
+                {
+                    "key": KEY,
+                    "holder": obj({"id": kinds.holder_id, "name": free_text}),
+                    "roles": set_of(ROLES),
+                }
+            ),
+            "key.revoked": obj({"key_id": KEY_ID, "reason": free_text}),
+            "household.registered": obj(
+                {"household_id": uuid, "code": short_text, "village": free_text}
+            ),
+            "person.registered": obj(
+                {
+                    "person_id": uuid,
+                    "household_id": uuid,
+                    "relation": _enum(RELATIONS),
+                    "sex": _enum(SEXES),
+                    "birth_year": integer(1900, 2100, "a year"),
+                    "pii": sha256_hex,
+                }
+            ),
+            "person.pii.updated": obj({"person_id": uuid, "pii": sha256_hex}),
+            "person.moved": obj({"person_id": uuid, "household_id": uuid}),
+            "person.died": obj({"person_id": uuid, "date": calendar_date}),
+            "household.status.proposed": obj(
+                {
+                    "proposal_id": uuid,
+                    "household_id": uuid,
+                    "status": _enum(HOUSEHOLD_STATUSES),
+                    "effective": calendar_date,
+                    "basis": obj(
+                        {
+                            "income_per_capita_month": optional(money),
+                            "deprivation_count": optional(integer(0, 12)),
+                            "note": optional(free_text),
+                        }
+                    ),
+                }
+            ),
+            "household.status.approved": obj({"proposal_id": uuid, "decision": decision}),
+            "household.status.rejected": obj({"proposal_id": uuid, "reason": free_text}),
+            "program.defined": obj(
+                {
+                    "program_id": uuid,
+                    "code": short_text,
+                    "name": free_text,
+                    "category": _enum(CATEGORIES),
+                    "kind": _enum(PROGRAM_KINDS),
+                }
+            ),
+            "fund.received": obj(
+                {
+                    "receipt_id": uuid,
+                    "program_id": uuid,
+                    "amount": money,
+                    "date": calendar_date,
+                    "source": free_text,
+                    "reference": short_text,
+                }
+            ),
+            "fund.returned": obj(
+                {
+                    "return_id": uuid,
+                    "program_id": uuid,
+                    "amount": money,
+                    "date": calendar_date,
+                    "reference": short_text,
+                }
+            ),
+            "benefit.proposed": obj(
+                {
+                    "benefit_id": uuid,
+                    "program_id": uuid,
+                    "person_id": optional(uuid),
+                    "household_id": optional(uuid),
+                    "amount": money,
+                    "start": month,
+                    "end": optional(month),
+                    "basis": free_text,
+                },
+                _one_beneficiary,
+                _end_not_before_start,
+            ),
+            "benefit.approved": obj({"benefit_id": uuid, "decision": decision}),
+            "benefit.rejected": obj({"benefit_id": uuid, "reason": free_text}),
+            "benefit.ended": obj({"benefit_id": uuid, "last_month": month, "reason": free_text}),
+            "payment.recorded": obj(
+                {
+                    "payment_id": uuid,
+                    "benefit_id": uuid,
+                    "month": optional(month),  # presence vs program kind: checked by the ledger
+                    "amount": money,
+                    "paid_on": calendar_date,
+                    "method": _enum(PAYMENT_METHODS),
+                    "recipient": uuid,
+                    "receipt": obj({"kind": _enum(RECEIPT_KINDS), "evidence": sha256_hex}),
+                }
+            ),
+            "payment.reversed": obj({"payment_id": uuid, "reason": free_text}),
+            "inspection.attested": obj(
+                {
+                    "tree_size": integer(1),
+                    "root": base64_32,
+                    "scope": free_text,
+                    "findings": long_text,
+                    "report_sha256": optional(sha256_hex),
+                }
+            ),
+        }
+    )
+
+
+_BODIES = {version: _bodies(kinds) for version, kinds in KINDS.items()}
+assert all(bodies.keys() == STATEMENT_TYPES.keys() for bodies in _BODIES.values())
+
+
+def _statement_type(value: object, path: str) -> None:
+    if not isinstance(value, str) or value not in STATEMENT_TYPES:
+        fail(path, "unknown statement type")
+
+
+def _any_body(value: object, path: str) -> None:
+    """Placeholder: the body is checked once its type is known, by ``_body_of_its_type``."""
+
+
+def _statement_schema(bodies: Mapping[str, Check]) -> Check:
+    def body_of_its_type(fields: dict[str, object], path: str) -> None:
+        """The body, checked once the statement's type is known to be valid."""
+        statement_type = fields["type"]
+        bodies[str(statement_type)](fields["body"], "body")
+        if statement_type == "ledger.opened":
+            _check_self_signed(fields)
+
+    return obj(
+        {
+            "ledger": recurring(LEDGER_ID),
+            "type": _statement_type,
+            "by": recurring(KEY_ID),
+            "at": timestamp,
+            "nonce": NONCE,
+            "body": _any_body,
+        },
+        body_of_its_type,
+    )
+
+
+_STATEMENTS = {version: _statement_schema(bodies) for version, bodies in _BODIES.items()}
+
+
+def validate_statement(statement: object, formats: str | None = None) -> None:
+    """Refuse, with ``InvalidField``, a statement not shaped as FORMATS §2 and §6 say.
+
+    ``formats``: the version whose rules apply; by default those new
+    statements are accepted under (``ledger.formats.versions.ACCEPTING``), v1 for what
+    a ledger recorded before the 1.1 amendments.
+    """
+    _STATEMENTS[formats or versions.ACCEPTING](statement, "")
+
+
+def _check_self_signed(fields: dict[str, object]) -> None:
+    """ledger.opened is signed by the authority key it declares."""
+    body = fields["body"]
+    assert isinstance(body, dict)
+    authority_key = body["authority_key"]
+    assert isinstance(authority_key, dict)
+    if authority_key["id"] != fields["by"]:
+        fail("body.authority_key.id", "must equal by (ledger.opened is self-signed)")

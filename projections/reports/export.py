@@ -1,0 +1,382 @@
+"""Reports as files: canonical JSON, CSV, XLSX, and the rows a table shows.
+
+A report document (``reconcile``, ``lists``, ``payroll``) becomes a list of
+:class:`View` s (a heading row and data rows, one per sheet or table) plus a
+summary (period, as-of, checkpoint, totals). Headings are Vietnamese by
+default (GLOSSARY.md), English with ``lang="en"``. Money stays ``int`` đồng:
+integer cells formatted ``#,##0`` in XLSX, plain integers in CSV. A sum
+beyond 2^53 - 1 is a decimal string in JSON and a text cell in XLSX, where a
+number would be rounded (FORMATS 1.1). The same document always gives the
+same bytes, in every format.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.writer.excel import ExcelWriter
+
+from ledger.formats.versions import exact_json
+
+MONEY = frozenset(
+    {"entitled", "paid", "unpaid", "overpaid", "received", "returned", "balance", "amount", "due"}
+)
+MONEY_FORMAT = "#,##0"
+_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)  # the earliest time a zip entry can carry
+Labels = dict[str, tuple[str, str]]  # key -> (Vietnamese, English)
+
+TITLES: Labels = {
+    "summary": ("Tổng hợp", "Summary"),
+    "programs": ("Chương trình", "Programs"),
+    "funds": ("Kinh phí", "Funds"),
+    "anomalies": ("Sai phạm, bất thường", "Anomalies"),
+    "households": ("Hộ nghèo, cận nghèo", "Poor and near-poor households"),
+    "beneficiaries": ("Đối tượng hưởng", "Beneficiaries"),
+    "payroll": ("Danh sách chi trả", "Payroll"),
+}
+HEADINGS: Labels = {
+    "ledger_id": ("Sổ cái", "Ledger"),
+    "ledger_name": ("Đơn vị", "Commune"),
+    "from": ("Từ tháng", "From month"),
+    "to": ("Đến tháng", "To month"),
+    "on": ("Ngày đối chiếu", "On date"),
+    "month": ("Tháng", "Month"),
+    "entries": ("Số bút toán", "Entries"),
+    "recorded_at": ("Bút toán cuối ghi lúc", "Last entry recorded at"),
+    "checkpoint_tree_size": ("Điểm kiểm chứng: kích thước cây", "Checkpoint tree size"),
+    "checkpoint_root": ("Điểm kiểm chứng: gốc", "Checkpoint root"),
+    "checkpoint_signed": ("Điểm kiểm chứng đã ký", "Signed checkpoint"),
+    "total_entitled": ("Tổng mức hưởng (đ)", "Total entitled (VND)"),
+    "total_paid": ("Tổng đã chi (đ)", "Total paid (VND)"),
+    "total_unpaid": ("Tổng chưa chi (đ)", "Total unpaid (VND)"),
+    "total_overpaid": ("Tổng chi thừa (đ)", "Total overpaid (VND)"),
+    "total_due": ("Tổng phải chi (đ)", "Total due (VND)"),
+    "total_rows": ("Số dòng", "Rows"),
+    "anomaly_count": ("Số sai phạm, bất thường", "Anomalies"),
+    "identities_checked": ("Đã đối chiếu số định danh", "National ids checked"),
+    "program_code": ("Mã chương trình", "Program code"),
+    "program_name": ("Chương trình", "Program"),
+    "category": ("Nhóm đối tượng", "Category"),
+    "entitled": ("Mức hưởng (đ)", "Entitled (VND)"),
+    "paid": ("Đã chi (đ)", "Paid (VND)"),
+    "unpaid": ("Chưa chi (đ)", "Unpaid (VND)"),
+    "overpaid": ("Chi thừa (đ)", "Overpaid (VND)"),
+    "entitled_count": ("Số suất hưởng", "Entitlements"),
+    "paid_count": ("Số lần chi", "Payments"),
+    "unpaid_count": ("Số suất chưa chi", "Unpaid entitlements"),
+    "received": ("Kinh phí nhận (đ)", "Received (VND)"),
+    "returned": ("Nộp trả (đ)", "Returned (VND)"),
+    "balance": ("Tồn quỹ (đ)", "Balance (VND)"),
+    "code": ("Mã", "Code"),
+    "label": ("Sai phạm, bất thường", "Anomaly"),
+    "payment_id": ("Mã chi trả", "Payment id"),
+    "benefit_id": ("Mã chế độ", "Benefit id"),
+    "person_id": ("Mã nhân khẩu", "Person id"),
+    "household_id": ("Mã hộ (id)", "Household id"),
+    "detail": ("Chi tiết", "Detail"),
+    "village": ("Thôn, bản", "Village"),
+    "household_code": ("Mã hộ", "Household code"),
+    "status": ("Tình trạng", "Status"),
+    "effective": ("Hiệu lực từ", "Effective from"),
+    "amount": ("Mức hưởng (đ)", "Amount (VND)"),
+    "start": ("Từ tháng", "Start"),
+    "end": ("Đến tháng", "End"),
+    "name": ("Họ và tên", "Name"),
+    "due": ("Phải chi (đ)", "Due (VND)"),
+    "paid_on": ("Ngày chi", "Paid on"),
+    "paid_by": ("Người chi", "Paid by"),
+    "payment_ids": ("Mã chi trả", "Payment ids"),
+}
+VALUES: dict[str, Labels] = {
+    "label": {
+        "NO_APPROVED_BENEFIT": ("Chi cho chế độ chưa được phê duyệt", "Benefit not approved"),
+        "OUTSIDE_BENEFIT_PERIOD": ("Chi ngoài thời gian hưởng", "Outside the benefit period"),
+        "DUPLICATE_PAYMENT": ("Chi trùng", "Duplicate payment"),
+        "OVERPAYMENT": ("Chi vượt mức hưởng", "Overpayment"),
+        "UNDERPAYMENT": ("Chi thiếu so với mức hưởng", "Underpayment"),
+        "PAID_AFTER_DEATH": ("Chi sau khi đối tượng đã mất", "Paid after death"),
+        "RECIPIENT_NOT_ELIGIBLE": ("Người nhận không đúng đối tượng", "Recipient not eligible"),
+        "HOUSEHOLD_NOT_ELIGIBLE": (
+            "Hộ không thuộc diện nghèo, cận nghèo",
+            "Household not poor or near-poor",
+        ),
+        "UNPAID_ENTITLEMENT": ("Chưa chi trả", "Entitlement unpaid"),
+        "FUND_OVERDRAWN": ("Chi vượt kinh phí", "Fund overdrawn"),
+        "SELF_APPROVED_PAYMENT": ("Người phê duyệt tự chi trả", "Paid by the approver"),
+        "OVERLAPPING_BENEFITS": ("Hưởng trùng chế độ", "Overlapping benefits"),
+        "DUPLICATE_IDENTITY": ("Trùng số định danh", "Duplicate national id"),
+    },
+    "status": {
+        "poor": ("hộ nghèo", "poor"),
+        "near_poor": ("hộ cận nghèo", "near-poor"),
+        "paid": ("đã chi", "paid"),
+        "unpaid": ("chưa chi", "unpaid"),
+        "underpaid": ("chi thiếu", "underpaid"),
+        "overpaid": ("chi thừa", "overpaid"),
+        "not_due": ("không phải chi", "not due"),
+    },
+    "category": {
+        "meritorious": ("người có công", "meritorious"),
+        "social_protection": ("bảo trợ xã hội", "social protection"),
+        "poverty": ("hộ nghèo, cận nghèo", "poverty"),
+        "health_insurance": ("thẻ BHYT", "health insurance"),
+        "tet_gift": ("quà Tết", "Tết gift"),
+        "emergency_relief": ("cứu trợ đột xuất", "emergency relief"),
+        "employment": ("việc làm", "employment"),
+        "other": ("khác", "other"),
+    },
+    "yes_no": {"true": ("có", "yes"), "false": ("không", "no")},
+}
+
+
+def label(labels: Labels, key: str, lang: str) -> str:
+    """``key``'s label in ``lang`` (vi or en); an unknown key stands for itself."""
+    pair = labels.get(key)
+    if pair is None:
+        return key
+    return pair[1] if lang == "en" else pair[0]
+
+
+@dataclass(frozen=True)
+class View:
+    """One table of a report: a sheet in XLSX, a section in CSV, a table on screen."""
+
+    name: str
+    title: str
+    columns: tuple[str, ...]
+    headings: tuple[str, ...]
+    rows: list[list[Any]]
+
+    def is_money(self, column: int) -> bool:
+        return self.columns[column] in MONEY
+
+
+def _view(name: str, columns: Sequence[str], rows: list[dict[str, Any]], lang: str) -> View:
+    def cell(row: dict[str, Any], key: str) -> Any:
+        value = row.get(key)
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        if isinstance(value, str) and key in VALUES:
+            return label(VALUES[key], value, lang)
+        return value
+
+    return View(
+        name,
+        label(TITLES, name, lang),
+        tuple(columns),
+        tuple(label(HEADINGS, c, lang) for c in columns),
+        [[cell(row, c) for c in columns] for row in rows],
+    )
+
+
+# -- documents to views ------------------------------------------------------------
+PROGRAM_COLUMNS = [
+    "program_code",
+    "program_name",
+    "category",
+    "month",
+    "entitled",
+    "paid",
+    "unpaid",
+    "overpaid",
+    "entitled_count",
+    "paid_count",
+    "unpaid_count",
+]
+FUND_COLUMNS = ["program_code", "program_name", "received", "paid", "returned", "balance"]
+ANOMALY_COLUMNS = [
+    "code",
+    "label",
+    "program_code",
+    "month",
+    "payment_id",
+    "benefit_id",
+    "person_id",
+    "household_id",
+    "detail",
+]
+HOUSEHOLD_COLUMNS = ["village", "household_code", "status", "effective"]
+BENEFICIARY_COLUMNS = [
+    "program_code",
+    "program_name",
+    "category",
+    "village",
+    "household_code",
+    "amount",
+    "start",
+    "end",
+]
+
+
+def reconciliation_views(doc: dict[str, Any], lang: str = "vi") -> list[View]:
+    codes = {f["program_id"]: f["program_code"] for f in doc["funds"]}
+    anomalies = [
+        {**a, "label": a["code"], "program_code": codes.get(a.get("program_id", ""))}
+        for a in doc["anomalies"]
+    ]
+    return [
+        _view("programs", PROGRAM_COLUMNS, doc["programs"], lang),
+        _view("funds", FUND_COLUMNS, doc["funds"], lang),
+        _view("anomalies", ANOMALY_COLUMNS, anomalies, lang),
+    ]
+
+
+def lists_views(doc: dict[str, Any], lang: str = "vi") -> list[View]:
+    return [
+        _view("households", HOUSEHOLD_COLUMNS, doc["households"], lang),
+        _view("beneficiaries", BENEFICIARY_COLUMNS, doc["beneficiaries"], lang),
+    ]
+
+
+def payroll_views(doc: dict[str, Any], lang: str = "vi") -> list[View]:
+    holders = doc["holders"]
+    rows = [{**r, "paid_by": [holders.get(h, h) for h in r["paid_by"]]} for r in doc["rows"]]
+    named = ["name"] if any("name" in r for r in rows) else []
+    columns = ["program_code", "village", "household_code", *named, "person_id", "benefit_id"]
+    columns += ["due", "paid", "status", "paid_on", "paid_by", "payment_ids"]
+    return [_view("payroll", columns, rows, lang)]
+
+
+def summary(doc: dict[str, Any], lang: str = "vi") -> list[tuple[str, str, Any]]:
+    """(key, heading, value) rows: ledger, period, as-of, checkpoint and totals."""
+    items: list[tuple[str, Any]] = [
+        ("ledger_id", doc["ledger"]["id"]),
+        ("ledger_name", doc["ledger"]["name"]),
+    ]
+    if "period" in doc:
+        items += [(k, doc["period"][k]) for k in ("from", "to", "on")]
+    items += [(k, doc[k]) for k in ("month", "on") if k in doc]
+    items += [("entries", doc["as_of"]["entries"]), ("recorded_at", doc["as_of"]["recorded_at"])]
+    checkpoint = doc.get("checkpoint") or {}
+    items += [
+        (f"checkpoint_{k}", checkpoint[k])
+        for k in ("tree_size", "root", "signed")
+        if k in checkpoint
+    ]
+    items += [(f"total_{k}", v) for k, v in (doc.get("totals") or {}).items()]
+    if "anomalies" in doc:
+        items += [
+            ("anomaly_count", len(doc["anomalies"])),
+            ("identities_checked", doc["identities_checked"]),
+        ]
+    return [(k, label(HEADINGS, k, lang), _summary_value(k, v, lang)) for k, v in items]
+
+
+def _summary_value(key: str, value: Any, lang: str) -> Any:
+    if isinstance(value, bool):
+        return label(VALUES["yes_no"], str(value).lower(), lang)
+    if lang == "vi" and isinstance(value, str) and key in ("from", "to", "month", "on"):
+        parts = value.split("-")  # dd/mm/yyyy, mm/yyyy
+        return "/".join(reversed(parts))
+    return value
+
+
+# -- rendering -----------------------------------------------------------------------
+def to_json(doc: dict[str, Any]) -> bytes:
+    """Canonical JSON: sorted keys, UTF-8 (not escaped), one line, newline-terminated."""
+    exact = exact_json(doc)  # sums beyond 2^53 - 1 as decimal strings
+    return (
+        json.dumps(exact, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+    ).encode()
+
+
+def to_csv(views: Sequence[View]) -> str:
+    """One view as plain CSV; several as sections (title row, headings, rows, blank row)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for view in views:
+        if len(views) > 1:
+            writer.writerow([view.title])
+        writer.writerow(view.headings)
+        writer.writerows([["" if v is None else v for v in row] for row in view.rows])
+        if len(views) > 1:
+            writer.writerow([])
+    return buffer.getvalue()
+
+
+def format_cell(value: Any, money: bool, lang: str) -> str:
+    """A cell as a table shows it: money with thousands separators (1.624.000 in Vietnamese)."""
+    if value is None:
+        return ""
+    if money and isinstance(value, int):
+        text = f"{value:,}"
+        return text.replace(",", ".") if lang == "vi" else text
+    return str(value)
+
+
+def stamp_of(recorded_at: str) -> datetime:
+    """A fixed timestamp for a document: the snapshot's last record time (UTC)."""
+    try:
+        stamp = datetime.strptime(recorded_at[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+    except ValueError:
+        return _EPOCH
+    return max(stamp, _EPOCH)
+
+
+def to_xlsx(
+    views: Sequence[View],
+    summary_rows: Sequence[tuple[str, str, Any]],
+    stamp: datetime,
+    lang: str = "vi",
+) -> bytes:
+    """A workbook: a summary sheet, then one sheet per view. Same input, same bytes."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = label(TITLES, "summary", lang)
+    for key, heading, value in summary_rows:
+        ws.append([heading, exact_json(value)])
+        if key[len("total_") :] in MONEY:
+            ws.cell(ws.max_row, 2).number_format = MONEY_FORMAT
+    ws.column_dimensions["A"].width = 36
+    ws.column_dimensions["B"].width = 48
+    for view in views:
+        _sheet(wb, view)
+    naive = stamp.astimezone(UTC).replace(tzinfo=None)
+    wb.properties.created = naive
+    wb.properties.modified = naive
+    wb.properties.creator = "ansinh"
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
+    return _fixed_zip(raw.getvalue(), naive)
+
+
+def _sheet(wb: Workbook, view: View) -> None:
+    sheet = wb.create_sheet(view.title[:31])
+    sheet.append(list(view.headings))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in view.rows:
+        sheet.append(exact_json(row))  # Excel's numbers are doubles: a larger sum is text
+    for col, heading in enumerate(view.headings):
+        cells = [len(str(heading))] + [len(str(r[col] or "")) for r in view.rows[:200]]
+        sheet.column_dimensions[sheet.cell(1, col + 1).column_letter].width = min(
+            60, max(cells) + 2
+        )
+        if view.is_money(col):
+            for r in range(2, len(view.rows) + 2):
+                sheet.cell(r, col + 1).number_format = MONEY_FORMAT
+    sheet.freeze_panes = "A2"
+
+
+def _fixed_zip(data: bytes, stamp: datetime) -> bytes:
+    """The same archive with every entry dated ``stamp`` (zip entries carry the clock)."""
+    date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=date_time)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()

@@ -1,0 +1,360 @@
+"""Reconciliation (đối soát): what was due, what was paid, and what looks wrong.
+
+``reconcile(snapshot, from_month, to_month, on)`` compares, per program and
+month, the entitlements due by ``on`` with the unreversed payments made by
+``on``, totals each program's funds, and lists anomalies (DESIGN.md
+"Reconciliation"). Two timelines: ``snapshot`` fixes what the ledger knew
+(``as_of``), ``on`` the business date the report stands on (default: the
+day of the snapshot's last entry).
+
+A payment is "for" its ``month``, or for its benefit's ``start`` month when it
+pays a one-off. Only payments for months within the period are reconciled;
+funds run from the ledger's start to ``on``. Reversed payments count for
+nothing. The result is plain JSON-ready data in a fixed order, so one
+snapshot always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from projections.model import Benefit, Payment, Snapshot
+from projections.reports.entitlements import (
+    Book,
+    Entitlement,
+    approved_on,
+    beneficiary_household,
+    check_date,
+    check_period,
+    death_months,
+    entitlements,
+    household_at,
+    poor_in_month,
+    snapshot_date,
+    span,
+    status_book,
+    status_on,
+)
+from projections.reports.funds import counted_payments, funds
+
+CODES = (
+    "NO_APPROVED_BENEFIT",
+    "OUTSIDE_BENEFIT_PERIOD",
+    "DUPLICATE_PAYMENT",
+    "OVERPAYMENT",
+    "UNDERPAYMENT",
+    "PAID_AFTER_DEATH",
+    "RECIPIENT_NOT_ELIGIBLE",
+    "HOUSEHOLD_NOT_ELIGIBLE",
+    "UNPAID_ENTITLEMENT",
+    "FUND_OVERDRAWN",
+    "SELF_APPROVED_PAYMENT",
+    "OVERLAPPING_BENEFITS",
+    "DUPLICATE_IDENTITY",
+)
+_ID_FIELDS = ("payment_id", "benefit_id", "person_id", "household_id", "month", "program_id")
+Anomaly = dict[str, Any]
+Key = tuple[str, str]  # (benefit_id, month)
+
+
+def vnd(amount: int) -> str:
+    """Money as Vietnamese pages write it: ``1.624.000 đ``."""
+    return f"{amount:,} đ".replace(",", ".")
+
+
+def anomaly(code: str, detail: str, **ids: str | None) -> Anomaly:
+    """An anomaly with the ids that are known (absent ones are left out)."""
+    assert code in CODES, code
+    found: Anomaly = {"code": code, "detail": detail}
+    found.update({k: v for k, v in ids.items() if v is not None})
+    return found
+
+
+def reconcile(
+    snap: Snapshot,
+    from_month: str,
+    to_month: str,
+    on: str | None = None,
+    identities: Mapping[str, str] | None = None,
+    checkpoint: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The reconciliation of ``from_month..to_month`` as it stood on ``on``.
+
+    ``identities`` ({person_id: national_id}, from the vault) enables
+    DUPLICATE_IDENTITY; ``checkpoint`` ({tree_size, root, ...}) names the log
+    state the snapshot was computed from and is copied into the result.
+    """
+    check_period(from_month, to_month)
+    on = check_date(on, "on") if on is not None else snapshot_date(snap)
+    due = {(e.benefit_id, e.month): e for e in entitlements(snap, from_month, to_month, on)}
+    groups = _payment_groups(snap, from_month, to_month, on)
+    deaths, book = death_months(snap), status_book(snap)
+    found: list[Anomaly] = []
+    for (benefit_id, month), payments in groups.items():
+        benefit, died = snap.benefits[benefit_id], deaths[benefit_id]
+        found += _group_anomalies(
+            snap, benefit, month, payments, due.get((benefit_id, month)), on, died
+        )
+        for payment in payments:
+            found += _payment_anomalies(snap, benefit, payment, month, (on, died, book))
+    for key, e in due.items():
+        if key not in groups:
+            found.append(
+                anomaly(
+                    "UNPAID_ENTITLEMENT",
+                    f"{vnd(e.amount)} due for {e.month}, nothing paid by {on}",
+                    **_benefit_ids(snap.benefits[e.benefit_id]),
+                    month=e.month,
+                )
+            )
+    found += _overlaps(snap, from_month, to_month, on)
+    fund_rows = funds(snap, on)
+    found += _overdrawn(fund_rows)
+    if identities is not None:
+        found += _duplicate_identities(snap, identities)
+    found.sort(key=lambda a: (a["code"], *(a.get(k, "") for k in _ID_FIELDS), a["detail"]))
+    programs = _program_rows(snap, due, groups)
+    return {
+        "ledger": {"id": snap.ledger_id, "name": snap.name},
+        "period": {"from": from_month, "to": to_month, "on": on},
+        "as_of": {"entries": snap.as_of, "recorded_at": snap.last_recorded_at},
+        "checkpoint": dict(checkpoint) if checkpoint is not None else None,
+        "identities_checked": identities is not None,
+        "programs": programs,
+        "totals": {
+            k: sum(row[k] for row in programs) for k in ("entitled", "paid", "unpaid", "overpaid")
+        },
+        "funds": fund_rows,
+        "anomalies": found,
+    }
+
+
+def paid_for(snap: Snapshot, payment: Payment) -> str:
+    """The month a payment is for (a one-off: its benefit's start month)."""
+    return payment.month or snap.benefits[payment.benefit_id].start
+
+
+def _payment_groups(
+    snap: Snapshot, first: str, last: str, on: str | None
+) -> dict[Key, list[Payment]]:
+    """Counted payments for months in the period, by (benefit, month), earliest first."""
+    groups: dict[Key, list[Payment]] = defaultdict(list)
+    for payment in counted_payments(snap, on):
+        month = paid_for(snap, payment)
+        if first <= month <= last:
+            groups[(payment.benefit_id, month)].append(payment)
+    for payments in groups.values():
+        if len(payments) > 1:
+            payments.sort(key=lambda p: (p.paid_on, p.index))
+    # Unordered: every result built from the groups is sorted on its own terms.
+    return groups
+
+
+def _benefit_ids(benefit: Benefit) -> dict[str, str | None]:
+    return {
+        "benefit_id": benefit.benefit_id,
+        "program_id": benefit.program_id,
+        "person_id": benefit.person_id,
+        "household_id": benefit.household_id,
+    }
+
+
+def _payment_ids(benefit: Benefit, payment: Payment, month: str) -> dict[str, str | None]:
+    return {**_benefit_ids(benefit), "payment_id": payment.payment_id, "month": month}
+
+
+def _group_anomalies(
+    snap: Snapshot,
+    benefit: Benefit,
+    month: str,
+    payments: list[Payment],
+    due: Entitlement | None,
+    on: str | None,
+    died: str | None,
+) -> list[Anomaly]:
+    """Amount, duplicate and period checks of the payments for one benefit-month."""
+    if due is None:
+        if not approved_on(benefit, on):
+            return []  # each payment is NO_APPROVED_BENEFIT
+        start, end = span(snap, benefit)
+        if not start <= month <= end:
+            code, why = "OUTSIDE_BENEFIT_PERIOD", f"{month} is outside {start}..{end}"
+        elif died is not None and month > died:
+            return []  # each payment is PAID_AFTER_DEATH
+        else:
+            code, why = "OVERPAYMENT", f"paid for {month}, which was not yet due on {on}"
+        return [anomaly(code, why, **_payment_ids(benefit, p, month)) for p in payments]
+    first, *rest = payments
+    out = []
+    if first.amount != due.amount:
+        code = "OVERPAYMENT" if first.amount > due.amount else "UNDERPAYMENT"
+        why = f"paid {vnd(first.amount)} for {month}, entitled to {vnd(due.amount)}"
+        out.append(anomaly(code, why, **_payment_ids(benefit, first, month)))
+    for p in rest:
+        why = f"another payment for {month}; the first is {first.payment_id}"
+        out.append(anomaly("DUPLICATE_PAYMENT", why, **_payment_ids(benefit, p, month)))
+    return out
+
+
+def _payment_anomalies(
+    snap: Snapshot,
+    benefit: Benefit,
+    payment: Payment,
+    month: str,
+    context: tuple[str | None, str | None, Book],
+) -> list[Anomaly]:
+    """Checks each payment needs on its own: approval, deaths, recipient, status, approver.
+
+    ``context``: the report date, the last month the beneficiary lived, the status book.
+    """
+    on, died, book = context
+    ids = _payment_ids(benefit, payment, month)
+    out: list[Anomaly] = []
+    if not approved_on(benefit, payment.paid_on):
+        why = (
+            f"benefit approved on {benefit.decision_date}, after paid_on {payment.paid_on}"
+            if approved_on(benefit, None)
+            else f"benefit is {benefit.state} (not approved)"
+        )
+        out.append(anomaly("NO_APPROVED_BENEFIT", why, **ids))
+    if died is not None and month > died:
+        who = "beneficiary" if benefit.person_id else "every household member"
+        why = f"{who} died in {died}; paid for {month}"
+        out.append(anomaly("PAID_AFTER_DEATH", why, **ids))
+    recipient = snap.people[payment.recipient]
+    if (
+        recipient.died_on is not None
+        and recipient.died_on < payment.paid_on
+        and not (died is not None and month > died and recipient.person_id == benefit.person_id)
+    ):
+        why = f"recipient died on {recipient.died_on}, before paid_on {payment.paid_on}"
+        out.append(anomaly("PAID_AFTER_DEATH", why, **{**ids, "person_id": recipient.person_id}))
+    home = beneficiary_household(snap, benefit, payment.index)
+    if (
+        payment.receipt_kind != "proxy"
+        and payment.recipient != benefit.person_id
+        and household_at(recipient, payment.index) != home
+    ):
+        why = f"paid to {payment.recipient}, neither the beneficiary nor of their household"
+        extra = {"person_id": payment.recipient, "household_id": home}
+        out.append(anomaly("RECIPIENT_NOT_ELIGIBLE", why, **{**ids, **extra}))
+    if snap.programs[benefit.program_id].category == "poverty" and not poor_in_month(
+        snap, home, month, on, book
+    ):
+        status = status_on(snap, home, f"{month}-01", on, book) or "none approved"
+        why = f"a poverty program paid for {month}; the household's status: {status}"
+        out.append(anomaly("HOUSEHOLD_NOT_ELIGIBLE", why, **{**ids, "household_id": home}))
+    if benefit.approved_by is not None and payment.recorded_by == benefit.approved_by:
+        why = f"{payment.recorded_by} approved the benefit and recorded its payment"
+        out.append(anomaly("SELF_APPROVED_PAYMENT", why, **ids))
+    return out
+
+
+def _overlaps(snap: Snapshot, first: str, last: str, on: str | None) -> list[Anomaly]:
+    """Two benefits of one program over the same months, or two Tết gifts in a year."""
+    live = [b for b in sorted(snap.benefits.values(), key=lambda b: b.index) if approved_on(b, on)]
+    same_program: dict[tuple[str, str], list[Benefit]] = defaultdict(list)
+    gifts: dict[tuple[str, str], list[Benefit]] = defaultdict(list)
+    for b in live:
+        holder = b.person_id or b.household_id or ""
+        same_program[(b.program_id, holder)].append(b)
+        if snap.programs[b.program_id].category == "tet_gift":
+            gifts[(holder, b.start[:4])].append(b)
+    out, seen = [], set()
+    for group in same_program.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                (sa, ea), (sb, eb) = span(snap, a), span(snap, b)
+                lo, hi = max(sa, sb, first), min(ea, eb, last)
+                if lo <= hi:
+                    seen.add((a.benefit_id, b.benefit_id))
+                    why = f"overlaps benefit {a.benefit_id} of the same program, {lo}..{hi}"
+                    out.append(anomaly("OVERLAPPING_BENEFITS", why, **_benefit_ids(b), month=lo))
+    for (_, year), group in gifts.items():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                in_period = first <= a.start <= last or first <= b.start <= last
+                if in_period and (a.benefit_id, b.benefit_id) not in seen:
+                    why = f"a second Tết gift in {year}; the first is benefit {a.benefit_id}"
+                    out.append(
+                        anomaly("OVERLAPPING_BENEFITS", why, **_benefit_ids(b), month=b.start)
+                    )
+    return out
+
+
+def _overdrawn(fund_rows: list[dict[str, Any]]) -> list[Anomaly]:
+    return [
+        anomaly(
+            "FUND_OVERDRAWN",
+            f"paid {vnd(row['paid'])} against {vnd(row['received'])} received and "
+            f"{vnd(row['returned'])} returned: short by {vnd(-row['balance'])}",
+            program_id=row["program_id"],
+        )
+        for row in fund_rows
+        if row["balance"] < 0
+    ]
+
+
+def _duplicate_identities(snap: Snapshot, identities: Mapping[str, str]) -> list[Anomaly]:
+    """Each person registered after another with the same national id."""
+    holders: dict[str, list[str]] = defaultdict(list)
+    for person_id, national_id in identities.items():
+        if person_id in snap.people and national_id and national_id.strip():
+            holders[national_id.strip()].append(person_id)
+    out = []
+    for people in holders.values():
+        first, *rest = sorted(people, key=lambda pid: (snap.people[pid].index, pid))
+        for person_id in rest:
+            out.append(
+                anomaly(
+                    "DUPLICATE_IDENTITY",
+                    f"same national id as person {first}",
+                    person_id=person_id,
+                    household_id=snap.people[person_id].household_id,
+                )
+            )
+    return out
+
+
+def _program_rows(
+    snap: Snapshot, due: dict[Key, Entitlement], groups: dict[Key, list[Payment]]
+) -> list[dict[str, Any]]:
+    """Per program and month: entitled, paid, unpaid, overpaid (đồng) and counts."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def row(program_id: str, month: str) -> dict[str, Any]:
+        if (program_id, month) not in rows:
+            p = snap.programs[program_id]
+            rows[(program_id, month)] = {
+                "program_id": p.program_id,
+                "program_code": p.code,
+                "program_name": p.name,
+                "category": p.category,
+                "kind": p.kind,
+                "month": month,
+                **dict.fromkeys(("entitled", "paid", "unpaid", "overpaid"), 0),
+                **dict.fromkeys(("entitled_count", "paid_count", "unpaid_count"), 0),
+            }
+        return rows[(program_id, month)]
+
+    paid_in = {
+        key: payments[0].amount if len(payments) == 1 else sum(p.amount for p in payments)
+        for key, payments in groups.items()
+    }
+    for key, e in due.items():
+        r = row(e.program_id, e.month)
+        paid = paid_in.get(key)
+        r["entitled"] += e.amount
+        r["entitled_count"] += 1
+        r["unpaid"] += max(0, e.amount - (paid or 0))
+        r["unpaid_count"] += paid is None
+    for key, payments in groups.items():
+        r = row(snap.benefits[key[0]].program_id, key[1])
+        paid = paid_in[key]
+        entitled = owed.amount if (owed := due.get(key)) is not None else 0
+        r["paid"] += paid
+        r["paid_count"] += len(payments)
+        r["overpaid"] += max(0, paid - entitled)
+    return [rows[k] for k in sorted(rows, key=lambda k: (rows[k]["program_code"], k))]
