@@ -45,8 +45,8 @@ from rich.console import Console
 from rich.progress import Progress, TaskID
 
 from api.bench.http_load import SAMPLES_KEPT, Load, drive, request, running_server
-from api.bench.main import bench_app, scratch_db
 from api.bench.rebuild import BenchCommune
+from api.bench.scratch import scratch_db
 from ledger.application import LedgerApplication, submission_from_json
 from ledger.domain.acceptance import Submission
 from ledger.formats.dsse import make_statement, open_envelope, sign_statement
@@ -303,7 +303,6 @@ def _database(db: str) -> Iterator[str]:
         yield db
 
 
-@bench_app.command("http")
 def bench_http(
     seconds: Annotated[float, typer.Option("--seconds", help="Length of each timed phase")] = 10.0,
     clients: Annotated[int, typer.Option("--clients", help="Concurrent connections")] = 16,

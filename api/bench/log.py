@@ -33,7 +33,6 @@ from eventsourcing.persistence import InfrastructureFactory, Tracking
 from nacl.signing import SigningKey
 from rich.console import Console
 
-from api.bench.main import bench_app
 from ledger.formats.dsse import PAYLOAD_TYPE, pae
 from ledger.formats.keys import KeyPair
 from ledger.formats.merkle import RootAccumulator, leaf_hash
@@ -320,7 +319,6 @@ def _lines(path: Path) -> Iterator[bytes]:
             yield line[:-1]
 
 
-@bench_app.command("verify")
 def bench_verify(
     entries: Annotated[
         int, typer.Option("--entries", help="Entries in the generated log")
@@ -409,7 +407,6 @@ def bench_verify(
     out.print(f"  consistency proof at {entries}        : {consistency_ms:.3f} ms (median)")
 
 
-@bench_app.command("proof")
 def bench_proof(
     entries: Annotated[int, typer.Option("--entries")] = 200_000,
     as_json: Annotated[bool, typer.Option("--json")] = False,

@@ -24,7 +24,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from api.bench.main import bench_app, scratch_db
+from api.bench.scratch import scratch_db
 from ledger.application import LedgerApplication
 from ledger.domain.acceptance import Submission
 from ledger.formats.dsse import make_statement, open_envelope, sign_statement
@@ -261,7 +261,6 @@ def reconciliation_time(ledger: LedgerApplication) -> dict[str, Any]:
     }
 
 
-@bench_app.command("rebuild")
 def bench_rebuild(
     entries: Annotated[
         int, typer.Option("--entries", help="Entries in the generated ledger")

@@ -28,8 +28,8 @@ from typing import Any
 
 from rich.console import Console
 
-from api.bench.main import scratch_db
 from api.bench.rebuild import BenchCommune, generate
+from api.bench.scratch import scratch_db
 from ledger.application import LedgerApplication
 from ledger.audit.bundle import export_bundle
 from ledger.storage.vault import VaultKey

@@ -9,11 +9,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.cli.main import (
+from api.cli.deps import (
     DbOpt,
     JsonOpt,
     VaultKeyOpt,
-    app,
     load_key,
     open_ledger,
     out,
@@ -27,8 +26,6 @@ from ledger.formats.keys import decode_public_key, key_id
 
 keys_app = typer.Typer(help="Officers' signing keys.", no_args_is_help=True)
 vault_app = typer.Typer(help="The personal-data vault.", no_args_is_help=True)
-app.add_typer(keys_app, name="keys")
-app.add_typer(vault_app, name="vault")
 
 
 @keys_app.command("new")

@@ -1,4 +1,4 @@
-"""The ``ansinh`` command line.
+"""The ``ansinh`` command line: every command module's commands, composed.
 
 Exit codes: 0 ok, 1 the ledger refused the input (the error code and message
 go to stderr), 2 usage.
@@ -6,28 +6,12 @@ go to stderr), 2 usage.
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Annotated, Any
-
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from api.http.wire import Batch, parse_submissions, read_submissions
-from ledger.application import LedgerApplication
-from ledger.domain.acceptance import Accepted, Submission
-from ledger.errors import BatchError, InvalidField, LedgerError, MalformedError
-from ledger.formats.dsse import make_statement, open_envelope, sign_statement
-from ledger.formats.jsontext import loads_exact
-from ledger.formats.keys import KeyPair, read_key_file, write_key_file
-from ledger.formats.versions import V1, V1_1
-from ledger.storage.vault import VaultKey, VaultRecord
-from projections.tables.history import history as entity_history
+from api.bench.main import bench_app
+from api.cli import audit, keys, log, projections, reports, serve, statements
+from api.cli.deps import close_opened
+from api.demo import build as demo
 
 app = typer.Typer(
     name="ansinh",
@@ -38,348 +22,37 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
-# Piped output is not wrapped at 80 columns: tables stay one row per line.
-out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
-
-DbOpt = Annotated[
-    str | None,
-    typer.Option("--db", help="SQLite file or postgresql://... [env ANSINH_DB; ./ansinh.db]"),
-]
-VaultKeyOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--vault-key", help="Vault key file [env ANSINH_VAULT_KEY or ANSINH_VAULT_KEY_FILE]"
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-UrlOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--url", help="Work against a server (`ansinh serve`), e.g. http://127.0.0.1:8000"
-    ),
-]
-PASSPHRASE_ENV = "ANSINH_KEY_PASSPHRASE"
-
-
-@contextmanager
-def refusals() -> Iterator[None]:
-    """Turn a ledger refusal into exit code 1 with ``CODE: message`` on stderr."""
-    try:
-        yield
-    except LedgerError as exc:
-        err.print(f"{exc.code}: {exc.message}", markup=False)
-        raise typer.Exit(1) from None
-
-
-def _passphrase() -> bytes | None:
-    value = os.environ.get(PASSPHRASE_ENV)
-    return value.encode() if value else None
-
-
-def load_key(path: Path) -> KeyPair:
-    """Read a private key file, asking for its passphrase on a terminal if needed."""
-    try:
-        return read_key_file(path, _passphrase())
-    except InvalidField:
-        if _passphrase() is None and sys.stdin.isatty():
-            secret = typer.prompt(f"Passphrase for {path}", hide_input=True)
-            return read_key_file(path, secret.encode())
-        raise
-
-
-_opened: list[LedgerApplication] = []
-
 
 @app.callback()
 def _each_command(ctx: typer.Context) -> None:
     # Whatever the command, when it ends (also on an error), the ledgers it
     # opened are closed with their connections: a program that runs commands
     # in process (tests, scripts) must not collect PostgreSQL connections.
-    ctx.call_on_close(_close_opened)
+    ctx.call_on_close(close_opened)
 
 
-def _close_opened() -> None:
-    while _opened:
-        _opened.pop().close()
-
-
-def open_ledger(
-    db: str | None, vault_key: Path | None = None, *, create: bool = False
-) -> LedgerApplication:
-    """The ledger a command works on; closed (its connections too) when the command ends.
-
-    Only ``init`` makes a new database (``create``): any other command given a
-    file that does not exist refuses it and makes nothing, not even a directory.
-    """
-    ledger = LedgerApplication(db, vault_key=vault_key, create=create)
-    _opened.append(ledger)
-    return ledger
-
-
-def write_new_key(directory: Path, name: str) -> KeyPair:
-    pair = KeyPair.generate()
-    path = directory / f"{name}.key"
-    if path.exists():
-        raise InvalidField("name", f"{path} already exists; keys are never overwritten")
-    write_key_file(path, pair, _passphrase())
-    (directory / f"{name}.pub").write_text(
-        json.dumps({"name": name, "id": pair.key_id, "public_key": pair.public_key_b64}) + "\n"
-    )
-    return pair
-
-
-def read_text(path: str, field: str) -> str:
-    """A file's text, ``-`` for stdin; a missing or unreadable file is a usage error (exit 2).
-
-    Text that is not UTF-8 is malformed input, refused as the ledger refuses
-    such a body (exit 1, ``MALFORMED``).
-    """
-    try:
-        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except OSError as exc:
-        raise typer.BadParameter(f"cannot read {path}: {exc.strerror}", param_hint=field) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        where = "stdin" if path == "-" else path
-        raise MalformedError(
-            f"{field}: {where} is not UTF-8 text (byte {exc.start})", field=field
-        ) from None
-
-
-def _json_arg(text: str, field: str) -> Any:
-    """A JSON argument given inline, as @file, or - for stdin."""
-    if text == "-":
-        text = read_text("-", field)
-    elif text.startswith("@"):
-        text = read_text(text[1:], field)
-    try:
-        return loads_exact(text, field, at=field)  # an object repeating a key is MALFORMED
-    except json.JSONDecodeError as exc:
-        raise InvalidField(field, f"not valid JSON ({exc.msg} at char {exc.pos})") from None
-    except RecursionError:
-        raise InvalidField(field, "nested too deeply") from None
-
-
-@app.command()
-def init(
-    ledger_id: Annotated[
-        str, typer.Option("--ledger-id", help="Log origin, e.g. ansinh.vn/son-la/song-ma/chieng-en")
-    ],
-    name: Annotated[str, typer.Option("--name", help="The commune, e.g. 'UBND xã Chiềng En'")],
-    keys: Annotated[Path, typer.Option("--keys", help="Directory for the new keys (0600 files)")],
-    db: DbOpt = None,
-    timezone: Annotated[str, typer.Option(help="The commune's time zone")] = "Asia/Ho_Chi_Minh",
-) -> None:
-    """Open a new ledger: writes the authority, notary and vault keys to KEYS."""
-    with refusals():
-        ledger = open_ledger(db, create=True)
-        if ledger.size() > 0:
-            raise InvalidField("db", f"{ledger.db} already holds a ledger")
-        keys.mkdir(parents=True, exist_ok=True, mode=0o700)
-        authority = write_new_key(keys, "authority")
-        notary = write_new_key(keys, "notary")
-        vault_path = keys / "vault.key"
-        VaultKey.write(vault_path, VaultKey.generate())
-        body = {
-            "name": name,
-            "authority_key": {"id": authority.key_id, "public_key": authority.public_key_b64},
-            "notary_key": {"public_key": notary.public_key_b64},
-            "currency": "VND",
-            "timezone": timezone,
-            "formats": V1_1,  # a new ledger is held to FORMATS 1.1 in every entry
-        }
-        statement = make_statement(ledger_id, "ledger.opened", body, authority.key_id)
-        accepted = ledger.submit(Submission(open_envelope(sign_statement(statement, authority))))
-        out.print(f"ledger {ledger_id} opened at entry {accepted.index} in {ledger.db}")
-        out.print(f"authority key {authority.key_id}  ({keys / 'authority.key'})")
-        out.print(f"notary key    {notary.key_id}  ({keys / 'notary.key'})")
-        out.print(f"vault key     {vault_path}")
-
-
-@app.command()
-def sign(
-    key: Annotated[Path, typer.Option("--key", help="The signer's private key file")],
-    type_: Annotated[str, typer.Option("--type", help="Statement type, e.g. payment.recorded")],
-    body: Annotated[str, typer.Option("--body", help="Body as JSON, @file, or - for stdin")],
-    ledger_id: Annotated[
-        str | None, typer.Option("--ledger", help="Ledger id (default: read from --db)")
-    ] = None,
-    pii: Annotated[
-        str | None,
-        typer.Option("--pii", help="Personal-data record (JSON or @file) to commit to as body.pii"),
-    ] = None,
-    db: DbOpt = None,
-) -> None:
-    """Sign a statement; prints its DSSE envelope (or {envelope, vault} with --pii)."""
-    with refusals():
-        pair = load_key(key)
-        body_obj = _json_arg(body, "body")
-        if not isinstance(body_obj, dict):
-            raise InvalidField("body", "must be a JSON object")
-        vault: list[VaultRecord] = []
-        if pii is not None:
-            record = _json_arg(pii, "pii")
-            if not isinstance(record, dict) or "person_id" not in body_obj:
-                raise InvalidField("pii", "a JSON object, for a statement with body.person_id")
-            vr = VaultRecord.new(str(body_obj["person_id"]), record)
-            body_obj["pii"] = vr.commitment
-            vault.append(vr)
-        lid = ledger_id or open_ledger(db).charter().ledger_id
-        envelope = sign_statement(make_statement(lid, type_, body_obj, pair.key_id), pair)
-        doc: Any = (
-            {"envelope": envelope, "vault": [v.to_json() for v in vault]} if vault else envelope
-        )
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
-
-
-@app.command()
-def submit(
-    source: Annotated[
-        str, typer.Argument(help="Envelope, {envelope, vault}, or JSON lines; - for stdin")
-    ],
-    db: DbOpt = None,
-    vault_key: VaultKeyOpt = None,
-    notary_key: Annotated[
-        Path | None,
-        typer.Option("--notary-key", help="Sign a checkpoint afterwards [env ANSINH_NOTARY_KEY]"),
-    ] = None,
-    url: UrlOpt = None,
-) -> None:
-    """Record one statement, or a JSON-lines batch as one all-or-nothing transaction."""
-    from ledger.tlog.merkle_log import MerkleLog
-
-    with refusals():
-        text = read_text(source, "source")
-        if url is not None:
-            if vault_key is not None or notary_key is not None:
-                raise InvalidField(
-                    "url", "the server holds the vault and notary keys: drop them with --url"
-                )
-            subs, lines = parse_submissions(text)  # refused here already if malformed
-            _print_accepted(_submit_to(url, text, len(subs), lines is not None))
-            return
-        read = read_submissions(text)
-        ledger = open_ledger(db, vault_key)
-        if not isinstance(read, Batch):
-            results = [ledger.submit(read)]
-        else:
-            try:
-                with err.status("recording the statements in one transaction"):
-                    results = ledger.submit_batch(read)  # read as it is recorded
-            except BatchError as exc:
-                line = read.numbers[exc.position]
-                exc.message = f"line {line}: {exc.cause.message} (nothing recorded)"
-                raise
-        _print_accepted(results)
-        notary_path = notary_key or os.environ.get("ANSINH_NOTARY_KEY")
-        if notary_path:
-            issued = MerkleLog(ledger).issue(load_key(Path(notary_path)))
-            err.print(f"checkpoint signed at tree size {issued.size}")
-
-
-def _submit_to(url: str, text: str, count: int, batch: bool) -> list[Accepted]:
-    """Send the file as it was read (a refusal names the same line), to a server."""
-    from api.client.remote import AnsinhClient
-
-    with AnsinhClient(url) as client, err.status(f"sending {count} statement(s) to {url}"):
-        return client.submit_body(text.encode("utf-8"), json_lines=batch)
-
-
-def _print_accepted(results: list[Accepted]) -> None:
-    for r in results:
-        sys.stdout.write(
-            json.dumps({"index": r.index, "leaf_hash": r.leaf_hash, "created": r.created}) + "\n"
-        )
-
-
-def _describe(entry_envelope: dict[str, Any], holders: dict[str, str]) -> tuple[str, str, str]:
-    s = open_envelope(entry_envelope, formats=V1)  # recorded: it met the rules of its time
-    return s.type, holders.get(s.by, s.by[:16]), str(s.statement["at"])
-
-
-@app.command()
-def log(
-    start: Annotated[int, typer.Option(help="First index")] = 0,
-    end: Annotated[int | None, typer.Option(help="Stop before this index")] = None,
-    db: DbOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """The log's entries: index, recorded time, type, author."""
-    with refusals():
-        ledger = open_ledger(db)
-        if as_json:
-            for entry in ledger.entries(start, end):
-                sys.stdout.buffer.write(entry.leaf + b"\n")
-            return
-        holders = {k.key_id: k.holder_id for k in ledger.key_records()}
-        table = Table("index", "recorded at", "type", "by", "signed at")
-        for entry in ledger.entries(start, end):
-            type_, by, at = _describe(entry.envelope, holders)
-            table.add_row(str(entry.index), entry.recorded_at[:19] + "Z", type_, by, at)
-        out.print(table)
-
-
-@app.command()
-def history(
-    entity_id: Annotated[str, typer.Argument(help="A household, person, benefit, payment... id")],
-    db: DbOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Every statement that touched an entity: what, who signed, when."""
-    with refusals():
-        ledger = open_ledger(db)
-        holders = {k.key_id: k.holder_id for k in ledger.key_records()}
-        entries = [ledger.entry(item[0]) for item in entity_history(ledger, entity_id)]
-        if not entries:
-            raise InvalidField("entity_id", f"no statement names {entity_id}")
-        table = Table("index", "type", "by", "signed at", "recorded at", "what")
-        for entry in entries:
-            s = open_envelope(entry.envelope, formats=V1)
-            if as_json:
-                record = {
-                    "index": entry.index,
-                    "recorded_at": entry.recorded_at,
-                    "statement": s.statement,
-                }
-                print(json.dumps(record, ensure_ascii=False))
-                continue
-            table.add_row(
-                str(entry.index),
-                s.type,
-                holders.get(s.by, s.by[:16]),
-                str(s.statement["at"]),
-                entry.recorded_at[:19] + "Z",
-                _summary(s.body),
-            )
-        if not as_json:
-            out.print(table)
-
-
-def _summary(body: dict[str, Any]) -> str:
-    """The body in one line, ids shortened to their first 8 characters."""
-    parts = []
-    for key, value in body.items():
-        if isinstance(value, str) and len(value) == 36 and value.count("-") == 4:
-            value = value[:8]
-        elif isinstance(value, dict):
-            value = ",".join(f"{k}={v}" for k, v in value.items() if len(str(v)) < 40)
-        parts.append(f"{key}={value}")
-    return " ".join(parts)
+# The commands, in the order `ansinh --help` lists them.
+for command in (
+    statements.init,
+    statements.sign,
+    statements.submit,
+    statements.log,
+    statements.history,
+    log.checkpoint,
+    audit.export,
+    audit.verify,
+    serve.serve,
+    demo.demo,
+):
+    app.command()(command)
+app.add_typer(bench_app, name="bench")
+app.add_typer(keys.keys_app, name="keys")
+app.add_typer(keys.vault_app, name="vault")
+app.add_typer(log.witness_app, name="witness")
+app.add_typer(log.proof_app, name="proof")
+app.add_typer(projections.projections_app, name="projections")
+app.add_typer(reports.report_app, name="report")
 
 
 def main() -> None:
-    # each module registers its commands when imported
-    from api.bench import http as bench_http  # noqa: F401
-    from api.bench import log as bench_log  # noqa: F401
-    from api.bench import main as bench  # noqa: F401
-    from api.bench import rebuild as bench_rebuild  # noqa: F401
-    from api.cli import keys as cli_keys  # noqa: F401
-    from api.cli import log as cli_log  # noqa: F401
-    from api.cli import projections as cli_projections  # noqa: F401
-    from api.cli import reports as cli_reports  # noqa: F401
-    from api.cli import serve as cli_serve  # noqa: F401
-    from api.demo import build as demo  # noqa: F401
-
     app()

@@ -10,8 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.cli.log import progress_bar
-from api.cli.main import DbOpt, JsonOpt, app, open_ledger, refusals
+from api.cli.deps import DbOpt, JsonOpt, open_ledger, progress_bar, refusals
 from projections.tables.runner import Projections
 from projections.tables.store import MODELS
 
@@ -19,7 +18,6 @@ projections_app = typer.Typer(
     help="Read models (lists, reports): rebuild them from the log, see their lag.",
     no_args_is_help=True,
 )
-app.add_typer(projections_app, name="projections")
 out = Console(highlight=False)
 
 

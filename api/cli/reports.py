@@ -18,7 +18,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from api.cli.main import DbOpt, VaultKeyOpt, app, err, open_ledger, out, refusals
+from api.cli.deps import DbOpt, VaultKeyOpt, err, open_ledger, out, refusals
 from ledger.application import LedgerApplication
 from ledger.errors import InvalidField
 from ledger.storage.private_files import write_private
@@ -45,7 +45,6 @@ from projections.reports.reconciliation import reconcile
 report_app = typer.Typer(
     help="Reports: reconciliation (đối soát), approved lists, payroll.", no_args_is_help=True
 )
-app.add_typer(report_app, name="report")
 
 
 class Format(StrEnum):

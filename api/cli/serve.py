@@ -16,8 +16,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli.log import NotaryOpt, notary_key
-from api.cli.main import DbOpt, VaultKeyOpt, app, err, refusals
+from api.cli.deps import DbOpt, NotaryOpt, VaultKeyOpt, err, notary_key, refusals
 from api.http.limits import MIB, Limits
 from api.service import LedgerService
 from ledger.errors import InvalidField, VaultKeyMissing, WrongNotaryKey
@@ -91,7 +90,6 @@ def configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(message)s")
 
 
-@app.command()
 def serve(
     db: DbOpt = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on")] = "127.0.0.1",

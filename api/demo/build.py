@@ -23,7 +23,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from api.cli.main import PASSPHRASE_ENV, DbOpt, JsonOpt, app, err, out, refusals
+from api.cli.deps import PASSPHRASE_ENV, DbOpt, JsonOpt, err, out, refusals
 from api.demo import data as d
 from api.demo.story import Demo, generate, submit_all
 from ledger.application import LedgerApplication
@@ -260,7 +260,6 @@ def print_summary(s: dict[str, Any]) -> None:
     out.print(f"Thời gian (time): {s['seconds']} s")
 
 
-@app.command()
 def demo(
     db: DbOpt = None,
     keys: Annotated[

@@ -14,8 +14,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from api.bench import rebuild as bench_rebuild  # noqa: F401  (registers its commands)
-from api.cli import projections as cli_projections  # noqa: F401  (registers its commands)
 from api.cli.main import app as cli
 from ledger.application import LedgerApplication
 from ledger.errors import InvalidField, LogInconsistent

@@ -23,7 +23,6 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-import api.cli.reports  # noqa: F401  (registers `ansinh report`)
 from api.cli.main import app as cli_app
 from api.pages.docs import canonical
 from ledger.application import LedgerApplication

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from api.bench.http import HttpCommune  # (and registers ``bench http``)
+from api.bench.http import HttpCommune
 from api.bench.http_load import response
 from api.cli.main import app as cli_app
 from ledger.application import LedgerApplication

@@ -17,7 +17,6 @@ from click.testing import Result
 from nacl.signing import SigningKey
 from typer.testing import CliRunner
 
-import api.cli.log  # noqa: F401  (registers checkpoint, export, verify, witness)
 from api.cli.main import app as cli_app
 from ledger.application import LedgerApplication
 from ledger.formats.keys import write_key_file

@@ -18,8 +18,6 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 # Registered as the real entry point does: `ansinh bench`, `ansinh keys`, `ansinh vault`.
-import api.bench.main
-import api.cli.keys  # noqa: F401
 from api.cli.main import app
 from ledger.formats.dsse import jcs
 from ledger.formats.keys import key_id, read_key_file

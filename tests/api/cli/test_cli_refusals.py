@@ -17,11 +17,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import api.cli.keys
-import api.cli.log
-import api.cli.projections
-import api.cli.reports
-import api.cli.serve  # noqa: F401  (each registers its commands, as the entry point does)
 from api.cli.main import app
 from tests.conftest import Story
 from tests.support.paths import ROOT

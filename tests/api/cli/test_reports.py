@@ -14,7 +14,6 @@ from click.testing import Result
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-import api.cli.reports  # noqa: F401  (registers `ansinh report`, as the entry point does)
 from api.cli.main import app as cli_app
 from ledger.application import LedgerApplication
 from ledger.storage.vault import VaultKey

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import api.cli.serve  # noqa: F401  (registers `serve`, as the entry point does)
 from api.cli.main import app as cli
 from api.client.remote import AnsinhClient
 from api.service import GarbagePolicy, LedgerService

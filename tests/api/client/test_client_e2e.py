@@ -25,7 +25,6 @@ import pytest
 import uvicorn
 from typer.testing import CliRunner
 
-import api.cli.log  # noqa: F401  (registers `checkpoint` and `witness`, as the entry point does)
 from api.cli.main import app as cli
 from api.client.remote import AnsinhClient, ClientError, HttpLogSource, ServerUnreachable
 from api.demo.build import build, summarize

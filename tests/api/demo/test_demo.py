@@ -23,7 +23,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import api.demo.build  # noqa: F401  (registers `ansinh demo`, as the real entry point does)
 from api.cli.main import app
 from api.demo import data as d
 from ledger.application import LedgerApplication

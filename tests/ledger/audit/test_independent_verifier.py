@@ -218,8 +218,6 @@ def run(*args: object) -> str:
     from typer.testing import CliRunner
 
     # (registering keys, checkpoint, export and verify, as the entry point does)
-    import api.cli.keys
-    import api.cli.log  # noqa: F401
     from api.cli.main import app
 
     result = CliRunner().invoke(app, [str(a) for a in args])

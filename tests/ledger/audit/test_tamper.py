@@ -26,7 +26,6 @@ from nacl.signing import SigningKey
 from psycopg import sql
 from typer.testing import CliRunner
 
-import api.cli.log  # noqa: F401  (registers `ansinh verify`)
 from api.cli.main import app as cli_app
 from ledger.application import LedgerApplication
 from ledger.audit.ledger import verify_ledger

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from api.bench.log import (  # importing it registers `ansinh bench verify`
+from api.bench.log import (
     generate_bundle,
     recorded_at,
     signed_leaf,

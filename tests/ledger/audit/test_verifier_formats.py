@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import api.cli.log  # noqa: F401  (registers checkpoint, export, verify)
 from api.cli.main import app as cli_app
 from ledger.application import LedgerApplication, submission_from_json
 from ledger.audit import verifier

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import api.cli.reports  # noqa: F401  (registers `report`)
 from api.cli.main import app as cli_app
 from ledger.storage.private_files import open_private, private_dir
 from ledger.storage.vault import VaultKey

@@ -1,0 +1,236 @@
+"""The commands on statements: open a ledger, sign, submit; the log and an entity's history."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from api.cli.deps import (
+    DbOpt,
+    JsonOpt,
+    UrlOpt,
+    VaultKeyOpt,
+    err,
+    json_arg,
+    load_key,
+    open_ledger,
+    out,
+    read_text,
+    refusals,
+    write_new_key,
+)
+from api.http.wire import Batch, parse_submissions, read_submissions
+from ledger.domain.acceptance import Accepted, Submission
+from ledger.errors import BatchError, InvalidField
+from ledger.formats.dsse import make_statement, open_envelope, sign_statement
+from ledger.formats.versions import V1, V1_1
+from ledger.storage.vault import VaultKey, VaultRecord
+from projections.tables.history import history as entity_history
+
+
+def init(
+    ledger_id: Annotated[
+        str, typer.Option("--ledger-id", help="Log origin, e.g. ansinh.vn/son-la/song-ma/chieng-en")
+    ],
+    name: Annotated[str, typer.Option("--name", help="The commune, e.g. 'UBND xã Chiềng En'")],
+    keys: Annotated[Path, typer.Option("--keys", help="Directory for the new keys (0600 files)")],
+    db: DbOpt = None,
+    timezone: Annotated[str, typer.Option(help="The commune's time zone")] = "Asia/Ho_Chi_Minh",
+) -> None:
+    """Open a new ledger: writes the authority, notary and vault keys to KEYS."""
+    with refusals():
+        ledger = open_ledger(db, create=True)
+        if ledger.size() > 0:
+            raise InvalidField("db", f"{ledger.db} already holds a ledger")
+        keys.mkdir(parents=True, exist_ok=True, mode=0o700)
+        authority = write_new_key(keys, "authority")
+        notary = write_new_key(keys, "notary")
+        vault_path = keys / "vault.key"
+        VaultKey.write(vault_path, VaultKey.generate())
+        body = {
+            "name": name,
+            "authority_key": {"id": authority.key_id, "public_key": authority.public_key_b64},
+            "notary_key": {"public_key": notary.public_key_b64},
+            "currency": "VND",
+            "timezone": timezone,
+            "formats": V1_1,  # a new ledger is held to FORMATS 1.1 in every entry
+        }
+        statement = make_statement(ledger_id, "ledger.opened", body, authority.key_id)
+        accepted = ledger.submit(Submission(open_envelope(sign_statement(statement, authority))))
+        out.print(f"ledger {ledger_id} opened at entry {accepted.index} in {ledger.db}")
+        out.print(f"authority key {authority.key_id}  ({keys / 'authority.key'})")
+        out.print(f"notary key    {notary.key_id}  ({keys / 'notary.key'})")
+        out.print(f"vault key     {vault_path}")
+
+
+def sign(
+    key: Annotated[Path, typer.Option("--key", help="The signer's private key file")],
+    type_: Annotated[str, typer.Option("--type", help="Statement type, e.g. payment.recorded")],
+    body: Annotated[str, typer.Option("--body", help="Body as JSON, @file, or - for stdin")],
+    ledger_id: Annotated[
+        str | None, typer.Option("--ledger", help="Ledger id (default: read from --db)")
+    ] = None,
+    pii: Annotated[
+        str | None,
+        typer.Option("--pii", help="Personal-data record (JSON or @file) to commit to as body.pii"),
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """Sign a statement; prints its DSSE envelope (or {envelope, vault} with --pii)."""
+    with refusals():
+        pair = load_key(key)
+        body_obj = json_arg(body, "body")
+        if not isinstance(body_obj, dict):
+            raise InvalidField("body", "must be a JSON object")
+        vault: list[VaultRecord] = []
+        if pii is not None:
+            record = json_arg(pii, "pii")
+            if not isinstance(record, dict) or "person_id" not in body_obj:
+                raise InvalidField("pii", "a JSON object, for a statement with body.person_id")
+            vr = VaultRecord.new(str(body_obj["person_id"]), record)
+            body_obj["pii"] = vr.commitment
+            vault.append(vr)
+        lid = ledger_id or open_ledger(db).charter().ledger_id
+        envelope = sign_statement(make_statement(lid, type_, body_obj, pair.key_id), pair)
+        doc: Any = (
+            {"envelope": envelope, "vault": [v.to_json() for v in vault]} if vault else envelope
+        )
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
+
+
+def submit(
+    source: Annotated[
+        str, typer.Argument(help="Envelope, {envelope, vault}, or JSON lines; - for stdin")
+    ],
+    db: DbOpt = None,
+    vault_key: VaultKeyOpt = None,
+    notary_key: Annotated[
+        Path | None,
+        typer.Option("--notary-key", help="Sign a checkpoint afterwards [env ANSINH_NOTARY_KEY]"),
+    ] = None,
+    url: UrlOpt = None,
+) -> None:
+    """Record one statement, or a JSON-lines batch as one all-or-nothing transaction."""
+    from ledger.tlog.merkle_log import MerkleLog
+
+    with refusals():
+        text = read_text(source, "source")
+        if url is not None:
+            if vault_key is not None or notary_key is not None:
+                raise InvalidField(
+                    "url", "the server holds the vault and notary keys: drop them with --url"
+                )
+            subs, lines = parse_submissions(text)  # refused here already if malformed
+            _print_accepted(_submit_to(url, text, len(subs), lines is not None))
+            return
+        read = read_submissions(text)
+        ledger = open_ledger(db, vault_key)
+        if not isinstance(read, Batch):
+            results = [ledger.submit(read)]
+        else:
+            try:
+                with err.status("recording the statements in one transaction"):
+                    results = ledger.submit_batch(read)  # read as it is recorded
+            except BatchError as exc:
+                line = read.numbers[exc.position]
+                exc.message = f"line {line}: {exc.cause.message} (nothing recorded)"
+                raise
+        _print_accepted(results)
+        notary_path = notary_key or os.environ.get("ANSINH_NOTARY_KEY")
+        if notary_path:
+            issued = MerkleLog(ledger).issue(load_key(Path(notary_path)))
+            err.print(f"checkpoint signed at tree size {issued.size}")
+
+
+def _submit_to(url: str, text: str, count: int, batch: bool) -> list[Accepted]:
+    """Send the file as it was read (a refusal names the same line), to a server."""
+    from api.client.remote import AnsinhClient
+
+    with AnsinhClient(url) as client, err.status(f"sending {count} statement(s) to {url}"):
+        return client.submit_body(text.encode("utf-8"), json_lines=batch)
+
+
+def _print_accepted(results: list[Accepted]) -> None:
+    for r in results:
+        sys.stdout.write(
+            json.dumps({"index": r.index, "leaf_hash": r.leaf_hash, "created": r.created}) + "\n"
+        )
+
+
+def _describe(entry_envelope: dict[str, Any], holders: dict[str, str]) -> tuple[str, str, str]:
+    s = open_envelope(entry_envelope, formats=V1)  # recorded: it met the rules of its time
+    return s.type, holders.get(s.by, s.by[:16]), str(s.statement["at"])
+
+
+def log(
+    start: Annotated[int, typer.Option(help="First index")] = 0,
+    end: Annotated[int | None, typer.Option(help="Stop before this index")] = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The log's entries: index, recorded time, type, author."""
+    with refusals():
+        ledger = open_ledger(db)
+        if as_json:
+            for entry in ledger.entries(start, end):
+                sys.stdout.buffer.write(entry.leaf + b"\n")
+            return
+        holders = {k.key_id: k.holder_id for k in ledger.key_records()}
+        table = Table("index", "recorded at", "type", "by", "signed at")
+        for entry in ledger.entries(start, end):
+            type_, by, at = _describe(entry.envelope, holders)
+            table.add_row(str(entry.index), entry.recorded_at[:19] + "Z", type_, by, at)
+        out.print(table)
+
+
+def history(
+    entity_id: Annotated[str, typer.Argument(help="A household, person, benefit, payment... id")],
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every statement that touched an entity: what, who signed, when."""
+    with refusals():
+        ledger = open_ledger(db)
+        holders = {k.key_id: k.holder_id for k in ledger.key_records()}
+        entries = [ledger.entry(item[0]) for item in entity_history(ledger, entity_id)]
+        if not entries:
+            raise InvalidField("entity_id", f"no statement names {entity_id}")
+        table = Table("index", "type", "by", "signed at", "recorded at", "what")
+        for entry in entries:
+            s = open_envelope(entry.envelope, formats=V1)
+            if as_json:
+                record = {
+                    "index": entry.index,
+                    "recorded_at": entry.recorded_at,
+                    "statement": s.statement,
+                }
+                print(json.dumps(record, ensure_ascii=False))
+                continue
+            table.add_row(
+                str(entry.index),
+                s.type,
+                holders.get(s.by, s.by[:16]),
+                str(s.statement["at"]),
+                entry.recorded_at[:19] + "Z",
+                _summary(s.body),
+            )
+        if not as_json:
+            out.print(table)
+
+
+def _summary(body: dict[str, Any]) -> str:
+    """The body in one line, ids shortened to their first 8 characters."""
+    parts = []
+    for key, value in body.items():
+        if isinstance(value, str) and len(value) == 36 and value.count("-") == 4:
+            value = value[:8]
+        elif isinstance(value, dict):
+            value = ",".join(f"{k}={v}" for k, v in value.items() if len(str(v)) < 40)
+        parts.append(f"{key}={value}")
+    return " ".join(parts)
