@@ -22,14 +22,13 @@ from rich.console import Console
 from rich.progress import Progress
 
 from api.bench.scratch import scratch_db
+from api.demo.statements import Commune
 from api.http.wire import Batch, parse_submissions, read_submissions
-from ledger.application import LedgerApplication, submission_from_json
+from ledger.application import LedgerApplication
 from ledger.domain.acceptance import Submission
-from ledger.formats.dsse import make_statement, sign_statement
-from ledger.formats.keys import KeyPair
 from ledger.signatures.deferred import start_helper
 from ledger.storage.sqlite import eventsourcing_env, is_postgres
-from ledger.storage.vault import VaultKey, VaultRecord
+from ledger.storage.vault import VaultKey
 
 err = Console(stderr=True)
 
@@ -44,121 +43,34 @@ class PlainRecord(Aggregate):
         self.payload = payload
 
 
-class Commune:
-    """A bench ledger: officers' keys, and one approved benefit to pay on."""
+class AppendCommune(Commune):
+    """The seeded commune of the benches up to its first approved benefit, and payments on it."""
 
     def __init__(self) -> None:
-        self.keys = {
-            n: KeyPair.from_seed(bytes([i + 1]) * 32)
-            for i, n in enumerate(["authority", "notary", "registrar", "approver", "cashier"])
-        }
-        self.person_id = str(uuid.uuid4())
-        self.benefit_id = str(uuid.uuid4())
-
-    def envelope(self, who: str, type_: str, body: dict[str, Any]) -> dict[str, Any]:
-        key = self.keys[who]
-        return sign_statement(make_statement(BENCH_LEDGER, type_, body, key.key_id), key)
-
-    def setup(self) -> list[Submission]:
-        a, n = self.keys["authority"], self.keys["notary"]
-        household_id, program_id = str(uuid.uuid4()), str(uuid.uuid4())
-        record = VaultRecord.new(self.person_id, {"full_name": "Người Thử Nghiệm"})
-        docs: list[Any] = [
-            self.envelope(
-                "authority",
-                "ledger.opened",
-                {
-                    "name": "UBND xã Thử Nghiệm",
-                    "currency": "VND",
-                    "timezone": "Asia/Ho_Chi_Minh",
-                    "authority_key": {"id": a.key_id, "public_key": a.public_key_b64},
-                    "notary_key": {"public_key": n.public_key_b64},
-                },
-            ),
-        ]
-        for who in ("registrar", "approver", "cashier"):
-            k = self.keys[who]
-            docs.append(
-                self.envelope(
-                    "authority",
-                    "key.registered",
-                    {
-                        "key": {"id": k.key_id, "public_key": k.public_key_b64},
-                        "holder": {"id": who, "name": who},
-                        "roles": [who],
-                    },
-                )
-            )
-        docs += [
-            self.envelope(
-                "registrar",
-                "household.registered",
-                {"household_id": household_id, "code": "B-1", "village": "Bản A"},
-            ),
-            {
-                "envelope": self.envelope(
-                    "registrar",
-                    "person.registered",
-                    {
-                        "person_id": self.person_id,
-                        "household_id": household_id,
-                        "relation": "head",
-                        "sex": "m",
-                        "birth_year": 1950,
-                        "pii": record.commitment,
-                    },
-                ),
-                "vault": [record.to_json()],
-            },
-            self.envelope(
-                "authority",
-                "program.defined",
-                {
-                    "program_id": program_id,
-                    "code": "NCC",
-                    "name": "Trợ cấp",
-                    "category": "meritorious",
-                    "kind": "monthly",
-                },
-            ),
-            self.envelope(
-                "registrar",
-                "benefit.proposed",
-                {
-                    "benefit_id": self.benefit_id,
-                    "program_id": program_id,
-                    "person_id": self.person_id,
-                    "amount": 1_624_000,
-                    "start": "2022-01",
-                    "basis": "Thương binh",
-                },
-            ),
-            self.envelope(
-                "approver",
-                "benefit.approved",
-                {
-                    "benefit_id": self.benefit_id,
-                    "decision": {"number": "1/QĐ", "date": "2022-01-05"},
-                },
-            ),
-        ]
-        return [submission_from_json(d) for d in docs]
+        super().__init__(BENCH_LEDGER, first_key=1)
+        self.opening: list[Submission] = []  # recorded, untimed, in each new ledger
+        proposed = {}
+        for sub in self.statements():
+            self.opening.append(sub)
+            s = sub.signed
+            if s.type == "benefit.proposed":
+                proposed[s.body["benefit_id"]] = (s.body["person_id"], s.body["amount"])
+            elif s.type == "benefit.approved":
+                self.benefit_id = s.body["benefit_id"]
+                self.person_id, self.amount = proposed[self.benefit_id]
+                return
+        raise AssertionError("the commune approves no benefit")
 
     def payments(self, count: int) -> list[str]:
         """Signed payment statements, as the JSON text a client would send."""
         out = []
         for i in range(count):
-            body = {
-                "payment_id": str(uuid.uuid4()),
-                "benefit_id": self.benefit_id,
-                "month": f"{2022 + i // 12 % 50}-{i % 12 + 1:02d}",
-                "amount": 1_624_000,
-                "paid_on": "2022-01-10",
-                "method": "cash",
-                "recipient": self.person_id,
-                "receipt": {"kind": "signature", "evidence": os.urandom(32).hex()},
-            }
-            out.append(json.dumps(self.envelope("cashier", "payment.recorded", body)))
+            month = f"{2022 + i // 12 % 50}-{i % 12 + 1:02d}"
+            receipt = ("signature", self.evidence())
+            body = self.payment(
+                self.benefit_id, self.person_id, self.amount, month, receipt=receipt
+            )
+            out.append(json.dumps(self.officers.envelope("cashier", "payment.recorded", body)))
         return out
 
 
@@ -179,13 +91,13 @@ def run_plain(db: str, payloads: list[str]) -> float:
     return _rate(len(docs), seconds)
 
 
-def _ledger(db: str, commune: Commune) -> LedgerApplication:
+def _ledger(db: str, commune: AppendCommune) -> LedgerApplication:
     ledger = LedgerApplication(db, vault_key=VaultKey(b"\x01" * 32))
-    ledger.submit_batch(commune.setup())
+    ledger.submit_batch(commune.opening)
     return ledger
 
 
-def run_single(db: str, commune: Commune, payloads: list[str]) -> float:
+def run_single(db: str, commune: AppendCommune, payloads: list[str]) -> float:
     ledger = _ledger(db, commune)
     start_helper(wait_s=30)  # as in a running server, which starts its signature helper
     started = time.perf_counter()
@@ -196,7 +108,7 @@ def run_single(db: str, commune: Commune, payloads: list[str]) -> float:
     return _rate(len(payloads), seconds)
 
 
-def run_batches(db: str, commune: Commune, payloads: list[str], size: int) -> float:
+def run_batches(db: str, commune: AppendCommune, payloads: list[str], size: int) -> float:
     ledger = _ledger(db, commune)
     start_helper(wait_s=30)  # warm, as a running server is: its signature helper started
     started = time.perf_counter()
@@ -233,7 +145,7 @@ def bench_append(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """(a) plain eventsourcing saves vs (b) signed statements one per transaction vs (c) batches."""
-    commune = Commune()
+    commune = AppendCommune()
     with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("signing statements", total=None)
         single_payloads = commune.payments(events)

@@ -32,7 +32,6 @@ import json
 import os
 import sys
 import time
-import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -45,14 +44,13 @@ from rich.console import Console
 from rich.progress import Progress, TaskID
 
 from api.bench.http_load import SAMPLES_KEPT, Load, drive, request, running_server
-from api.bench.rebuild import BenchCommune
 from api.bench.scratch import scratch_db
+from api.demo.statements import Commune
 from ledger.application import LedgerApplication, submission_from_json
 from ledger.domain.acceptance import Submission
-from ledger.formats.dsse import make_statement, open_envelope, sign_statement
 from ledger.formats.fields import MAX_YEAR
 from ledger.storage.sqlite import is_postgres
-from ledger.storage.vault import VaultKey, VaultRecord
+from ledger.storage.vault import VaultKey
 
 ORIGIN = "ansinh.vn/bench/http"
 VAULT_KEY = b"\x06" * 32
@@ -63,20 +61,13 @@ TARGETS = {"http_per_s": 400.0, "http_ratio": 0.5, "p99_ms": 50.0, "page_per_s":
 err = Console(stderr=True, highlight=False)
 
 
-class HttpCommune(BenchCommune):
-    """The rebuild bench's commune, signing for this bench's ledger, and its payments."""
+class HttpCommune(Commune):
+    """The seeded commune of the benches, signing for this bench's ledger, and its payments."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(ORIGIN)
         self.monthly: list[tuple[str, str, int]] = []  # approved: (benefit, recipient, amount)
         self._paid = 0
-
-    def sub(
-        self, who: str, type_: str, body: dict[str, Any], vault: tuple[VaultRecord, ...] = ()
-    ) -> Submission:
-        key = self.keys[who]
-        envelope = sign_statement(make_statement(ORIGIN, type_, body, key.key_id), key)
-        return Submission(open_envelope(envelope), vault)
 
     def households(self, count: int) -> Iterator[Submission]:
         """The setup and ``count`` households; remembers the monthly benefits approved."""
@@ -102,7 +93,6 @@ class HttpCommune(BenchCommune):
 
     def payments(self, count: int) -> list[bytes]:
         """``count`` signed payment statements, as the JSON a client sends: new ids, round robin."""
-        key = self.keys["cashier"]
         out = []
         for _ in range(count):
             n, self._paid = self._paid, self._paid + 1
@@ -112,19 +102,9 @@ class HttpCommune(BenchCommune):
             # month is recorded too) rather than go past the last year a
             # statement may name.
             month = 6 + (n // len(self.monthly)) % PAYABLE_MONTHS
-            body = {
-                "payment_id": str(uuid.uuid4()),
-                "benefit_id": benefit,
-                "month": f"{2022 + month // 12}-{month % 12 + 1:02d}",
-                "amount": amount,
-                "paid_on": "2022-07-10",
-                "method": "cash",
-                "recipient": person,
-                "receipt": {"kind": "thumbprint", "evidence": uuid.uuid4().hex * 2},
-            }
-            envelope = sign_statement(
-                make_statement(ORIGIN, "payment.recorded", body, key.key_id), key
-            )
+            paid = f"{2022 + month // 12}-{month % 12 + 1:02d}"
+            body = self.payment(benefit, person, amount, paid, paid_on="2022-07-10")
+            envelope = self.officers.envelope("cashier", "payment.recorded", body)
             out.append(json.dumps(envelope).encode())
         return out
 

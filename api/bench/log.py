@@ -11,7 +11,6 @@ machine disturbs less than wall-clock rates.
 
 from __future__ import annotations
 
-import base64
 import json
 import multiprocessing
 import os
@@ -22,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,186 +28,16 @@ from typing import Annotated, Any
 import nacl.bindings
 import typer
 from eventsourcing.persistence import InfrastructureFactory, Tracking
-from nacl.signing import SigningKey
 from rich.console import Console
 
+from api.bench.bundle import generate_bundle
 from ledger.formats.dsse import PAYLOAD_TYPE, pae
 from ledger.formats.keys import KeyPair
-from ledger.formats.merkle import RootAccumulator, leaf_hash
-from ledger.formats.notes import sign_checkpoint
+from ledger.formats.merkle import leaf_hash
 from ledger.tlog.merkle_log import StoredTree
 from ledger.tlog.store import SQLiteMerkleRecorder
 
-ORIGIN = "ansinh.vn/bench/verify"
-GROUP = 20  # household, person, benefit proposed + approved, 16 monthly payments
-_KEYS = {
-    n: KeyPair.from_seed(bytes([i + 11]) * 32)
-    for i, n in enumerate(["authority", "notary", "registrar", "approver", "cashier", "stranger"])
-}  # "stranger" is never registered
 err = Console(stderr=True, highlight=False)
-
-
-def _id(kind: int, n: int) -> str:
-    return str(uuid.UUID(int=(kind << 96) | n, version=4))
-
-
-def _statement(index: int) -> tuple[str, dict[str, Any]]:
-    """The statement at ``index`` of the generated log: (author, statement)."""
-    a, nt = _KEYS["authority"], _KEYS["notary"]
-    if index == 0:
-        return "authority", {
-            "type": "ledger.opened",
-            "body": {
-                "name": "UBND xa Thu Nghiem",
-                "currency": "VND",
-                "timezone": "Asia/Ho_Chi_Minh",
-                "authority_key": {"id": a.key_id, "public_key": a.public_key_b64},
-                "notary_key": {"public_key": nt.public_key_b64},
-            },
-        }
-    if index <= 3:
-        who = ["registrar", "approver", "cashier"][index - 1]
-        k = _KEYS[who]
-        return "authority", {
-            "type": "key.registered",
-            "body": {
-                "key": {"id": k.key_id, "public_key": k.public_key_b64},
-                "holder": {"id": who, "name": who},
-                "roles": [who],
-            },
-        }
-    if index == 4:
-        return "authority", {
-            "type": "program.defined",
-            "body": {
-                "program_id": _id(1, 0),
-                "code": "NCC-TB",
-                "name": "Tro cap thuong binh",
-                "category": "meritorious",
-                "kind": "monthly",
-            },
-        }
-    group, step = divmod(index - 5, GROUP)
-    hh, person, benefit = _id(2, group), _id(3, group), _id(4, group)
-    if step == 0:
-        return "registrar", {
-            "type": "household.registered",
-            "body": {"household_id": hh, "code": f"CE-{group:07d}", "village": f"Ban {group % 12}"},
-        }
-    if step == 1:
-        return "registrar", {
-            "type": "person.registered",
-            "body": {
-                "person_id": person,
-                "household_id": hh,
-                "relation": "head",
-                "sex": "m",
-                "birth_year": 1950,
-                "pii": f"{group:064x}",
-            },
-        }
-    if step == 2:
-        return "registrar", {
-            "type": "benefit.proposed",
-            "body": {
-                "benefit_id": benefit,
-                "program_id": _id(1, 0),
-                "person_id": person,
-                "amount": 1_624_000,
-                "start": "2022-01",
-                "basis": "Thuong binh 61%",
-            },
-        }
-    if step == 3:
-        return "approver", {
-            "type": "benefit.approved",
-            "body": {
-                "benefit_id": benefit,
-                "decision": {"number": f"{group}/QD-UBND", "date": "2022-01-05"},
-            },
-        }
-    month = step - 4
-    return "cashier", {
-        "type": "payment.recorded",
-        "body": {
-            "payment_id": _id(5, index),
-            "benefit_id": benefit,
-            "month": f"{2022 + month // 12}-{month % 12 + 1:02d}",
-            "amount": 1_624_000,
-            "paid_on": "2022-01-10",
-            "method": "cash",
-            "recipient": person,
-            "receipt": {"kind": "thumbprint", "evidence": f"{index:064x}"},
-        },
-    }
-
-
-def statement_at(index: int) -> tuple[str, dict[str, Any]]:
-    """The signed statement of entry ``index`` of the generated log: (author, statement)."""
-    who, partial = _statement(index)
-    statement = {
-        "ledger": ORIGIN,
-        "by": _KEYS[who].key_id,
-        "nonce": f"{index:032x}",
-        "at": "2022-01-05T01:00:00Z",
-        **partial,
-    }
-    return who, statement
-
-
-def recorded_at(index: int) -> str:
-    """When entry ``index`` of the generated log was recorded (one per millisecond)."""
-    seconds, micros = divmod(index * 1000, 1_000_000)
-    recorded = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(1_641_000_000 + seconds))
-    return f"{recorded}.{micros:06d}Z"
-
-
-def signed_leaf(
-    index: int, statement: dict[str, Any] | None = None, *, by: str | None = None
-) -> bytes:
-    """The leaf bytes of entry ``index`` of the generated log.
-
-    With ``statement``, that statement instead (ASCII only), signed by ``by``
-    (a name of the generated log's keys; default: the entry's own author).
-    """
-    who, own = statement_at(index)
-    key = _KEYS[by or who]
-    # An ASCII-only statement: sorted compact JSON is its RFC 8785 form.
-    payload = json.dumps(statement or own, sort_keys=True, separators=(",", ":")).encode("ascii")
-    envelope = {
-        "payloadType": PAYLOAD_TYPE,
-        "payload": base64.b64encode(payload).decode(),
-        "signatures": [
-            {
-                "keyid": key.key_id,
-                "sig": base64.b64encode(key.sign(pae(PAYLOAD_TYPE, payload))).decode(),
-            }
-        ],
-    }
-    leaf = {"envelope": envelope, "index": index, "recorded_at": recorded_at(index)}
-    return json.dumps(leaf, sort_keys=True, separators=(",", ":")).encode("ascii")
-
-
-def _leaves(span: tuple[int, int]) -> list[bytes]:
-    return [signed_leaf(i) for i in range(*span)]
-
-
-def generate_bundle(directory: Path, entries: int, processes: int) -> str:
-    """Write a bundle of ``entries`` signed entries; returns the authority key id."""
-    directory.mkdir(parents=True, exist_ok=True)
-    tree = RootAccumulator()
-    spans = [(i, min(i + 2000, entries)) for i in range(0, entries, 2000)]
-    with (
-        (directory / "entries.jsonl").open("wb") as f,
-        multiprocessing.get_context("fork").Pool(processes) as pool,
-    ):
-        for lines in pool.imap(_leaves, spans):
-            for line in lines:
-                f.write(line + b"\n")
-                tree.append(leaf_hash(line))
-    note = sign_checkpoint(ORIGIN, entries, tree.root(), ORIGIN, SigningKey(_KEYS["notary"].seed))
-    (directory / "checkpoint").write_text(note)
-    return _KEYS["authority"].key_id
 
 
 def _raw_verify(rounds: int) -> int:

@@ -28,8 +28,9 @@ from typing import Any
 
 from rich.console import Console
 
-from api.bench.rebuild import BenchCommune, generate
+from api.bench.rebuild import ORIGIN, generate
 from api.bench.scratch import scratch_db
+from api.demo.statements import Commune
 from ledger.application import LedgerApplication
 from ledger.audit.bundle import export_bundle
 from ledger.storage.vault import VaultKey
@@ -83,7 +84,7 @@ def bench_verify_db(
 ) -> dict[str, Any]:
     """Build the ledger, then time the three verifications; prints and returns the figures."""
     key = VaultKey.generate()
-    commune = BenchCommune()
+    commune = Commune(ORIGIN)  # its keys are the generated ledger's
     with scratch_db(db, "verifydb") as url, tempfile.TemporaryDirectory() as scratch:
         err.print(f"recording a ledger of {entries} statements ...")
         ledger = LedgerApplication(url, vault_key=VaultKey(key))

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from api.bench.log import (
+from api.bench.bundle import (
     generate_bundle,
     recorded_at,
     signed_leaf,
