@@ -16,12 +16,11 @@ from typing import Any, ClassVar
 import psycopg
 import pytest
 
+from api.demo import statements as st
 from ledger import application
 from ledger.application import LedgerApplication
 from ledger.domain.acceptance import Accepted, Submission
 from ledger.formats import versions as formats
-from ledger.formats.dsse import make_statement, open_envelope, sign_statement
-from ledger.formats.keys import KeyPair
 from ledger.formats.versions import V1_1
 from ledger.signatures import deferred as signatures
 from ledger.storage.vault import VaultKey, VaultRecord
@@ -100,7 +99,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
     return str(tmp_path / "ledger.db")
 
 
-class Officers:
+class Officers(st.Officers):
     """The commune's officers with deterministic keys, signing for one ledger."""
 
     ROLES: ClassVar[dict[str, list[str]]] = {
@@ -110,65 +109,20 @@ class Officers:
         "inspector": ["inspector"],
         "registrar2": ["registrar"],
     }
+    NAMES = ("authority", "notary", "registrar", "approver", "cashier", "inspector", "registrar2")
 
     def __init__(self, ledger_id: str = LEDGER_ID) -> None:
-        self.ledger_id = ledger_id
-        self.keys = {
-            name: KeyPair.from_seed(bytes([i + 1]) * 32)
-            for i, name in enumerate(
-                [
-                    "authority",
-                    "notary",
-                    "registrar",
-                    "approver",
-                    "cashier",
-                    "inspector",
-                    "registrar2",
-                ]
-            )
-        }
-
-    def envelope(self, who: str, type_: str, body: dict[str, Any], **kw: Any) -> dict[str, Any]:
-        key = self.keys[who]
-        return sign_statement(make_statement(self.ledger_id, type_, body, key.key_id, **kw), key)
-
-    def sub(
-        self,
-        who: str,
-        type_: str,
-        body: dict[str, Any],
-        vault: tuple[VaultRecord, ...] = (),
-        **kw: Any,
-    ) -> Submission:
-        return Submission(open_envelope(self.envelope(who, type_, body, **kw)), vault)
+        super().__init__(ledger_id, st.seeded_keys(self.NAMES, 1), "UBND xã Chiềng En")
 
     def opened(self, formats: str | None = V1_1) -> Submission:
         """The ledger's opening, declaring ``formats`` (None: nothing, a v1 ledger)."""
-        a, n = self.keys["authority"], self.keys["notary"]
-        body = {
-            "name": "UBND xã Chiềng En",
-            "authority_key": {"id": a.key_id, "public_key": a.public_key_b64},
-            "notary_key": {"public_key": n.public_key_b64},
-            "currency": "VND",
-            "timezone": "Asia/Ho_Chi_Minh",
-        }
-        if formats is not None:
-            body["formats"] = formats
-        return self.sub("authority", "ledger.opened", body)
+        return super().opened(formats)
 
     def register(
         self, name: str, roles: list[str] | None = None, holder: str | None = None
     ) -> Submission:
-        key = self.keys[name]
-        return self.sub(
-            "authority",
-            "key.registered",
-            {
-                "key": {"id": key.key_id, "public_key": key.public_key_b64},
-                "holder": {"id": holder or f"staff-{name}", "name": f"Cán bộ {name}"},
-                "roles": roles or self.ROLES[name],
-            },
-        )
+        holder_id = holder or f"staff-{name}"
+        return self.registration(name, roles or self.ROLES[name], holder_id, f"Cán bộ {name}")
 
 
 class Story:
@@ -183,13 +137,8 @@ class Story:
 
     def household(self, village: str = "Bản Huổi") -> str:
         hid = new_id()
-        self.submit(
-            self.o.sub(
-                "registrar",
-                "household.registered",
-                {"household_id": hid, "code": f"CE-{hid[:6]}", "village": village},
-            )
-        )
+        body = st.household_registered(hid, f"CE-{hid[:6]}", village)
+        self.submit(self.o.sub("registrar", "household.registered", body))
         return hid
 
     def person_sub(
@@ -197,20 +146,8 @@ class Story:
     ) -> tuple[Submission, VaultRecord]:
         pid = person_id or new_id()
         record = VaultRecord.new(pid, {"full_name": "Lò Thị Xuân", "national_id": "000000000001"})
-        sub = self.o.sub(
-            who,
-            "person.registered",
-            {
-                "person_id": pid,
-                "household_id": household_id,
-                "relation": "head",
-                "sex": "f",
-                "birth_year": 1950,
-                "pii": record.commitment,
-            },
-            vault=(record,),
-        )
-        return sub, record
+        body = st.person_registered(pid, household_id, "head", "f", 1950, record)
+        return self.o.sub(who, "person.registered", body, vault=(record,)), record
 
     def person(self, household_id: str) -> str:
         sub, record = self.person_sub(household_id)
@@ -219,47 +156,20 @@ class Story:
 
     def program(self, kind: str = "monthly", category: str = "meritorious") -> str:
         pid = new_id()
-        self.submit(
-            self.o.sub(
-                "authority",
-                "program.defined",
-                {
-                    "program_id": pid,
-                    "code": f"P-{pid[:4]}",
-                    "name": "Trợ cấp thương binh",
-                    "category": category,
-                    "kind": kind,
-                },
-            )
-        )
+        body = st.program_defined(pid, f"P-{pid[:4]}", "Trợ cấp thương binh", category, kind)
+        self.submit(self.o.sub("authority", "program.defined", body))
         return pid
 
     def benefit(
         self, program_id: str, person_id: str, approve: bool = True, amount: int = 1_624_000
     ) -> str:
         bid = new_id()
-        self.submit(
-            self.o.sub(
-                "registrar",
-                "benefit.proposed",
-                {
-                    "benefit_id": bid,
-                    "program_id": program_id,
-                    "person_id": person_id,
-                    "amount": amount,
-                    "start": "2022-01",
-                    "basis": "Thương binh 61%",
-                },
-            )
-        )
+        whom = {"person_id": person_id}
+        body = st.benefit_proposed(bid, program_id, whom, amount, "2022-01", "Thương binh 61%")
+        self.submit(self.o.sub("registrar", "benefit.proposed", body))
         if approve:
-            self.submit(
-                self.o.sub(
-                    "approver",
-                    "benefit.approved",
-                    {"benefit_id": bid, "decision": {"number": "15/QĐ-UBND", "date": "2022-01-06"}},
-                )
-            )
+            approval = st.benefit_approved(bid, "15/QĐ-UBND", "2022-01-06")
+            self.submit(self.o.sub("approver", "benefit.approved", approval))
         return bid
 
     def payment_body(
@@ -270,18 +180,9 @@ class Story:
         amount: int = 1_624_000,
         payment_id: str | None = None,
     ) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "payment_id": payment_id or new_id(),
-            "benefit_id": benefit_id,
-            "amount": amount,
-            "paid_on": "2022-01-10",
-            "method": "cash",
-            "recipient": recipient,
-            "receipt": {"kind": "signature", "evidence": "ab" * 32},
-        }
-        if month is not None:
-            body["month"] = month
-        return body
+        receipt = ("signature", "ab" * 32)
+        pid = payment_id or new_id()
+        return st.payment_recorded(pid, benefit_id, amount, recipient, receipt, "2022-01-10", month)
 
     def pay(self, benefit_id: str, recipient: str, **kw: Any) -> Accepted:
         return self.submit(

@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from api.bench.scratch import scratch_db
-from api.demo.statements import Commune
+from api.demo.statements import SampleCommune
 from api.http.wire import Batch, parse_submissions, read_submissions
 from ledger.application import LedgerApplication
 from ledger.domain.acceptance import Submission
@@ -43,7 +43,7 @@ class PlainRecord(Aggregate):
         self.payload = payload
 
 
-class AppendCommune(Commune):
+class AppendCommune(SampleCommune):
     """The seeded commune of the benches up to its first approved benefit, and payments on it."""
 
     def __init__(self) -> None:

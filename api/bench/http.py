@@ -45,7 +45,7 @@ from rich.progress import Progress, TaskID
 
 from api.bench.http_load import SAMPLES_KEPT, Load, drive, request, running_server
 from api.bench.scratch import scratch_db
-from api.demo.statements import Commune
+from api.demo.statements import SampleCommune
 from ledger.application import LedgerApplication, submission_from_json
 from ledger.domain.acceptance import Submission
 from ledger.formats.fields import MAX_YEAR
@@ -61,7 +61,7 @@ TARGETS = {"http_per_s": 400.0, "http_ratio": 0.5, "p99_ms": 50.0, "page_per_s":
 err = Console(stderr=True, highlight=False)
 
 
-class HttpCommune(Commune):
+class HttpCommune(SampleCommune):
     """The seeded commune of the benches, signing for this bench's ledger, and its payments."""
 
     def __init__(self) -> None:

@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from api.bench.scratch import scratch_db
-from api.demo.statements import MONTHS, Commune
+from api.demo.statements import MONTHS, SampleCommune
 from ledger.application import LedgerApplication
 from ledger.storage.sqlite import is_postgres
 from ledger.storage.vault import VaultKey
@@ -37,7 +37,7 @@ err = Console(stderr=True, highlight=False)
 
 def generate(ledger: LedgerApplication, entries: int, progress: Callable[[int], None]) -> None:
     """Record ``entries`` statements in batches of 1000."""
-    stream = islice(Commune(ORIGIN).statements(), entries)
+    stream = islice(SampleCommune(ORIGIN).statements(), entries)
     while batch := list(islice(stream, BATCH)):
         ledger.submit_batch(batch)
         progress(len(batch))

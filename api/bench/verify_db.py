@@ -30,7 +30,7 @@ from rich.console import Console
 
 from api.bench.rebuild import ORIGIN, generate
 from api.bench.scratch import scratch_db
-from api.demo.statements import Commune
+from api.demo.statements import SampleCommune
 from ledger.application import LedgerApplication
 from ledger.audit.bundle import export_bundle
 from ledger.storage.vault import VaultKey
@@ -84,7 +84,7 @@ def bench_verify_db(
 ) -> dict[str, Any]:
     """Build the ledger, then time the three verifications; prints and returns the figures."""
     key = VaultKey.generate()
-    commune = Commune(ORIGIN)  # its keys are the generated ledger's
+    commune = SampleCommune(ORIGIN)  # its keys are the generated ledger's
     with scratch_db(db, "verifydb") as url, tempfile.TemporaryDirectory() as scratch:
         err.print(f"recording a ledger of {entries} statements ...")
         ledger = LedgerApplication(url, vault_key=VaultKey(key))

@@ -4,7 +4,7 @@
 poverty review, proposes and approves benefits, receives the district's
 funds and pays month by month, all as an honest commune would; the planted
 irregularities are :mod:`api.demo.story`'s. Statements are collected with
-their business date by a :class:`~api.demo.story.Scribe`, which signs them.
+their business date by a :class:`~api.demo.scribe.Scribe`, which signs them.
 """
 
 from __future__ import annotations
@@ -13,17 +13,14 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from api.demo import data as d
+from api.demo import statements as st
 from api.demo.data import Home, Level, Member, People, populate
+from api.demo.scribe import Scribe
 from ledger.formats.versions import V1_1
 from ledger.storage.vault import VaultRecord
-
-if TYPE_CHECKING:
-    from api.demo.story import Scribe
-
-Body = dict[str, Any]
 
 
 @dataclass
@@ -45,10 +42,6 @@ class Grant:
 
 def day_after(day: str, days: int) -> str:
     return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
-
-
-def decision(number: str, day: str) -> dict[str, str]:
-    return {"number": number, "date": day}
 
 
 def millions_up(amount: int) -> int:
@@ -74,56 +67,35 @@ class Commune:
     # -- the ledger, its officers, households and people --------------------------------
     def open(self) -> None:
         a, n, day = self.s.keys["authority"], self.s.keys["notary"], "2021-11-30"
-        self.s.add(
-            day,
-            "authority",
-            "ledger.opened",
-            name=d.COMMUNE,
-            authority_key={"id": a.key_id, "public_key": a.public_key_b64},
-            notary_key={"public_key": n.public_key_b64},
-            currency="VND",
-            timezone=d.TIMEZONE,
-            formats=V1_1,  # a new ledger is held to FORMATS 1.1 in every entry
-        )
+        # a new ledger is held to FORMATS 1.1 in every entry
+        self.s.add(day, "authority", "ledger.opened", **st.ledger_opened(d.COMMUNE, a, n, V1_1))
         for name, (holder, holder_name, roles) in d.OFFICERS.items():
             self.register_key(day, name, holder, holder_name, roles)
         for row in d.PROGRAMS:
             program_id = self.program_ids[row.code]
-            fields: Body = {"code": row.code, "name": row.name, "category": row.category}
-            self.s.add(
-                day, "authority", "program.defined", program_id=program_id, **fields, kind=row.kind
-            )
+            body = st.program_defined(program_id, row.code, row.name, row.category, row.kind)
+            self.s.add(day, "authority", "program.defined", **body)
 
     def register_key(
         self, day: str, name: str, holder: str, holder_name: str, roles: list[str]
     ) -> None:
-        key = {"id": self.s.keys[name].key_id, "public_key": self.s.keys[name].public_key_b64}
-        holder_of = {"id": holder, "name": holder_name}
-        self.s.add(day, "authority", "key.registered", key=key, holder=holder_of, roles=roles)
+        body = st.key_registered(self.s.keys[name], holder, holder_name, roles)
+        self.s.add(day, "authority", "key.registered", **body)
 
     def register(self) -> None:
         for home in self.homes:
             day = f"2021-12-{1 + home.village_no:02d}"
-            where: Body = {"code": home.code, "village": home.village}
-            self.s.add(
-                day, "registrar", "household.registered", household_id=home.household_id, **where
-            )
+            body = st.household_registered(home.household_id, home.code, home.village)
+            self.s.add(day, "registrar", "household.registered", **body)
             for member in home.members:
                 self.register_person(day, member)
 
     def register_person(self, day: str, m: Member) -> None:
         vault = VaultRecord(m.person_id, m.salt, m.record)
-        facts: Body = {"relation": m.relation, "sex": m.sex, "birth_year": m.birth_year}
-        self.s.add(
-            day,
-            "registrar",
-            "person.registered",
-            (vault,),
-            person_id=m.person_id,
-            household_id=m.household_id,
-            **facts,
-            pii=vault.commitment,
+        body = st.person_registered(
+            m.person_id, m.household_id, m.relation, m.sex, m.birth_year, vault
         )
+        self.s.add(day, "registrar", "person.registered", (vault,), **body)
 
     def review(self) -> None:
         """The 2022 review: survey, village meetings, the chairman's decision of 28/12/2021."""
@@ -138,16 +110,9 @@ class Commune:
                 "deprivation_count": home.deprivations,
                 "note": f"{what} năm 2022, họp dân {home.village}",
             }
-            self.s.add(
-                f"2021-12-{13 + home.village_no // 3:02d}",
-                "registrar",
-                "household.status.proposed",
-                proposal_id=proposal_id,
-                household_id=home.household_id,
-                status=status,
-                effective="2022-01-01",
-                basis=basis,
-            )
+            body = st.status_proposed(proposal_id, home.household_id, status, "2022-01-01", basis)
+            day = f"2021-12-{13 + home.village_no // 3:02d}"
+            self.s.add(day, "registrar", "household.status.proposed", **body)
             if home.household_id in rejected:
                 reason = self.rng.choice(d.REJECTION_REASONS)
                 self.s.add(
@@ -159,7 +124,7 @@ class Commune:
                 )
                 continue
             self.status[home.household_id] = status
-            approval = decision("312/QĐ-UBND", "2021-12-28")
+            approval = st.decision("312/QĐ-UBND", "2021-12-28")
             self.s.add(
                 "2021-12-28",
                 "approver",
@@ -183,30 +148,18 @@ class Commune:
         benefit_id = self.s.new_id()
         if isinstance(holder, Home):
             home, person, recipient = holder, None, holder.head
-            whom: Body = {"household_id": holder.household_id}
+            whom: st.Body = {"household_id": holder.household_id}
         else:
             home, person = self.home_of[holder.person_id], holder
             recipient = holder if holder.birth_year <= 2004 else home.head
             whom = {"person_id": holder.person_id}
-        terms: Body = {"amount": amount, "start": day[:7], "basis": basis}
         program_id = self.program_ids[program]
-        self.s.add(
-            day,
-            "registrar",
-            "benefit.proposed",
-            benefit_id=benefit_id,
-            program_id=program_id,
-            **whom,
-            **terms,
-        )
+        body = st.benefit_proposed(benefit_id, program_id, whom, amount, day[:7], basis)
+        self.s.add(day, "registrar", "benefit.proposed", **body)
         if number is not None:
             on = approved or day_after(day, 1)
             self.s.add(
-                on,
-                "approver",
-                "benefit.approved",
-                benefit_id=benefit_id,
-                decision=decision(number, on),
+                on, "approver", "benefit.approved", **st.benefit_approved(benefit_id, number, on)
             )
         return Grant(benefit_id, program, amount, home, person, recipient)
 
@@ -288,20 +241,12 @@ class Commune:
         """A payment of ``g``; ``amount``, ``recipient``, ``receipt`` may differ from its own."""
         payment_id = self.s.new_id()
         recipient: Member = kw.get("recipient", g.recipient)
-        receipt = {"kind": kw.get("receipt", g.receipt), "evidence": self.s.evidence()}
-        when: Body = {"paid_on": day} if month is None else {"month": month, "paid_on": day}
-        self.s.add(
-            day,
-            who or self.cashier(g.home),
-            "payment.recorded",
-            payment_id=payment_id,
-            benefit_id=g.benefit_id,
-            amount=kw.get("amount", g.amount),
-            **when,
-            method=g.method,
-            recipient=recipient.person_id,
-            receipt=receipt,
+        receipt = (kw.get("receipt", g.receipt), self.s.evidence())
+        amount = kw.get("amount", g.amount)
+        body = st.payment_recorded(
+            payment_id, g.benefit_id, amount, recipient.person_id, receipt, day, month, g.method
         )
+        self.s.add(day, who or self.cashier(g.home), "payment.recorded", **body)
         return payment_id
 
     @staticmethod
@@ -309,17 +254,9 @@ class Commune:
         return "cashier-1" if home.village_no < 6 else "cashier-2"
 
     def receive(self, day: str, program: str, amount: int, reference: str) -> None:
-        self.s.add(
-            day,
-            "cashier-1",
-            "fund.received",
-            receipt_id=self.s.new_id(),
-            program_id=self.program_ids[program],
-            amount=amount,
-            date=day,
-            source=d.DISTRICT,
-            reference=reference,
-        )
+        program_id = self.program_ids[program]
+        body = st.fund_received(self.s.new_id(), program_id, amount, day, d.DISTRICT, reference)
+        self.s.add(day, "cashier-1", "fund.received", **body)
 
     def fund_monthly(self) -> None:
         """Each quarter the district sends what the lists need, plus 2 %, in millions."""

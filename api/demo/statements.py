@@ -6,7 +6,7 @@ One home for the statements the demo, the benches and the tests make up:
   each with the fields FORMATS asks for;
 - :class:`Officers`, the commune's officers with keys from fixed seeds,
   signing statements for one ledger;
-- :class:`Commune`, an endless commune drawn from ``random.Random(seed)``:
+- :class:`SampleCommune`, an endless commune drawn from ``random.Random(seed)``:
   its opening, officers, programs and funds, then household after household
   with their people, benefits, half a year of payments, and now and then a
   status decision, a move, a death, a reversal.
@@ -160,9 +160,10 @@ def sign(statement: dict[str, Any], key: KeyPair) -> dict[str, Any]:
 class Officers:
     """A commune's officers, each with a key, signing statements for one ledger."""
 
-    def __init__(self, ledger_id: str, keys: dict[str, KeyPair]) -> None:
+    def __init__(self, ledger_id: str, keys: dict[str, KeyPair], commune: str = COMMUNE) -> None:
         self.ledger_id = ledger_id
         self.keys = keys
+        self.commune = commune
 
     def envelope(self, who: str, type_: str, body: Body, **kw: Any) -> dict[str, Any]:
         """``who``'s envelope of a new statement; ``kw``: its ``at`` and ``nonce``."""
@@ -174,19 +175,21 @@ class Officers:
     ) -> Submission:
         return Submission(open_envelope(self.envelope(who, type_, body, **kw)), vault)
 
-    def opened(self, name: str = COMMUNE, formats: str | None = None) -> Submission:
-        """The opening, signed by the authority, naming the notary."""
-        body = ledger_opened(name, self.keys["authority"], self.keys["notary"], formats)
+    def opened(self, formats: str | None = None) -> Submission:
+        """The opening, signed by the authority, naming the notary (and the FORMATS kept)."""
+        body = ledger_opened(self.commune, self.keys["authority"], self.keys["notary"], formats)
         return self.sub("authority", "ledger.opened", body)
 
-    def register(self, name: str, roles: list[str], holder_id: str, holder_name: str) -> Submission:
+    def registration(
+        self, name: str, roles: list[str], holder_id: str, holder_name: str
+    ) -> Submission:
         """The authority registers officer ``name``'s key with its roles."""
         body = key_registered(self.keys[name], holder_id, holder_name, roles)
         return self.sub("authority", "key.registered", body)
 
 
 # -- a seeded commune -----------------------------------------------------------------------
-class Commune:
+class SampleCommune:
     """Officers with fixed keys, and the statements of a commune's half year, from a seed."""
 
     NAMES = ("authority", "notary", "registrar", "approver", "cashier")
@@ -227,7 +230,7 @@ class Commune:
         """The opening, the officers' keys, three programs and their monthly funds."""
         subs = [self.officers.opened()]
         for who in ("registrar", "approver", "cashier"):
-            subs.append(self.officers.register(who, [who], f"staff-{who}", f"Cán bộ {who}"))
+            subs.append(self.officers.registration(who, [who], f"staff-{who}", f"Cán bộ {who}"))
         programs = {}
         for category, kind in [
             ("meritorious", "monthly"),

@@ -13,82 +13,21 @@ records the story through any submitter: the ledger in process, or a server.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import random
-import uuid
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from api.demo import data as d
 from api.demo.commune import Commune, Grant
+from api.demo.scribe import Scribe
 from ledger.domain.acceptance import Accepted, Submission
-from ledger.formats.dsse import PAYLOAD_TYPE, make_statement, open_envelope, pae
 from ledger.formats.keys import KeyPair
-from ledger.storage.vault import VaultRecord
 
-Pending = tuple[str, int, str, str, dict[str, Any], tuple[VaultRecord, ...]]
 BATCH = 1000  # statements a submitter records in one transaction
 # Records a batch all or nothing: ``LedgerApplication.submit_batch`` in process,
 # ``AnsinhClient.submit_batch`` for a ledger behind ``ansinh serve``.
 Submitter = Callable[[Sequence[Submission]], Sequence[Accepted]]
-
-
-class Scribe:
-    """Collects statements with their business dates; signs them in date order."""
-
-    def __init__(self, rng: random.Random, keys: dict[str, KeyPair]) -> None:
-        self.rng = rng
-        self.keys = keys
-        self._pending: list[Pending] = []
-
-    def new_id(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
-
-    def evidence(self) -> str:
-        """The SHA-256 of a (generated) scan of the signed payroll page."""
-        return hashlib.sha256(self.rng.randbytes(64)).hexdigest()
-
-    def add(
-        self, day: str, who: str, type_: str, vault: tuple[VaultRecord, ...] = (), **body: Any
-    ) -> None:
-        self._pending.append((day, len(self._pending), who, type_, body, vault))
-
-    def sign_all(self) -> list[Submission]:
-        """Every statement collected, signed, by date and then in the order added."""
-        subs = []
-        seconds: Counter[str] = Counter()
-        for day, _, who, type_, body, vault in sorted(self._pending, key=lambda p: (p[0], p[1])):
-            key = self.keys[who]
-            n = seconds[day]
-            seconds[day] += 1
-            assert n < 16 * 3600, f"too many statements on {day} for one working day"
-            at = f"{day}T{1 + n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}Z"
-            nonce = f"{self.rng.getrandbits(128):032x}"
-            statement = make_statement(d.LEDGER_ID, type_, body, key.key_id, at=at, nonce=nonce)
-            subs.append(Submission(open_envelope(sign(statement, key)), vault))
-        return subs
-
-
-def sign(statement: dict[str, Any], key: KeyPair) -> dict[str, Any]:
-    """The envelope :func:`ledger.formats.dsse.sign_statement` makes, byte for byte, faster.
-
-    For statements of integers and strings orjson's sorted output is the
-    RFC 8785 form, without the cost of the reference canonicaliser (half the
-    demo's signing time); :func:`~ledger.formats.dsse.open_envelope` then checks the
-    payload is canonical and the statement valid, as the ledger will.
-    """
-    payload = orjson.dumps(statement, option=orjson.OPT_SORT_KEYS)
-    signature = key.sign(pae(PAYLOAD_TYPE, payload))
-    return {
-        "payloadType": PAYLOAD_TYPE,
-        "payload": base64.b64encode(payload).decode(),
-        "signatures": [{"keyid": key.key_id, "sig": base64.b64encode(signature).decode()}],
-    }
 
 
 @dataclass

@@ -1,5 +1,7 @@
 """Valid, unsigned statements of every type, their prerequisites recorded first.
 
+The bodies are :mod:`api.demo.statements`'; this is the tests' vocabulary over them.
+
 ``BUILDERS[type](story)`` records whatever the statement needs (a household
 for a person, an approved benefit for a payment...) and returns a
 :class:`Draft`; tests change a field or the signer, then sign and submit it.
@@ -12,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from api.demo import statements as st
 from ledger.domain.acceptance import Submission
 from ledger.formats.schemas import STATEMENT_TYPES
 from ledger.storage.vault import VaultRecord
@@ -42,13 +45,10 @@ class Draft:
 
 def proposal(s: Story, household_id: str | None = None, who: str = "registrar") -> str:
     proposal_id = new_id()
-    body = {
-        "proposal_id": proposal_id,
-        "household_id": household_id or s.household(),
-        "status": "poor",
-        "effective": "2022-01-01",
-        "basis": {"income_per_capita_month": 1_200_000, "deprivation_count": 2},
-    }
+    basis = {"income_per_capita_month": 1_200_000, "deprivation_count": 2}
+    body = st.status_proposed(
+        proposal_id, household_id or s.household(), "poor", "2022-01-01", basis
+    )
     s.submit(s.o.sub(who, "household.status.proposed", body))
     return proposal_id
 
@@ -63,11 +63,7 @@ def payment(s: Story) -> str:
 # One valid draft per type, its prerequisites already recorded ---------------------
 def key_registered(s: Story) -> Draft:
     k = s.o.keys["registrar2"]
-    body = {
-        "key": {"id": k.key_id, "public_key": k.public_key_b64},
-        "holder": {"id": "staff-registrar2", "name": "Cán bộ tư pháp"},
-        "roles": ["registrar"],
-    }
+    body = st.key_registered(k, "staff-registrar2", "Cán bộ tư pháp", ["registrar"])
     return Draft("authority", "key.registered", body)
 
 
@@ -89,14 +85,8 @@ def _fund(kind: str) -> Callable[[Story], Draft]:
 
 
 def benefit_proposed(s: Story) -> Draft:
-    body = {
-        "benefit_id": new_id(),
-        "program_id": s.program(),
-        "person_id": s.person(s.household()),
-        "amount": 1_624_000,
-        "start": "2022-01",
-        "basis": "Thương binh 61%",
-    }
+    whom = {"person_id": s.person(s.household())}
+    body = st.benefit_proposed(new_id(), s.program(), whom, 1_624_000, "2022-01", "Thương binh 61%")
     return Draft("registrar", "benefit.proposed", body)
 
 
@@ -140,18 +130,12 @@ BUILDERS: dict[str, Callable[[Story], Draft]] = {
     "household.registered": lambda s: Draft(
         "registrar",
         "household.registered",
-        {"household_id": new_id(), "code": "CE-BH-002", "village": "Bản Huổi"},
+        st.household_registered(new_id(), "CE-BH-002", "Bản Huổi"),
     ),
     "person.registered": lambda s: Draft(
         "registrar",
         "person.registered",
-        {
-            "person_id": new_id(),
-            "household_id": s.household(),
-            "relation": "member",
-            "sex": "m",
-            "birth_year": 1948,
-        },
+        st.person_registered(new_id(), s.household(), "member", "m", 1948),
         pii=True,
     ),
     "person.pii.updated": lambda s: Draft(
@@ -168,13 +152,9 @@ BUILDERS: dict[str, Callable[[Story], Draft]] = {
     "household.status.proposed": lambda s: Draft(
         "registrar",
         "household.status.proposed",
-        {
-            "proposal_id": new_id(),
-            "household_id": s.household(),
-            "status": "near_poor",
-            "effective": "2022-01-01",
-            "basis": {"note": "Rà soát cuối năm"},
-        },
+        st.status_proposed(
+            new_id(), s.household(), "near_poor", "2022-01-01", {"note": "Rà soát cuối năm"}
+        ),
     ),
     "household.status.approved": lambda s: Draft(
         "approver", "household.status.approved", {"proposal_id": proposal(s), "decision": DECISION}
@@ -185,13 +165,7 @@ BUILDERS: dict[str, Callable[[Story], Draft]] = {
     "program.defined": lambda s: Draft(
         "authority",
         "program.defined",
-        {
-            "program_id": new_id(),
-            "code": "BHYT",
-            "name": "Thẻ bảo hiểm y tế",
-            "category": "health_insurance",
-            "kind": "in_kind",
-        },
+        st.program_defined(new_id(), "BHYT", "Thẻ bảo hiểm y tế", "health_insurance", "in_kind"),
     ),
     "fund.received": _fund("fund.received"),
     "fund.returned": _fund("fund.returned"),

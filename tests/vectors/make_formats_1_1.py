@@ -17,6 +17,7 @@ from typing import Any
 
 from nacl.signing import SigningKey
 
+from api.demo import statements as st
 from ledger.domain.acceptance import Entry
 from ledger.formats.dsse import PAYLOAD_TYPE, jcs, make_statement, pae, sign_statement
 from ledger.formats.keys import KeyPair
@@ -51,24 +52,11 @@ def text(value: Any) -> str:
 
 
 def opened(formats: str | None) -> dict[str, Any]:
-    a, n = KEYS["authority"], KEYS["notary"]
-    body = {
-        "name": "UBND xã Chiềng En",
-        "authority_key": {"id": a.key_id, "public_key": a.public_key_b64},
-        "notary_key": {"public_key": n.public_key_b64},
-        "currency": "VND",
-        "timezone": "Asia/Ho_Chi_Minh",
-    }
-    return body | ({"formats": formats} if formats else {})
+    return st.ledger_opened("UBND xã Chiềng En", KEYS["authority"], KEYS["notary"], formats or None)
 
 
 def registration(name: str, holder: str, roles: list[str]) -> dict[str, Any]:
-    key = KEYS[name]
-    return {
-        "key": {"id": key.key_id, "public_key": key.public_key_b64},
-        "holder": {"id": holder, "name": f"Cán bộ {name}"},
-        "roles": roles,
-    }
+    return st.key_registered(KEYS[name], holder, f"Cán bộ {name}", roles)
 
 
 def log(statements: list[dict[str, Any]]) -> dict[str, Any]:
