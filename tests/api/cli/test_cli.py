@@ -9,123 +9,27 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 import pytest
 import typer.main
-from click.testing import Result
-from typer.testing import CliRunner
 
-# Registered as the real entry point does: `ansinh bench`, `ansinh keys`, `ansinh vault`.
 from api.cli.main import app
 from ledger.formats.dsse import jcs
-from ledger.formats.keys import key_id, read_key_file
-from ledger.storage.vault import commitment
+from ledger.formats.keys import read_key_file
+from tests.api.cli.officer import (
+    DECISION,
+    KEY_ENV,
+    LEDGER,
+    OFFICERS,
+    RECORD,
+    Cli,
+    household_body,
+    one_line,
+    open_commune,
+    opts,
+)
 from tests.conftest import new_id
-
-LEDGER = "ansinh.vn/son-la/song-ma/chieng-en"
-RECORD = {"full_name": "Quàng Thị Hoa", "national_id": "014190009876", "birth_date": "1952-07-14"}
-DECISION = {"number": "15/QĐ-UBND", "date": "2022-01-06"}
-OFFICERS = ("registrar", "approver", "cashier")  # each holds the role of its name
-KEY_ENV = ("ANSINH_VAULT_KEY", "ANSINH_VAULT_KEY_FILE", "ANSINH_KEY_PASSPHRASE")
-runner = CliRunner()
-
-
-def opts(**options: object) -> list[object]:
-    """``--name value`` pairs from keyword arguments (``holder_id`` → ``--holder-id``)."""
-    return [part for k, v in options.items() for part in (f"--{k.replace('_', '-')}", v)]
-
-
-def one_line(text: str) -> str:
-    """Console output with its wrapping undone, for matching messages."""
-    return " ".join(text.split())
-
-
-def household_body(code: str = "CE-1") -> dict[str, Any]:
-    return {"household_id": new_id(), "code": code, "village": "Bản Huổi"}
-
-
-def person_body(household_id: str) -> dict[str, Any]:
-    return {
-        "person_id": new_id(),
-        "household_id": household_id,
-        "relation": "head",
-        "sex": "f",
-        "birth_year": 1952,
-    }
-
-
-class Cli:
-    """``ansinh`` run in-process against one database, with keys in ``keys/``."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.dir = tmp_path
-        self.keys = tmp_path / "keys"
-
-    def __call__(self, *args: object, code: int = 0) -> Result:
-        result = runner.invoke(app, [str(a) for a in args])
-        assert result.exit_code == code, (args, result.stdout, result.stderr, result.exception)
-        return result
-
-    def key(self, name: str) -> Path:
-        return self.keys / f"{name}.key"
-
-    def sign(self, who: str, type_: str, body: dict[str, Any], pii: Any = None) -> Any:
-        extra = [] if pii is None else opts(pii=json.dumps(pii, ensure_ascii=False))
-        body_json = json.dumps(body, ensure_ascii=False)
-        result = self("sign", *opts(key=self.key(who), type=type_, body=body_json), *extra)
-        return json.loads(result.stdout)
-
-    def write(self, doc: Any) -> Path:
-        path = self.dir / f"{new_id()}.json"
-        path.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
-        return path
-
-    def submit(self, path: Path, *extra: object, code: int = 0) -> Result:
-        return self("submit", path, *extra, code=code)
-
-    def record(self, who: str, type_: str, body: dict[str, Any]) -> None:
-        self.submit(self.write(self.sign(who, type_, body)))
-
-    def leaves(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self("log", "--json").stdout.splitlines()]
-
-    def household(self) -> str:
-        body = household_body()
-        self.record("registrar", "household.registered", body)
-        return str(body["household_id"])
-
-    def person(self, record: dict[str, Any]) -> tuple[str, str]:
-        """Register a person with their record; returns the person id and salt (base64)."""
-        doc = self.sign("registrar", "person.registered", person_body(self.household()), record)
-        self.submit(self.write(doc), "--vault-key", self.key("vault"))
-        (vault,) = doc["vault"]
-        return vault["person_id"], vault["salt"]
-
-
-def open_commune(cli: Cli) -> Cli:
-    cli("init", *opts(ledger_id=LEDGER, name="UBND xã Chiềng En", keys=cli.keys))
-    for name in OFFICERS:
-        cli("keys", "new", *opts(keys=cli.keys, name=name))
-        registration = opts(holder_id=f"staff-{name}", holder_name=f"Cán bộ {name}", role=name)
-        pub, admin = cli.keys / f"{name}.pub", cli.key("authority")
-        cli("keys", "register", *opts(key=pub, admin_key=admin), *registration)
-    return cli
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    for name in KEY_ENV:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("ANSINH_DB", str(tmp_path / "ledger.db"))
-    return Cli(tmp_path)
-
-
-@pytest.fixture
-def commune(cli: Cli) -> Cli:
-    """An opened ledger with a registrar, an approver and a cashier registered."""
-    return open_commune(cli)
 
 
 def test_init_writes_owner_only_keys_and_prints_their_ids(cli: Cli) -> None:
@@ -147,38 +51,6 @@ def test_init_refuses_a_database_that_already_holds_a_ledger(commune: Cli) -> No
     assert result.stderr.startswith("INVALID_FIELD: db:")
     assert not (other / "authority.key").exists()  # keys are written only for a new ledger
     assert len(commune.leaves()) == 1 + len(OFFICERS)
-
-
-def test_keys_new_writes_a_key_pair_and_never_overwrites_it(cli: Cli) -> None:
-    printed = json.loads(cli("keys", "new", *opts(keys=cli.keys, name="cashier")).stdout)
-    assert printed["id"] == key_id(base64.b64decode(printed["public_key"]))
-    assert read_key_file(cli.key("cashier")).key_id == printed["id"]
-    assert stat.S_IMODE(cli.key("cashier").stat().st_mode) == 0o600
-    assert json.loads((cli.keys / "cashier.pub").read_text())["id"] == printed["id"]
-    before = cli.key("cashier").read_bytes()
-    again = cli("keys", "new", *opts(keys=cli.keys, name="cashier"), code=1)
-    assert again.stderr.startswith("INVALID_FIELD: ")
-    assert cli.key("cashier").read_bytes() == before
-
-
-def test_keys_list_shows_each_registered_holder_and_role(commune: Cli) -> None:
-    table = one_line(commune("keys", "list").stdout)
-    assert all(f"staff-{name}" in table for name in OFFICERS)
-    lines = commune("keys", "list", "--json").stdout.splitlines()
-    listed = [json.loads(line) for line in lines]
-    assert [k["holder_id"] for k in listed[1:]] == [f"staff-{n}" for n in OFFICERS]
-    assert [k["roles"] for k in listed] == [["admin", "approver"], *([n] for n in OFFICERS)]
-    assert [k["registered_index"] for k in listed] == list(range(4))
-
-
-def test_a_revoked_key_can_no_longer_sign(commune: Cli) -> None:
-    registrar = read_key_file(commune.key("registrar")).key_id
-    commune(
-        "keys", "revoke", registrar, *opts(reason="Nghỉ hưu", admin_key=commune.key("authority"))
-    )
-    envelope = commune.sign("registrar", "household.registered", household_body())
-    result = commune.submit(commune.write(envelope), code=1)
-    assert result.stderr.startswith("KEY_REVOKED: ")
 
 
 def test_sign_then_submit_prints_the_index_leaf_hash_and_created(commune: Cli) -> None:
@@ -351,52 +223,6 @@ def test_history_lists_every_statement_touching_a_benefit(commune: Cli) -> None:
     reversal = [json.loads(line)["statement"] for line in lines][-1]
     assert reversal["type"] == "payment.reversed"
     assert reversal["body"]["reason"] == "Chi nhầm [b]tháng 1[/b]"
-
-
-def test_sign_with_pii_commits_to_a_record_that_the_vault_reads_back(
-    commune: Cli, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    pid, salt = commune.person(RECORD)
-    log = commune("log", "--json").stdout
-    assert RECORD["national_id"] not in log
-    statements = [json.loads(base64.b64decode(x["envelope"]["payload"])) for x in commune.leaves()]
-    (registered,) = [s for s in statements if s["type"] == "person.registered"]
-    assert registered["body"]["person_id"] == pid
-    assert registered["body"]["pii"] == commitment(base64.b64decode(salt), RECORD)
-    assert commune("vault", "show", pid, code=1).stderr.startswith("VAULT_KEY_MISSING: ")
-    monkeypatch.setenv("ANSINH_VAULT_KEY_FILE", str(commune.key("vault")))
-    assert json.loads(commune("vault", "show", pid).stdout)["record"] == RECORD
-    commune("vault", "erase", pid)
-    assert commune("vault", "show", pid, code=1).stderr.startswith("INVALID_FIELD: person_id:")
-
-
-def test_vault_show_prints_the_record_as_one_json_document(commune: Cli) -> None:
-    long_record = {**RECORD, "address_detail": " ".join(["Bản Huổi Một"] * 30)}
-    for record in (RECORD, long_record):
-        pid, salt = commune.person(record)
-        shown = commune("vault", "show", pid, "--vault-key", commune.key("vault")).stdout
-        assert json.loads(shown) == {"person_id": pid, "salt": salt, "record": record}
-
-
-def test_a_person_without_the_vault_key_is_refused_and_nothing_recorded(commune: Cli) -> None:
-    doc = commune.sign("registrar", "person.registered", person_body(commune.household()), RECORD)
-    size = len(commune.leaves())
-    result = commune.submit(commune.write(doc), code=1)
-    assert result.stderr.startswith("VAULT_KEY_MISSING: ")
-    assert len(commune.leaves()) == size
-
-
-def test_an_encrypted_key_signs_only_with_its_passphrase(
-    commune: Cli, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ANSINH_KEY_PASSPHRASE", "mat khau 2022")
-    commune("keys", "new", *opts(keys=commune.keys, name="locked"))
-    assert commune.key("locked").read_bytes().startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY")
-    body = json.dumps(household_body())
-    args = ["sign", *opts(key=commune.key("locked"), type="household.registered", body=body)]
-    assert "payload" in json.loads(commune(*args).stdout)
-    monkeypatch.delenv("ANSINH_KEY_PASSPHRASE")
-    assert commune(*args, code=1).stderr.startswith("INVALID_FIELD: key:")
 
 
 def test_the_commands_work_on_the_configured_backend(

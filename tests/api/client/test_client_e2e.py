@@ -4,32 +4,22 @@ Everything here goes over HTTP, and every statement is signed on the
 client's side: the demo's whole story is told to a server, then its
 database is exported and verified offline and its figures compared with the
 demo built in process; the client signs in, reads, submits, is refused,
-fetches proofs; ``ansinh submit --url`` and ``ansinh witness cosign --url``
-do their work through it.
+fetches proofs.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from typer.testing import CliRunner
 
-from api.cli.main import app as cli
 from api.client.remote import AnsinhClient, ClientError, HttpLogSource, ServerUnreachable
 from api.demo.build import build, summarize
 from api.demo.story import generate, submit_all
-from api.http.app import create_app
 from api.service import LedgerService
 from ledger.application import LedgerApplication
 from ledger.audit.bundle import export_bundle
@@ -42,61 +32,16 @@ from ledger.errors import (
     UnknownKey,
     WrongLedger,
 )
-from ledger.formats.keys import KeyPair, write_key_file
+from ledger.formats.keys import KeyPair
 from ledger.formats.merkle import leaf_hash, verify_consistency, verify_inclusion
 from ledger.formats.notes import open_checkpoint
 from ledger.storage.vault import VaultKey
-from ledger.tlog.witness import WitnessRefused, cosign_latest, verifier_key
+from ledger.tlog.witness import cosign_latest, verifier_key
 from projections.query import snapshot
+from tests.api.client.server import client_of, closed_port, household_body, running
 from tests.conftest import LEDGER_ID, Officers, Story, new_id
 
 runner = CliRunner()
-STARTUP_POLLS = 3000  # 10 ms each: how long a server may take to start, at most
-
-
-@contextmanager
-def running(service: LedgerService) -> Iterator[str]:
-    """The app over ``service``, served by uvicorn on a free loopback port; its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(service), log_config=None, access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        for _ in range(STARTUP_POLLS):
-            if server.started or not thread.is_alive():
-                break
-            time.sleep(0.01)
-        assert server.started, "the server did not start"
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join()
-        sock.close()
-
-
-@pytest.fixture
-def url(service: LedgerService) -> Iterator[str]:
-    """The story's ledger behind a real server (notary key held: checkpoints signed)."""
-    with running(service) as base:
-        yield base
-
-
-def client_of(url: str, officers: Officers, who: str | None = None) -> AnsinhClient:
-    return AnsinhClient(url, key=officers.keys[who] if who else None)
-
-
-def household_body(village: str = "Bản Mé") -> dict[str, Any]:
-    hid = new_id()
-    return {"household_id": hid, "code": f"CE-{hid[:6]}", "village": village}
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # -- the demo, told over HTTP ----------------------------------------------------------------
@@ -326,112 +271,3 @@ def test_entries_and_proofs_from_the_server_check_against_its_checkpoints(
 
 
 # -- the command line with --url -------------------------------------------------------------
-def write_lines(path: Path, *docs: dict[str, Any] | None) -> Path:
-    """JSON lines; None leaves a blank line (it keeps its number)."""
-    path.write_text("".join("\n" if d is None else json.dumps(d) + "\n" for d in docs))
-    return path
-
-
-def test_ansinh_submit_url_sends_a_file_to_the_server(
-    url: str, story: Story, officers: Officers, tmp_path: Path
-) -> None:
-    one = tmp_path / "one.json"
-    one.write_text(
-        json.dumps(
-            officers.envelope("registrar", "household.registered", household_body()), indent=2
-        )
-    )
-    done = runner.invoke(cli, ["submit", str(one), "--url", url])
-    assert done.exit_code == 0, done.output
-    answer = json.loads(done.stdout)
-    assert answer["created"] is True and answer["index"] == story.app.size() - 1
-
-    size = story.app.size()
-    stranger = Officers()
-    stranger.keys["registrar"] = KeyPair.from_seed(b"\x42" * 32)
-    batch = write_lines(
-        tmp_path / "batch.jsonl",
-        officers.envelope("registrar", "household.registered", household_body()),
-        None,
-        stranger.envelope("registrar", "household.registered", household_body()),
-    )
-    refused = runner.invoke(cli, ["submit", str(batch), "--url", url])
-    assert refused.exit_code == 1
-    assert refused.stderr.startswith("UNKNOWN_KEY: line 3:")
-    assert story.app.size() == size
-
-
-def test_ansinh_submit_url_says_when_no_server_answers(officers: Officers, tmp_path: Path) -> None:
-    path = tmp_path / "one.json"
-    path.write_text(
-        json.dumps(officers.envelope("registrar", "household.registered", household_body()))
-    )
-    refused = runner.invoke(
-        cli, ["submit", str(path), "--url", f"http://127.0.0.1:{closed_port()}"]
-    )
-    assert refused.exit_code == 1
-    assert refused.stderr.startswith("UNREACHABLE: cannot reach")
-
-
-def test_with_url_the_keys_the_server_holds_are_refused_rather_than_ignored(
-    url: str, officers: Officers, tmp_path: Path
-) -> None:
-    path = tmp_path / "one.json"
-    path.write_text(
-        json.dumps(officers.envelope("registrar", "household.registered", household_body()))
-    )
-    notary = tmp_path / "notary.key"
-    write_key_file(notary, officers.keys["notary"])
-    submitted = runner.invoke(cli, ["submit", str(path), "--url", url, "--notary-key", str(notary)])
-    signed = runner.invoke(cli, ["checkpoint", "--url", url, "--notary-key", str(notary)])
-    for refused in (submitted, signed):
-        assert refused.exit_code == 1
-        assert refused.stderr.startswith("INVALID_FIELD: url: the server")
-
-
-def test_witness_cosign_url_cosigns_what_the_server_shows_and_it_keeps_the_line(
-    url: str, officers: Officers, tmp_path: Path
-) -> None:
-    key = tmp_path / "witness.key"
-    write_key_file(key, officers.keys["inspector"])  # a registered inspector may cosign
-    args = [
-        "witness",
-        "cosign",
-        "--key",
-        str(key),
-        "--state",
-        str(tmp_path / "state"),
-        "--name",
-        "thanh-tra-huyen",
-        "--url",
-        url,
-    ]
-    first = runner.invoke(cli, args)
-    assert first.exit_code == 0, first.output
-    with client_of(url, officers, "registrar") as client:
-        assert "— thanh-tra-huyen " in client.checkpoint()
-        client.sign_and_submit("household.registered", household_body())
-        size = client.size()
-    second = runner.invoke(cli, args)
-    assert second.exit_code == 0, second.output
-    assert f"cosigned checkpoint of size {size} (extends {size - 1})" in second.stdout
-    fetched = runner.invoke(cli, ["checkpoint", "--url", url])
-    assert fetched.stdout.startswith(f"{LEDGER_ID}\n{size}\n")
-    assert fetched.stdout.count("— thanh-tra-huyen ") == 1
-
-
-def test_a_witness_refuses_a_server_showing_another_ledger(
-    url: str, officers: Officers, tmp_path: Path
-) -> None:
-    state = tmp_path / "state"
-    state.mkdir()
-    pinned = {"origin": "ansinh.vn/ha-giang/meo-vac/pai-lung", "notary_key": "AAAA"}
-    (state / "log.json").write_text(json.dumps(pinned))
-    with AnsinhClient(url) as client, pytest.raises(WitnessRefused):
-        cosign_latest(HttpLogSource(client), KeyPair.from_seed(b"\x33" * 32), "w", state)
-    key = tmp_path / "witness.key"
-    write_key_file(key, KeyPair.from_seed(b"\x33" * 32))
-    refused = runner.invoke(
-        cli, ["witness", "cosign", "--key", str(key), "--state", str(state), "--url", url]
-    )
-    assert refused.exit_code == 1 and refused.stderr.startswith("WITNESS_REFUSED:")
