@@ -32,6 +32,29 @@ PAGES = (
     ("/docs", "the HTTP API (OpenAPI)"),
 )
 
+CheckpointEveryOpt = Annotated[
+    float,
+    typer.Option(
+        "--checkpoint-every",
+        min=0.1,
+        help="With the notary key: sign a checkpoint this many seconds after new entries",
+    ),
+]
+_MAX_BODY_HELP = (
+    "Largest body of POST /v1/statements, in MiB (a batch of 1,000 statements with personal "
+    "data is about 1.2 MB); larger ones are refused before they are read"
+)
+MaxBodyOpt = Annotated[float, typer.Option("--max-body-mb", min=0.001, help=_MAX_BODY_HELP)]
+_RATE_HELP = "Sign-in requests (challenge, token) each client address may make a minute"
+SigninRateOpt = Annotated[float, typer.Option("--signin-per-minute", min=0.01, help=_RATE_HELP)]
+_BURST_HELP = "Sign-in requests each client address may make at once, before that rate"
+SigninBurstOpt = Annotated[int, typer.Option("--signin-burst", min=1, help=_BURST_HELP)]
+_BATCHES_HELP = (
+    "Batches (statement bodies over 16 KB) read and recorded at once; "
+    "the others wait their turn unread"
+)
+BatchesOpt = Annotated[int, typer.Option("--batches-at-once", min=1, help=_BATCHES_HELP)]
+
 
 def open_service(
     db: str | None, vault_key: Path | None, notary: Path | None, checkpoint_every_s: float
@@ -98,48 +121,11 @@ def serve(
     ] = 8000,
     vault_key: VaultKeyOpt = None,
     notary: NotaryOpt = None,
-    checkpoint_every: Annotated[
-        float,
-        typer.Option(
-            "--checkpoint-every",
-            min=0.1,
-            help="With the notary key: sign a checkpoint this many seconds after new entries",
-        ),
-    ] = 2.0,
-    max_body_mb: Annotated[
-        float,
-        typer.Option(
-            "--max-body-mb",
-            min=0.001,
-            help="Largest body of POST /v1/statements, in MiB (a batch of 1,000 statements "
-            "with personal data is about 1.2 MB); larger ones are refused before they are read",
-        ),
-    ] = Limits.statements_body_bytes / MIB,
-    signin_per_minute: Annotated[
-        float,
-        typer.Option(
-            "--signin-per-minute",
-            min=0.01,
-            help="Sign-in requests (challenge, token) each client address may make a minute",
-        ),
-    ] = Limits.signin_per_minute,
-    signin_burst: Annotated[
-        int,
-        typer.Option(
-            "--signin-burst",
-            min=1,
-            help="Sign-in requests each client address may make at once, before that rate",
-        ),
-    ] = Limits.signin_burst,
-    batches_at_once: Annotated[
-        int,
-        typer.Option(
-            "--batches-at-once",
-            min=1,
-            help="Batches (statement bodies over 16 KB) read and recorded at once; "
-            "the others wait their turn unread",
-        ),
-    ] = Limits.batches_at_once,
+    checkpoint_every: CheckpointEveryOpt = 2.0,
+    max_body_mb: MaxBodyOpt = Limits.statements_body_bytes / MIB,
+    signin_per_minute: SigninRateOpt = Limits.signin_per_minute,
+    signin_burst: SigninBurstOpt = Limits.signin_burst,
+    batches_at_once: BatchesOpt = Limits.batches_at_once,
 ) -> None:
     """Serve the ledger: the API under /v1 (docs at /docs) and the public pages."""
     import uvicorn

@@ -54,11 +54,16 @@ def test_ansinh_submit_url_sends_a_file_to_the_server(
     assert story.app.size() == size
 
 
-def test_ansinh_submit_url_says_when_no_server_answers(officers: Officers, tmp_path: Path) -> None:
+def one_household(tmp_path: Path, officers: Officers) -> Path:
+    """A file holding one signed household, as an officer would submit it."""
     path = tmp_path / "one.json"
-    path.write_text(
-        json.dumps(officers.envelope("registrar", "household.registered", household_body()))
-    )
+    envelope = officers.envelope("registrar", "household.registered", household_body())
+    path.write_text(json.dumps(envelope))
+    return path
+
+
+def test_ansinh_submit_url_says_when_no_server_answers(officers: Officers, tmp_path: Path) -> None:
+    path = one_household(tmp_path, officers)
     refused = runner.invoke(
         cli, ["submit", str(path), "--url", f"http://127.0.0.1:{closed_port()}"]
     )
@@ -69,10 +74,7 @@ def test_ansinh_submit_url_says_when_no_server_answers(officers: Officers, tmp_p
 def test_with_url_the_keys_the_server_holds_are_refused_rather_than_ignored(
     url: str, officers: Officers, tmp_path: Path
 ) -> None:
-    path = tmp_path / "one.json"
-    path.write_text(
-        json.dumps(officers.envelope("registrar", "household.registered", household_body()))
-    )
+    path = one_household(tmp_path, officers)
     notary = tmp_path / "notary.key"
     write_key_file(notary, officers.keys["notary"])
     submitted = runner.invoke(cli, ["submit", str(path), "--url", url, "--notary-key", str(notary)])
