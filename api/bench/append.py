@@ -47,7 +47,8 @@ class AppendCommune(SampleCommune):
     """The seeded commune of the benches up to its first approved benefit, and payments on it."""
 
     def __init__(self) -> None:
-        super().__init__(BENCH_LEDGER, first_key=1)
+        # No funds: a payment loads its program, which then holds one event, as it always has here.
+        super().__init__(BENCH_LEDGER, first_key=1, funded=())
         self.opening: list[Submission] = []  # recorded, untimed, in each new ledger
         proposed = {}
         for sub in self.statements():
@@ -68,7 +69,12 @@ class AppendCommune(SampleCommune):
             month = f"{2022 + i // 12 % 50}-{i % 12 + 1:02d}"
             receipt = ("signature", self.evidence())
             body = self.payment(
-                self.benefit_id, self.person_id, self.amount, month, receipt=receipt
+                self.benefit_id,
+                self.person_id,
+                self.amount,
+                month,
+                paid_on="2022-01-10",
+                receipt=receipt,
             )
             out.append(json.dumps(self.officers.envelope("cashier", "payment.recorded", body)))
         return out

@@ -194,8 +194,11 @@ class SampleCommune:
 
     NAMES = ("authority", "notary", "registrar", "approver", "cashier")
 
-    def __init__(self, ledger_id: str, seed: int = 1, first_key: int = 31) -> None:
+    def __init__(
+        self, ledger_id: str, seed: int = 1, first_key: int = 31, funded: tuple[str, ...] = MONTHS
+    ) -> None:
         self.rng = random.Random(seed)
+        self.funded = funded  # the months each program receives funds for
         self.officers = Officers(ledger_id, seeded_keys(self.NAMES, first_key))
         self.keys = self.officers.keys
 
@@ -227,7 +230,7 @@ class SampleCommune:
         return pid, self.sub("registrar", "person.registered", body, (vault,))
 
     def setup(self) -> tuple[list[Submission], dict[str, str]]:
-        """The opening, the officers' keys, three programs and their monthly funds."""
+        """The opening, the officers' keys, three programs and their funds month by month."""
         subs = [self.officers.opened()]
         for who in ("registrar", "approver", "cashier"):
             subs.append(self.officers.registration(who, [who], f"staff-{who}", f"Cán bộ {who}"))
@@ -240,7 +243,7 @@ class SampleCommune:
             pid = programs[category] = self.new_id()
             body = program_defined(pid, category[:6].upper(), category, category, kind)
             subs.append(self.sub("authority", "program.defined", body))
-            for month in MONTHS:
+            for month in self.funded:
                 fund = fund_received(
                     self.new_id(),
                     pid,
