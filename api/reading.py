@@ -37,8 +37,7 @@ from fastapi import Response
 from api.service import LedgerService
 from ledger.application import LedgerApplication
 from ledger.errors import VaultKeyMissing
-from ledger.storage.sqlite import SealedRecord
-from ledger.storage.vault import VaultRecord
+from ledger.formats.vault import SealedRecord, VaultRecord
 from projections.model import Snapshot
 from projections.reports.entitlements import check_date, snapshot_date, status_book, status_on
 
@@ -124,7 +123,7 @@ def vault_records(
     if not wanted:
         return {}
     found: dict[str, VaultRecord | None] = dict.fromkeys(wanted)
-    sealed_all: list[SealedRecord] = ledger.recorder.vault_all()  # type: ignore[attr-defined]
+    sealed_all: list[SealedRecord] = ledger.recorder.vault_all()
     for sealed in sealed_all:
         if sealed.sealed and wanted.get(sealed.person_id) == sealed.commitment:
             found[sealed.person_id] = ledger.vault_key.open(sealed)
@@ -134,7 +133,7 @@ def vault_records(
 def vault_record(ledger: LedgerApplication, snap: Snapshot, person_id: str) -> VaultRecord | None:
     """One person's record as the snapshot commits to it (None: erased)."""
     commitment = snap.people[person_id].pii
-    rows: list[SealedRecord] = ledger.recorder.vault_select(person_id)  # type: ignore[attr-defined]
+    rows: list[SealedRecord] = ledger.recorder.vault_select(person_id)
     for sealed in rows:
         if sealed.commitment == commitment:
             return ledger.vault_key.open(sealed)

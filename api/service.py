@@ -26,8 +26,8 @@ from ledger.application import LedgerApplication
 from ledger.domain.acceptance import Accepted, Submission
 from ledger.errors import BatchError, LedgerError, LogTampered, NoCheckpoint
 from ledger.formats.keys import KeyPair
+from ledger.formats.vault import VaultKey
 from ledger.signatures.deferred import start_helper
-from ledger.storage.vault import VaultKey
 from ledger.tlog.merkle_log import IssuedCheckpoint, MerkleLog
 from ledger.tlog.notary import NotaryGuard
 from projections import query

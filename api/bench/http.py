@@ -47,12 +47,12 @@ from rich.progress import Progress, TaskID
 from api.bench.http_load import SAMPLES_KEPT, Load, drive, request, running_server
 from api.bench.main import bench_app, scratch_db
 from api.bench.rebuild import BenchCommune
-from ledger.application import LedgerApplication, submission_from_json
-from ledger.domain.acceptance import Submission
+from ledger.application import LedgerApplication
+from ledger.domain.acceptance import Submission, submission_from_json
 from ledger.formats.dsse import make_statement, open_envelope, sign_statement
 from ledger.formats.fields import MAX_YEAR
-from ledger.storage.sqlite import is_postgres
-from ledger.storage.vault import VaultKey, VaultRecord
+from ledger.formats.vault import VaultKey, VaultRecord
+from ledger.storage.settings import is_postgres
 
 ORIGIN = "ansinh.vn/bench/http"
 VAULT_KEY = b"\x06" * 32

@@ -28,13 +28,13 @@ from rich.progress import Progress
 
 from api.cli.main import app
 from api.http.wire import Batch, parse_submissions, read_submissions
-from ledger.application import LedgerApplication, submission_from_json
-from ledger.domain.acceptance import Submission
+from ledger.application import LedgerApplication
+from ledger.domain.acceptance import Submission, submission_from_json
 from ledger.formats.dsse import make_statement, sign_statement
 from ledger.formats.keys import KeyPair
+from ledger.formats.vault import VaultKey, VaultRecord
 from ledger.signatures.deferred import start_helper
-from ledger.storage.sqlite import eventsourcing_env, is_postgres
-from ledger.storage.vault import VaultKey, VaultRecord
+from ledger.storage.settings import eventsourcing_env, is_postgres
 
 bench_app = typer.Typer(
     help="Benchmarks: ratios against a baseline measured in the same run.", no_args_is_help=True

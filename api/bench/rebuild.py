@@ -29,8 +29,8 @@ from ledger.application import LedgerApplication
 from ledger.domain.acceptance import Submission
 from ledger.formats.dsse import make_statement, open_envelope, sign_statement
 from ledger.formats.keys import KeyPair
-from ledger.storage.sqlite import is_postgres
-from ledger.storage.vault import VaultKey, VaultRecord
+from ledger.formats.vault import VaultKey, VaultRecord
+from ledger.storage.settings import is_postgres
 from projections.tables.runner import ENTRY_TOPIC, REBUILD_PAGE, Projections
 
 ORIGIN = "ansinh.vn/bench/rebuild"

@@ -21,8 +21,8 @@ from ledger.audit.ledger import verify_bundle
 from ledger.audit.verifier import MIN_AUTHORITY_HEX, Amendments, VerificationFailed
 from ledger.errors import InvalidField, VaultKeyMissing
 from ledger.formats.keys import KeyPair
+from ledger.formats.vault import VaultKey
 from ledger.formats.versions import V1
-from ledger.storage.vault import VaultKey
 from ledger.tlog.merkle_log import MerkleLog
 from ledger.tlog.witness import DatabaseSource, LogSource, cosign_latest, verifier_key
 from projections.tables.audit import verify_database

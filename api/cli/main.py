@@ -25,8 +25,8 @@ from ledger.errors import BatchError, InvalidField, LedgerError, MalformedError
 from ledger.formats.dsse import make_statement, open_envelope, sign_statement
 from ledger.formats.jsontext import loads_exact
 from ledger.formats.keys import KeyPair, read_key_file, write_key_file
+from ledger.formats.vault import VaultKey, VaultRecord
 from ledger.formats.versions import V1, V1_1
-from ledger.storage.vault import VaultKey, VaultRecord
 from projections.tables.history import history as entity_history
 
 app = typer.Typer(

@@ -21,9 +21,8 @@ from api.cli.main import DbOpt, VaultKeyOpt, app, err, refusals
 from api.http.limits import MIB, Limits
 from api.service import LedgerService
 from ledger.errors import InvalidField, VaultKeyMissing, WrongNotaryKey
-from ledger.storage.opening import check_ledger_file
-from ledger.storage.sqlite import resolve_db, sqlite_file
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
+from ledger.storage.settings import check_ledger_file, resolve_db, sqlite_file
 
 BACKLOG = 2048
 PAGES = (

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from api.demo import data as d
 from api.demo.data import Home, Level, Member, People, populate
+from ledger.formats.vault import VaultRecord
 from ledger.formats.versions import V1_1
-from ledger.storage.vault import VaultRecord
 
 if TYPE_CHECKING:
     from api.demo.story import Scribe

@@ -29,7 +29,7 @@ from api.demo.commune import Commune, Grant
 from ledger.domain.acceptance import Accepted, Submission
 from ledger.formats.dsse import PAYLOAD_TYPE, make_statement, open_envelope, pae
 from ledger.formats.keys import KeyPair
-from ledger.storage.vault import VaultRecord
+from ledger.formats.vault import VaultRecord
 
 Pending = tuple[str, int, str, str, dict[str, Any], tuple[VaultRecord, ...]]
 BATCH = 1000  # statements a submitter records in one transaction

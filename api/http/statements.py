@@ -25,7 +25,7 @@ from api.service import LedgerService
 from ledger.errors import BatchError
 from ledger.formats.dsse import make_statement, sign_statement
 from ledger.formats.keys import KeyPair
-from ledger.storage.vault import VaultRecord
+from ledger.formats.vault import VaultRecord
 
 INLINE_PARSE_BYTES = 16 * 1024  # larger bodies are parsed in the threadpool
 

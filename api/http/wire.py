@@ -15,9 +15,9 @@ from typing import Any
 from fastapi import Request
 from pydantic import BaseModel, Field
 
-from ledger.application import LedgerApplication, submission_from_json
+from ledger.application import LedgerApplication
 from ledger.collector import collector_paused
-from ledger.domain.acceptance import Submission
+from ledger.domain.acceptance import Submission, submission_from_json
 from ledger.errors import InvalidField, LedgerError, MalformedError
 from ledger.formats.dsse import check_deferred
 from ledger.formats.jsontext import DuplicateKey, loads

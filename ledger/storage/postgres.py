@@ -1,6 +1,9 @@
-"""The PostgreSQL recorder: the stock one, plus the vault and nonce tables.
+"""The ledger's store in a PostgreSQL database: the recorder, and the writers' turn.
 
-Written in the same transaction as the events, as with SQLite (``ledger.storage.sqlite``).
+The recorder is eventsourcing's stock PostgreSQL application recorder plus
+the ledger's tables (:class:`ledger.storage.recorder.LedgerRecorder`),
+written in the same transaction as the events, as with SQLite
+(:mod:`ledger.storage.sqlite`).
 """
 
 from __future__ import annotations
@@ -8,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -18,18 +20,23 @@ from eventsourcing.utils import retry
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier, Literal
 
-from ledger.domain import nonces as nonce_store
-from ledger.domain.nonces import NONCE_TABLE, Claim, ClaimRow
+from ledger.domain.log import Claim, ClaimRow
 from ledger.errors import DatabaseUnreachable
-from ledger.storage.sqlite import (
+from ledger.formats.vault import SealedRecord
+from ledger.storage.recorder import (
     AUDIT_PAGE,
+    LEGACY_NONCE_TOPIC,
+    NONCE_TABLE,
     VAULT_TABLE,
     EventRow,
-    SealedRecord,
+    LedgerRecorder,
+    claim_of,
+    claims_from_events,
     nonce_rows,
     run_before_commit,
     vault_rows,
 )
+from ledger.storage.turns import Turns
 
 CONNECT_TIMEOUT_S = 3  # a server that does not answer the first connection by then is down
 
@@ -64,10 +71,10 @@ def turn_key(schema: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-class PostgresTurns:
+class PostgresTurns(Turns):
     """The write turn of one PostgreSQL ledger: its writers take turns, none starves.
 
-    As with SQLite (:mod:`ledger.storage.turns`): a writer prepares its statements
+    As with SQLite (:class:`ledger.storage.sqlite.SQLiteTurns`): a writer prepares its statements
     against the log's head and starts over when another wrote first, so a
     large batch beside a server recording all the time would start over for
     ever. A writer that had to start over makes its next attempts holding
@@ -114,15 +121,6 @@ class PostgresTurns:
         finally:
             self._local.release()
 
-    @contextmanager
-    def turn(self) -> Iterator[None]:
-        """Hold this writer's turn for the block."""
-        self.acquire()
-        try:
-            yield
-        finally:
-            self.release()
-
     def _take(self) -> None:
         for attempt in (1, 2):
             try:
@@ -145,7 +143,7 @@ class PostgresTurns:
             self._drop()
 
 
-def pg_streamed(datastore: PostgresDatastore, query: Composed) -> Iterator[tuple[Any, ...]]:
+def streamed(datastore: PostgresDatastore, query: Composed) -> Iterator[tuple[Any, ...]]:
     """Every row a query gives, through a server-side cursor, a page at a time."""
     with (
         datastore.get_connection() as conn,
@@ -157,7 +155,7 @@ def pg_streamed(datastore: PostgresDatastore, query: Composed) -> Iterator[tuple
             yield from rows
 
 
-class PostgresLedgerRecorder(PostgresApplicationRecorder):
+class PostgresLedgerRecorder(PostgresApplicationRecorder, LedgerRecorder):
     """The stock PostgreSQL recorder, plus the vault and nonce tables written in the same
     transaction."""
 
@@ -210,15 +208,20 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
             row = curs.fetchone()
             if not (row and row["new"]):
                 return
-            curs.execute(SQL(nonce_store.PG_CREATE).format(self.nonce_table))
+            curs.execute(
+                SQL(
+                    "CREATE TABLE IF NOT EXISTS {0} "
+                    "(claim bytea PRIMARY KEY, entry bigint NOT NULL, digest bytea NOT NULL)"
+                ).format(self.nonce_table)
+            )
             curs.execute(
                 SQL("SELECT originator_id, state FROM {0} WHERE topic=%s").format(
                     Identifier(self.datastore.schema, self.events_table_name)
                 ),
-                (nonce_store.EVENT_TOPIC,),
+                (LEGACY_NONCE_TOPIC,),
             )
             events = [(r["originator_id"], bytes(r["state"])) for r in curs.fetchall()]
-            rows = nonce_store.claims_from_events(events)
+            rows = claims_from_events(events)
             if rows:
                 curs.executemany(
                     SQL("INSERT INTO {0} VALUES (%s,%s,%s) ON CONFLICT DO NOTHING").format(
@@ -234,7 +237,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                 (key,),
             )
             found = curs.fetchone()
-        return nonce_store.claim_of(None if found is None else (found["entry"], found["digest"]))
+        return claim_of(None if found is None else (found["entry"], found["digest"]))
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
@@ -294,7 +297,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
     def nonce_rows(self) -> Iterator[ClaimRow]:
         """Every nonce claim, by entry (streamed through a server-side cursor)."""
         query = SQL("SELECT claim, entry, digest FROM {0} ORDER BY entry").format(self.nonce_table)
-        for claim, entry, digest in pg_streamed(self.datastore, query):
+        for claim, entry, digest in streamed(self.datastore, query):
             yield bytes(claim), int(entry), bytes(digest)
 
     def vault_select(self, person_id: str) -> list[SealedRecord]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from ledger.application import LedgerApplication
 from ledger.domain.base import read_statement
+from ledger.domain.catalog import CATALOG
 from projections.model import (
     Benefit,
     FundMovement,
@@ -173,25 +174,5 @@ def _walk(value: Any, found: dict[str, None]) -> None:
 # Where each statement type names ids (FORMATS §6; the ledger refuses unknown
 # body fields). A test holds this to the generic walk above.
 ID_FIELDS: dict[str, tuple[str | tuple[str, str], ...]] = {
-    "ledger.opened": (("authority_key", "id"),),
-    "key.registered": (("key", "id"), ("holder", "id")),
-    "key.revoked": ("key_id",),
-    "household.registered": ("household_id",),
-    "person.registered": ("person_id", "household_id"),
-    "person.pii.updated": ("person_id",),
-    "person.moved": ("person_id", "household_id"),
-    "person.died": ("person_id",),
-    "household.status.proposed": ("proposal_id", "household_id"),
-    "household.status.approved": ("proposal_id",),
-    "household.status.rejected": ("proposal_id",),
-    "program.defined": ("program_id",),
-    "fund.received": ("receipt_id", "program_id"),
-    "fund.returned": ("return_id", "program_id"),
-    "benefit.proposed": ("benefit_id", "program_id", "person_id", "household_id"),
-    "benefit.approved": ("benefit_id",),
-    "benefit.rejected": ("benefit_id",),
-    "benefit.ended": ("benefit_id",),
-    "payment.recorded": ("payment_id", "benefit_id", "recipient"),
-    "payment.reversed": ("payment_id",),
-    "inspection.attested": (),
+    name: row.ids for name, row in CATALOG.items()
 }

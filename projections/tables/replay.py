@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ledger.domain.acceptance import Entry
 from ledger.domain.base import read_statement
+from ledger.domain.log import Entry
 from projections.model import (
     Benefit,
     FundMovement,

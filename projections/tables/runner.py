@@ -25,7 +25,7 @@ from ledger.application import LedgerApplication
 from ledger.collector import collector_paused
 from ledger.domain.log import Log
 from ledger.errors import Busy, InvalidField, LogInconsistent
-from ledger.storage.sqlite import entry_fields, reads_plain
+from ledger.storage.mapper import entry_fields, reads_plain
 from projections.model import Snapshot
 from projections.tables.history import named_ids
 from projections.tables.store import (

@@ -13,7 +13,7 @@ from ledger.application import LedgerApplication
 from ledger.domain.acceptance import Submission
 from ledger.domain.base import read_statement
 from ledger.errors import InvalidField
-from ledger.storage.vault import VaultRecord
+from ledger.formats.vault import VaultRecord
 from projections import query
 from projections.query import index_at, projection_lag, resolve_as_of, snapshot
 from projections.tables.history import ID_FIELDS, history, named_ids

@@ -23,7 +23,7 @@ import api.cli.keys  # noqa: F401
 from api.cli.main import app
 from ledger.formats.dsse import jcs
 from ledger.formats.keys import key_id, read_key_file
-from ledger.storage.vault import commitment
+from ledger.formats.vault import commitment
 from tests.conftest import new_id
 
 LEDGER = "ansinh.vn/son-la/song-ma/chieng-en"

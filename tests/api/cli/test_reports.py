@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 import api.cli.reports  # noqa: F401  (registers `ansinh report`, as the entry point does)
 from api.cli.main import app as cli_app
 from ledger.application import LedgerApplication
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
 from ledger.tlog.merkle_log import MerkleLog
 from projections.query import snapshot
 from projections.reports.export import (

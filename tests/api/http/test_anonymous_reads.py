@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from ledger.storage.vault import VaultRecord
+from ledger.formats.vault import VaultRecord
 from tests.api.http.test_api_auth import bearer, sign_in
 from tests.conftest import Story, new_id
 from tests.projections.test_reconciliation import fund, pay

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from ledger.storage.vault import VaultRecord, commitment
+from ledger.formats.vault import VaultRecord, commitment
 from ledger.tlog.merkle_log import MerkleLog
 from projections.query import snapshot
 from projections.reports.reconciliation import reconcile

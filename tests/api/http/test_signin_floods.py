@@ -26,8 +26,8 @@ from api.http.signin import SignIn
 from api.http.signin_store import CHALLENGES, SESSIONS, Bounds, open_store
 from api.service import LedgerService
 from ledger.formats.keys import KeyPair
-from ledger.storage.sqlite import is_postgres
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
+from ledger.storage.settings import is_postgres
 from tests.api.cli.test_serve import serving
 from tests.api.http.test_api_auth import Clock, answer, bearer, challenge, error, sign_in
 from tests.conftest import Officers

@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 
 from api.http.app import create_app
 from api.service import LedgerService
-from ledger.storage.vault import VaultRecord
+from ledger.formats.vault import VaultRecord
 from tests.conftest import Officers, Story, new_id
 from tests.projections.test_reconciliation import fund, pay, reverse, set_status
 

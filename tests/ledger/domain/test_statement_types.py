@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from ledger.application import LedgerApplication
 from ledger.domain.acceptance import Submission
+from ledger.domain.catalog import CATALOG
 from ledger.errors import LedgerError
-from ledger.formats.schemas import STATEMENT_TYPES
-from ledger.storage.vault import VaultKey, VaultRecord
+from ledger.formats.vault import VaultKey, VaultRecord
 from tests.conftest import Officers, Story, new_id
 from tests.support.drafts import (
     BUILDERS,
@@ -142,7 +142,7 @@ def test_an_entity_of_the_wrong_kind_is_an_unknown_entity(story: Story) -> None:
 def test_a_statement_signed_by_a_key_without_its_role_is_refused(
     story: Story, statement_type: str
 ) -> None:
-    (role,) = STATEMENT_TYPES[statement_type] or ()
+    (role,) = CATALOG[statement_type].roles or ()
     draft = BUILDERS[statement_type](story)
     err = refused(story, draft.sub(story.o, who=WRONG_KEY[role]), "ROLE_NOT_ALLOWED")
     assert err.field == "by"

@@ -31,10 +31,11 @@ import psycopg
 import pytest
 from eventsourcing.application import AggregateNotFoundError
 
-from ledger.application import LedgerApplication, submission_from_json
-from ledger.domain.acceptance import Entry
+from ledger.application import LedgerApplication
+from ledger.domain.acceptance import submission_from_json
+from ledger.domain.log import Entry
 from ledger.formats.dsse import open_envelope
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
 from tests.conftest import PG_URL, Officers, Story, new_id
 from tests.support.paths import ROOT
 from tests.support.workers import VAULT_KEY, open_ledger, submit_envelopes

@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 import api.cli.reports  # noqa: F401  (registers `report`)
 from api.cli.main import app as cli_app
+from ledger.formats.vault import VaultKey
 from ledger.storage.private_files import open_private, private_dir
-from ledger.storage.vault import VaultKey
 from tests.api.cli.test_bundle_cli import TAM, Cli, person
 from tests.conftest import Officers, Story
 
