@@ -1,4 +1,4 @@
-"""The ledger's modules import each other without loops, formats import no layer above, files stay short."""
+"""The ledger's modules import without loops, formats import no layer above, files stay short."""
 
 from __future__ import annotations
 
