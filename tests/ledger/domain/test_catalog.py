@@ -11,6 +11,7 @@ from ledger.formats.schemas import BODY_TYPES, ROLES
 from projections.tables.history import ID_FIELDS
 from projections.tables.replay import _HANDLERS as REPLAY_HANDLERS
 from projections.tables.runner import HANDLERS as READ_MODEL_HANDLERS
+from tests.ledger.audit.independent import ROLE as INDEPENDENT_ROLES
 from tests.support.drafts import BUILDERS
 
 # Every table keyed by statement type, with the types it may leave out (and why).
@@ -26,6 +27,8 @@ TABLES: dict[str, tuple[Collection[str], frozenset[str]]] = {
         {kind for handlers in READ_MODEL_HANDLERS.values() for kind in handlers},
         frozenset({"inspection.attested", "key.revoked"}),
     ),
+    # the independent verifier's own roles (written from FORMATS.md); the opening is self-signed
+    "tests.ledger.audit.independent.ROLE": (INDEPENDENT_ROLES, frozenset({"ledger.opened"})),
     # the ledger is opened by the story itself, not by a draft
     "tests.support.drafts.BUILDERS": (BUILDERS, frozenset({"ledger.opened"})),
 }
@@ -36,6 +39,11 @@ def test_every_table_keyed_by_statement_type_covers_the_catalog(table: str) -> N
     keys, left_out = TABLES[table]
     assert set(keys) | left_out == set(CATALOG), f"{table} does not follow the catalog"
     assert not set(keys) & left_out
+
+
+def test_the_independent_verifier_gives_each_type_the_catalog_s_role() -> None:
+    for name, role in INDEPENDENT_ROLES.items():
+        assert CATALOG[name].roles == {role}
 
 
 def test_the_catalog_lists_the_twenty_one_types_with_their_roles() -> None:
