@@ -32,16 +32,6 @@ MAX_RECORD_BYTES = 16_384
 _UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-@dataclass(frozen=True)
-class SealedRecord:
-    """A vault record as stored: encrypted, bound to its person and commitment."""
-
-    person_id: str
-    commitment: str
-    sealed: bytes
-    recorded_at: str
-
-
 def jcs(value: Any) -> bytes:
     import rfc8785
 
@@ -55,7 +45,10 @@ def commitment(salt: bytes, record: dict[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class VaultRecord:
-    """A person's record and salt, as submitted beside a statement."""
+    """A person's record and salt, as submitted beside a statement.
+
+    Their :attr:`commitment` is what the statement's ``pii`` field must hold.
+    """
 
     person_id: str
     salt: bytes
@@ -75,6 +68,16 @@ class VaultRecord:
     @classmethod
     def new(cls, person_id: str, record: dict[str, Any]) -> VaultRecord:
         return cls(person_id=person_id, salt=os.urandom(32), record=record)
+
+
+@dataclass(frozen=True)
+class SealedRecord:
+    """A vault record as stored: encrypted, bound to its person and commitment."""
+
+    person_id: str
+    commitment: str
+    sealed: bytes
+    recorded_at: str
 
 
 def parse_vault_items(items: object, field: str = "vault") -> list[VaultRecord]:

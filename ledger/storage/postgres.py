@@ -23,19 +23,7 @@ from psycopg.sql import SQL, Composed, Identifier, Literal
 from ledger.domain.log import Claim, ClaimRow
 from ledger.errors import DatabaseUnreachable
 from ledger.formats.vault import SealedRecord
-from ledger.storage.recorder import (
-    AUDIT_PAGE,
-    LEGACY_NONCE_TOPIC,
-    NONCE_TABLE,
-    VAULT_TABLE,
-    EventRow,
-    LedgerRecorder,
-    claim_of,
-    claims_from_events,
-    nonce_rows,
-    run_before_commit,
-    vault_rows,
-)
+from ledger.storage import recorder
 from ledger.storage.turns import Turns
 
 CONNECT_TIMEOUT_S = 3  # a server that does not answer the first connection by then is down
@@ -151,18 +139,18 @@ def streamed(datastore: PostgresDatastore, query: Composed) -> Iterator[tuple[An
         conn.cursor(name="ansinh_streamed", row_factory=tuple_row) as curs,
     ):
         curs.execute(query)
-        while rows := curs.fetchmany(AUDIT_PAGE):
+        while rows := curs.fetchmany(recorder.AUDIT_PAGE):
             yield from rows
 
 
-class PostgresLedgerRecorder(PostgresApplicationRecorder, LedgerRecorder):
+class PostgresLedgerRecorder(PostgresApplicationRecorder, recorder.LedgerRecorder):
     """The stock PostgreSQL recorder, plus the vault and nonce tables written in the same
     transaction."""
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
         self.vault_table = SQL("{0}.{1}").format(
-            Identifier(self.datastore.schema), Identifier(VAULT_TABLE)
+            Identifier(self.datastore.schema), Identifier(recorder.VAULT_TABLE)
         )
         self.sql_create_statements.append(
             SQL(
@@ -172,7 +160,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder, LedgerRecorder):
             ).format(self.vault_table)
         )
         self.nonce_table = SQL("{0}.{1}").format(
-            Identifier(self.datastore.schema), Identifier(NONCE_TABLE)
+            Identifier(self.datastore.schema), Identifier(recorder.NONCE_TABLE)
         )
         # As a write begins: wait while another writer holds the ledger's turn
         # (PostgresTurns), with no timeout, then set the stock lock timeout; in
@@ -202,7 +190,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder, LedgerRecorder):
 
     def _create_nonce_table(self) -> None:
         """The nonce table; when it is new, with the claims an older ledger kept as events."""
-        qualified = f"{self.datastore.schema}.{NONCE_TABLE}"
+        qualified = f"{self.datastore.schema}.{recorder.NONCE_TABLE}"
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
             curs.execute("SELECT to_regclass(%s) IS NULL AS new", (qualified,))
             row = curs.fetchone()
@@ -218,10 +206,10 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder, LedgerRecorder):
                 SQL("SELECT originator_id, state FROM {0} WHERE topic=%s").format(
                     Identifier(self.datastore.schema, self.events_table_name)
                 ),
-                (LEGACY_NONCE_TOPIC,),
+                (recorder.LEGACY_NONCE_TOPIC,),
             )
             events = [(r["originator_id"], bytes(r["state"])) for r in curs.fetchall()]
-            rows = claims_from_events(events)
+            rows = recorder.claims_from_events(events)
             if rows:
                 curs.executemany(
                     SQL("INSERT INTO {0} VALUES (%s,%s,%s) ON CONFLICT DO NOTHING").format(
@@ -237,7 +225,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder, LedgerRecorder):
                 (key,),
             )
             found = curs.fetchone()
-        return claim_of(None if found is None else (found["entry"], found["digest"]))
+        return recorder.claim_of(None if found is None else (found["entry"], found["digest"]))
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
@@ -256,7 +244,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder, LedgerRecorder):
             if stored_events:
                 self._insert_stored_events(curs, stored_events, **kwargs)
                 ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-            run_before_commit(kwargs)
+            recorder.run_before_commit(kwargs)
             return ids
 
     def _lock_table(self, curs: Any) -> None:
@@ -266,7 +254,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder, LedgerRecorder):
     def _insert_events(
         self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> None:
-        for r in vault_rows(kwargs):
+        for r in recorder.vault_rows(kwargs):
             curs.execute(
                 SQL(
                     "INSERT INTO {0} VALUES (%s,%s,%s,%s) ON CONFLICT (person_id, commitment) "
@@ -274,14 +262,14 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder, LedgerRecorder):
                 ).format(self.vault_table),
                 (r.person_id, r.commitment, r.sealed, r.recorded_at),
             )
-        claims = nonce_rows(kwargs)
+        claims = recorder.nonce_rows(kwargs)
         if claims:  # a claim already made fails the transaction (IntegrityError)
             curs.executemany(
                 SQL("INSERT INTO {0} VALUES (%s,%s,%s)").format(self.nonce_table), claims
             )
         super()._insert_events(curs, stored_events, **kwargs)
 
-    def event_rows(self, after: int, limit: int) -> list[EventRow]:
+    def event_rows(self, after: int, limit: int) -> list[recorder.EventRow]:
         """Stored events after notification ``after``, in order, as plain tuples."""
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             curs.execute(

@@ -44,19 +44,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLite
 
 from ledger.domain.log import Claim, ClaimRow
 from ledger.formats.vault import SealedRecord
-from ledger.storage.recorder import (
-    AUDIT_PAGE,
-    LEGACY_NONCE_TOPIC,
-    NONCE_TABLE,
-    VAULT_TABLE,
-    EventRow,
-    LedgerRecorder,
-    claim_of,
-    claims_from_events,
-    nonce_rows,
-    run_before_commit,
-    vault_rows,
-)
+from ledger.storage import recorder
 from ledger.storage.turns import Turns
 
 try:
@@ -73,21 +61,21 @@ def streamed(datastore: SQLiteDatastore, query: str) -> Iterator[tuple[Any, ...]
     """Every row a query gives, read a page at a time (for checking a whole table)."""
     with datastore.transaction(commit=False) as c:
         c.execute(query)
-        while rows := c.sqlite_cursor.fetchmany(AUDIT_PAGE):
+        while rows := c.sqlite_cursor.fetchmany(recorder.AUDIT_PAGE):
             yield from rows
 
 
-class SQLiteLedgerRecorder(SQLiteApplicationRecorder, LedgerRecorder):
+class SQLiteLedgerRecorder(SQLiteApplicationRecorder, recorder.LedgerRecorder):
     """The stock SQLite recorder, plus the vault and nonce tables written in the same
     transaction."""
 
     def construct_create_table_statements(self) -> list[str]:
         return [
             *super().construct_create_table_statements(),
-            f"CREATE TABLE IF NOT EXISTS {VAULT_TABLE} ("
+            f"CREATE TABLE IF NOT EXISTS {recorder.VAULT_TABLE} ("
             "person_id TEXT NOT NULL, commitment TEXT NOT NULL, sealed BLOB, "
             "recorded_at TEXT NOT NULL, PRIMARY KEY (person_id, commitment))",
-            f"CREATE TABLE IF NOT EXISTS {NONCE_TABLE} "
+            f"CREATE TABLE IF NOT EXISTS {recorder.NONCE_TABLE} "
             "(claim BLOB PRIMARY KEY, entry INTEGER NOT NULL, digest BLOB NOT NULL) WITHOUT ROWID",
         ]
 
@@ -95,23 +83,25 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder, LedgerRecorder):
         # In one transaction: the tables, and the claims of an older ledger
         # copied into the nonce table when it is created.
         with self.datastore.transaction(commit=True) as c:
-            c.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (NONCE_TABLE,))
+            c.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (recorder.NONCE_TABLE,)
+            )
             new = c.fetchone() is None
             for statement in self.create_table_statements:
                 c.execute(statement)
             if new:
                 c.execute(
                     f"SELECT originator_id, state FROM {self.events_table_name} WHERE topic=?",
-                    (LEGACY_NONCE_TOPIC,),
+                    (recorder.LEGACY_NONCE_TOPIC,),
                 )
-                rows = claims_from_events(c.fetchall())
-                c.executemany(f"INSERT OR IGNORE INTO {NONCE_TABLE} VALUES (?,?,?)", rows)
+                rows = recorder.claims_from_events(c.fetchall())
+                c.executemany(f"INSERT OR IGNORE INTO {recorder.NONCE_TABLE} VALUES (?,?,?)", rows)
 
     def nonce_claim(self, key: bytes) -> Claim | None:
         with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT entry, digest FROM {NONCE_TABLE} WHERE claim=?", (key,))
+            c.execute(f"SELECT entry, digest FROM {recorder.NONCE_TABLE} WHERE claim=?", (key,))
             found = c.fetchone()
-        return claim_of(found)
+        return recorder.claim_of(found)
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -120,15 +110,15 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder, LedgerRecorder):
         # return their notification ids, which nothing here reads (the log is
         # read by rowid, in insertion order): the same rows, in the same order,
         # in one executemany.
-        rows = vault_rows(kwargs)
+        rows = recorder.vault_rows(kwargs)
         if rows:
             c.executemany(
-                f"INSERT OR REPLACE INTO {VAULT_TABLE} VALUES (?,?,?,?)",
+                f"INSERT OR REPLACE INTO {recorder.VAULT_TABLE} VALUES (?,?,?,?)",
                 [(r.person_id, r.commitment, r.sealed, r.recorded_at) for r in rows],
             )
-        claims = nonce_rows(kwargs)
+        claims = recorder.nonce_rows(kwargs)
         if claims:  # a claim already made fails the transaction (IntegrityError)
-            c.executemany(f"INSERT INTO {NONCE_TABLE} VALUES (?,?,?)", claims)
+            c.executemany(f"INSERT INTO {recorder.NONCE_TABLE} VALUES (?,?,?)", claims)
         c.executemany(
             self.insert_events_statement,
             [
@@ -141,10 +131,10 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder, LedgerRecorder):
                 for s in stored_events
             ],
         )
-        run_before_commit(kwargs)
+        recorder.run_before_commit(kwargs)
         return None
 
-    def event_rows(self, after: int, limit: int) -> list[EventRow]:
+    def event_rows(self, after: int, limit: int) -> list[recorder.EventRow]:
         """Stored events after notification ``after``, in order, as plain tuples.
 
         What a whole-table check reads: no Notification, no UUID built per row.
@@ -155,19 +145,19 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder, LedgerRecorder):
                 f"FROM {self.events_table_name} WHERE rowid>? ORDER BY rowid LIMIT ?",
                 (after, limit),
             )
-            rows: list[EventRow] = c.sqlite_cursor.fetchall()
+            rows: list[recorder.EventRow] = c.sqlite_cursor.fetchall()
             return rows
 
     def nonce_rows(self) -> Iterator[ClaimRow]:
         """Every nonce claim, by entry (streamed: one sort, in the database)."""
-        query = f"SELECT claim, entry, digest FROM {NONCE_TABLE} ORDER BY entry"
+        query = f"SELECT claim, entry, digest FROM {recorder.NONCE_TABLE} ORDER BY entry"
         for claim, entry, digest in streamed(self.datastore, query):
             yield bytes(claim), int(entry), bytes(digest)
 
     def vault_select(self, person_id: str) -> list[SealedRecord]:
         with self.datastore.transaction(commit=False) as c:
             c.execute(
-                f"SELECT person_id, commitment, sealed, recorded_at FROM {VAULT_TABLE} "
+                f"SELECT person_id, commitment, sealed, recorded_at FROM {recorder.VAULT_TABLE} "
                 "WHERE person_id=? AND sealed IS NOT NULL",
                 (person_id,),
             )
@@ -175,13 +165,15 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder, LedgerRecorder):
 
     def vault_erase(self, person_id: str) -> int:
         with self.datastore.transaction(commit=True) as c:
-            c.execute(f"DELETE FROM {VAULT_TABLE} WHERE person_id=?", (person_id,))
+            c.execute(f"DELETE FROM {recorder.VAULT_TABLE} WHERE person_id=?", (person_id,))
             c.execute("SELECT changes()")
             return int(c.fetchone()[0])
 
     def vault_all(self) -> list[SealedRecord]:
         with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT person_id, commitment, sealed, recorded_at FROM {VAULT_TABLE}")
+            c.execute(
+                f"SELECT person_id, commitment, sealed, recorded_at FROM {recorder.VAULT_TABLE}"
+            )
             return [SealedRecord(*row) for row in c.fetchall()]
 
 

@@ -14,8 +14,6 @@ from ledger.formats.vault import VaultKey
 from tests.conftest import Story
 from tests.support.workers import VAULT_KEY
 
-WAIT = 90.0  # seconds to wait for a child before failing
-
 
 @dataclass(frozen=True)
 class Backend:

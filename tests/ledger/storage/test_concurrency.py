@@ -32,9 +32,7 @@ from tests.support.workers import open_ledger, submit_envelopes
 SPAWN = multiprocessing.get_context("spawn")
 PAYMENTS_EACH = 15  # per writer process
 ROUNDS = 10  # simultaneous pairs of submissions
-BATCH = 8_000  # statements in the batch that gets killed (about 16 MB of events)
 WAIT = 90.0  # seconds to wait for a child before failing
-WRITE_LIMIT = 10.0  # seconds a batch may take from starting to write to committing
 
 
 # -- concurrent writers ---------------------------------------------------------

@@ -8,7 +8,6 @@ schema) and on a SQLite file, whichever backend the rest of the suite is testing
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import queue
 import random
@@ -33,9 +32,6 @@ from tests.conftest import PG_URL, Officers, Story, new_id
 from tests.ledger.storage.backends import Backend, check_dense, fresh
 from tests.support.paths import ROOT
 
-SPAWN = multiprocessing.get_context("spawn")
-PAYMENTS_EACH = 15  # per writer process
-ROUNDS = 10  # simultaneous pairs of submissions
 BATCH = 8_000  # statements in the batch that gets killed (about 16 MB of events)
 WAIT = 90.0  # seconds to wait for a child before failing
 WRITE_LIMIT = 10.0  # seconds a batch may take from starting to write to committing
