@@ -10,16 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from projections.model import (
-    Benefit,
-    FundMovement,
-    Household,
-    Payment,
-    Person,
-    Program,
-    Snapshot,
-    StatusProposal,
-)
+from projections import model
 
 
 def _when(change: str, value: str) -> str:
@@ -68,8 +59,8 @@ class _Loader:
         self.c.execute(self.sql(select), {"n": self.n})
         return list(self.c.fetchall())
 
-    def snapshot(self) -> Snapshot:
-        snap = Snapshot()
+    def snapshot(self) -> model.Snapshot:
+        snap = model.Snapshot()
         last = self.rows("proj_entry_meta", "idx, recorded_at", "idx DESC LIMIT 1")
         if not last:
             return snap
@@ -78,7 +69,7 @@ class _Loader:
             snap.ledger_id, snap.name = ledger_id, name
         for key_id, holder_id, name in self.rows("proj_holders", "key_id, holder_id, holder_name"):
             snap.holders[key_id], snap.holder_names[holder_id] = holder_id, name
-        snap.households = {r[0]: Household(*r) for r in self.rows("proj_households")}
+        snap.households = {r[0]: model.Household(*r) for r in self.rows("proj_households")}
         moves: dict[str, list[tuple[str, int]]] = {}
         for person_id, idx, household_id in self.rows("proj_person_moves"):
             moves.setdefault(person_id, []).append((household_id, idx))
@@ -86,17 +77,19 @@ class _Loader:
         columns = f"person_id, relation, sex, birth_year, idx, {_when('died_idx', 'died_on')}"
         for pid, relation, sex, year, idx, died_on in self.rows("proj_people", columns):
             home = moves[pid][-1][0]
-            snap.people[pid] = Person(
+            snap.people[pid] = model.Person(
                 pid, home, relation, sex, year, pii[pid], idx, died_on, moves[pid]
             )
-        snap.proposals = {r[0]: StatusProposal(*r) for r in self.rows("proj_proposals", _PROPOSAL)}
-        snap.programs = {r[0]: Program(*r) for r in self.rows("proj_programs")}
-        snap.benefits = {r[0]: Benefit(*r) for r in self.rows("proj_benefits", _BENEFIT)}
-        snap.payments = {r[0]: Payment(*r) for r in self.rows("proj_payments", _PAYMENT)}
-        snap.funds = {r[0]: FundMovement(*r) for r in self.rows("proj_funds")}
+        snap.proposals = {
+            r[0]: model.StatusProposal(*r) for r in self.rows("proj_proposals", _PROPOSAL)
+        }
+        snap.programs = {r[0]: model.Program(*r) for r in self.rows("proj_programs")}
+        snap.benefits = {r[0]: model.Benefit(*r) for r in self.rows("proj_benefits", _BENEFIT)}
+        snap.payments = {r[0]: model.Payment(*r) for r in self.rows("proj_payments", _PAYMENT)}
+        snap.funds = {r[0]: model.FundMovement(*r) for r in self.rows("proj_funds")}
         return snap
 
 
-def snapshot_as_of(c: Any, sql: Callable[[str], str], n: int) -> Snapshot:
+def snapshot_as_of(c: Any, sql: Callable[[str], str], n: int) -> model.Snapshot:
     """The snapshot after ``n`` entries, read with cursor ``c`` (``sql`` adapts a query)."""
     return _Loader(c, sql, n).snapshot()

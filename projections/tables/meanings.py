@@ -212,18 +212,7 @@ _BENEFIT = ("benefit_id", "program_id", "person_id", "household_id", "amount", "
 
 
 def _benefit(snap: Snapshot, i: int, h: str, s: Statement, b: Body) -> None:
-    snap.benefits[b["benefit_id"]] = Benefit(
-        b["benefit_id"],
-        b["program_id"],
-        b.get("person_id"),
-        b.get("household_id"),
-        b["amount"],
-        b["start"],
-        b.get("end"),
-        b["basis"],
-        h,
-        i,
-    )
+    snap.benefits[b["benefit_id"]] = Benefit(*[*_fields(b, *_BENEFIT, "basis"), h, i])
 
 
 def _benefit_rows(p: Page, i: int, h: str, s: Statement, b: Body) -> None:
@@ -266,18 +255,8 @@ _PAYMENT = ("payment_id", "benefit_id", "month", "amount", "paid_on", "method", 
 
 
 def _payment(snap: Snapshot, i: int, h: str, s: Statement, b: Body) -> None:
-    snap.payments[b["payment_id"]] = Payment(
-        b["payment_id"],
-        b["benefit_id"],
-        b.get("month"),
-        b["amount"],
-        b["paid_on"],
-        b["method"],
-        b["recipient"],
-        b["receipt"]["kind"],
-        h,
-        i,
-    )
+    row = [*_fields(b, *_PAYMENT), b["receipt"]["kind"], h, i]
+    snap.payments[b["payment_id"]] = Payment(*row)
 
 
 def _payment_rows(p: Page, i: int, h: str, s: Statement, b: Body) -> None:
