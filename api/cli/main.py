@@ -27,7 +27,7 @@ from ledger.formats.jsontext import loads_exact
 from ledger.formats.keys import KeyPair, read_key_file, write_key_file
 from ledger.formats.vault import VaultKey, VaultRecord
 from ledger.formats.versions import V1, V1_1
-from projections.tables.history import history as entity_history
+from projections.query import history as entity_history
 
 app = typer.Typer(
     name="ansinh",

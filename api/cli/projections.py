@@ -13,7 +13,7 @@ from rich.table import Table
 from api.cli.log import progress_bar
 from api.cli.main import DbOpt, JsonOpt, app, open_ledger, refusals
 from projections.tables.runner import Projections
-from projections.tables.store import MODELS
+from projections.tables.schema import MODELS
 
 projections_app = typer.Typer(
     help="Read models (lists, reports): rebuild them from the log, see their lag.",

@@ -53,6 +53,7 @@ from api.reading import (
 )
 from ledger.errors import UnknownEntity
 from ledger.formats.versions import exact_json
+from projections.query import history
 from projections.reports.entitlements import check_month
 from projections.reports.export import (
     View,
@@ -66,7 +67,6 @@ from projections.reports.export import (
 from projections.reports.lists import lists
 from projections.reports.payroll import payroll
 from projections.reports.reconciliation import reconcile
-from projections.tables.history import history
 
 router = APIRouter(prefix="/v1", tags=["reads"])
 

@@ -32,7 +32,7 @@ from projections.reports.lists import lists
 from projections.reports.payroll import payroll
 from projections.reports.reconciliation import reconcile
 from tests.conftest import Officers, Story, new_id
-from tests.projections.test_reconciliation import AMOUNT, benefit, died, fund, pay, set_status
+from tests.projections.verbs import AMOUNT, benefit, died, fund, pay, set_status
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from projections.query import snapshot
 from projections.reports.reconciliation import reconcile
 from tests.api.http.test_api_auth import bearer, error, revoke, sign_in
 from tests.conftest import Officers, Story, new_id
-from tests.projections.test_reconciliation import fund, pay, set_status
+from tests.projections.verbs import fund, pay, set_status
 
 AMOUNT = 1_624_000
 HEAD_NAME, HEAD_ID = "Lò Thị Xuân", "014150000101"

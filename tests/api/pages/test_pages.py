@@ -23,7 +23,7 @@ from api.http.app import create_app
 from api.service import LedgerService
 from ledger.formats.vault import VaultRecord
 from tests.conftest import Officers, Story, new_id
-from tests.projections.test_reconciliation import fund, pay, reverse, set_status
+from tests.projections.verbs import fund, pay, reverse, set_status
 
 AMOUNT = 1_624_000
 NATIONAL_ID = "014062009137"

@@ -41,7 +41,7 @@ from ledger.formats.vault import VaultKey
 from ledger.tlog.merkle_log import MerkleLog
 from projections.tables.audit import verify_database
 from projections.tables.runner import Projections
-from projections.tables.store import TABLES
+from projections.tables.schema import TABLES
 from tests.conftest import Officers, Story, new_id
 
 VAULT_KEY = VaultKey(b"\x07" * 32)

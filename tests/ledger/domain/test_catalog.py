@@ -8,25 +8,15 @@ import pytest
 
 from ledger.domain.catalog import CATALOG, footprint
 from ledger.formats.schemas import BODY_TYPES, ROLES
-from projections.tables.history import ID_FIELDS
-from projections.tables.replay import _HANDLERS as REPLAY_HANDLERS
-from projections.tables.runner import HANDLERS as READ_MODEL_HANDLERS
+from projections.tables.meanings import MEANINGS
 from tests.ledger.audit.independent import ROLE as INDEPENDENT_ROLES
 from tests.support.drafts import BUILDERS
 
 # Every table keyed by statement type, with the types it may leave out (and why).
 TABLES: dict[str, tuple[Collection[str], frozenset[str]]] = {
     "ledger.formats.schemas (bodies)": (BODY_TYPES, frozenset()),
-    "projections.tables.history.ID_FIELDS": (ID_FIELDS, frozenset()),
-    # an attestation or a revocation changes no read model's row (the entries' table lists it)
-    "projections.tables.replay._HANDLERS": (
-        REPLAY_HANDLERS,
-        frozenset({"inspection.attested", "key.revoked"}),
-    ),
-    "projections.tables.runner.HANDLERS": (
-        {kind for handlers in READ_MODEL_HANDLERS.values() for kind in handlers},
-        frozenset({"inspection.attested", "key.revoked"}),
-    ),
+    # what each type means for the read models (replay and tables alike)
+    "projections.tables.meanings.MEANINGS": (MEANINGS, frozenset()),
     # the independent verifier's own roles (written from FORMATS.md); the opening is self-signed
     "tests.ledger.audit.independent.ROLE": (INDEPENDENT_ROLES, frozenset({"ledger.opened"})),
     # the ledger is opened by the story itself, not by a draft
