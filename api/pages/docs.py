@@ -26,8 +26,9 @@ so that JCS stays exact (FORMATS 1.1):
 
 Public rows never carry a national id, ethnicity, health detail or bank
 account. Names come from the personal-data vault when the server holds its
-key; when it does not, or the person's record has been erased, the row shows
-the household code only and says the name is withheld.
+key, as the snapshot's commitments name them (:mod:`api.reading`); when it
+does not, or the person's record has been erased, the row shows the
+household code only and says the name is withheld.
 """
 
 from __future__ import annotations
@@ -102,6 +103,25 @@ def parse_year(value: str | None) -> int | None:
     return int(value)
 
 
+def public(read: Read, fields: dict[str, Any], extra: dict[str, Any] | None = None) -> PublicList:
+    """The document of ``fields`` as drawn from ``read`` (its ledger, tree size and root),
+    with its canonical bytes and digest."""
+    snap = read.snap
+    doc = {"ledger": snap.ledger_id, **fields}
+    doc |= {"as_of": read.checkpoint["tree_size"], "root": read.checkpoint["root"]}
+    data = canonical(doc)
+    return PublicList(
+        doc,
+        data,
+        digest_of(data),
+        snap.name,
+        villages_of(snap),
+        program_infos(snap),
+        snap.last_recorded_at,
+        extra or {},
+    )
+
+
 # -- the lists ------------------------------------------------------------------------
 def program_infos(snap: Snapshot) -> list[ProgramInfo]:
     programs = sorted(snap.programs.values(), key=lambda p: (p.code, p.program_id))
@@ -160,19 +180,7 @@ def list_document(
         }
         for b in benefits
     ]
-    doc = {
-        "ledger": snap.ledger_id,
-        "on": on,
-        "as_of": read.checkpoint["tree_size"],
-        "root": read.checkpoint["root"],
-        "village": village,
-        "program": program,
-        "rows": rows,
-    }
-    data = canonical(doc)
-    return PublicList(
-        doc, data, digest_of(data), snap.name, villages, programs, snap.last_recorded_at
-    )
+    return public(read, {"on": on, "village": village, "program": program, "rows": rows})
 
 
 # -- totals -----------------------------------------------------------------------------
@@ -197,21 +205,5 @@ def totals_document(read: Read, year: int | None) -> PublicList:
         {"program_code": code, "program_name": name, "month": month, "payments": n, "paid": paid}
         for (code, name, month), (n, paid) in sorted(sums.items())
     ]
-    doc = {
-        "ledger": snap.ledger_id,
-        "year": year,
-        "as_of": read.checkpoint["tree_size"],
-        "root": read.checkpoint["root"],
-        "rows": rows,
-    }
-    data = canonical(doc)
-    return PublicList(
-        doc,
-        data,
-        digest_of(data),
-        snap.name,
-        villages_of(snap),
-        program_infos(snap),
-        snap.last_recorded_at,
-        {"years": sorted({int(m[:4]) for m in month_of.values()})},
-    )
+    years = sorted({int(m[:4]) for m in month_of.values()})
+    return public(read, {"year": year, "rows": rows}, {"years": years})

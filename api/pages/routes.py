@@ -21,7 +21,8 @@ village or program a 404 page, in the page's language.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
@@ -34,6 +35,7 @@ from api.pages.serve import serve, serve_json
 from api.pages.views import checkpoints_page, home_page, list_page, qr_svg, query, totals_page
 
 router = APIRouter(tags=["public pages"])
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Response])
 
 Village = Annotated[str | None, Query(description="A village (thôn, bản), as listed")]
 Program = Annotated[
@@ -162,31 +164,29 @@ JSON_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get(
-    "/", response_class=HTMLResponse, responses=HTML_RESPONSES, summary="The commune's public page"
-)
+def _page(path: str, summary: str) -> Callable[[Endpoint], Endpoint]:
+    """A route answering with an HTML page (or a page saying what was wrong)."""
+    return router.get(path, response_class=HTMLResponse, responses=HTML_RESPONSES, summary=summary)
+
+
+def _document(path: str, summary: str) -> Callable[[Endpoint], Endpoint]:
+    """A route answering with a document's canonical bytes."""
+    return router.get(path, response_class=Response, responses=JSON_RESPONSES, summary=summary)
+
+
+@_page("/", "The commune's public page")
 def home(request: Request, service: ServiceDep, as_of: AsOf = None, lang: Lang = None) -> Response:
     """The commune: its checkpoint, villages and programs."""
     return serve(request, service, "home", _home, as_of=as_of)
 
 
-@router.get(
-    "/lists",
-    response_class=HTMLResponse,
-    responses=HTML_RESPONSES,
-    summary="The approved lists (HTML)",
-)
+@_page("/lists", "The approved lists (HTML)")
 def lists_html(request: Request, service: ServiceDep, query: ListQuery, lang: PageLang) -> Response:
     """Poor and near-poor households and each program's beneficiaries, by village."""
     return serve(request, service, "lists", _lists, **query)
 
 
-@router.get(
-    "/print/lists",
-    response_class=HTMLResponse,
-    responses=HTML_RESPONSES,
-    summary="A list to print and post",
-)
+@_page("/print/lists", "A list to print and post")
 def print_lists(
     request: Request, service: ServiceDep, query: ListQuery, lang: PageLang
 ) -> Response:
@@ -194,23 +194,13 @@ def print_lists(
     return serve(request, service, "print", _print, **query)
 
 
-@router.get(
-    "/lists.json",
-    response_class=Response,
-    responses=JSON_RESPONSES,
-    summary="The document a list digest is over",
-)
+@_document("/lists.json", "The document a list digest is over")
 def lists_json(request: Request, service: ServiceDep, query: ListQuery) -> Response:
     """The JCS bytes of the list document: ``sha256sum`` of them is the list's digest."""
     return serve_json(request, service, "lists", **query)
 
 
-@router.get(
-    "/totals",
-    response_class=HTMLResponse,
-    responses=HTML_RESPONSES,
-    summary="Totals paid per program and month",
-)
+@_page("/totals", "Totals paid per program and month")
 def totals_html(
     request: Request, service: ServiceDep, query: TotalsQuery, lang: PageLang
 ) -> Response:
@@ -218,23 +208,13 @@ def totals_html(
     return serve(request, service, "totals", _totals, **query)
 
 
-@router.get(
-    "/totals.json",
-    response_class=Response,
-    responses=JSON_RESPONSES,
-    summary="The document a totals digest is over",
-)
+@_document("/totals.json", "The document a totals digest is over")
 def totals_json(request: Request, service: ServiceDep, query: TotalsQuery) -> Response:
     """The JCS bytes of the totals document."""
     return serve_json(request, service, "totals", **query)
 
 
-@router.get(
-    "/checkpoints",
-    response_class=HTMLResponse,
-    responses=HTML_RESPONSES,
-    summary="Signed checkpoints; how to verify",
-)
+@_page("/checkpoints", "Signed checkpoints; how to verify")
 def checkpoints_html(
     request: Request, service: ServiceDep, as_of: AsOf = None, lang: Lang = None
 ) -> Response:

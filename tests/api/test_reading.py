@@ -3,6 +3,7 @@ as the ledger knew them then, whoever draws it, even after their personal data c
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,9 @@ from ledger.storage.vault import VaultKey
 from tests.api.cli.test_bundle_cli import update_pii
 from tests.api.cli.test_reports import Cli
 from tests.api.http.test_api_auth import bearer, sign_in
+from tests.api.pages.commune import person
 from tests.conftest import Officers, Story
-from tests.projections.test_reconciliation import benefit, fund, pay
+from tests.projections.test_reconciliation import benefit, died, fund, pay, set_status
 
 FIRST_ID = "000000000001"  # every person of the story is registered with it
 
@@ -107,3 +109,18 @@ def test_a_read_refuses_an_as_of_that_names_no_point_of_the_log(
     assert refused.value.field == "as_of"
     with pytest.raises(InvalidField):
         read_at(Direct(story.app), story.app.size() + 1)
+
+
+def test_the_api_and_the_pages_name_a_households_head_alive_on_the_day(
+    client: Any, story: Story
+) -> None:
+    household = story.household("Bản Huổi")
+    set_status(story, household, "poor", "2022-01-01")
+    first = person(story, household, "Lò Văn Pọm")
+    person(story, household, "Lò Thị Ọc")  # registered as head after him
+    died(story, first, "2022-02-10")
+    for day, head in (("2022-02-01", "Lò Văn Pọm"), ("2022-03-01", "Lò Thị Ọc")):
+        listed = client.get("/v1/beneficiaries", params={"on": day}).json()["households"]
+        assert [h["head_name"] for h in listed] == [head]
+        rows = json.loads(client.get("/lists.json", params={"on": day}).content)["rows"]
+        assert [r["head"] for r in rows if r["list"] == "households"] == [head]
