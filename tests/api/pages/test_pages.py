@@ -17,14 +17,7 @@ from fastapi.testclient import TestClient
 
 from api.http.app import create_app
 from api.service import LedgerService
-from tests.api.pages.commune import (
-    AMOUNT,
-    SECRETS,
-    benefit,
-    page,
-    person,
-    shown,
-)
+from tests.api.pages.commune import AMOUNT, SECRETS, benefit, page, person, shown
 from tests.conftest import Officers, Story
 from tests.projections.test_reconciliation import fund, pay, reverse, set_status
 

@@ -15,14 +15,7 @@ import segno
 from fastapi.testclient import TestClient
 
 from api.service import LedgerService
-from tests.api.pages.commune import (
-    attribute,
-    benefit,
-    page,
-    person,
-    qr_modules,
-    shown,
-)
+from tests.api.pages.commune import attribute, benefit, page, person, qr_modules, shown
 from tests.conftest import Story
 
 
