@@ -20,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.http.app import create_app
-from api.http.auth import signin_state
+from api.http.deps import signin_state
 from api.http.limits import Limits, RateLimiter
 from api.http.signin import SignIn
 from api.http.signin_store import CHALLENGES, SESSIONS, Bounds, open_store
