@@ -4,10 +4,10 @@ Three floors: ``ledger`` imports neither ``projections`` nor ``api``;
 ``projections`` imports only ``ledger``; ``api`` may import both. Some
 packages are held closer (``MAY_IMPORT``): the formats are pure, the domain
 knows no storage, the read models' tables and the reports do not read
-through ``projections.query``. Inside the floors, modules import each other without loops, counting imports made
-inside functions too (an import moved into a function to dodge a loop is
-still a loop). No file is over 400 lines, and no filename prefix stands in
-for a package.
+through ``projections.query``. Inside the floors, modules import each other
+without loops, counting imports made inside functions too (an import moved
+into a function to dodge a loop is still a loop). No file is over 400
+lines, and no filename prefix stands in for a package.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from __future__ import annotations
 import ast
 from collections import Counter, defaultdict
 from pathlib import Path
-
-import pytest
 
 from tests.support.paths import ROOT
 

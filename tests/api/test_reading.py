@@ -14,7 +14,7 @@ from ledger.errors import InvalidField
 from ledger.formats.vault import VaultKey
 from tests.api.cli.test_bundle_cli import update_pii
 from tests.api.cli.test_reports import Cli
-from tests.api.http.test_api_auth import bearer, sign_in
+from tests.api.http.test_auth import bearer, sign_in
 from tests.api.pages.commune import person
 from tests.conftest import Officers, Story
 from tests.projections.verbs import benefit, died, fund, pay, set_status

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ledger.formats.vault import VaultRecord
-from tests.api.http.test_api_auth import bearer, sign_in
+from tests.api.http.test_auth import bearer, sign_in
 from tests.conftest import Officers, Story, new_id
 from tests.projections.verbs import fund, pay, set_status
 

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from ledger.formats.vault import VaultRecord
-from tests.api.http.test_api_auth import bearer, sign_in
+from tests.api.http.test_auth import bearer, sign_in
 from tests.conftest import Story, new_id
 from tests.projections.verbs import fund, pay
 

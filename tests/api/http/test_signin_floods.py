@@ -29,7 +29,7 @@ from ledger.formats.keys import KeyPair
 from ledger.formats.vault import VaultKey
 from ledger.storage.settings import is_postgres
 from tests.api.cli.test_serve import serving
-from tests.api.http.test_api_auth import Clock, answer, bearer, challenge, error, sign_in
+from tests.api.http.test_auth import Clock, answer, bearer, challenge, error, sign_in
 from tests.conftest import Officers
 
 HOLDER, ATTACKER = ("10.0.0.7", 50001), ("203.0.113.9", 40000)

@@ -26,7 +26,7 @@ from tests.api.http.commune import (
     ok,
     person,
 )
-from tests.api.http.test_api_auth import bearer, error, revoke, sign_in
+from tests.api.http.test_auth import bearer, error, revoke, sign_in
 from tests.conftest import Officers, Story, new_id
 
 

@@ -1,7 +1,7 @@
 """The read endpoints: what each shows to whom, on which date, as of which entry.
 
 The registry and the approved lists here; the payroll, reconciliation, the
-vault and histories in :mod:`tests.api.http.test_api_reports`. Both read the
+vault and histories in :mod:`tests.api.http.test_reports`. Both read the
 small commune of :mod:`tests.api.http.commune`.
 """
 
@@ -26,7 +26,7 @@ from tests.api.http.commune import (
     members_of,
     ok,
 )
-from tests.api.http.test_api_auth import error
+from tests.api.http.test_auth import error
 from tests.conftest import Officers, Story
 
 
