@@ -1,28 +1,20 @@
-"""What the read endpoints compute, apart from HTTP: the snapshot they read,
-its checkpoint, the vault look-ups, the registry of households, and what an
-anonymous reader is not shown.
+"""What every reader computes, apart from how it answers: the CLI's reports, the
+HTTP reads and the public pages all read the ledger here.
 
-:func:`read_at` takes ``as_of`` (an entry count, or an ISO 8601 time) and
-returns the snapshot with what it was computed from. Personal data comes
-from the vault record that the snapshot's commitment names (what the ledger
-knew as of then), read for many people in one query; a person whose record
-was erased has none.
+:func:`read_at` takes ``as_of`` (an entry count, or an ISO 8601 time; read by
+:func:`projections.query.resolve_as_of`, the one reading of it) and returns
+the snapshot with what it was computed from: its checkpoint (the Merkle root
+of the log at that size, and whether the notary signed a checkpoint of
+exactly that size) and how far the read models are behind the log. A served
+ledger keeps its recent snapshots (:class:`api.service.LedgerService`); a
+command reads its ledger once (:class:`Direct`).
 
-**What an anonymous reader sees** (DESIGN.md, "Rules of the domain": public
-lists show name, village, category and amount; never the national id,
-ethnicity, health or disability detail, or bank account). Without signing
-in, a reader gets what the approved lists may show, and the ids, codes,
-statuses and amounts that tie them to the log and let anyone check the
-money; never a person's own attributes: sex, birth year, date of death,
-national id, or the grounds of a benefit or of a household's rating
-(disability and health detail, income, deprivations). So, anonymously,
-a registry member is only its ``person_id`` and ``relation``
-(:data:`MEMBER_DETAIL` left out); a history leaves out the fields of
-:data:`STATEMENT_DETAIL` and says which (``withheld``); a reconciliation
-anomaly found by a death does not give its date (:func:`withhold_deaths`).
-Any signed-in officer or inspector sees all of these. The log itself
-(``/v1/log/entries``, bundles) is public whole by design (FORMATS §5) and
-carries the signed bodies: these views do not add to it by joining them up.
+Personal data comes from the vault record that the snapshot's commitment
+names: a report as of N entries names people as the ledger knew them then,
+so an inspector who draws it again later, by whatever means, reads the same
+names. It is read for many people in one query; a person whose record was
+erased has none. The reports (reconciliation, the approved lists, the
+payroll) are assembled here, once, for whoever serves them.
 """
 
 from __future__ import annotations
@@ -30,34 +22,59 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from fastapi import Response
-
-from api.service import LedgerService
 from ledger.application import LedgerApplication
 from ledger.errors import VaultKeyMissing
-from ledger.storage.sqlite import SealedRecord
-from ledger.storage.vault import VaultRecord
-from projections.model import Snapshot
+from ledger.formats.vault import SealedRecord, VaultRecord
+from ledger.tlog.merkle_log import MerkleLog
+from projections import query
+from projections.model import Person, Snapshot
 from projections.reports.entitlements import check_date, snapshot_date, status_book, status_on
+from projections.reports.lists import lists
+from projections.reports.payroll import payroll
+from projections.reports.reconciliation import reconcile
 
 FAR_FUTURE = "9999-12-31"
-MEMBER_DETAIL = ("sex", "birth_year", "died_on")
-# A signed statement's fields that describe a person or a household's circumstances.
-STATEMENT_DETAIL: dict[str, tuple[str, ...]] = {
-    "person.registered": ("sex", "birth_year"),
-    "person.died": ("date",),
-    "benefit.proposed": ("basis",),
-    "household.status.proposed": ("basis",),
-}
-DEATH_WITHHELD = "paid after a death; the date is shown to signed-in officers"
+MEMBER_DETAIL = ("sex", "birth_year", "died_on")  # a member's fields kept in the log, not the vault
+
+
+class Source(Protocol):
+    """Where reads come from: a served ledger (snapshots kept) or one opened for a command."""
+
+    @property
+    def ledger(self) -> LedgerApplication: ...
+
+    def snapshot(self, end: int) -> Snapshot: ...
+
+    def merkle(self) -> MerkleLog: ...
+
+    def lag(self) -> tuple[int, int]: ...
+
+
+@dataclass(frozen=True)
+class Direct:
+    """A ledger read as it is, nothing kept: what one command reads."""
+
+    ledger: LedgerApplication
+
+    def snapshot(self, end: int) -> Snapshot:
+        return query.snapshot(self.ledger, end)
+
+    def merkle(self) -> MerkleLog:
+        mlog = MerkleLog(self.ledger)
+        mlog.catch_up()
+        return mlog
+
+    def lag(self) -> tuple[int, int]:
+        return query.projection_lag(self.ledger)
 
 
 @dataclass(frozen=True)
 class Read:
-    """A snapshot and what it was computed from, as every read states it."""
+    """A snapshot, the ledger it was read from, and what it was computed from."""
 
+    ledger: LedgerApplication
     snap: Snapshot
     checkpoint: dict[str, Any]
     projection: dict[str, int]
@@ -76,36 +93,31 @@ class Read:
             "X-Ansinh-Projection-Behind": str(self.projection["behind"]),
         }
 
-    def stamp(self, response: Response) -> None:
-        """Set the headers that say how current the answer is."""
-        response.headers.update(self.headers())
 
+def read_at(source: Source, as_of: str | int | None) -> Read:
+    """The snapshot after ``as_of`` (default: everything), its checkpoint and the lag.
 
-def parse_as_of(value: str | None) -> int | str | None:
-    """An entry count (digits) or a time (left for the snapshot to parse and refuse).
-
-    A count beyond any log (more than 18 digits) means the whole log, as any
-    count past its end does.
+    An ``as_of`` that names no point of the log is refused,
+    ``InvalidField("as_of")``.
     """
-    if value is None or value == "":
-        return None
-    if value.isascii() and value.isdigit():
-        return int(value) if len(value) <= 18 else None
-    return value
-
-
-def read_at(service: LedgerService, as_of: str | None) -> Read:
-    """The snapshot after ``as_of`` (default: everything), its checkpoint and the lag."""
-    snap = service.snapshot(parse_as_of(as_of))
-    mlog = service.merkle()
-    checkpoint = {
-        "tree_size": snap.as_of,
-        "root": base64.b64encode(mlog.root(snap.as_of)).decode(),
-        "signed": mlog.checkpoint_at(snap.as_of) is not None,
-    }
-    position, size = service.lag()
+    snap = source.snapshot(query.resolve_as_of(source.ledger, as_of))
+    position, size = source.lag()
     projection = {"position": position, "log_size": size, "behind": max(0, size - position)}
-    return Read(snap, checkpoint, projection)
+    return Read(source.ledger, snap, checkpoint_of(source.merkle(), snap.as_of), projection)
+
+
+def checkpoint_of(mlog: MerkleLog, size: int) -> dict[str, Any]:
+    """The Merkle root at ``size`` (base64), and whether a checkpoint of that size is signed."""
+    return {
+        "tree_size": size,
+        "root": base64.b64encode(mlog.root(size)).decode(),
+        "signed": is_signed(mlog, size),
+    }
+
+
+def is_signed(mlog: MerkleLog, size: int) -> bool:
+    """Whether the notary signed a checkpoint of exactly ``size`` entries."""
+    return mlog.checkpoint_at(size) is not None
 
 
 def day_of(snap: Snapshot, on: str | None) -> str:
@@ -116,34 +128,34 @@ def day_of(snap: Snapshot, on: str | None) -> str:
 
 
 # -- the vault ----------------------------------------------------------------------------
-def vault_records(
-    ledger: LedgerApplication, snap: Snapshot, person_ids: Iterable[str]
-) -> dict[str, VaultRecord | None]:
+def vault_records(read: Read, person_ids: Iterable[str]) -> dict[str, VaultRecord | None]:
     """Each person's vault record as the snapshot commits to it (None: not held, erased)."""
+    snap, ledger = read.snap, read.ledger
     wanted = {pid: snap.people[pid].pii for pid in person_ids if pid in snap.people}
     if not wanted:
         return {}
     found: dict[str, VaultRecord | None] = dict.fromkeys(wanted)
-    sealed_all: list[SealedRecord] = ledger.recorder.vault_all()  # type: ignore[attr-defined]
-    for sealed in sealed_all:
+    recorder: Any = ledger.recorder
+    one = next(iter(wanted)) if len(wanted) == 1 else None  # one person: their rows only
+    stored: list[SealedRecord] = recorder.vault_select(one) if one else recorder.vault_all()
+    for sealed in stored:
         if sealed.sealed and wanted.get(sealed.person_id) == sealed.commitment:
             found[sealed.person_id] = ledger.vault_key.open(sealed)
     return found
 
 
-def vault_record(ledger: LedgerApplication, snap: Snapshot, person_id: str) -> VaultRecord | None:
+def vault_record(read: Read, person_id: str) -> VaultRecord | None:
     """One person's record as the snapshot commits to it (None: erased)."""
-    commitment = snap.people[person_id].pii
-    rows: list[SealedRecord] = ledger.recorder.vault_select(person_id)  # type: ignore[attr-defined]
-    for sealed in rows:
-        if sealed.commitment == commitment:
-            return ledger.vault_key.open(sealed)
-    return None
+    return vault_records(read, [person_id]).get(person_id)
 
 
-def vault_field(
-    ledger: LedgerApplication, snap: Snapshot, person_ids: Iterable[str], field: str
-) -> dict[str, str | None]:
+def field_of(record: VaultRecord | None, field: str) -> str | None:
+    """One text field of a record; None when erased, absent or empty."""
+    value = record.record.get(field) if record is not None else None
+    return value if isinstance(value, str) and value else None
+
+
+def vault_field(read: Read, person_ids: Iterable[str], field: str) -> dict[str, str | None]:
     """One field of each person's record (None when erased or absent).
 
     A server started without the vault key answers None for everyone rather
@@ -151,46 +163,86 @@ def vault_field(
     """
     ids = list(person_ids)
     try:
-        records = vault_records(ledger, snap, ids)
+        records = vault_records(read, ids)
     except VaultKeyMissing:
         return dict.fromkeys(ids)
-    out: dict[str, str | None] = {}
-    for pid in ids:
-        record = records.get(pid)
-        value = record.record.get(field) if record is not None else None
-        out[pid] = value if isinstance(value, str) else None
-    return out
+    return {pid: field_of(records.get(pid), field) for pid in ids}
 
 
-def heads(snap: Snapshot) -> dict[str, str]:
-    """Each household's head (the first registered with relation ``head``), by household id."""
-    found: dict[str, str] = {}
+def heads(snap: Snapshot, on: str) -> dict[str, Person]:
+    """Each household's head on ``on``: the first registered as ``head`` not dead by then."""
+    found: dict[str, Person] = {}
     for person in sorted(snap.people.values(), key=lambda p: p.index):
-        if person.relation == "head":
-            found.setdefault(person.household_id, person.person_id)
+        if person.relation != "head" or (person.died_on is not None and person.died_on <= on):
+            continue
+        found.setdefault(person.household_id, person)
     return found
 
 
-def unmask_payroll(ledger: LedgerApplication, snap: Snapshot, rows: list[dict[str, Any]]) -> None:
-    """Each payroll row's beneficiary name, and who received its payments (vault names)."""
+# -- the reports --------------------------------------------------------------------------
+def approved_lists(read: Read, on: str | None, *, named: bool) -> dict[str, Any]:
+    """The approved lists of ``on``; ``named``: with names from the vault.
+
+    Named, each listed household carries its head's name (``head_name``) and
+    each beneficiary row the beneficiary's (``full_name``; of a household
+    benefit, its head's).
+    """
+    snap = read.snap
+    doc = lists(snap, on, read.checkpoint)
+    if not named:
+        return doc
+    head_of = {hid: p.person_id for hid, p in heads(snap, doc["on"]).items()}
+    person_of: dict[str, str | None] = {}
+    for row in doc["beneficiaries"]:
+        benefit = snap.benefits[row["benefit_id"]]
+        person_of[row["benefit_id"]] = benefit.person_id or head_of.get(benefit.household_id or "")
+    for row in doc["households"]:
+        person_of[row["household_id"]] = head_of.get(row["household_id"])
+    names = vault_field(read, {p for p in person_of.values() if p}, "full_name")
+    for row in doc["households"]:
+        row["head_name"] = names.get(person_of[row["household_id"]] or "")
+    for row in doc["beneficiaries"]:
+        row["full_name"] = names.get(person_of[row["benefit_id"]] or "")
+    return doc
+
+
+def payroll_sheet(read: Read, month: str, on: str | None, *, named: bool) -> dict[str, Any]:
+    """The payroll of ``month``; ``named``: each row's beneficiary name and who received
+    its payments (``recipients``), from the vault."""
+    snap = read.snap
+    doc = payroll(snap, month, on, checkpoint=read.checkpoint)
+    if not named:
+        return doc
+    rows = doc["rows"]
     recipients = {
         r["benefit_id"]: [snap.payments[p].recipient for p in r["payment_ids"]] for r in rows
     }
     people = {r["person_id"] for r in rows if r["person_id"]}
     people |= {p for found in recipients.values() for p in found}
-    names = vault_field(ledger, snap, people, "full_name")
+    names = vault_field(read, people, "full_name")
     for row in rows:
         row["name"] = names.get(row["person_id"]) if row["person_id"] else None
         row["recipients"] = [
             {"person_id": p, "full_name": names.get(p)}
             for p in dict.fromkeys(recipients[row["benefit_id"]])
         ]
+    return doc
+
+
+def reconciliation(
+    read: Read, first: str, last: str, on: str | None, *, identities: bool
+) -> dict[str, Any]:
+    """Đối soát of ``first..last``; ``identities``: duplicate national ids looked for too."""
+    found = None
+    if identities:
+        ids = vault_field(read, read.snap.people, "national_id")
+        found = {pid: value for pid, value in ids.items() if value}
+    return reconcile(read.snap, first, last, on, found, read.checkpoint)
 
 
 # -- the registry ---------------------------------------------------------------------------
 def registry(
-    ledger: LedgerApplication,
-    snap: Snapshot,
+    read: Read,
     on: str,
     fields: tuple[str, ...],
     village: str | None = None,
@@ -201,6 +253,7 @@ def registry(
 
     ``status`` ``none`` selects households that never had a status approved.
     """
+    snap = read.snap
     book = status_book(snap)
     members: dict[str, list[str]] = {}
     for person in sorted(snap.people.values(), key=lambda p: p.index):
@@ -216,20 +269,18 @@ def registry(
     rows.sort(key=lambda r: (r[0].village, r[0].code, r[0].household_id))
     shown = [pid for household, _ in rows for pid in members.get(household.household_id, [])]
     vaulted = [f for f in fields if f not in MEMBER_DETAIL]
-    records = vault_records(ledger, snap, shown) if vaulted else {}
+    records = vault_records(read, shown) if vaulted else {}
     out = []
     for household, current in rows:
         people = []
         for pid in members.get(household.household_id, []):
             person = snap.people[pid]
             row: dict[str, Any] = {"person_id": pid, "relation": person.relation}
-            record = records.get(pid)
             for field in fields:
                 if field in MEMBER_DETAIL:
                     row[field] = getattr(person, field)
-                    continue
-                value = record.record.get(field) if record is not None else None
-                row[field] = value if isinstance(value, str) else None
+                else:
+                    row[field] = field_of(records.get(pid), field)
             people.append(row)
         out.append(
             {
@@ -242,19 +293,3 @@ def registry(
             }
         )
     return out
-
-
-# -- what anonymous readers are not shown ---------------------------------------------------
-def withhold_detail(kind: str, body: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """A statement's body without the fields of :data:`STATEMENT_DETAIL`, and their names."""
-    withheld = [f for f in STATEMENT_DETAIL.get(kind, ()) if f in body]
-    if not withheld:
-        return body, []
-    return {k: v for k, v in body.items() if k not in withheld}, withheld
-
-
-def withhold_deaths(anomalies: list[dict[str, Any]]) -> None:
-    """Anomalies without the date of a death in their detail (``PAID_AFTER_DEATH``)."""
-    for anomaly in anomalies:
-        if anomaly["code"] == "PAID_AFTER_DEATH":
-            anomaly["detail"] = DEATH_WITHHELD

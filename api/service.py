@@ -26,8 +26,8 @@ from ledger.application import LedgerApplication
 from ledger.domain.acceptance import Accepted, Submission
 from ledger.errors import BatchError, LedgerError, LogTampered, NoCheckpoint
 from ledger.formats.keys import KeyPair
+from ledger.formats.vault import VaultKey
 from ledger.signatures.deferred import start_helper
-from ledger.storage.vault import VaultKey
 from ledger.tlog.merkle_log import IssuedCheckpoint, MerkleLog
 from ledger.tlog.notary import NotaryGuard
 from projections import query
@@ -314,12 +314,14 @@ class LedgerService:
     def size(self) -> int:
         return self.ledger.size()
 
-    def snapshot(self, as_of: int | str | None = None) -> Snapshot:
-        """The read models' state after ``as_of`` entries (default: all), kept while current."""
+    def snapshot(self, end: int) -> Snapshot:
+        """The read models' state after the first ``end`` entries, kept while current.
+
+        ``end`` is a count :func:`projections.query.resolve_as_of` gave (the
+        one reading of ``as_of``: :func:`api.reading.read_at`).
+        """
         size = self.ledger.size()
-        if isinstance(as_of, str):
-            as_of = query.index_at(self.ledger, as_of)
-        end = size if as_of is None else max(0, min(as_of, size))
+        assert 0 <= end <= size, f"{end} entries of a log of {size}"
         key = (size, end)
         with self._snapshot_lock:
             found = self._snapshots.get(key)

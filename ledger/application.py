@@ -8,7 +8,6 @@ reloads and tries again, so no statement is lost and indexes stay dense.
 
 from __future__ import annotations
 
-import base64
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -20,38 +19,28 @@ from eventsourcing.application import AggregateNotFoundError, Application, LRUCa
 from eventsourcing.persistence import IntegrityError, Mapper, OperationalError, StoredEvent
 
 from ledger.collector import collector_paused
-from ledger.domain.acceptance import Accepted, Entry, Submission, UnitOfWork
+from ledger.domain.acceptance import Accepted, Submission, UnitOfWork
 from ledger.domain.charter import CHARTER_ID, Charter, KeyRecord
-from ledger.domain.log import LOG_ID, Log
-from ledger.domain.nonces import Claim
+from ledger.domain.log import LOG_ID, Claim, Entry, Log
 from ledger.domain.registry import Person
 from ledger.errors import BatchError, Busy, LedgerError, NotOpened, UnknownEntity
-from ledger.formats.dsse import SignedStatement, check_deferred, open_envelope
-from ledger.signatures.deferred import (
-    MIN_BATCH,
-    WATCH_S,
-    BatchVerifier,
-    DeferredVerifier,
-    HelperCheck,
-    helper_running,
-    verify_inline,
-)
-from ledger.storage.opening import opening, settings
-from ledger.storage.postgres import PostgresLedgerRecorder
-from ledger.storage.sqlite import (
+from ledger.formats.dsse import SignedStatement
+from ledger.formats.vault import SealedRecord, VaultKey, VaultRecord
+from ledger.signatures.checks import Checks, KeyOf, Verifier, checking, raise_failure, restart
+from ledger.storage.mapper import LedgerMapper
+from ledger.storage.recorder import LedgerRecorder
+from ledger.storage.settings import (
     CACHE_SIZE,
-    LedgerMapper,
-    SQLiteLedgerRecorder,
     is_postgres,
+    opening,
     resolve_db,
+    settings,
+    writer_turns,
 )
-from ledger.storage.turns import Turn, writer_turns
-from ledger.storage.vault import VaultKey, VaultRecord, parse_vault_items
+from ledger.storage.turns import Turn
 
 MAX_ATTEMPTS = 200
-LedgerRecorder = SQLiteLedgerRecorder | PostgresLedgerRecorder
 PAGE = 1000
-Verifier = Callable[[SignedStatement, bytes], None]
 
 
 class LedgerApplication(Application[UUID]):
@@ -59,6 +48,7 @@ class LedgerApplication(Application[UUID]):
 
     name = "Ledger"
     env: ClassVar[dict[str, str]] = {}
+    recorder: LedgerRecorder
 
     def __init__(
         self,
@@ -79,18 +69,21 @@ class LedgerApplication(Application[UUID]):
             super().__init__(env=env)
         self._vault_key = vault_key
         self._head: int | None = None
-        self._raw_keys: dict[str, bytes] = {}
-        # The signature helper watches for the next statement a moment before it
-        # sleeps, unless a PostgreSQL server may need its core.
-        self._watch_s = 0.0 if is_postgres(self.db) else WATCH_S
+        self._checks = Checks(postgres=is_postgres(self.db))
         # Told of each submission recorded: (recorded_at, results, submissions), in order.
         self.on_recorded: Callable[[str, list[Accepted], list[Submission]], None] | None = None
-        self._turns = writer_turns(self.db, env)  # see _attempts
+        self._turns = writer_turns(self.db, env)  # see _accept
 
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(
             transcoder=self.construct_transcoder(), mapper_class=LedgerMapper
         )
+
+    def construct_recorder(self) -> LedgerRecorder:
+        recorder = super().construct_recorder()
+        if not isinstance(recorder, LedgerRecorder):
+            raise TypeError(f"{type(recorder).__name__} is not a LedgerRecorder")
+        return recorder
 
     def close(self) -> None:
         if self._turns is not None:
@@ -119,7 +112,7 @@ class LedgerApplication(Application[UUID]):
         if isinstance(submissions, list):
             return self._accept(submissions, batch=True)
         with collector_paused():
-            subs, verifier = self._read(submissions)
+            subs, verifier = self._checks.reading(submissions, _signed, self._keys)
             try:
                 return self._accept(subs, batch=True, verifier=verifier)
             finally:
@@ -127,41 +120,9 @@ class LedgerApplication(Application[UUID]):
                 # after the pause would otherwise walk every one of them.
                 del subs, verifier
 
-    def _read(self, submissions: Iterable[Submission]) -> tuple[list[Submission], Verifier]:
-        """Take every submission, streaming its checks to the helper if it runs."""
-        charter = self._charter_if_opened()
-        if charter is None or not helper_running():
-            subs = list(submissions)
-            return subs, self._verifier(subs)
-        verifier = BatchVerifier(self._key_of(charter), self._watch_s)
-        subs = []
-        try:
-            for sub in submissions:
-                subs.append(sub)
-                verifier.add(sub.signed)
-        except BaseException:
-            verifier.close()
-            raise
-        verifier.seal()
-        return subs, verifier
-
     def _accept(
         self, subs: list[Submission], *, batch: bool, verifier: Verifier | None = None
     ) -> list[Accepted]:
-        if verifier is None:
-            verifier = self._verifier(subs)
-        if not isinstance(verifier, DeferredVerifier):
-            _validate_deferred(subs, batch)  # here, before any rule, as opening them would
-            return self._attempts(subs, batch, verifier)
-        try:
-            if len(subs) < MIN_BATCH:
-                return self._attempts(subs, batch, verifier)
-            with collector_paused():
-                return self._attempts(subs, batch, verifier)
-        finally:
-            verifier.close()
-
-    def _attempts(self, subs: list[Submission], batch: bool, verifier: Verifier) -> list[Accepted]:
         """Apply and save until saved; a conflict (another writer was first) starts over.
 
         Writers take turns, so that none starts over for ever (a large batch,
@@ -169,7 +130,10 @@ class LedgerApplication(Application[UUID]):
         attempt is made in the writer's turn; on PostgreSQL, where asking for
         it costs a round trip, the attempts after a conflict.
         """
-        with Turn(self._turns) as turn:
+        signed = [sub.signed for sub in subs]
+        if verifier is None:
+            verifier = self._checks.choose(signed, self._keys)
+        with checking(verifier, signed, batch), Turn(self._turns) as turn:
             return self._attempt(subs, batch, verifier, turn)
 
     def _attempt(
@@ -192,7 +156,7 @@ class LedgerApplication(Application[UUID]):
                 results = self._apply(unit, subs, batch, verifier)
                 if not unit.staged or (unit.vault and not isinstance(self._vault_key, VaultKey)):
                     # (the vault key is read below: a bad signature is reported first)
-                    _raise_deferred(verifier, batch)
+                    raise_failure(verifier, batch)
             except LedgerError:
                 if strict:
                     raise
@@ -202,7 +166,7 @@ class LedgerApplication(Application[UUID]):
                     return self._with_leaf_hashes(results)
                 sealed = self._seal(unit)
                 try:
-                    self._save(unit, sealed, lambda: _raise_deferred(verifier, batch), turn.held)
+                    self._save(unit, sealed, lambda: raise_failure(verifier, batch), turn.held)
                 except (IntegrityError, OperationalError):
                     conflict = True
                 except LedgerError:  # a bad signature, found as the rows were written
@@ -239,71 +203,30 @@ class LedgerApplication(Application[UUID]):
         so that a bad signature is reported for the same statement, ahead of
         the same refusals, as if each had been checked where it is due.
         """
-        if isinstance(verifier, DeferredVerifier):
-            verifier.restart()
+        restart(verifier)
         results = []
         for i, sub in enumerate(subs):
             try:
                 results.append(unit.accept(sub))
             except LedgerError as exc:
-                _raise_deferred(verifier, batch, whole_batch=False)
+                raise_failure(verifier, batch, whole_batch=False)
                 if batch:
                     raise BatchError(i, exc) from exc
                 raise
             except Exception:
                 # The rules met a statement whose validation is still going on
                 # beside them: if it is invalid, that is the refusal.
-                _raise_deferred(verifier, batch, whole_batch=False)
+                raise_failure(verifier, batch, whole_batch=False)
                 raise
         return results
 
-    def _verifier(self, subs: list[Submission]) -> Verifier:
-        """Where signatures are checked: inline, or beside the rules.
-
-        A large batch's go to the helper process (started by the first one).
-        A statement on its own goes there too when the helper is already
-        running (a server starts it): the check then overlaps the rules and
-        the writing of the rows. A small batch is checked inline.
-        """
-        single = len(subs) == 1 and helper_running()
-        if len(subs) < MIN_BATCH and not single:
-            return verify_inline
-        charter = self._charter_if_opened()
-        if charter is None:
-            return verify_inline
-        key_of = self._key_of(charter)
-        if single:
-            signed = subs[0].signed
-            key = key_of(signed.by)
-            if key is None:
-                return verify_inline  # refused by the rules, which word why
-            return HelperCheck(signed, key, self._watch_s)
-        return BatchVerifier.of([sub.signed for sub in subs], key_of, self._watch_s)
-
-    def _key_of(self, charter: Charter) -> Callable[[str], bytes | None]:
-        """An author's registered key (raw) as the charter has it, or None."""
-        keys = charter.keys
-
-        def key_of(by: str) -> bytes | None:
-            record = keys.get(by)
-            return None if record is None else self._public_key(record.key_id, record.public_key)
-
-        return key_of
-
-    def _charter_if_opened(self) -> Charter | None:
-        """The charter as cached (read only), if the ledger is opened."""
+    def _keys(self) -> KeyOf | None:
+        """The authors' registered keys (raw) as the charter has them; None if not opened."""
         try:
             charter: Charter = self.repository.get(CHARTER_ID, deepcopy_from_cache=False)
         except AggregateNotFoundError:
             return None
-        return charter
-
-    def _public_key(self, key_id: str, public_key: str) -> bytes:
-        """A registered key's raw bytes (decoded once per key id)."""
-        raw = self._raw_keys.get(key_id)
-        if raw is None:
-            raw = self._raw_keys[key_id] = base64.b64decode(public_key)
-        return raw
+        return charter.raw_key
 
     def _stored_events(self, unit: UnitOfWork) -> list[StoredEvent]:
         """The unit's new events as the recorder stores them."""
@@ -314,7 +237,7 @@ class LedgerApplication(Application[UUID]):
         return [self.mapper.to_stored_event(event) for event in events]
 
     def _save(
-        self, unit: UnitOfWork, sealed: list[Any], check: Callable[[], None], in_turn: bool
+        self, unit: UnitOfWork, sealed: list[SealedRecord], check: Callable[[], None], in_turn: bool
     ) -> None:
         """The unit's events and vault records in one transaction; ``check`` just before commit.
 
@@ -337,7 +260,7 @@ class LedgerApplication(Application[UUID]):
             for aggregate in unit.touched.values():
                 cache.put(aggregate.id, aggregate)
 
-    def _seal(self, unit: UnitOfWork) -> list[Any]:
+    def _seal(self, unit: UnitOfWork) -> list[SealedRecord]:
         if not unit.vault:
             return []
         return [self.vault_key.seal(record, unit.recorded_at) for record, _ in unit.vault]
@@ -359,7 +282,7 @@ class LedgerApplication(Application[UUID]):
         self._head = self.size()
 
     def _claim(self, key: bytes) -> Claim | None:
-        return self._recorder().nonce_claim(key)
+        return self.recorder.nonce_claim(key)
 
     # -- reading -------------------------------------------------------------
     def size(self) -> int:
@@ -409,66 +332,15 @@ class LedgerApplication(Application[UUID]):
             raise UnknownEntity(f"person_id: no person {person_id}", field="person_id") from None
         if not isinstance(person, Person):
             raise UnknownEntity(f"person_id: {person_id} is not a person", field="person_id")
-        for sealed in self._recorder().vault_select(person_id):
+        for sealed in self.recorder.vault_select(person_id):
             if sealed.commitment == person.pii:
                 return self.vault_key.open(sealed)
         return None
 
     def erase_vault(self, person_id: str) -> int:
         """Erase every stored record of a person; the log is untouched."""
-        return self._recorder().vault_erase(person_id)
-
-    def _recorder(self) -> LedgerRecorder:
-        recorder = self.recorder
-        assert hasattr(recorder, "vault_select")
-        return recorder  # type: ignore[return-value]
+        return self.recorder.vault_erase(person_id)
 
 
-def _raise_deferred(verifier: Verifier, batch: bool, *, whole_batch: bool = True) -> None:
-    """Refuse the submission if a check done beside the rules has failed.
-
-    First for an invalid statement anywhere in it (opening it would have
-    refused that before any rule ran), then for its first bad signature so far.
-    """
-    if isinstance(verifier, DeferredVerifier):
-        failure: tuple[int, LedgerError] | None = verifier.first_invalid(whole_batch=whole_batch)
-        if failure is None:
-            failure = verifier.first_failure(whole_batch=whole_batch)
-        if failure is not None:
-            if batch:
-                raise BatchError(*failure) from failure[1]
-            raise failure[1]
-
-
-def _validate_deferred(subs: list[Submission], batch: bool) -> None:
-    """Validate, in order, the statements opened with their validation deferred."""
-    for i, sub in enumerate(subs):
-        if not sub.signed.validated:
-            try:
-                check_deferred(sub.signed)
-            except LedgerError as exc:
-                if batch:
-                    raise BatchError(i, exc) from exc
-                raise
-
-
-def submission_from_json(obj: object, *, defer_validation: bool = False) -> Submission:
-    """A submission from an envelope, or from ``{"envelope", "vault"}``.
-
-    ``defer_validation``: see :func:`ledger.formats.dsse.open_envelope`; acceptance
-    validates such a statement (beside the rules, for a large batch).
-    """
-    if isinstance(obj, dict) and "envelope" in obj:
-        unknown = obj.keys() - {"envelope", "vault"}
-        if unknown:
-            from ledger.errors import InvalidField
-
-            raise InvalidField(sorted(unknown)[0], "unknown field")
-        signed = open_envelope(obj["envelope"], defer_validation=defer_validation)
-        try:
-            vault = parse_vault_items(obj.get("vault", []))
-        except LedgerError:
-            check_deferred(signed)  # the statement's own refusal comes first
-            raise
-        return Submission(signed=signed, vault=tuple(vault))
-    return Submission(signed=open_envelope(obj, defer_validation=defer_validation))
+def _signed(sub: Submission) -> SignedStatement:
+    return sub.signed

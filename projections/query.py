@@ -1,20 +1,25 @@
-"""Where reports get their snapshot: the projection tables, or a replay.
+"""Reading the read models: the one entry point for snapshots, ``as_of`` and histories.
 
-``snapshot(ledger, as_of=None)`` is the one entry point reports use. It
+``snapshot(ledger, as_of=None)`` is what reports are computed from. It
 first brings the projection tables up to date with the log (they catch up
 when read), then loads the snapshot from them by SQL, for the current state
 or any past ``as_of``. Only when the tables cannot answer (a rebuild under
 way elsewhere, say) are the entries replayed into a temporary model.
-``as_of`` is an entry count, or a time: what the ledger knew then.
+``as_of`` is an entry count, or a time: what the ledger knew then
+(:func:`resolve_as_of` is its one reading). :func:`history` lists the
+statements naming an entity; :func:`projection_lag` says how far behind
+the tables are.
 """
 
 from __future__ import annotations
 
 from contextlib import suppress
 from datetime import UTC, datetime
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from ledger.application import LedgerApplication
+from ledger.domain.base import read_statement
 from ledger.errors import Busy, InvalidField
 from projections.model import Snapshot
 from projections.tables.replay import replay
@@ -97,3 +102,38 @@ def recorded_at_form(timestamp: str | datetime) -> str:
     if timestamp.tzinfo is None:
         timestamp = timestamp.replace(tzinfo=UTC)
     return timestamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# (index, recorded_at, type, holder id of the signing key, body)
+HistoryItem = tuple[int, str, str, str, dict[str, Any]]
+
+
+def history(ledger: LedgerApplication, entity_id: str) -> list[HistoryItem]:
+    """The statements naming ``entity_id`` (a household, person, benefit, key ...), in log order.
+
+    The tables index (entity id, entry index) for each id a statement names,
+    so this is one indexed query and a read of just those entries, however
+    long the log. What is shown of each statement is read back from the log
+    itself: the signed body, not a copy.
+    """
+    tables = projections(ledger)
+    tables.catch_up()
+    rows = tables.store.history_rows(entity_id)
+    bodies = _bodies(ledger, [row[0] for row in rows])
+    return [(*row, bodies[row[0]]) for row in rows]
+
+
+def _bodies(ledger: LedgerApplication, indexes: list[int]) -> dict[int, dict[str, Any]]:
+    """The statement bodies of these entries, read in runs of consecutive indexes."""
+    runs: list[list[int]] = []
+    for index in indexes:
+        if runs and index == runs[-1][1]:
+            runs[-1][1] = index + 1
+        else:
+            runs.append([index, index + 1])
+    found: dict[int, dict[str, Any]] = {}
+    for start, end in runs:
+        for entry in ledger.entries(start, end):
+            found[entry.index] = read_statement(entry.envelope)["body"]
+    assert len(found) == len(set(indexes)), "every indexed entry is in the log"
+    return found

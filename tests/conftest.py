@@ -17,13 +17,13 @@ import psycopg
 import pytest
 
 from api.demo import statements as st
-from ledger import application
 from ledger.application import LedgerApplication
 from ledger.domain.acceptance import Accepted, Submission
 from ledger.formats import versions as formats
+from ledger.formats.vault import VaultKey, VaultRecord
 from ledger.formats.versions import V1_1
+from ledger.signatures import checks
 from ledger.signatures import deferred as signatures
-from ledger.storage.vault import VaultKey, VaultRecord
 
 LEDGER_ID = "ansinh.vn/son-la/song-ma/chieng-en"
 PG_URL = os.environ.get("ANSINH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -72,7 +72,7 @@ def verifier_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
     else:
         monkeypatch.setattr(signatures, "MIN_BATCH", 10**9)
         monkeypatch.setattr(signatures, "helper_running", lambda: False)
-        monkeypatch.setattr(application, "helper_running", lambda: False)
+        monkeypatch.setattr(checks, "helper_running", lambda: False)
     return str(request.param)
 
 
@@ -86,7 +86,7 @@ def before_amendments(monkeypatch: pytest.MonkeyPatch) -> None:
     """
     monkeypatch.setattr(formats, "ACCEPTING", formats.V1)
     monkeypatch.setattr(signatures, "helper_running", lambda: False)
-    monkeypatch.setattr(application, "helper_running", lambda: False)
+    monkeypatch.setattr(checks, "helper_running", lambda: False)
     monkeypatch.setattr(signatures, "MIN_BATCH", 10**9)
 
 

@@ -26,9 +26,9 @@ from api.demo.statements import SampleCommune
 from api.http.wire import Batch, parse_submissions, read_submissions
 from ledger.application import LedgerApplication
 from ledger.domain.acceptance import Submission
+from ledger.formats.vault import VaultKey
 from ledger.signatures.deferred import start_helper
-from ledger.storage.sqlite import eventsourcing_env, is_postgres
-from ledger.storage.vault import VaultKey
+from ledger.storage.settings import eventsourcing_env, is_postgres
 
 err = Console(stderr=True)
 

@@ -46,11 +46,11 @@ from rich.progress import Progress, TaskID
 from api.bench.http_load import SAMPLES_KEPT, Load, drive, request, running_server
 from api.bench.scratch import scratch_db
 from api.demo.statements import SampleCommune
-from ledger.application import LedgerApplication, submission_from_json
-from ledger.domain.acceptance import Submission
+from ledger.application import LedgerApplication
+from ledger.domain.acceptance import Submission, submission_from_json
 from ledger.formats.fields import MAX_YEAR
-from ledger.storage.sqlite import is_postgres
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
+from ledger.storage.settings import is_postgres
 
 ORIGIN = "ansinh.vn/bench/http"
 VAULT_KEY = b"\x06" * 32

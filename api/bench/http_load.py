@@ -26,7 +26,7 @@ from itertools import repeat
 from pathlib import Path
 
 from ledger.formats.keys import KeyPair
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
 
 HOST = "127.0.0.1"
 SAMPLES_KEPT = 5

@@ -26,8 +26,8 @@ from rich.progress import Progress
 from api.bench.scratch import scratch_db
 from api.demo.statements import MONTHS, SampleCommune
 from ledger.application import LedgerApplication
-from ledger.storage.sqlite import is_postgres
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
+from ledger.storage.settings import is_postgres
 from projections.tables.runner import ENTRY_TOPIC, REBUILD_PAGE, Projections
 
 ORIGIN = "ansinh.vn/bench/rebuild"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psycopg
 
-from ledger.storage.sqlite import is_postgres
+from ledger.storage.settings import is_postgres
 
 
 @contextmanager

@@ -33,7 +33,7 @@ from api.bench.scratch import scratch_db
 from api.demo.statements import SampleCommune
 from ledger.application import LedgerApplication
 from ledger.audit.bundle import export_bundle
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
 from ledger.tlog.merkle_log import MerkleLog
 from projections.tables.runner import Projections
 
@@ -43,7 +43,7 @@ _RUN = """
 import json, resource, sys, time
 from pathlib import Path
 from ledger.application import LedgerApplication
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
 def cpu():
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)

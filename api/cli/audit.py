@@ -24,8 +24,8 @@ from ledger.audit.bundle import export_bundle
 from ledger.audit.ledger import verify_bundle
 from ledger.audit.verifier import MIN_AUTHORITY_HEX, Amendments, VerificationFailed
 from ledger.errors import InvalidField, VaultKeyMissing
+from ledger.formats.vault import VaultKey
 from ledger.formats.versions import V1
-from ledger.storage.vault import VaultKey
 from projections.tables.audit import verify_database
 
 

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from api.cli.deps import DbOpt, JsonOpt, open_ledger, progress_bar, refusals
 from projections.tables.runner import Projections
-from projections.tables.store import MODELS
+from projections.tables.schema import MODELS
 
 projections_app = typer.Typer(
     help="Read models (lists, reports): rebuild them from the log, see their lag.",

@@ -7,9 +7,7 @@ whether the notary signed a checkpoint of exactly that size.
 
 from __future__ import annotations
 
-import base64
 import sys
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,13 +16,10 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from api import reading
 from api.cli.deps import DbOpt, VaultKeyOpt, err, open_ledger, out, refusals
-from ledger.application import LedgerApplication
 from ledger.errors import InvalidField
 from ledger.storage.private_files import write_private
-from ledger.tlog.merkle_log import MerkleLog
-from projections import query
-from projections.model import Snapshot
 from projections.reports.entitlements import check_date, check_month
 from projections.reports.export import (
     View,
@@ -38,9 +33,6 @@ from projections.reports.export import (
     to_json,
     to_xlsx,
 )
-from projections.reports.lists import lists
-from projections.reports.payroll import payroll
-from projections.reports.reconciliation import reconcile
 
 report_app = typer.Typer(
     help="Reports: reconciliation (đối soát), approved lists, payroll.", no_args_is_help=True
@@ -94,67 +86,16 @@ def _date(value: str | None, option: str) -> str | None:
         raise typer.BadParameter(exc.message.split(": ", 1)[1], param_hint=option) from None
 
 
-def _instant(value: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is neither an entry count nor an ISO 8601 time", param_hint="--as-of"
-        ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def index_at(ledger: LedgerApplication, value: str) -> int:
-    """The number of leading entries recorded at or before the time ``value``."""
-    moment = _instant(value)
-    projected = getattr(query, "index_at", None)
-    if projected is not None:
-        return int(projected(ledger, value))
-    count = 0
-    for entry in ledger.entries():
-        if datetime.fromisoformat(entry.recorded_at) > moment:
-            break
-        count += 1
-    return count
-
-
-def _as_of(ledger: LedgerApplication, value: str | None) -> int | None:
-    if value is None:
-        return None
-    if value.isdigit():
-        return int(value)
-    return index_at(ledger, value)
-
-
-def checkpoint_of(ledger: LedgerApplication, size: int) -> dict[str, Any]:
-    """The Merkle root at ``size`` (base64), and whether a checkpoint of that size is signed."""
-    mlog = MerkleLog(ledger)
-    mlog.catch_up()
-    return {
-        "tree_size": size,
-        "root": base64.b64encode(mlog.root(size)).decode(),
-        "signed": mlog.checkpoint_at(size) is not None,
-    }
-
-
-def _open(
-    db: str | None, as_of: str | None, vault_key: Path | None = None
-) -> tuple[LedgerApplication, Snapshot, dict[str, Any]]:
+def _read(db: str | None, as_of: str | None, vault_key: Path | None = None) -> reading.Read:
+    """The ledger as of ``--as-of``, read as the HTTP API reads it (:mod:`api.reading`)."""
     ledger = open_ledger(db, vault_key)
     ledger.charter()  # a clear refusal when there is no ledger here
-    snap = query.snapshot(ledger, _as_of(ledger, as_of))
-    return ledger, snap, checkpoint_of(ledger, snap.as_of)
-
-
-def _vault(ledger: LedgerApplication, snap: Snapshot, field: str) -> dict[str, str]:
-    """One field of each person's vault record (people whose record is erased are left out)."""
-    found = {}
-    for person_id in sorted(snap.people):
-        record = ledger.vault_record(person_id)
-        value = record.record.get(field) if record is not None else None
-        if isinstance(value, str) and value:
-            found[person_id] = value
-    return found
+    try:
+        return reading.read_at(reading.Direct(ledger), as_of)
+    except InvalidField as exc:
+        if exc.field != "as_of":
+            raise
+        raise typer.BadParameter(exc.message.split(": ", 1)[1], param_hint="--as-of") from None
 
 
 def _check_output(fmt: Format, out_path: Path | None) -> None:
@@ -242,9 +183,8 @@ def reconciliation(
         raise typer.BadParameter(f"{first} is after --to {last}", param_hint="--from")
     day = _date(on, "--on")
     with refusals():
-        ledger, snap, checkpoint = _open(db, as_of, vault_key)
-        identities = _vault(ledger, snap, "national_id") if vault_key is not None else None
-        doc = reconcile(snap, first, last, day, identities, checkpoint)
+        read = _read(db, as_of, vault_key)
+        doc = reading.reconciliation(read, first, last, day, identities=vault_key is not None)
         _emit(doc, reconciliation_views(doc, lang.value), fmt, lang, out_path)
 
 
@@ -261,8 +201,7 @@ def approved_lists(
     _check_output(fmt, out_path)
     day = _date(on, "--on")
     with refusals():
-        _, snap, checkpoint = _open(db, as_of)
-        doc = lists(snap, day, checkpoint)
+        doc = reading.approved_lists(_read(db, as_of), day, named=False)
         _emit(doc, lists_views(doc, lang.value), fmt, lang, out_path)
 
 
@@ -282,8 +221,6 @@ def payroll_sheet(
     which = _month(month, "--month")
     day = _date(on, "--on")
     with refusals():
-        ledger, snap, checkpoint = _open(db, as_of, vault_key)
-        names = _vault(ledger, snap, "full_name") if vault_key is not None else None
-        doc = payroll(snap, which, day, names, checkpoint)
-        views = payroll_views(doc, lang.value)
-        _emit(doc, views, fmt, lang, out_path, private=names is not None)
+        named = vault_key is not None
+        doc = reading.payroll_sheet(_read(db, as_of, vault_key), which, day, named=named)
+        _emit(doc, payroll_views(doc, lang.value), fmt, lang, out_path, private=named)

@@ -20,9 +20,8 @@ from api.cli.deps import DbOpt, NotaryOpt, VaultKeyOpt, err, notary_key, refusal
 from api.http.limits import MIB, Limits
 from api.service import LedgerService
 from ledger.errors import InvalidField, VaultKeyMissing, WrongNotaryKey
-from ledger.storage.opening import check_ledger_file
-from ledger.storage.sqlite import resolve_db, sqlite_file
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
+from ledger.storage.settings import check_ledger_file, resolve_db, sqlite_file
 
 BACKLOG = 2048
 PAGES = (

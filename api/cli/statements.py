@@ -29,9 +29,9 @@ from api.http.wire import Batch, parse_submissions, read_submissions
 from ledger.domain.acceptance import Accepted, Submission
 from ledger.errors import BatchError, InvalidField
 from ledger.formats.dsse import make_statement, open_envelope, sign_statement
+from ledger.formats.vault import VaultKey, VaultRecord
 from ledger.formats.versions import V1, V1_1
-from ledger.storage.vault import VaultKey, VaultRecord
-from projections.tables.history import history as entity_history
+from projections.query import history as entity_history
 
 
 def init(

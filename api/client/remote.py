@@ -31,8 +31,8 @@ from ledger.domain.acceptance import Accepted, Submission
 from ledger.errors import InvalidField, LogInconsistent
 from ledger.formats.dsse import make_statement, open_envelope, sign_statement
 from ledger.formats.keys import KeyPair, decode_public_key
+from ledger.formats.vault import VaultRecord
 from ledger.formats.versions import V1
-from ledger.storage.vault import VaultRecord
 
 DEFAULT_TIMEOUT_S = 60.0
 ENTRIES_PAGE = 1000  # the server's limit on one /v1/log/entries call

@@ -29,8 +29,8 @@ from api.demo.story import Demo, generate, submit_all
 from ledger.application import LedgerApplication
 from ledger.errors import InvalidField
 from ledger.formats.keys import write_key_file
+from ledger.formats.vault import VaultKey
 from ledger.signatures.deferred import start_helper
-from ledger.storage.vault import VaultKey
 from ledger.tlog.merkle_log import MerkleLog
 from projections.model import Snapshot
 from projections.query import snapshot

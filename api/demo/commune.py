@@ -19,8 +19,8 @@ from api.demo import data as d
 from api.demo import statements as st
 from api.demo.data import Home, Level, Member, People, populate
 from api.demo.scribe import Scribe
+from ledger.formats.vault import VaultRecord
 from ledger.formats.versions import V1_1
-from ledger.storage.vault import VaultRecord
 
 
 @dataclass

@@ -19,7 +19,7 @@ from api.demo.statements import sign
 from ledger.domain.acceptance import Submission
 from ledger.formats.dsse import make_statement, open_envelope
 from ledger.formats.keys import KeyPair
-from ledger.storage.vault import VaultRecord
+from ledger.formats.vault import VaultRecord
 
 Pending = tuple[str, int, str, str, dict[str, Any], tuple[VaultRecord, ...]]
 

@@ -28,7 +28,7 @@ import orjson
 from ledger.domain.acceptance import Submission
 from ledger.formats.dsse import PAYLOAD_TYPE, make_statement, open_envelope, pae, sign_statement
 from ledger.formats.keys import KeyPair
-from ledger.storage.vault import VaultRecord
+from ledger.formats.vault import VaultRecord
 
 Body = dict[str, Any]
 COMMUNE = "UBND xã Thử Nghiệm"

@@ -19,15 +19,45 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.http import (
+    auth,
+    entities,
+    households,
+    keys,
+    lists,
+    log,
+    payroll,
+    reconciliation,
+    statements,
+    vault,
+    witnesses,
+)
 from api.http.limits import BodyLimit, Limits, RateLimiter
+from api.pages import routes as pages
 from api.service import LedgerService
 from ledger.errors import LedgerError
 
 access_log = logging.getLogger("ansinh.access")
+# Each resource's routes, in the order the OpenAPI document lists them.
+ROUTES = (
+    statements,
+    log,
+    witnesses,
+    keys,
+    auth,
+    households,
+    lists,
+    payroll,
+    reconciliation,
+    vault,
+    entities,
+    pages,
+)
 
 DESCRIPTION = """\
 A tamper-evident ledger of a commune's social-welfare money.
@@ -93,12 +123,6 @@ async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
 
 def create_app(service: LedgerService, limits: Limits | None = None) -> FastAPI:
     """The whole HTTP surface over one ledger, accepting what ``limits`` allow."""
-    from api.http import auth
-    from api.http import log as routes_log
-    from api.http import reads as routes_reads
-    from api.http import statements as routes_statements
-    from api.pages import routes as pages
-
     limits = limits or Limits()
 
     @asynccontextmanager
@@ -138,11 +162,8 @@ def create_app(service: LedgerService, limits: Limits | None = None) -> FastAPI:
             "projections": {"position": position, "behind": size - position},
         }
 
-    app.include_router(routes_statements.router)
-    app.include_router(routes_log.router)
-    app.include_router(auth.router)
-    app.include_router(routes_reads.router)
-    app.include_router(pages.router)
+    for routes in ROUTES:
+        app.include_router(routes.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
@@ -156,8 +177,6 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     """
     if app.openapi_schema is not None:
         return app.openapi_schema
-    from fastapi.openapi.utils import get_openapi
-
     schema = get_openapi(
         title=app.title,
         version=app.version,

@@ -1,12 +1,11 @@
-"""The JSON shapes of the read endpoints (``/v1/households`` ... ``/v1/entities``).
+"""Every JSON shape the HTTP API reads or answers (pydantic models, shown at ``/docs``).
 
-These document the answers in the OpenAPI at ``/docs`` and let schemathesis
-check them. Every read names what it was computed from: ``as_of`` (entries of
-the log, and when the last of them was recorded), ``checkpoint`` (the Merkle
-root of the log at that size, and whether the notary signed a checkpoint of
-exactly that size) and ``projection`` (how far the read models are behind the
-log). Fields holding personal data are left out, not nulled, for callers
-whose roles do not allow them (``disclosed`` lists those that are in); a
+Every read names what it was computed from: ``as_of`` (entries of the log,
+and when the last of them was recorded), ``checkpoint`` (the Merkle root of
+the log at that size, and whether the notary signed a checkpoint of exactly
+that size) and ``projection`` (how far the read models are behind the log).
+Fields holding personal data are left out, not nulled, for callers whose
+roles do not allow them (``disclosed`` lists those that are in); a
 personal-data field that is there but ``null`` means the vault holds no
 record (erased).
 """
@@ -17,14 +16,142 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Vnd = Annotated[
-    int | str,
-    Field(
-        description="đồng; a sum beyond 2^53 - 1 is a decimal string, so no reader rounds it"
-        " (FORMATS 1.1)"
-    ),
-]
-ROOT_EXAMPLE = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+from api.http import examples
+
+MAX_SIZE = 2**53 - 1  # integers JSON carries exactly
+KEY_ID_PATTERN = r"^[0-9a-f]{64}$"
+
+
+# -- refusals ---------------------------------------------------------------------------
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable machine code, e.g. MALFORMED, BAD_SIGNATURE")
+    message: str = Field(description="What was wrong, naming the field or line")
+
+
+class ErrorResponse(BaseModel):
+    """Every refusal: ``{"error": {"code", "message"}}``."""
+
+    error: ErrorDetail
+
+
+# -- statements --------------------------------------------------------------------------
+class Recorded(BaseModel):
+    """Where a statement is in the log."""
+
+    index: int = Field(ge=0, description="The entry's index in the log")
+    leaf_hash: str = Field(description="hex SHA-256(0x00 || leaf bytes), FORMATS §4")
+
+
+class RecordedEntry(Recorded):
+    created: bool = Field(description="False when the statement was already recorded")
+
+
+class BatchRecorded(BaseModel):
+    """A batch's entries, in the order of its lines."""
+
+    entries: list[RecordedEntry]
+
+
+# -- the transparency log ----------------------------------------------------------------
+class CheckpointOut(BaseModel):
+    size: int = Field(description="Tree size: the entries the checkpoint covers")
+    root: str = Field(description="base64 Merkle root hash")
+    issued_at: str = Field(description="When the notary signed it (UTC)")
+    note: str = Field(description="The signed note, with any witnesses' cosignatures")
+
+
+class InclusionProof(BaseModel):
+    index: int
+    tree_size: int
+    leaf_hash: str = Field(description="base64 SHA-256(0x00 || leaf bytes)")
+    proof: list[str] = Field(description="RFC 9162 §2.1.3 inclusion proof, base64 hashes")
+
+
+class ConsistencyProof(BaseModel):
+    first: int
+    second: int
+    proof: list[str] = Field(description="RFC 9162 §2.1.4 consistency proof, base64 hashes")
+
+
+class CosignatureIn(BaseModel):
+    """A witness's cosignature of a checkpoint the server issued."""
+
+    model_config = ConfigDict(extra="forbid")
+    tree_size: int = Field(ge=1, le=MAX_SIZE, description="The checkpoint's tree size")
+    cosignature: str = Field(
+        min_length=1,
+        max_length=1000,
+        description="One C2SP tlog-cosignature v1 line: `— <name> base64(keyid4||time||sig)`",
+    )
+    vkey: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="The witness's verifier key `name+keyid+base64`; checked when given",
+    )
+
+
+class CosignatureOut(BaseModel):
+    tree_size: int
+    witness: str = Field(description="The key name on the cosignature line")
+    verified: bool = Field(
+        description="Checked against the vkey given or a registered key; false when neither"
+    )
+    created: bool = Field(description="False when the note already carried this line")
+    note: str = Field(description="The checkpoint note as now stored")
+
+
+# -- keys and sign-in ----------------------------------------------------------------------
+class Holder(BaseModel):
+    id: str
+    name: str
+
+
+class KeyOut(BaseModel):
+    id: str = Field(description="hex SHA-256 of the public key")
+    public_key: str = Field(description="base64 Ed25519 public key")
+    holder: Holder
+    roles: list[str]
+    registered_index: int
+    revoked_index: int | None
+    revoked_reason: str | None
+
+
+class ChallengeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    key_id: str = Field(pattern=KEY_ID_PATTERN, description="hex SHA-256 of the public key")
+
+
+class ChallengeOut(BaseModel):
+    challenge: str = Field(description="base64 of 32 random bytes")
+    expires_at: str = Field(description="UTC; a challenge lives 2 minutes and is used once")
+    message: str = Field(description="the exact text to sign (UTF-8), domain-separated")
+
+    model_config = ConfigDict(json_schema_extra={"example": examples.CHALLENGE})
+
+
+class TokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    key_id: str = Field(pattern=KEY_ID_PATTERN)
+    challenge: str = Field(min_length=1, max_length=100)
+    signature: str = Field(
+        min_length=1, max_length=200, description="base64 Ed25519 signature of `message`"
+    )
+
+
+class SessionOut(BaseModel):
+    expires_at: str = Field(description="UTC; a token lives 15 minutes, then sign in again")
+    key_id: str
+    holder: Holder
+    roles: list[str]
+
+
+class TokenOut(SessionOut):
+    token: str = Field(description="send as `Authorization: Bearer <token>`")
+
+
+# -- reads ---------------------------------------------------------------------------------
+VND = "đồng; a sum beyond 2^53 - 1 is a decimal string, so no reader rounds it (FORMATS 1.1)"
+Vnd = Annotated[int | str, Field(description=VND)]
 
 
 class LedgerRef(BaseModel):
@@ -56,22 +183,6 @@ class ReadMeta(BaseModel):
     as_of: AsOf
     checkpoint: CheckpointRef
     projection: ProjectionState
-
-
-META_EXAMPLE: dict[str, Any] = {
-    "ledger": {"id": "ansinh.vn/son-la/song-ma/chieng-en", "name": "UBND xã Chiềng En"},
-    "as_of": {"entries": 7, "recorded_at": "2022-01-10T02:00:00.000000Z"},
-    "checkpoint": {"tree_size": 7, "root": ROOT_EXAMPLE, "signed": True},
-    "projection": {"position": 7, "log_size": 7, "behind": 0},
-}
-HID = "5b0c6a53-2f1e-4c5e-9a51-3f4f0d7e1a01"
-PID = "9e3f4c1a-7b2d-4e8f-a1c3-5d6e7f8a9b02"
-BID = "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e03"
-PROG = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e104"
-
-
-def _example(**fields: Any) -> ConfigDict:
-    return ConfigDict(json_schema_extra={"example": {**META_EXAMPLE, **fields}})
 
 
 # -- the registry ---------------------------------------------------------------------
@@ -108,20 +219,7 @@ class HouseholdsOut(ReadMeta):
     disclosed: list[str] = Field(description="the personal-data fields included, by role")
     households: list[RegisteredHousehold]
 
-    model_config = _example(
-        on="2022-01-31",
-        disclosed=[],
-        households=[
-            {
-                "household_id": HID,
-                "code": "CE-0001",
-                "village": "Bản Huổi",
-                "status": "poor",
-                "registered_index": 5,
-                "members": [{"person_id": PID, "relation": "head"}],
-            }
-        ],
-    )
+    model_config = examples.read(examples.HOUSEHOLDS)
 
 
 # -- the approved lists ------------------------------------------------------------------
@@ -155,34 +253,7 @@ class BeneficiariesOut(ReadMeta):
     households: list[ListedHousehold]
     beneficiaries: list[Beneficiary]
 
-    model_config = _example(
-        on="2022-01-31",
-        households=[
-            {
-                "village": "Bản Huổi",
-                "household_code": "CE-0001",
-                "household_id": HID,
-                "status": "poor",
-                "effective": "2022-01-01",
-                "head_name": "Lò Thị Xuân",
-            }
-        ],
-        beneficiaries=[
-            {
-                "program_id": PROG,
-                "program_code": "NCC-TB",
-                "program_name": "Trợ cấp thương binh",
-                "category": "meritorious",
-                "village": "Bản Huổi",
-                "household_code": "CE-0001",
-                "benefit_id": BID,
-                "amount": 1_624_000,
-                "start": "2022-01",
-                "end": None,
-                "full_name": "Lò Thị Xuân",
-            }
-        ],
-    )
+    model_config = examples.read(examples.BENEFICIARIES)
 
 
 # -- the payroll --------------------------------------------------------------------------
@@ -224,29 +295,7 @@ class PayrollOut(ReadMeta):
     holders: dict[str, str] = Field(description="officer holder id -> name")
     totals: PayrollTotals
 
-    model_config = _example(
-        month="2022-01",
-        on="2022-01-31",
-        masked=True,
-        rows=[
-            {
-                "program_id": PROG,
-                "program_code": "NCC-TB",
-                "program_name": "Trợ cấp thương binh",
-                "village": "Bản Huổi",
-                "household_code": "CE-0001",
-                "benefit_id": BID,
-                "due": 1_624_000,
-                "paid": 1_624_000,
-                "status": "paid",
-                "payment_ids": ["7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c05"],
-                "paid_on": ["2022-01-10"],
-                "paid_by": ["staff-cashier"],
-            }
-        ],
-        holders={"staff-cashier": "Cán bộ tài chính"},
-        totals={"due": 1_624_000, "paid": 1_624_000, "unpaid": 0, "rows": 1},
-    )
+    model_config = examples.read(examples.PAYROLL)
 
 
 # -- reconciliation ---------------------------------------------------------------------
@@ -314,23 +363,7 @@ class ReconciliationOut(ReadMeta):
     funds: list[FundRow]
     anomalies: list[Anomaly]
 
-    model_config = _example(
-        period={"from": "2022-01", "to": "2022-06", "on": "2022-06-30"},
-        identities_checked=False,
-        masked=False,
-        programs=[],
-        totals={"entitled": 0, "paid": 0, "unpaid": 0, "overpaid": 0},
-        funds=[],
-        anomalies=[
-            {
-                "code": "PAID_AFTER_DEATH",
-                "detail": "beneficiary died in 2022-02; paid for 2022-03",
-                "benefit_id": BID,
-                "person_id": PID,
-                "month": "2022-03",
-            }
-        ],
-    )
+    model_config = examples.read(examples.RECONCILIATION)
 
 
 # -- the vault and histories --------------------------------------------------------------
@@ -341,13 +374,7 @@ class VaultOut(ReadMeta):
     salt: str = Field(description="base64: with the record, opens the commitment (FORMATS §5)")
     record: dict[str, Any] = Field(description="the personal data: full_name, national_id ...")
 
-    model_config = _example(
-        person_id=PID,
-        household_id=HID,
-        commitment="3f" * 32,
-        salt=ROOT_EXAMPLE,
-        record={"full_name": "Lò Thị Xuân", "national_id": "000000000001"},
-    )
+    model_config = examples.read(examples.VAULT)
 
 
 class HistoryItem(BaseModel):
@@ -369,15 +396,4 @@ class HistoryOut(ReadMeta):
     entity_id: str
     entries: list[HistoryItem]
 
-    model_config = _example(
-        entity_id=HID,
-        entries=[
-            {
-                "index": 5,
-                "recorded_at": "2022-01-03T01:00:00.000000Z",
-                "type": "household.registered",
-                "by": "staff-registrar",
-                "body": {"household_id": HID, "code": "CE-0001", "village": "Bản Huổi"},
-            }
-        ],
-    )
+    model_config = examples.read(examples.HISTORY)

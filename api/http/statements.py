@@ -17,36 +17,19 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 
 from api.http import wire
 from api.http.deps import ServiceDep
+from api.http.models import BatchRecorded, Recorded, RecordedEntry
 from api.service import LedgerService
 from ledger.errors import BatchError
 from ledger.formats.dsse import make_statement, sign_statement
 from ledger.formats.keys import KeyPair
-from ledger.storage.vault import VaultRecord
+from ledger.formats.vault import VaultRecord
 
 INLINE_PARSE_BYTES = 16 * 1024  # larger bodies are parsed in the threadpool
 
 router = APIRouter(prefix="/v1", tags=["statements"])
-
-
-class Recorded(BaseModel):
-    """Where a statement is in the log."""
-
-    index: int = Field(ge=0, description="The entry's index in the log")
-    leaf_hash: str = Field(description="hex SHA-256(0x00 || leaf bytes), FORMATS §4")
-
-
-class RecordedEntry(Recorded):
-    created: bool = Field(description="False when the statement was already recorded")
-
-
-class BatchRecorded(BaseModel):
-    """A batch's entries, in the order of its lines."""
-
-    entries: list[RecordedEntry]
 
 
 def _examples() -> dict[str, Any]:

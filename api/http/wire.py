@@ -8,33 +8,19 @@ refusal can name it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from fastapi import Request
-from pydantic import BaseModel, Field
 
-from ledger.application import LedgerApplication, submission_from_json
+from api.http.models import ErrorResponse
 from ledger.collector import collector_paused
-from ledger.domain.acceptance import Submission
-from ledger.errors import InvalidField, LedgerError, MalformedError
+from ledger.domain.acceptance import Submission, submission_from_json
+from ledger.errors import LedgerError, MalformedError
 from ledger.formats.dsse import check_deferred
 from ledger.formats.jsontext import DuplicateKey, loads
 
 JSON_LINES_TYPES = ("application/jsonl", "application/x-ndjson", "application/x-jsonlines")
-_COUNT = re.compile(r"[0-9]+")
-
-
-class ErrorDetail(BaseModel):
-    code: str = Field(description="Stable machine code, e.g. MALFORMED, BAD_SIGNATURE")
-    message: str = Field(description="What was wrong, naming the field or line")
-
-
-class ErrorResponse(BaseModel):
-    """Every refusal: ``{"error": {"code", "message"}}``."""
-
-    error: ErrorDetail
 
 
 _STATUS_TEXT = {
@@ -190,19 +176,3 @@ def _submission(obj: object, line: int | None, *, defer_validation: bool = False
         if line is not None:
             exc.message = f"line {line}: {exc.message}"
         raise
-
-
-def as_of_index(ledger: LedgerApplication, value: str | None) -> int | None:
-    """An ``as_of`` parameter as an entry count: a count, or an ISO 8601 time."""
-    if value is None or value == "":
-        return None
-    if _COUNT.fullmatch(value):
-        return int(value)
-    if value.startswith("-") and _COUNT.fullmatch(value[1:]):
-        raise InvalidField("as_of", "must not be negative")
-    from projections import query
-
-    try:
-        return query.index_at(ledger, value)
-    except OverflowError:
-        raise InvalidField("as_of", f"{value!r} is out of range") from None

@@ -26,40 +26,29 @@ so that JCS stays exact (FORMATS 1.1):
 
 Public rows never carry a national id, ethnicity, health detail or bank
 account. Names come from the personal-data vault when the server holds its
-key; when it does not, or the person's record has been erased, the row shows
-the household code only and says the name is withheld.
+key, as the snapshot's commitments name them (:mod:`api.reading`); when it
+does not, or the person's record has been erased, the row shows the
+household code only and says the name is withheld.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import rfc8785
 
-from api.service import LedgerService
-from ledger.errors import InvalidField, LedgerError, UnknownEntity
+from api.reading import Read, approved_lists
+from ledger.errors import InvalidField, UnknownEntity
 from ledger.formats.versions import exact_json
-from projections.model import Person, Snapshot
+from projections.model import Snapshot
 from projections.reports.entitlements import check_date, snapshot_date
 from projections.reports.funds import counted_payments
-from projections.reports.lists import lists
 
 HOUSEHOLDS = "households"  # the ``program`` filter naming the poor / near-poor list
 _YEAR = re.compile(r"(19|20|21)\d\d")
-
-
-@dataclass(frozen=True)
-class Drawn:
-    """What a page is drawn from: a snapshot, its tree size and Merkle root."""
-
-    snap: Snapshot
-    tree_size: int
-    root: str  # base64
 
 
 @dataclass(frozen=True)
@@ -102,18 +91,6 @@ def digest_of(data: bytes) -> str:
 
 
 # -- parameters ------------------------------------------------------------------
-def parse_as_of(value: str | None, size: int) -> int | str | None:
-    """An entry count (at most the log's size) or an ISO 8601 time; empty means all."""
-    if value is None or value == "":
-        return None
-    if value.isascii() and value.isdigit():
-        count = int(value)
-        if count > size:
-            raise InvalidField("as_of", f"{count} is beyond the log, which holds {size} entries")
-        return count
-    return value  # a time: the snapshot checks it and names as_of when it is not one
-
-
 def parse_on(value: str | None) -> str | None:
     return None if value is None or value == "" else check_date(value, "on")
 
@@ -126,51 +103,23 @@ def parse_year(value: str | None) -> int | None:
     return int(value)
 
 
-def draw(service: LedgerService, as_of: int | str | None) -> Drawn:
-    """The snapshot ``as_of`` (default: the whole log) and the Merkle root at its size."""
-    snap = service.snapshot(as_of)
-    root = service.merkle().root(snap.as_of)
-    return Drawn(snap, snap.as_of, base64.b64encode(root).decode())
-
-
-def is_signed(service: LedgerService, tree_size: int) -> bool:
-    """Whether the notary signed a checkpoint of exactly ``tree_size`` entries."""
-    return service.mlog.checkpoint_at(tree_size) is not None
-
-
-# -- names from the vault ----------------------------------------------------------
-def has_vault_key(service: LedgerService) -> bool:
-    try:
-        service.ledger.vault_key  # noqa: B018 (loading it is the question)
-    except LedgerError:
-        return False
-    return True
-
-
-def vault_names(service: LedgerService, person_ids: Iterable[str]) -> dict[str, str | None]:
-    """Each person's full name from the vault; ``None`` when it is withheld."""
-    wanted = sorted(set(person_ids))
-    if not has_vault_key(service):
-        return dict.fromkeys(wanted)
-    found: dict[str, str | None] = {}
-    for person_id in wanted:
-        try:
-            record = service.ledger.vault_record(person_id)
-        except LedgerError:  # no such person now, or a record this key cannot open
-            record = None
-        name = record.record.get("full_name") if record is not None else None
-        found[person_id] = name if isinstance(name, str) and name else None
-    return found
-
-
-def _heads(snap: Snapshot, on: str) -> dict[str, Person]:
-    """Each household's head alive on ``on`` (the earliest registered, if several)."""
-    heads: dict[str, Person] = {}
-    for person in sorted(snap.people.values(), key=lambda p: p.index):
-        if person.relation != "head" or (person.died_on is not None and person.died_on <= on):
-            continue
-        heads.setdefault(person.household_id, person)
-    return heads
+def public(read: Read, fields: dict[str, Any], extra: dict[str, Any] | None = None) -> PublicList:
+    """The document of ``fields`` as drawn from ``read`` (its ledger, tree size and root),
+    with its canonical bytes and digest."""
+    snap = read.snap
+    doc = {"ledger": snap.ledger_id, **fields}
+    doc |= {"as_of": read.checkpoint["tree_size"], "root": read.checkpoint["root"]}
+    data = canonical(doc)
+    return PublicList(
+        doc,
+        data,
+        digest_of(data),
+        snap.name,
+        villages_of(snap),
+        program_infos(snap),
+        snap.last_recorded_at,
+        extra or {},
+    )
 
 
 # -- the lists ------------------------------------------------------------------------
@@ -184,21 +133,17 @@ def villages_of(snap: Snapshot) -> list[str]:
 
 
 def list_document(
-    service: LedgerService,
-    drawn: Drawn,
-    on: str | None,
-    village: str | None,
-    program: str | None,
+    read: Read, on: str | None, village: str | None, program: str | None
 ) -> PublicList:
     """The approved lists of ``on``, for one village and program (or all), with names."""
-    snap = drawn.snap
+    snap = read.snap
     villages = villages_of(snap)
     programs = program_infos(snap)
     if village is not None and village not in villages:
         raise UnknownEntity(f"village: no village {village!r} in this ledger", field="village")
     if program is not None and program != HOUSEHOLDS and program not in {p.code for p in programs}:
         raise UnknownEntity(f"program: no program {program!r} in this ledger", field="program")
-    approved = lists(snap, on)
+    approved = approved_lists(read, on, named=True)
     on = str(approved["on"])
     households = [
         h
@@ -212,25 +157,12 @@ def list_document(
         and program != HOUSEHOLDS
         and (program is None or b["program_code"] == program)
     ]
-    heads = _heads(snap, on)
-    named = {
-        h["household_id"]: heads[h["household_id"]].person_id
-        for h in households
-        if h["household_id"] in heads
-    }
-    for b in benefits:
-        benefit = snap.benefits[b["benefit_id"]]
-        if benefit.person_id is not None:
-            named[b["benefit_id"]] = benefit.person_id
-        elif benefit.household_id in heads:
-            named[b["benefit_id"]] = heads[benefit.household_id].person_id
-    names = vault_names(service, named.values())
     rows: list[dict[str, Any]] = [
         {
             "list": "households",
             "village": h["village"],
             "household_code": h["household_code"],
-            "head": names.get(named.get(h["household_id"], "")),
+            "head": h["head_name"],
             "status": h["status"],
         }
         for h in households
@@ -243,30 +175,18 @@ def list_document(
             "category": b["category"],
             "village": b["village"],
             "household_code": b["household_code"],
-            "name": names.get(named.get(b["benefit_id"], "")),
+            "name": b["full_name"],
             "amount": b["amount"],
         }
         for b in benefits
     ]
-    doc = {
-        "ledger": snap.ledger_id,
-        "on": on,
-        "as_of": drawn.tree_size,
-        "root": drawn.root,
-        "village": village,
-        "program": program,
-        "rows": rows,
-    }
-    data = canonical(doc)
-    return PublicList(
-        doc, data, digest_of(data), snap.name, villages, programs, snap.last_recorded_at
-    )
+    return public(read, {"on": on, "village": village, "program": program, "rows": rows})
 
 
 # -- totals -----------------------------------------------------------------------------
-def totals_document(drawn: Drawn, year: int | None) -> PublicList:
+def totals_document(read: Read, year: int | None) -> PublicList:
     """Unreversed payments per program and month of ``year`` (default: the latest paid)."""
-    snap = drawn.snap
+    snap = read.snap
     counted = counted_payments(snap)
     month_of = {p.payment_id: p.month or p.paid_on[:7] for p in counted}
     if year is None:
@@ -285,21 +205,5 @@ def totals_document(drawn: Drawn, year: int | None) -> PublicList:
         {"program_code": code, "program_name": name, "month": month, "payments": n, "paid": paid}
         for (code, name, month), (n, paid) in sorted(sums.items())
     ]
-    doc = {
-        "ledger": snap.ledger_id,
-        "year": year,
-        "as_of": drawn.tree_size,
-        "root": drawn.root,
-        "rows": rows,
-    }
-    data = canonical(doc)
-    return PublicList(
-        doc,
-        data,
-        digest_of(data),
-        snap.name,
-        villages_of(snap),
-        program_infos(snap),
-        snap.last_recorded_at,
-        {"years": sorted({int(m[:4]) for m in month_of.values()})},
-    )
+    years = sorted({int(m[:4]) for m in month_of.values()})
+    return public(read, {"year": year, "rows": rows}, {"years": years})

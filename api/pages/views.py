@@ -30,10 +30,7 @@ _ENV = Environment(
 )
 QR_SCALE = 4
 QR_ERROR = "m"
-
-
-def render(template: str, **context: Any) -> bytes:
-    return _ENV.get_template(template).render(**context).encode()
+PAGES = ("/", "/lists", "/totals", "/checkpoints")  # home, lists, totals, checkpoints
 
 
 def qr_svg(url: str) -> Markup:
@@ -57,31 +54,38 @@ class Links:
     root: str
     lang: str
     other_lang: str
+    home: str
+    lists: str
+    totals: str
+    checkpoints: str
 
     @classmethod
     def of(cls, root: str, path: str, params: Mapping[str, str], lang: str) -> Links:
         kept = {k: v for k, v in params.items() if k != "lang"}
         other = query("vi" if lang == "en" else "en", **kept)
-        return cls(root, lang, f"{root}{path}{other}")
+        pages = (f"{root}{page}{query(lang)}" for page in PAGES)
+        return cls(root, lang, f"{root}{path}{other}", *pages)
 
     def to(self, path: str, **params: object) -> str:
         return f"{self.root}{path}{query(self.lang, **params)}"
 
-    @property
-    def home(self) -> str:
-        return self.to("/")
 
-    @property
-    def lists(self) -> str:
-        return self.to("/lists")
+def render(template: str, **context: Any) -> bytes:
+    return _ENV.get_template(template).render(**context).encode()
 
-    @property
-    def totals(self) -> str:
-        return self.to("/totals")
 
-    @property
-    def checkpoints(self) -> str:
-        return self.to("/checkpoints")
+def page_html(
+    template: str,
+    links: Links,
+    commune: str | None = None,
+    prov: dict[str, Any] | None = None,
+    **context: Any,
+) -> bytes:
+    """A page in the language of its links, with the site's frame around it."""
+    lang = links.lang
+    return render(
+        template, lang=lang, t=Words(lang), links=links, commune=commune, prov=prov, **context
+    )
 
 
 def provenance(

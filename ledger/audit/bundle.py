@@ -136,7 +136,7 @@ def _write_entries(
 def _write_vault(ledger: LedgerApplication, f: IO[str], people: dict[str, str]) -> int:
     count = 0
     with f:
-        for sealed in ledger.recorder.vault_all():  # type: ignore[attr-defined]
+        for sealed in ledger.recorder.vault_all():
             if people.get(sealed.person_id) != sealed.commitment:
                 continue  # an older record, superseded by a later commitment
             record = ledger.vault_key.open(sealed)

@@ -27,9 +27,9 @@ from ledger.audit.verifier import (
 from ledger.errors import LedgerError
 from ledger.formats.merkle import ProofError, verify_consistency
 from ledger.formats.notes import NoteError, open_checkpoint
-from ledger.storage.vault import VaultKey, commitment
+from ledger.formats.vault import VaultKey, commitment
+from ledger.storage.recorder import CHECKPOINTS
 from ledger.tlog.merkle_log import IssuedCheckpoint, MerkleLog
-from ledger.tlog.store import CHECKPOINTS
 
 Progress = Callable[[int], None] | None
 

@@ -12,7 +12,7 @@ of the first difference.
 
 One pass reads the event store in notification order: log entries go on
 to the verifier (:func:`ledger.audit.verifier.replay_lines`), and every other
-event is matched against the entry that made it (:mod:`ledger.domain.footprint`).
+event is matched against the entry that made it (:mod:`ledger.domain.catalog`).
 What the later checks need from the entries is kept compactly: 48 bytes an
 entry for the nonce claims, 32 for the leaf hashes.
 """
@@ -33,13 +33,11 @@ from eventsourcing.utils import get_topic
 
 from ledger.application import LedgerApplication
 from ledger.audit.verifier import VerificationFailed
-from ledger.domain.acceptance import Entry
-from ledger.domain.footprint import FOOTPRINTS
-from ledger.domain.log import LOG_ID, Log
-from ledger.domain.nonces import EVENT_TOPIC as LEGACY_NONCE_TOPIC
-from ledger.domain.nonces import claim_key
+from ledger.domain.catalog import CATALOG
+from ledger.domain.log import LOG_ID, Entry, Log, claim_key
 from ledger.formats.dsse import leaf_bytes
-from ledger.storage.sqlite import reads_plain
+from ledger.storage.mapper import reads_plain
+from ledger.storage.recorder import LEGACY_NONCE_TOPIC
 
 ENTRY_TOPIC = get_topic(Log.EntryAppended)
 PAGE = 5000
@@ -215,8 +213,8 @@ class StoreAudit:
         try:
             statement = orjson.loads(a2b_base64(envelope["payload"]))
             kind = statement["type"]
-            aggregate_of, topic = FOOTPRINTS[kind]
-            key = (aggregate_of(statement), index)
+            row = CATALOG[kind]
+            key, topic = (row.target(statement), index), row.topic
             claim = claim_key(statement["by"], statement["nonce"])
         except Exception:  # an invalid entry: the verifier names it
             self.claims += bytes(48)

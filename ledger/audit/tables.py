@@ -13,7 +13,7 @@ from typing import Any
 
 from ledger.audit.store import Checked, StoreAudit
 from ledger.formats.merkle import node_hash
-from ledger.storage.vault import VaultKey, commitment
+from ledger.formats.vault import VaultKey, commitment
 
 
 def check_nonces(audit: StoreAudit) -> Checked:

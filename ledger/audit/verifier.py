@@ -36,9 +36,10 @@ from ledger.audit.entry import (
     learn_keys,
     opens,
 )
+from ledger.domain.catalog import CATALOG
+from ledger.errors import BadSignature, KeyRevoked, ReplayedNonce, RoleNotAllowed, SelfApproval
 from ledger.formats.merkle import RootAccumulator
 from ledger.formats.notes import NoteError, open_checkpoint, parse_note, verify_cosignature
-from ledger.formats.schemas import STATEMENT_TYPES
 from ledger.formats.versions import V1, declared
 
 CHUNK = 1024  # entries per block handed to a worker (when given leaves one by one)
@@ -126,20 +127,21 @@ class Replay:
             assert pending is not None
             ok = opens(key.public_key, pending)
         if not ok:
-            raise VerificationFailed("BAD_SIGNATURE: signature does not verify", i)
+            raise VerificationFailed(f"{BadSignature.code}: signature does not verify", i)
         if key.revoked is not None and i > key.revoked:
             raise VerificationFailed(
-                f"KEY_REVOKED: key {by[:16]} was revoked at entry {key.revoked}", i
+                f"{KeyRevoked.code}: key {by[:16]} was revoked at entry {key.revoked}", i
             )
-        allowed = STATEMENT_TYPES.get(kind)
+        row = CATALOG.get(kind)
+        allowed = None if row is None else row.roles
         if i > 0 and (allowed is None or allowed.isdisjoint(key.roles)):
-            raise VerificationFailed(f"ROLE_NOT_ALLOWED: {key.holder} may not sign {kind}", i)
+            raise VerificationFailed(f"{RoleNotAllowed.code}: {key.holder} may not sign {kind}", i)
         used = self.nonces.get(by)
         if used is None:
             used = self.nonces[by] = set()
         elif nonce in used:
             raise VerificationFailed(
-                f"REPLAYED_NONCE: nonce {nonce:032x} used before by this key", i
+                f"{ReplayedNonce.code}: nonce {nonce:032x} used before by this key", i
             )
         used.add(nonce)
         if recorded_at < self.last_recorded_at:
@@ -213,7 +215,7 @@ class Replay:
                 raise VerificationFailed(f"decides {target_id}, which is not an open proposal", i)
             if kind.endswith("approved") and proposer == key.holder:
                 raise VerificationFailed(
-                    f"SELF_APPROVAL: {key.holder} approves their own proposal {target_id}", i
+                    f"{SelfApproval.code}: {key.holder} approves their own proposal {target_id}", i
                 )
         elif kind in ("person.registered", "person.pii.updated") and (
             body["person_id"] in self.watch_people

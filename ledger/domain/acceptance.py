@@ -5,7 +5,7 @@ or a whole batch) in order, checks each against the state left by the ones
 before it, and collects the events to save in one transaction. It raises a
 :class:`~ledger.errors.LedgerError` for the first statement it refuses;
 nothing is saved then. What each statement type requires is in
-:mod:`ledger.domain.handlers`.
+:mod:`ledger.domain.catalog`.
 
 In *fast* mode a new entity id or nonce is assumed unused unless the cache or
 the batch knows it: the store's unique keys are the real check, and a
@@ -15,8 +15,6 @@ looks everything up. Refusals are always confirmed in strict mode.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,16 +25,15 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Repository
 from eventsourcing.domain import Aggregate
 
-from ledger.domain import nonces as nonce_store
 from ledger.domain.base import Entity
-from ledger.domain.charter import CHARTER_ID, Charter, KeyRecord
-from ledger.domain.handlers import HANDLERS
-from ledger.domain.log import Log
-from ledger.domain.nonces import Claim, ClaimRow, claim_key
+from ledger.domain.catalog import CATALOG
+from ledger.domain.charter import CHARTER_ID, Charter, KeyRecord, raw_public_key
+from ledger.domain.log import Claim, ClaimRow, Log, claim_key, claim_row
 from ledger.errors import (
     Duplicate,
     InvalidField,
     KeyRevoked,
+    LedgerError,
     NotOpened,
     ReplayedNonce,
     RoleNotAllowed,
@@ -45,11 +42,9 @@ from ledger.errors import (
     UnknownKey,
     WrongLedger,
 )
-from ledger.formats.dsse import Envelope, SignedStatement, leaf_bytes, leaf_hash, leaf_json
+from ledger.formats.dsse import SignedStatement, check_deferred, leaf_hash, open_envelope
 from ledger.formats.keys import decode_public_key, key_id
-from ledger.formats.schemas import STATEMENT_TYPES
-from ledger.signatures.deferred import verify_inline
-from ledger.storage.vault import VaultRecord
+from ledger.formats.vault import VaultRecord, parse_vault_items
 
 E = TypeVar("E", bound=Entity)
 
@@ -66,27 +61,6 @@ class Submission:
 
     signed: SignedStatement
     vault: tuple[VaultRecord, ...] = ()
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A log entry; its leaf bytes are what the Merkle tree commits to."""
-
-    index: int
-    recorded_at: str
-    envelope: dict[str, Any]
-
-    @property
-    def leaf(self) -> bytes:
-        if isinstance(self.envelope, Envelope):
-            return leaf_bytes(self.index, self.recorded_at, self.envelope.canonical)
-        return leaf_json(
-            {"envelope": self.envelope, "index": self.index, "recorded_at": self.recorded_at}
-        )
-
-    @property
-    def leaf_hash(self) -> bytes:
-        return hashlib.sha256(b"\x00" + self.leaf).digest()
 
 
 @dataclass(frozen=True)
@@ -113,7 +87,7 @@ class UnitOfWork:
         *,
         strict: bool,
         claim_lookup: Callable[[bytes], Claim | None],
-        verify: Callable[[SignedStatement, bytes], None] = verify_inline,
+        verify: Callable[[SignedStatement, bytes], None] = SignedStatement.verify,
     ) -> None:
         self.repository = repository
         self.head = head
@@ -130,7 +104,6 @@ class UnitOfWork:
         self.claims: list[ClaimRow] = []  # the nonce claims to record with the events
         self._claims: dict[bytes, tuple[str, Accepted]] = {}
         self._seen: dict[str, Aggregate] = {}  # by id as written in statements
-        self._public_keys: dict[str, bytes] = {}
         self._charter: Charter | None = None
         self._charter_loaded = False
 
@@ -237,9 +210,11 @@ class UnitOfWork:
                     field="ledger",
                 )
             key = self._authorise(charter, s)
-            HANDLERS[statement["type"]](self, s, index, key, sub.vault)
+            rule = CATALOG[statement["type"]].rule
+            assert rule is not None  # only ledger.opened has none
+            rule(self, s, index, key, sub.vault)
         self.events.append(Log.entry(index, self.recorded_at, s.envelope, self.now))
-        self.claims.append(nonce_store.row(claim_id, index, digest))
+        self.claims.append(claim_row(claim_id, index, digest))
         leaf = leaf_hash(index, self.recorded_at, s.canonical)
         accepted = Accepted(index=index, leaf_hash=leaf.hex(), created=True)
         self._claims[claim_id] = (digest, accepted)
@@ -250,15 +225,12 @@ class UnitOfWork:
         key = charter.keys.get(s.by)
         if key is None:
             raise UnknownKey(f"by: key {s.by} is not registered in this ledger", field="by")
-        public_key = self._public_keys.get(key.key_id)
-        if public_key is None:
-            public_key = self._public_keys[key.key_id] = base64.b64decode(key.public_key)
-        self._verify(s, public_key)
+        self._verify(s, raw_public_key(key.public_key))
         if key.revoked:
             raise KeyRevoked(
                 f"by: key {s.by[:16]} was revoked at entry {key.revoked_index}", field="by"
             )
-        allowed = STATEMENT_TYPES[s.type] or frozenset()
+        allowed = CATALOG[s.type].roles or frozenset()
         if allowed.isdisjoint(key.roles):
             raise RoleNotAllowed(
                 f"by: key of {key.holder_id} holds {sorted(key.roles)}; {s.type} needs "
@@ -297,3 +269,23 @@ class UnitOfWork:
             self._charter = charter
             self.touched[CHARTER_ID] = charter
         return charter
+
+
+def submission_from_json(obj: object, *, defer_validation: bool = False) -> Submission:
+    """A submission from an envelope, or from ``{"envelope", "vault"}``.
+
+    ``defer_validation``: see :func:`ledger.formats.dsse.open_envelope`; acceptance
+    validates such a statement (beside the rules, for a large batch).
+    """
+    if isinstance(obj, dict) and "envelope" in obj:
+        unknown = obj.keys() - {"envelope", "vault"}
+        if unknown:
+            raise InvalidField(sorted(unknown)[0], "unknown field")
+        signed = open_envelope(obj["envelope"], defer_validation=defer_validation)
+        try:
+            vault = parse_vault_items(obj.get("vault", []))
+        except LedgerError:
+            check_deferred(signed)  # the statement's own refusal comes first
+            raise
+        return Submission(signed=signed, vault=tuple(vault))
+    return Submission(signed=open_envelope(obj, defer_validation=defer_validation))

@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from ledger.domain.base import Entity, read_statement
+from ledger.errors import AlreadyDecided, RuleViolation
 
 
 class Benefit(Entity):
@@ -23,6 +24,20 @@ class Benefit(Entity):
         self.start: str = body["start"]
         self.status = "proposed"
         self.approved_by: str | None = None
+
+    def check_undecided(self) -> None:
+        if self.status != "proposed":
+            raise AlreadyDecided(f"body.benefit_id: already {self.status}", field="body.benefit_id")
+
+    def check_can_end(self, last_month: str) -> None:
+        if self.status != "approved":
+            raise RuleViolation(
+                f"body.benefit_id: a {self.status} benefit cannot end", field="body.benefit_id"
+            )
+        if last_month < self.start:
+            raise RuleViolation(
+                "body.last_month: before the benefit's start", field="body.last_month"
+            )
 
     @event("Approved")
     def approve(self, index: int, envelope: dict[str, Any]) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
 from ledger.domain.base import Entity, read_statement
+from ledger.errors import Duplicate, RuleViolation, UnknownEntity
 
 NAMESPACE = UUID("5d9f3c1e-7a51-4d0b-9a8e-2f6b1c0d4e71")
 CHARTER_ID = uuid5(NAMESPACE, "charter")
@@ -67,6 +70,26 @@ class Charter(Entity):
             )
         }
 
+    def raw_key(self, key_id: str) -> bytes | None:
+        """A registered key's raw bytes, or None for a key not registered here."""
+        record = self.keys.get(key_id)
+        return None if record is None else raw_public_key(record.public_key)
+
+    def check_key_new(self, key_id: str) -> None:
+        if key_id in self.keys:
+            raise Duplicate("body.key.id: key already registered", field="body.key.id")
+
+    def check_key_revocable(self, key_id: str) -> None:
+        target = self.keys.get(key_id)
+        if target is None:
+            raise UnknownEntity(f"body.key_id: no key {key_id}", field="body.key_id")
+        if target.revoked:
+            raise RuleViolation("body.key_id: key already revoked", field="body.key_id")
+        if target.key_id == self.authority_key_id:
+            raise RuleViolation(
+                "body.key_id: the authority key cannot be revoked", field="body.key_id"
+            )
+
     @event("KeyRegistered")
     def register_key(self, index: int, envelope: dict[str, Any]) -> None:
         body = read_statement(envelope)["body"]
@@ -85,3 +108,9 @@ class Charter(Entity):
         record = self.keys[body["key_id"]]
         record.revoked_index = index
         record.revoked_reason = body["reason"]
+
+
+@lru_cache(maxsize=1024)
+def raw_public_key(public_key: str) -> bytes:
+    """A registered key's raw bytes, from its base64 (decoded once per key)."""
+    return base64.b64decode(public_key)

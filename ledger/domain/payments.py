@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from ledger.domain.base import Entity
+from ledger.errors import RuleViolation
 
 
 class Payment(Entity):
@@ -19,6 +20,10 @@ class Payment(Entity):
         self.benefit_id: str = body["benefit_id"]
         self.amount: int = body["amount"]
         self.reversed = False
+
+    def check_not_reversed(self) -> None:
+        if self.reversed:
+            raise RuleViolation("body.payment_id: already reversed", field="body.payment_id")
 
     @event("Reversed")
     def reverse(self, index: int, envelope: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from ledger.domain.base import Entity
+from ledger.errors import InvalidField
 
 
 class Program(Entity):
@@ -19,6 +20,15 @@ class Program(Entity):
         self.code: str = body["code"]
         self.category: str = body["category"]
         self.program_kind: str = body["kind"]
+
+    def check_payment_month(self, names_month: bool) -> None:
+        """A payment of a monthly program names its month; any other payment does not."""
+        if self.program_kind == "monthly" and not names_month:
+            raise InvalidField(
+                "body.month", "missing: a payment of a monthly program names its month"
+            )
+        if self.program_kind != "monthly" and names_month:
+            raise InvalidField("body.month", f"must be absent for a {self.program_kind} program")
 
 
 class FundMovement(Entity):

@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from ledger.domain.base import Entity, read_statement
+from ledger.errors import AlreadyDecided, RuleViolation
 
 
 class Household(Entity):
@@ -36,6 +37,18 @@ class Person(Entity):
     def update_pii(self, index: int, envelope: dict[str, Any]) -> None:
         self.pii = read_statement(envelope)["body"]["pii"]
 
+    def check_alive(self) -> None:
+        if self.died_on is not None:
+            raise RuleViolation(
+                f"body.person_id: death already recorded ({self.died_on})", field="body.person_id"
+            )
+
+    def check_moving_to(self, household_id: str) -> None:
+        if self.household_id == household_id:
+            raise RuleViolation(
+                "body.household_id: the person already lives there", field="body.household_id"
+            )
+
     @event("Moved")
     def move(self, index: int, envelope: dict[str, Any]) -> None:
         self.household_id = read_statement(envelope)["body"]["household_id"]
@@ -55,6 +68,12 @@ class StatusProposal(Entity):
         body = self._created(index, envelope)
         self.household_id: str = body["household_id"]
         self.decision: str | None = None
+
+    def check_undecided(self) -> None:
+        if self.decision is not None:
+            raise AlreadyDecided(
+                f"body.proposal_id: already {self.decision}", field="body.proposal_id"
+            )
 
     @event("Approved")
     def approve(self, index: int, envelope: dict[str, Any]) -> None:

@@ -23,10 +23,10 @@ signatures. An invalid statement anywhere in a batch is reported before
 anything else, as opening the batch whole would have refused it before any
 rule ran (:meth:`DeferredVerifier.first_invalid`).
 
-The helper and its protocol are in :mod:`ledger.signatures.helper`. Whenever
-it is missing, busy with another thread's submission, not started yet or
-broken, the checks simply run in the main thread: the helper changes speed,
-never results.
+The helper is :mod:`ledger.signatures.helper` (its protocol:
+:mod:`ledger.signatures.protocol`). Whenever it is missing, busy with
+another thread's submission, not started yet or broken, the checks simply
+run in the main thread: the helper changes speed, never results.
 
 Statements are checked against the key their author had when the submission
 began; a statement whose key differs by the time the rules reach it (a key
@@ -40,16 +40,14 @@ from collections.abc import Callable, Sequence
 
 from ledger.errors import BadSignature, LedgerError
 from ledger.formats.dsse import PAYLOAD_TYPE, SignedStatement, check_deferred, pae
-from ledger.signatures.helper import (
+from ledger.signatures.helper import Job, helper_running, start_helper
+from ledger.signatures.protocol import (
     BAD_SIGNATURE,
     CHUNK,
     INVALID_STATEMENT,
     WATCH_S,
     Item,
-    Job,
     check,
-    helper_running,
-    start_helper,
 )
 
 __all__ = [

@@ -1,15 +1,13 @@
 """The signature helper: a process of its own that checks Ed25519 signatures.
 
-A plain ``python -c`` child that imports only this module (no re-import of
-the parent's ``__main__``; of the ledger's, only the statement schemas, once
-it is first asked to validate a statement), one per process, started by the
-first large batch or by :func:`start_helper`. It is sent a batch's checks a
+A plain ``python -c`` child (:mod:`ledger.signatures.process`), one per
+process, started by the first large batch or by :func:`start_helper`. It is sent a batch's checks a
 chunk at a time, as the batch is read, and checks each chunk as it arrives
 (a statement's schema, when its validation was deferred, then its
 signature), while the parent may take back from the back the chunks it has
 not started: two counters in shared memory say how far it may go
 (``LIMIT``) and how far it has gone (``TAKEN``). Its answers come back chunk
-by chunk, in order.
+by chunk, in order (:mod:`ledger.signatures.protocol`).
 
 Whenever the helper is missing, busy with another thread's batch, not ready
 yet or broken, :meth:`Job.start` or :meth:`Job.finish` say so and the checks
@@ -22,69 +20,30 @@ import atexit
 import contextlib
 import mmap
 import os
-import select
 import socket
-import struct
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 
-import nacl.bindings
-
-CHUNK = 32
-CHECK_S = 0.0001  # about what one check takes
-CHUNK_S = 0.001 + 2 * CHUNK * CHECK_S  # as long as the helper may take on one chunk
-WATCH_S = 0.001  # how long the helper may watch for the next message before it sleeps
-_LIMIT, _TAKEN = 0, 1  # the shared counters: chunks the helper may take, has taken
-# public key, signature, message length, length of the payload to validate (0: none);
-# then the message (PAE: the payload is its tail)
-_ITEM = struct.Struct("<32s64sII")
-_ANSWER = struct.Struct("<IB")  # chunk, whether the helper stops after it; then one byte each
-# The answer for each check:
-BAD_SIGNATURE, VERIFIED, INVALID_STATEMENT = 0, 1, 2
-
-Item = tuple[bytes, bytes, bytes, int]  # public key, PAE message, signature, payload to validate
-_READY, _END = b"R", b"E"  # the helper is ready; it has stopped on the batch it was sent
-_MORE, _LAST = b"C", b"L"  # a chunk of checks, more to come; the last chunk (maybe empty)
-_NO_LIMIT = 2**62
-_LENGTH = struct.Struct("<I")
-_CHUNK_HEAD = struct.Struct("<II")  # after the kind: checks in the chunk, µs to watch after the job
-
-
-def verifies(public_key: bytes, message: bytes, signature: bytes) -> bool:
-    """Strict Ed25519 (libsodium), as ``ledger.formats.keys.verify_signature``, as a bool."""
-    try:
-        nacl.bindings.crypto_sign_open(signature + message, public_key)
-    except Exception:  # BadSignatureError, or a malformed key or signature
-        return False
-    return True
-
-
-def check(public_key: bytes, message: bytes, signature: bytes, validate: int) -> int:
-    """One item's answer: its statement, if asked (its payload is the message's tail), then
-    its signature."""
-    if validate and not _valid_statement(message[len(message) - validate :]):
-        return INVALID_STATEMENT
-    return VERIFIED if verifies(public_key, message, signature) else BAD_SIGNATURE
-
-
-def _valid_statement(payload: bytes) -> bool:
-    """Whether a payload opened with its validation deferred holds a valid statement.
-
-    Such a payload is already known to be canonical JSON; this is the rest of
-    what opening it checks (``ledger.formats.dsse``), imported when first needed.
-    """
-    import orjson
-
-    from ledger.formats.schemas import validate_statement
-
-    try:
-        validate_statement(orjson.loads(payload))
-    except Exception:
-        return False
-    return True
+from ledger.signatures.protocol import (
+    ANSWER,
+    CHECK_S,
+    CHUNK,
+    CHUNK_S,
+    END,
+    ITEM,
+    LAST,
+    LENGTH,
+    LIMIT,
+    MORE,
+    NO_LIMIT,
+    READY,
+    TAKEN,
+    Channel,
+    Item,
+    ends,
+)
 
 
 class Job:
@@ -97,7 +56,7 @@ class Job:
 
     def __init__(self, helper: Helper, watch_s: float) -> None:
         self.helper = helper
-        self._watch_us = _LENGTH.pack(round(watch_s * 1e6))
+        self._watch_us = LENGTH.pack(round(watch_s * 1e6))
         self.count = 0  # checks added so far
         self.chunks = 0  # chunks sent so far
         self.closed = False  # every chunk sent
@@ -118,7 +77,7 @@ class Job:
         helper = Helper.acquire()
         if helper is None:
             return None
-        helper.counters[_LIMIT], helper.counters[_TAKEN] = _NO_LIMIT, 0
+        helper.counters[LIMIT], helper.counters[TAKEN] = NO_LIMIT, 0
         return cls(helper, watch_s)
 
     @classmethod
@@ -136,24 +95,24 @@ class Job:
     def add(self, item: Item) -> bool:
         """One more check; False once the helper is lost (the job is then no use)."""
         key, message, signature, validate = item
-        self._pending += (_ITEM.pack(key, signature, len(message), validate), message)
+        self._pending += (ITEM.pack(key, signature, len(message), validate), message)
         self.count += 1
         if len(self._pending) < 2 * CHUNK:
             return True
-        return self._send(_MORE)
+        return self._send(MORE)
 
     def close(self) -> bool:
         """No more checks: the last chunk goes; False once the helper is lost."""
-        return self._send(_LAST)
+        return self._send(LAST)
 
     def _send(self, kind: bytes) -> bool:
         if self.closed:
             return False
         count = len(self._pending) // 2
-        message = b"".join([kind, _LENGTH.pack(count), self._watch_us, *self._pending])
+        message = b"".join([kind, LENGTH.pack(count), self._watch_us, *self._pending])
         self._pending = []
         self.chunks += count > 0
-        self.closed = kind == _LAST
+        self.closed = kind == LAST
         try:
             self.helper.conn.send_bytes(message)
         except OSError:
@@ -177,8 +136,8 @@ class Job:
             self._receive()
             chunk = self.chunks - 1  # answers come in order: the last one missing
             while chunk >= 0 and chunk not in self.done:
-                counters[_LIMIT] = chunk
-                if counters[_TAKEN] > chunk and self._receive(wait_s=self._patience(chunk)):
+                counters[LIMIT] = chunk
+                if counters[TAKEN] > chunk and self._receive(wait_s=self._patience(chunk)):
                     continue
                 self.done[chunk] = check_chunk(chunk)
                 chunk -= 1
@@ -203,7 +162,7 @@ class Job:
     def abandon(self) -> None:
         if self.lost:
             return
-        self.helper.counters[_LIMIT] = 0
+        self.helper.counters[LIMIT] = 0
         if self.closed or self.close():
             self.helper.release(ended=self.ended)
 
@@ -214,10 +173,10 @@ class Job:
             return False
         while not self.ended:
             message = conn.recv_bytes()
-            if message != _END:
-                chunk, _ = _ANSWER.unpack_from(message)
-                self.done[chunk] = list(message[_ANSWER.size :])
-            self.ended = _ends(message)
+            if message != END:
+                chunk, _ = ANSWER.unpack_from(message)
+                self.done[chunk] = list(message[ANSWER.size :])
+            self.ended = ends(message)
             if not conn.poll(0):
                 break
         return True
@@ -236,7 +195,8 @@ class Helper:
         os.ftruncate(self._control_fd, mmap.PAGESIZE)
         self.counters = memoryview(mmap.mmap(self._control_fd, mmap.PAGESIZE)).cast("q")
         code = (
-            "import sys; from ledger.signatures.helper import serve; serve(*map(int, sys.argv[1:]))"
+            "import sys; from ledger.signatures.process import serve; "
+            "serve(*map(int, sys.argv[1:]))"
         )
         self.process = subprocess.Popen(
             [sys.executable, "-c", code, str(theirs.fileno()), str(self._control_fd)],
@@ -246,7 +206,7 @@ class Helper:
             env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
         )
         theirs.close()
-        self.conn = _Channel(ours)
+        self.conn = Channel(ours)
         self.pid = os.getpid()
         self.ready = False  # it has said so
         self.behind = False  # a batch's end-of-batch message is still to be read
@@ -282,9 +242,9 @@ class Helper:
             return None
         try:
             while not helper.ready and helper.conn.poll(wait_s):
-                helper.ready = helper.conn.recv_bytes() == _READY
+                helper.ready = helper.conn.recv_bytes() == READY
             while helper.behind and helper.conn.poll(max(wait_s, CHUNK_S)):
-                helper.behind = not _ends(helper.conn.recv_bytes())  # answers nobody wants
+                helper.behind = not ends(helper.conn.recv_bytes())  # answers nobody wants
         except (OSError, EOFError):
             helper.fail()
             return None
@@ -341,127 +301,3 @@ def _stop_helper() -> None:
             helper.process.wait(timeout=2)
         except subprocess.TimeoutExpired:
             helper.process.kill()
-
-
-def _ends(message: bytes) -> bool:
-    """Whether the helper stops on its batch after this message."""
-    return message == _END or _ANSWER.unpack_from(message)[1] == 1
-
-
-class _Channel:
-    """Length-prefixed messages over a socket (as multiprocessing's, with a cheaper poll)."""
-
-    def __init__(self, sock: socket.socket) -> None:
-        self.sock = sock
-        self._poll = select.poll()
-        self._poll.register(sock, select.POLLIN)
-
-    def send_bytes(self, data: bytes) -> None:
-        if len(data) < 65_536:
-            self.sock.sendall(_LENGTH.pack(len(data)) + data)
-        else:
-            self.sock.sendall(_LENGTH.pack(len(data)))
-            self.sock.sendall(data)
-
-    def poll(self, timeout_s: float) -> bool:
-        """Whether a message (or end of file) is there to read, waiting up to ``timeout_s``."""
-        return bool(self._poll.poll(timeout_s * 1000))
-
-    def recv_bytes(self) -> bytes:
-        (length,) = _LENGTH.unpack(self._exactly(_LENGTH.size))
-        return self._exactly(length)
-
-    def close(self) -> None:
-        self.sock.close()
-
-    def _exactly(self, size: int) -> bytes:
-        data = self.sock.recv(size)
-        if len(data) == size:
-            return data
-        buffer = bytearray(data)
-        while len(buffer) < size:
-            more = self.sock.recv(size - len(buffer))
-            if not more:
-                raise EOFError("the other end has closed")
-            buffer += more
-        return bytes(buffer)
-
-
-def serve(conn_fd: int, control_fd: int) -> None:
-    """The helper's loop: for each batch, check chunks from the front while allowed.
-
-    A batch's chunks arrive one message each, the last marked so; chunks are
-    checked as they arrive, until the last one or until the parent takes
-    the rest back (``LIMIT``). Every batch ends with an answer marked last,
-    or with an end-of-batch message.
-    """
-    conn = _Channel(socket.socket(fileno=conn_fd))
-    counters = memoryview(mmap.mmap(control_fd, mmap.PAGESIZE)).cast("q")
-    try:
-        _serve(conn, counters)
-    except (EOFError, OSError):
-        # The parent has closed its end (it has exited, or given up on this
-        # helper), maybe before this was ready or while it was answering: no
-        # one is left to tell, and nothing is wrong.
-        return
-
-
-def _serve(conn: _Channel, counters: memoryview) -> None:
-    conn.send_bytes(_READY)
-    watch_s = 0.0
-    while True:
-        chunks: list[list[Item]] = []
-        closed, chunk = False, 0
-        while True:
-            # Take in whatever has arrived first (the parent must never wait on
-            # the socket's buffer while this checks); wait when nothing is to
-            # be checked, until the last chunk is in.
-            while not closed and (
-                chunk >= len(chunks) or chunk >= counters[_LIMIT] or conn.poll(0)
-            ):
-                _watch(conn, watch_s)
-                message = conn.recv_bytes()
-                items, watch_s = _items(message)
-                if items:
-                    chunks.append(items)
-                closed = message[:1] == _LAST
-            if chunk < len(chunks) and chunk < counters[_LIMIT]:
-                counters[_TAKEN] = chunk + 1
-                answers = bytes(check(*item) for item in chunks[chunk])
-                last = closed and chunk + 1 >= min(len(chunks), counters[_LIMIT])
-                conn.send_bytes(_ANSWER.pack(chunk, last) + answers)
-                chunk += 1
-                if last:
-                    break
-                continue
-            conn.send_bytes(_END)  # every chunk received, and checked or taken back
-            break
-
-
-def _watch(conn: _Channel, watch_s: float) -> None:
-    """Watch for the parent's next message up to ``watch_s`` before sleeping until it comes.
-
-    A sleeping process takes some 30-50 µs to be woken on this kind of
-    machine, and a statement sent on its own is answered only as the
-    parent is about to commit: waking late, the helper made the parent wait
-    for it (measured: 34 µs a statement, against 13 µs when watching). The
-    next statement of a steady stream comes within a few hundred µs of the
-    last answer. The parent asks for this only when nothing else needs the
-    core: with a PostgreSQL server on the same machine, watching took the
-    server's core and single statements slowed by a tenth.
-    """
-    deadline = time.perf_counter() + watch_s
-    while not conn.poll(0) and time.perf_counter() < deadline:
-        pass
-
-
-def _items(message: bytes) -> tuple[list[Item], float]:
-    """The checks in a chunk message; how long to watch for the next job after it."""
-    count, watch_us = _CHUNK_HEAD.unpack_from(message, 1)
-    items, offset = [], 1 + _CHUNK_HEAD.size
-    for _ in range(count):
-        key, signature, length, validate = _ITEM.unpack_from(message, offset)
-        offset += _ITEM.size
-        items.append((key, message[offset : offset + length], signature, validate))
-        offset += length
-    return items, min(watch_us / 1e6, WATCH_S)

@@ -1,6 +1,9 @@
-"""The PostgreSQL recorder: the stock one, plus the vault and nonce tables.
+"""The ledger's store in a PostgreSQL database: the recorder, and the writers' turn.
 
-Written in the same transaction as the events, as with SQLite (``ledger.storage.sqlite``).
+The recorder is eventsourcing's stock PostgreSQL application recorder plus
+the ledger's tables (:class:`ledger.storage.recorder.LedgerRecorder`),
+written in the same transaction as the events, as with SQLite
+(:mod:`ledger.storage.sqlite`).
 """
 
 from __future__ import annotations
@@ -8,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -18,18 +20,11 @@ from eventsourcing.utils import retry
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier, Literal
 
-from ledger.domain import nonces as nonce_store
-from ledger.domain.nonces import NONCE_TABLE, Claim, ClaimRow
+from ledger.domain.log import Claim, ClaimRow
 from ledger.errors import DatabaseUnreachable
-from ledger.storage.sqlite import (
-    AUDIT_PAGE,
-    VAULT_TABLE,
-    EventRow,
-    SealedRecord,
-    nonce_rows,
-    run_before_commit,
-    vault_rows,
-)
+from ledger.formats.vault import SealedRecord
+from ledger.storage import recorder
+from ledger.storage.turns import Turns
 
 CONNECT_TIMEOUT_S = 3  # a server that does not answer the first connection by then is down
 
@@ -64,10 +59,10 @@ def turn_key(schema: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-class PostgresTurns:
+class PostgresTurns(Turns):
     """The write turn of one PostgreSQL ledger: its writers take turns, none starves.
 
-    As with SQLite (:mod:`ledger.storage.turns`): a writer prepares its statements
+    As with SQLite (:class:`ledger.storage.sqlite.SQLiteTurns`): a writer prepares its statements
     against the log's head and starts over when another wrote first, so a
     large batch beside a server recording all the time would start over for
     ever. A writer that had to start over makes its next attempts holding
@@ -114,15 +109,6 @@ class PostgresTurns:
         finally:
             self._local.release()
 
-    @contextmanager
-    def turn(self) -> Iterator[None]:
-        """Hold this writer's turn for the block."""
-        self.acquire()
-        try:
-            yield
-        finally:
-            self.release()
-
     def _take(self) -> None:
         for attempt in (1, 2):
             try:
@@ -145,7 +131,7 @@ class PostgresTurns:
             self._drop()
 
 
-def pg_streamed(datastore: PostgresDatastore, query: Composed) -> Iterator[tuple[Any, ...]]:
+def streamed(datastore: PostgresDatastore, query: Composed) -> Iterator[tuple[Any, ...]]:
     """Every row a query gives, through a server-side cursor, a page at a time."""
     with (
         datastore.get_connection() as conn,
@@ -153,18 +139,18 @@ def pg_streamed(datastore: PostgresDatastore, query: Composed) -> Iterator[tuple
         conn.cursor(name="ansinh_streamed", row_factory=tuple_row) as curs,
     ):
         curs.execute(query)
-        while rows := curs.fetchmany(AUDIT_PAGE):
+        while rows := curs.fetchmany(recorder.AUDIT_PAGE):
             yield from rows
 
 
-class PostgresLedgerRecorder(PostgresApplicationRecorder):
+class PostgresLedgerRecorder(PostgresApplicationRecorder, recorder.LedgerRecorder):
     """The stock PostgreSQL recorder, plus the vault and nonce tables written in the same
     transaction."""
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
         self.vault_table = SQL("{0}.{1}").format(
-            Identifier(self.datastore.schema), Identifier(VAULT_TABLE)
+            Identifier(self.datastore.schema), Identifier(recorder.VAULT_TABLE)
         )
         self.sql_create_statements.append(
             SQL(
@@ -174,7 +160,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
             ).format(self.vault_table)
         )
         self.nonce_table = SQL("{0}.{1}").format(
-            Identifier(self.datastore.schema), Identifier(NONCE_TABLE)
+            Identifier(self.datastore.schema), Identifier(recorder.NONCE_TABLE)
         )
         # As a write begins: wait while another writer holds the ledger's turn
         # (PostgresTurns), with no timeout, then set the stock lock timeout; in
@@ -204,21 +190,26 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
 
     def _create_nonce_table(self) -> None:
         """The nonce table; when it is new, with the claims an older ledger kept as events."""
-        qualified = f"{self.datastore.schema}.{NONCE_TABLE}"
+        qualified = f"{self.datastore.schema}.{recorder.NONCE_TABLE}"
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
             curs.execute("SELECT to_regclass(%s) IS NULL AS new", (qualified,))
             row = curs.fetchone()
             if not (row and row["new"]):
                 return
-            curs.execute(SQL(nonce_store.PG_CREATE).format(self.nonce_table))
+            curs.execute(
+                SQL(
+                    "CREATE TABLE IF NOT EXISTS {0} "
+                    "(claim bytea PRIMARY KEY, entry bigint NOT NULL, digest bytea NOT NULL)"
+                ).format(self.nonce_table)
+            )
             curs.execute(
                 SQL("SELECT originator_id, state FROM {0} WHERE topic=%s").format(
                     Identifier(self.datastore.schema, self.events_table_name)
                 ),
-                (nonce_store.EVENT_TOPIC,),
+                (recorder.LEGACY_NONCE_TOPIC,),
             )
             events = [(r["originator_id"], bytes(r["state"])) for r in curs.fetchall()]
-            rows = nonce_store.claims_from_events(events)
+            rows = recorder.claims_from_events(events)
             if rows:
                 curs.executemany(
                     SQL("INSERT INTO {0} VALUES (%s,%s,%s) ON CONFLICT DO NOTHING").format(
@@ -234,7 +225,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                 (key,),
             )
             found = curs.fetchone()
-        return nonce_store.claim_of(None if found is None else (found["entry"], found["digest"]))
+        return recorder.claim_of(None if found is None else (found["entry"], found["digest"]))
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
@@ -253,7 +244,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
             if stored_events:
                 self._insert_stored_events(curs, stored_events, **kwargs)
                 ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-            run_before_commit(kwargs)
+            recorder.run_before_commit(kwargs)
             return ids
 
     def _lock_table(self, curs: Any) -> None:
@@ -263,7 +254,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
     def _insert_events(
         self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> None:
-        for r in vault_rows(kwargs):
+        for r in recorder.vault_rows(kwargs):
             curs.execute(
                 SQL(
                     "INSERT INTO {0} VALUES (%s,%s,%s,%s) ON CONFLICT (person_id, commitment) "
@@ -271,14 +262,14 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                 ).format(self.vault_table),
                 (r.person_id, r.commitment, r.sealed, r.recorded_at),
             )
-        claims = nonce_rows(kwargs)
+        claims = recorder.nonce_rows(kwargs)
         if claims:  # a claim already made fails the transaction (IntegrityError)
             curs.executemany(
                 SQL("INSERT INTO {0} VALUES (%s,%s,%s)").format(self.nonce_table), claims
             )
         super()._insert_events(curs, stored_events, **kwargs)
 
-    def event_rows(self, after: int, limit: int) -> list[EventRow]:
+    def event_rows(self, after: int, limit: int) -> list[recorder.EventRow]:
         """Stored events after notification ``after``, in order, as plain tuples."""
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             curs.execute(
@@ -294,7 +285,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
     def nonce_rows(self) -> Iterator[ClaimRow]:
         """Every nonce claim, by entry (streamed through a server-side cursor)."""
         query = SQL("SELECT claim, entry, digest FROM {0} ORDER BY entry").format(self.nonce_table)
-        for claim, entry, digest in pg_streamed(self.datastore, query):
+        for claim, entry, digest in streamed(self.datastore, query):
             yield bytes(claim), int(entry), bytes(digest)
 
     def vault_select(self, person_id: str) -> list[SealedRecord]:

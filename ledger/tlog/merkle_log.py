@@ -26,8 +26,7 @@ from eventsourcing.utils import get_topic
 from nacl.signing import SigningKey
 
 from ledger.application import LedgerApplication
-from ledger.domain.acceptance import Entry
-from ledger.domain.log import Log
+from ledger.domain.log import Entry, Log
 from ledger.errors import (
     InvalidField,
     LogInconsistent,
@@ -48,9 +47,10 @@ from ledger.formats.merkle import (
     verify_consistency,
 )
 from ledger.formats.notes import cosign, parse_note, sign_checkpoint
-from ledger.storage.sqlite import entry_fields, reads_plain
+from ledger.storage.mapper import entry_fields, reads_plain
+from ledger.storage.recorder import NODES, MerkleRecorder
 from ledger.tlog.notary import NotaryGuard
-from ledger.tlog.store import NODES, MerkleRecorder, PostgresMerkleRecorder, SQLiteMerkleRecorder
+from ledger.tlog.store import PostgresMerkleRecorder, SQLiteMerkleRecorder
 
 T = TypeVar("T")
 ENTRY_TOPIC = get_topic(Log.EntryAppended)

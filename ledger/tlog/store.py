@@ -1,11 +1,7 @@
 """Tables of the transparency log, beside the events, with eventsourcing tracking.
 
-``ansinh_merkle_nodes`` holds the hash of every complete, aligned subtree
-(level, index): a proof at any size reads a few dozen of them.
-``ansinh_checkpoints`` keeps every checkpoint the notary signed, and the
-witnesses' cosignatures appended to it. Node rows and the tracking position
-are written in one transaction, so the node cache is exactly the projection
-of the events up to the tracked notification.
+One :class:`ledger.storage.recorder.MerkleRecorder` per database, each the
+stock tracking recorder of that database plus the log's tables.
 """
 
 from __future__ import annotations
@@ -18,16 +14,11 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
-from ledger.storage.postgres import pg_streamed
-from ledger.storage.sqlite import streamed
-
-NODES = "ansinh_merkle_nodes"
-CHECKPOINTS = "ansinh_checkpoints"
-Node = tuple[int, int, bytes]
-StoredCheckpoint = tuple[int, bytes, str, str]  # size, root, note, issued_at
+from ledger.storage import postgres, sqlite
+from ledger.storage.recorder import CHECKPOINTS, NODES, MerkleRecorder, Node, StoredCheckpoint
 
 
-class SQLiteMerkleRecorder(SQLiteTrackingRecorder):
+class SQLiteMerkleRecorder(SQLiteTrackingRecorder, MerkleRecorder):
     def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
 
@@ -62,7 +53,7 @@ class SQLiteMerkleRecorder(SQLiteTrackingRecorder):
     def all_nodes(self) -> Iterator[Node]:
         """Every stored subtree hash, by (level, index), streamed."""
         query = f"SELECT level, idx, hash FROM {NODES} ORDER BY level, idx"
-        for level, idx, h in streamed(self.datastore, query):
+        for level, idx, h in sqlite.streamed(self.datastore, query):
             yield int(level), int(idx), bytes(h)
 
     def leaf_count(self) -> int:
@@ -99,7 +90,7 @@ class SQLiteMerkleRecorder(SQLiteTrackingRecorder):
         return rows[::-1] if newest is not None else rows
 
 
-class PostgresMerkleRecorder(PostgresTrackingRecorder):
+class PostgresMerkleRecorder(PostgresTrackingRecorder, MerkleRecorder):
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
         schema = Identifier(self.datastore.schema)
@@ -140,7 +131,7 @@ class PostgresMerkleRecorder(PostgresTrackingRecorder):
     def all_nodes(self) -> Iterator[Node]:
         """Every stored subtree hash, by (level, index), through a server-side cursor."""
         query = SQL("SELECT level, idx, hash FROM {0} ORDER BY level, idx").format(self.nodes_table)
-        for level, idx, h in pg_streamed(self.datastore, query):
+        for level, idx, h in postgres.streamed(self.datastore, query):
             yield int(level), int(idx), bytes(h)
 
     def leaf_count(self) -> int:
@@ -197,6 +188,3 @@ class PostgresMerkleRecorder(PostgresTrackingRecorder):
                 for r in curs.fetchall()
             ]
         return rows[::-1] if newest is not None else rows
-
-
-MerkleRecorder = SQLiteMerkleRecorder | PostgresMerkleRecorder

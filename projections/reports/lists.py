@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from projections.model import Benefit, Snapshot
+from projections.reports.basis import basis
 from projections.reports.entitlements import (
     approved_on,
     beneficiary_household,
@@ -114,10 +115,8 @@ def lists(
     """The approved lists of ``on`` (default: the day of the snapshot's last entry)."""
     on = check_date(on, "on") if on is not None else snapshot_date(snap) or "9999-12-31"
     return {
-        "ledger": {"id": snap.ledger_id, "name": snap.name},
+        **basis(snap, checkpoint),
         "on": on,
-        "as_of": {"entries": snap.as_of, "recorded_at": snap.last_recorded_at},
-        "checkpoint": dict(checkpoint) if checkpoint is not None else None,
         "households": household_lists(snap, on),
         "beneficiaries": beneficiary_lists(snap, on),
     }

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from projections.model import Payment, Snapshot
+from projections.reports.basis import basis
 from projections.reports.entitlements import (
     beneficiary_household,
     check_date,
@@ -85,11 +86,9 @@ def payroll(
         rows.append(row)
     rows.sort(key=lambda r: (r["program_code"], r["village"], r["household_code"], r["benefit_id"]))
     return {
-        "ledger": {"id": snap.ledger_id, "name": snap.name},
+        **basis(snap, checkpoint),
         "month": month,
         "on": on,
-        "as_of": {"entries": snap.as_of, "recorded_at": snap.last_recorded_at},
-        "checkpoint": dict(checkpoint) if checkpoint is not None else None,
         "rows": rows,
         "holders": dict(sorted(holders.items())),
         "totals": {

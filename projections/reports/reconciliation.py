@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from projections.model import Benefit, Payment, Snapshot
+from projections.reports.basis import basis
 from projections.reports.entitlements import (
     Book,
     Entitlement,
@@ -117,10 +118,8 @@ def reconcile(
     found.sort(key=lambda a: (a["code"], *(a.get(k, "") for k in _ID_FIELDS), a["detail"]))
     programs = _program_rows(snap, due, groups)
     return {
-        "ledger": {"id": snap.ledger_id, "name": snap.name},
+        **basis(snap, checkpoint),
         "period": {"from": from_month, "to": to_month, "on": on},
-        "as_of": {"entries": snap.as_of, "recorded_at": snap.last_recorded_at},
-        "checkpoint": dict(checkpoint) if checkpoint is not None else None,
         "identities_checked": identities is not None,
         "programs": programs,
         "totals": {

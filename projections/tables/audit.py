@@ -24,13 +24,8 @@ from ledger.audit.store import TableMismatch
 from ledger.audit.verifier import Outcome, VerificationFailed
 from ledger.errors import LedgerError
 from projections.tables.runner import REBUILD_PAGE, Projections, recorder_for
-from projections.tables.store import (
-    COLUMNS,
-    HISTORY,
-    MODELS,
-    ProjectionTables,
-    SQLiteProjectionRecorder,
-)
+from projections.tables.schema import COLUMNS, HISTORY, MODELS
+from projections.tables.store import ProjectionTables, SQLiteProjectionRecorder
 
 MAX_PROBLEMS = 20
 Progress = Any

@@ -1,8 +1,9 @@
 """Keeping the read models up to date: catch up, rebuild, lag.
 
 :class:`Projections` reads the ``Log.EntryAppended`` notifications a page at
-a time, turns each statement into rows of the read models (the meaning is
-:mod:`projections.tables.replay`'s, which a test holds it to) and writes each page
+a time, turns each statement into rows of the read models (as
+:data:`~projections.tables.meanings.MEANINGS` says, beside the replay's
+reading, which a test holds the tables to) and writes each page
 with every model's tracking position in one transaction. Each model resumes
 from its own position, so a crash loses at most the page being written, and
 rebuilding one model leaves the others as they are. Every entry must carry
@@ -12,7 +13,7 @@ the next index expected; anything else stops the projection.
 from __future__ import annotations
 
 from binascii import a2b_base64
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -25,15 +26,11 @@ from ledger.application import LedgerApplication
 from ledger.collector import collector_paused
 from ledger.domain.log import Log
 from ledger.errors import Busy, InvalidField, LogInconsistent
-from ledger.storage.sqlite import entry_fields, reads_plain
+from ledger.storage.mapper import entry_fields, reads_plain
 from projections.model import Snapshot
-from projections.tables.history import named_ids
+from projections.tables.meanings import MEANINGS, KeyOf, Meaning, RowChange, named_ids
+from projections.tables.schema import MODELS, Page
 from projections.tables.store import (
-    CHANGING,
-    COLUMNS,
-    MODELS,
-    TABLES,
-    UPDATES,
     PostgresProjectionRecorder,
     ProjectionRecorder,
     SQLiteProjectionRecorder,
@@ -45,41 +42,7 @@ PAGE = 2000
 REBUILD_PAGE = 10_000  # fewer, larger transactions when every model starts from scratch
 MAX_CONFLICTS = 100
 Statement = dict[str, Any]
-Handler = Callable[["Page", int, str, Statement], None]
 Progress = Callable[[int], None]
-_POSITIONS = {k: tuple(map(COLUMNS[t].index, cols)) for k, (t, cols, _) in UPDATES.items()}
-
-
-class Page:
-    """The rows one page of entries adds and changes, and where each model gets to.
-
-    Rows are in ``COLUMNS`` order; those of tables that later entries change
-    are lists with their key first, changed in place while the page is built.
-    """
-
-    def __init__(self) -> None:
-        self.inserts: dict[str, list[Sequence[Any]]] = {table: [] for table in TABLES}
-        self.updates: dict[str, list[tuple[Any, ...]]] = {kind: [] for kind in UPDATES}
-        # model -> (entries seen before the page, entries after it, last notification id)
-        self.advanced: dict[str, tuple[int, int, int]] = {}
-        self._pending: dict[str, dict[Any, list[Any]]] = {t: {} for t in CHANGING}
-
-    def append(self, table: str, row: Sequence[Any]) -> None:
-        self.inserts[table].append(row)
-
-    def add(self, table: str, row: list[Any]) -> None:
-        """A row that later entries of the page may change."""
-        self.inserts[table].append(row)
-        self._pending[table][row[0]] = row
-
-    def change(self, kind: str, key: Any, *values: Any) -> None:
-        """Change a row: in place if this page adds it, else by an UPDATE."""
-        row = self._pending[UPDATES[kind][0]].get(key)
-        if row is None:
-            self.updates[kind].append((*values, key))
-            return
-        for position, value in zip(_POSITIONS[kind], values, strict=True):
-            row[position] = value
 
 
 def recorder_for(ledger: LedgerApplication) -> ProjectionRecorder:
@@ -249,13 +212,17 @@ class Projections:
         return event.index, event.recorded_at, event.envelope
 
 
-Plan = tuple[list[Handler], bool, bool]  # handlers; entry_meta row; entity_history rows
+# The row changes of its model; the key it makes known; whether it makes an
+# entry_meta row; whether it makes entity_history rows.
+Plan = tuple[list[RowChange], KeyOf | None, bool, bool]
 
 
 def _plan(kind: str, models: Iterable[str]) -> Plan:
     """What an entry of this type means for these models."""
-    handlers = [HANDLERS[m][kind] for m in models if kind in HANDLERS[m]]
-    return handlers, "entries" in models, "history" in models
+    meaning = MEANINGS.get(kind, Meaning())
+    rows, model = meaning.rows, meaning.model
+    changes = [rows] if rows is not None and model is not None and model in models else []
+    return changes, meaning.key, "entries" in models, "history" in models
 
 
 def _apply(
@@ -267,141 +234,21 @@ def _apply(
     plan: Plan,
 ) -> None:
     """One entry into the rows of the models of the plan."""
-    kind, by = s["type"], s["by"]
-    if kind == "ledger.opened":
-        keys[by] = f"authority:{by[:16]}"
-    elif kind == "key.registered":
-        keys[s["body"]["key"]["id"]] = s["body"]["holder"]["id"]
+    kind, by, body = s["type"], s["by"], s["body"]
+    changes, key, meta, history = plan
+    if key is not None:  # the holder of each key, whichever models take this entry
+        key_id, holder_id, _ = key(s)
+        keys[key_id] = holder_id
     holder = keys.get(by) or f"key:{by[:16]}"
-    handlers, meta, history = plan
-    for handler in handlers:
-        handler(page, index, holder, s)
+    for change in changes:
+        change(page, index, holder, s, body)
     if meta:
         page.append("proj_entry_meta", (index, recorded_at, kind, holder))
     if history:
         rows = page.inserts["proj_entity_history"]
-        for entity_id in named_ids(kind, s["body"]):
+        for entity_id in named_ids(kind, body):
             rows.append((entity_id, index))
 
 
-# -- what each statement means for each read model (as in projections.tables.replay) ----
-def _fields(body: Statement, *names: str) -> list[Any]:
-    return [body.get(name) for name in names]
-
-
-def _opened(p: Page, i: int, h: str, s: Statement) -> None:
-    p.append("proj_ledger", (i, s["ledger"], s["body"]["name"]))
-    p.append("proj_holders", (s["by"], f"authority:{s['by'][:16]}", s["body"]["name"], i))
-
-
-def _key_registered(p: Page, i: int, h: str, s: Statement) -> None:
-    key, holder = s["body"]["key"], s["body"]["holder"]
-    p.append("proj_holders", (key["id"], holder["id"], holder["name"], i))
-
-
-def _household(p: Page, i: int, h: str, s: Statement) -> None:
-    p.append("proj_households", (*_fields(s["body"], "household_id", "code", "village"), i))
-
-
-def _person(p: Page, i: int, h: str, s: Statement) -> None:
-    b = s["body"]
-    p.add("proj_people", [*_fields(b, "person_id", "relation", "sex", "birth_year"), i, None, None])
-    p.append("proj_person_moves", (b["person_id"], i, b["household_id"]))
-    p.append("proj_person_pii", (b["person_id"], i, b["pii"]))
-
-
-def _pii(p: Page, i: int, h: str, s: Statement) -> None:
-    p.append("proj_person_pii", (s["body"]["person_id"], i, s["body"]["pii"]))
-
-
-def _moved(p: Page, i: int, h: str, s: Statement) -> None:
-    p.append("proj_person_moves", (s["body"]["person_id"], i, s["body"]["household_id"]))
-
-
-def _died(p: Page, i: int, h: str, s: Statement) -> None:
-    p.change("person_died", s["body"]["person_id"], s["body"]["date"], i)
-
-
-def _status_proposed(p: Page, i: int, h: str, s: Statement) -> None:
-    row = _fields(s["body"], "proposal_id", "household_id", "status", "effective")
-    p.add("proj_proposals", [*row, h, i, "proposed", None, None, None, None, None])
-
-
-def _status_decided(p: Page, i: int, h: str, s: Statement) -> None:
-    b = s["body"]
-    state = "approved" if s["type"].endswith("approved") else "rejected"
-    decision = _fields(b.get("decision") or {}, "number", "date")
-    p.change("proposal_decided", b["proposal_id"], state, h, *decision, i, b.get("reason"))
-
-
-def _program(p: Page, i: int, h: str, s: Statement) -> None:
-    row = _fields(s["body"], "program_id", "code", "name", "category", "kind")
-    p.append("proj_programs", (*row, i))
-
-
-def _fund(p: Page, i: int, h: str, s: Statement) -> None:
-    b = s["body"]
-    kind = "received" if s["type"] == "fund.received" else "returned"
-    movement_id = b["receipt_id"] if kind == "received" else b["return_id"]
-    row = _fields(b, "program_id", "amount", "date", "source", "reference")
-    p.append("proj_funds", (movement_id, row[0], kind, *row[1:], i))
-
-
-_BENEFIT = ("benefit_id", "program_id", "person_id", "household_id", "amount", "start", "end")
-
-
-def _benefit(p: Page, i: int, h: str, s: Statement) -> None:
-    row = [*_fields(s["body"], *_BENEFIT, "basis"), h, i, "proposed"]
-    p.add("proj_benefits", row + [None] * 9)
-
-
-def _benefit_decided(p: Page, i: int, h: str, s: Statement) -> None:
-    b, kind = s["body"], s["type"]
-    if kind == "benefit.approved":
-        number, date = b["decision"]["number"], b["decision"]["date"]
-        p.change("benefit_approved", b["benefit_id"], "approved", h, number, date, i)
-    elif kind == "benefit.rejected":
-        p.change("benefit_rejected", b["benefit_id"], "rejected", i, b["reason"])
-    else:
-        p.change("benefit_ended", b["benefit_id"], "ended", b["last_month"], i, b["reason"])
-
-
-_PAYMENT = ("payment_id", "benefit_id", "month", "amount", "paid_on", "method", "recipient")
-
-
-def _payment(p: Page, i: int, h: str, s: Statement) -> None:
-    b = s["body"]
-    p.add("proj_payments", [*_fields(b, *_PAYMENT), b["receipt"]["kind"], h, i, None, None])
-
-
-def _reversed(p: Page, i: int, h: str, s: Statement) -> None:
-    p.change("payment_reversed", s["body"]["payment_id"], i, s["body"]["reason"])
-
-
-HANDLERS: dict[str, dict[str, Handler]] = {
-    "holders": {"ledger.opened": _opened, "key.registered": _key_registered},
-    "households": {"household.registered": _household},
-    "people": {
-        "person.registered": _person,
-        "person.pii.updated": _pii,
-        "person.moved": _moved,
-        "person.died": _died,
-    },
-    "proposals": {
-        "household.status.proposed": _status_proposed,
-        "household.status.approved": _status_decided,
-        "household.status.rejected": _status_decided,
-    },
-    "programs": {"program.defined": _program},
-    "benefits": {
-        "benefit.proposed": _benefit,
-        "benefit.approved": _benefit_decided,
-        "benefit.rejected": _benefit_decided,
-        "benefit.ended": _benefit_decided,
-    },
-    "payments": {"payment.recorded": _payment, "payment.reversed": _reversed},
-    "funds": {"fund.received": _fund, "fund.returned": _fund},
-    "entries": {},  # every entry: see _apply
-    "history": {},
-}
-assert set(HANDLERS) == set(MODELS), "every read model has its handlers"
+# Every entry goes to "entries" and "history"; each other model takes the types it is named by.
+assert {m.model for m in MEANINGS.values() if m.model} | {"entries", "history"} == set(MODELS)

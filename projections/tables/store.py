@@ -21,7 +21,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 from eventsourcing.persistence import IntegrityError, Tracking
@@ -31,124 +31,27 @@ from psycopg.rows import tuple_row
 from psycopg.sql import SQL
 
 from projections.model import Snapshot
-from projections.tables.history import snapshot_as_of
+from projections.tables.as_of import snapshot_as_of
+from projections.tables.schema import (
+    COLUMNS,
+    HISTORY,
+    LATE_KEYS,
+    MODELS,
+    TABLES,
+    UPDATES,
+    Page,
+    tracking_name,
+)
 
-if TYPE_CHECKING:
-    from projections.tables.runner import Page
-
-# table -> (column declarations, unique key); "INT" is INTEGER or BIGINT by backend.
-# Every row but a history row is made by one entry, so ``idx`` is its primary
-# key: rows are appended in key order. The entity's own id has a unique index.
-TABLES: dict[str, tuple[str, str]] = {
-    "proj_ledger": ("idx INT, ledger_id TEXT NOT NULL, name TEXT NOT NULL", "idx"),
-    "proj_holders": (
-        "key_id TEXT, holder_id TEXT NOT NULL, holder_name TEXT NOT NULL, idx INT NOT NULL",
-        "key_id",
-    ),
-    "proj_households": (
-        "household_id TEXT, code TEXT NOT NULL, village TEXT NOT NULL, idx INT NOT NULL",
-        "household_id",
-    ),
-    "proj_people": (
-        "person_id TEXT, relation TEXT NOT NULL, sex TEXT NOT NULL, birth_year INT NOT NULL, "
-        "idx INT NOT NULL, died_on TEXT, died_idx INT",
-        "person_id",
-    ),
-    "proj_person_moves": ("person_id TEXT NOT NULL, idx INT, household_id TEXT NOT NULL", "idx"),
-    "proj_person_pii": ("person_id TEXT NOT NULL, idx INT, pii TEXT NOT NULL", "idx"),
-    "proj_proposals": (
-        "proposal_id TEXT, household_id TEXT NOT NULL, status TEXT NOT NULL, "
-        "effective TEXT NOT NULL, proposed_by TEXT NOT NULL, idx INT NOT NULL, "
-        "state TEXT NOT NULL, decided_by TEXT, decision_number TEXT, decision_date TEXT, "
-        "decided_idx INT, reason TEXT",
-        "proposal_id",
-    ),
-    "proj_programs": (
-        "program_id TEXT, code TEXT NOT NULL, name TEXT NOT NULL, category TEXT NOT NULL, "
-        "kind TEXT NOT NULL, idx INT NOT NULL",
-        "program_id",
-    ),
-    "proj_benefits": (
-        "benefit_id TEXT, program_id TEXT NOT NULL, person_id TEXT, household_id TEXT, "
-        "amount INT NOT NULL, start_month TEXT NOT NULL, end_month TEXT, basis TEXT NOT NULL, "
-        "proposed_by TEXT NOT NULL, idx INT NOT NULL, state TEXT NOT NULL, approved_by TEXT, "
-        "decision_number TEXT, decision_date TEXT, approved_idx INT, rejected_idx INT, "
-        "rejected_reason TEXT, last_month TEXT, ended_idx INT, ended_reason TEXT",
-        "benefit_id",
-    ),
-    "proj_payments": (
-        "payment_id TEXT, benefit_id TEXT NOT NULL, month TEXT, amount INT NOT NULL, "
-        "paid_on TEXT NOT NULL, method TEXT NOT NULL, recipient TEXT NOT NULL, "
-        "receipt_kind TEXT NOT NULL, recorded_by TEXT NOT NULL, idx INT NOT NULL, "
-        "reversed_idx INT, reversal_reason TEXT",
-        "payment_id",
-    ),
-    "proj_funds": (
-        "movement_id TEXT, program_id TEXT NOT NULL, kind TEXT NOT NULL, amount INT NOT NULL, "
-        "moved_on TEXT NOT NULL, source TEXT, reference TEXT NOT NULL, idx INT NOT NULL",
-        "movement_id",
-    ),
-    "proj_entry_meta": (
-        "idx INT, recorded_at TEXT NOT NULL, type TEXT NOT NULL, holder TEXT NOT NULL",
-        "idx",
-    ),
-    "proj_entity_history": ("entity_id TEXT NOT NULL, idx INT NOT NULL", "entity_id, idx"),
-}
-MODELS: dict[str, tuple[str, ...]] = {
-    "holders": ("proj_ledger", "proj_holders"),
-    "households": ("proj_households",),
-    "people": ("proj_people", "proj_person_moves", "proj_person_pii"),
-    "proposals": ("proj_proposals",),
-    "programs": ("proj_programs",),
-    "benefits": ("proj_benefits",),
-    "payments": ("proj_payments",),
-    "funds": ("proj_funds",),
-    "entries": ("proj_entry_meta",),
-    "history": ("proj_entity_history",),
-}
-COLUMNS = {t: tuple(c.split()[0] for c in decl.split(", ")) for t, (decl, _) in TABLES.items()}
+ROWS_PAGE = 5000  # rows read at a time when a whole table is checked
 _PG_TYPES = {
     t: {c.split()[0]: "bigint" if c.split()[1] == "INT" else "text" for c in decl.split(", ")}
     for t, (decl, _) in TABLES.items()
 }
-# Changes to rows written by earlier pages, in the order a page applies them
-# (a benefit is approved before it ends): kind -> (table, columns set, key).
-UPDATES: dict[str, tuple[str, tuple[str, ...], str]] = {
-    kind: (table, tuple(columns.split()), key)
-    for kind, table, columns, key in [
-        ("person_died", "proj_people", "died_on died_idx", "person_id"),
-        (
-            "proposal_decided",
-            "proj_proposals",
-            "state decided_by decision_number decision_date decided_idx reason",
-            "proposal_id",
-        ),
-        (
-            "benefit_approved",
-            "proj_benefits",
-            "state approved_by decision_number decision_date approved_idx",
-            "benefit_id",
-        ),
-        ("benefit_rejected", "proj_benefits", "state rejected_idx rejected_reason", "benefit_id"),
-        ("benefit_ended", "proj_benefits", "state last_month ended_idx ended_reason", "benefit_id"),
-        ("payment_reversed", "proj_payments", "reversed_idx reversal_reason", "payment_id"),
-    ]
-}
-CHANGING = {table: key for table, _, key in UPDATES.values()}
-HISTORY = "proj_entity_history"
-# Unique indexes that a rebuild drops and builds once at the end (sorting
-# beats inserting keys in random order); tables that entries change keep
-# theirs, to find the rows they change.
-ROWS_PAGE = 5000  # rows read at a time when a whole table is checked
-LATE_KEYS = [t for t, (_, key) in TABLES.items() if key != "idx" and t not in CHANGING]
 
 
 class StaleProjection(Exception):
     """Another process moved a read model while this page was being built."""
-
-
-def tracking_name(application: str, model: str) -> str:
-    return f"{application}/proj/{model}"
 
 
 class ProjectionTables:

@@ -19,7 +19,8 @@ from ledger.application import LedgerApplication
 from ledger.errors import InvalidField, LogInconsistent
 from projections.tables.replay import replay
 from projections.tables.runner import Projections
-from projections.tables.store import MODELS, ProjectionTables
+from projections.tables.schema import MODELS
+from projections.tables.store import ProjectionTables
 from tests.conftest import Story
 from tests.ledger.tlog.test_tlog import raw_sql
 from tests.projections.test_projection_store import dump, grow

@@ -13,13 +13,13 @@ from ledger.application import LedgerApplication
 from ledger.domain.acceptance import Submission
 from ledger.domain.base import read_statement
 from ledger.errors import InvalidField
-from ledger.storage.vault import VaultRecord
+from ledger.formats.vault import VaultRecord
 from projections import query
-from projections.query import index_at, projection_lag, resolve_as_of, snapshot
-from projections.tables.history import ID_FIELDS, history, named_ids
+from projections.query import history, index_at, projection_lag, resolve_as_of, snapshot
+from projections.tables.meanings import MEANINGS, named_ids
 from projections.tables.replay import replay
 from projections.tables.runner import Projections
-from projections.tables.store import TABLES
+from projections.tables.schema import TABLES
 from tests.conftest import Story, new_id
 from tests.support.drafts import BUILDERS, RECORD
 
@@ -240,10 +240,10 @@ def test_the_ids_each_statement_type_names_are_every_id_field_of_its_body(
     for entry in app.entries():
         statement = read_statement(entry.envelope)
         kind, body = statement["type"], statement["body"]
-        assert kind in ID_FIELDS
+        assert kind in MEANINGS
         assert sorted(named_ids(kind, body)) == sorted(named_ids("(any type)", body)), kind
         seen.add(kind)
-    assert seen == set(ID_FIELDS)
+    assert seen == set(MEANINGS)
 
 
 def _entries_naming(app: LedgerApplication, entity_id: str) -> list[Any]:

@@ -7,114 +7,20 @@ and that no other code appears unless it must follow from the same facts.
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
-
-from ledger.errors import InvalidField
 from projections.query import snapshot
-from projections.reports.export import to_json
-from projections.reports.reconciliation import CODES, reconcile
+from projections.reports.reconciliation import reconcile
 from tests.conftest import Story, new_id
-
-AMOUNT = 1_624_000
-
-
-# -- a few more verbs for the story ------------------------------------------------
-def fund(story: Story, program_id: str, amount: int = 100_000_000, date: str = "2022-01-02") -> str:
-    receipt_id = new_id()
-    body = {"receipt_id": receipt_id, "program_id": program_id, "amount": amount, "date": date}
-    body |= {"source": "Phòng LĐ-TB&XH huyện Sông Mã", "reference": "UNC 12/2022"}
-    story.submit(story.o.sub("cashier", "fund.received", body))
-    return receipt_id
-
-
-def benefit(
-    story: Story,
-    program_id: str,
-    person_id: str | None = None,
-    household_id: str | None = None,
-    start: str = "2022-01",
-    end: str | None = None,
-    amount: int = AMOUNT,
-    decided: str | None = "2022-01-06",
-) -> str:
-    """A benefit proposed by the registrar, approved on ``decided`` (None: left proposed)."""
-    bid = new_id()
-    body: dict[str, Any] = {"benefit_id": bid, "program_id": program_id, "amount": amount}
-    body |= {"start": start, "basis": "Quyết định của UBND huyện"}
-    body |= {"person_id": person_id} if person_id else {"household_id": household_id}
-    if end is not None:
-        body["end"] = end
-    story.submit(story.o.sub("registrar", "benefit.proposed", body))
-    if decided is not None:
-        decision = {"number": "15/QĐ-UBND", "date": decided}
-        story.submit(
-            story.o.sub("approver", "benefit.approved", {"benefit_id": bid, "decision": decision})
-        )
-    return bid
-
-
-def pay(
-    story: Story,
-    benefit_id: str,
-    recipient: str,
-    month: str | None = "2022-01",
-    amount: int = AMOUNT,
-    paid_on: str | None = None,
-    receipt: str = "signature",
-    who: str = "cashier",
-) -> str:
-    body = story.payment_body(benefit_id, recipient, month=month, amount=amount)
-    body["paid_on"] = paid_on or (f"{month}-10" if month else "2022-01-10")
-    body["receipt"]["kind"] = receipt
-    story.submit(story.o.sub(who, "payment.recorded", body))
-    return str(body["payment_id"])
-
-
-def died(story: Story, person_id: str, date: str) -> None:
-    story.submit(story.o.sub("registrar", "person.died", {"person_id": person_id, "date": date}))
-
-
-def set_status(story: Story, household_id: str, status: str, effective: str) -> str:
-    proposal_id = new_id()
-    body = {"proposal_id": proposal_id, "household_id": household_id, "status": status}
-    body |= {"effective": effective, "basis": {"deprivation_count": 3}}
-    story.submit(story.o.sub("registrar", "household.status.proposed", body))
-    approval = {"proposal_id": proposal_id, "decision": {"number": "20/QĐ", "date": effective}}
-    story.submit(story.o.sub("approver", "household.status.approved", approval))
-    return proposal_id
-
-
-def reverse(story: Story, payment_id: str) -> None:
-    body = {"payment_id": payment_id, "reason": "ghi nhầm"}
-    story.submit(story.o.sub("cashier", "payment.reversed", body))
-
-
-def report(story: Story, first: str = "2022-01", last: str = "2022-01", **kw: Any) -> dict:
-    return reconcile(snapshot(story.app, kw.pop("as_of", None)), first, last, **kw)
-
-
-def codes(doc: dict) -> list[str]:
-    return [a["code"] for a in doc["anomalies"]]
-
-
-def only(doc: dict, code: str, **ids: str) -> dict:
-    """The report's one anomaly, which must have this code and these ids."""
-    assert codes(doc) == [code], doc["anomalies"]
-    found: dict = doc["anomalies"][0]
-    assert {k: found.get(k) for k in ids} == ids, found
-    return found
-
-
-@pytest.fixture
-def funded(story: Story) -> tuple[str, str, str, str]:
-    """A household, its head, a funded monthly program (meritorious): (hid, pid, program, bid)."""
-    hid = story.household()
-    pid = story.person(hid)
-    program = story.program()
-    fund(story, program)
-    return hid, pid, program, benefit(story, program, person_id=pid)
+from tests.projections.verbs import (
+    AMOUNT,
+    benefit,
+    codes,
+    died,
+    fund,
+    only,
+    pay,
+    report,
+    set_status,
+)
 
 
 # -- a clean ledger ------------------------------------------------------------------
@@ -167,12 +73,6 @@ def test_payment_dated_before_the_approval_decision_is_no_approved_benefit(
     payment = pay(story, late, member, paid_on="2022-01-15")
     found = only(report(story), "NO_APPROVED_BENEFIT", payment_id=payment, benefit_id=late)
     assert "2022-01-20" in found["detail"]
-
-
-def _head(story: Story, benefit_id: str) -> str:
-    person_id = snapshot(story.app).benefits[benefit_id].person_id
-    assert person_id is not None
-    return person_id
 
 
 def test_month_after_the_benefit_ended_is_outside_benefit_period(
@@ -398,121 +298,3 @@ def test_two_people_with_one_national_id_are_a_duplicate_identity(
     assert "014190009876" not in found["detail"]  # the national id stays out of reports
     assert doc["identities_checked"] is True
     assert report(story)["identities_checked"] is False
-
-
-# -- figures and timelines --------------------------------------------------------------
-def test_figures_add_up_per_program_and_month(story: Story, funded: tuple) -> None:
-    hid, pid, program, bid = funded
-    other = benefit(story, program, person_id=story.person(hid), amount=2_000_000)
-    pay(story, bid, pid, month="2022-01")
-    pay(story, bid, pid, month="2022-02", amount=AMOUNT + 100)
-    pay(story, other, _head(story, other), month="2022-01", amount=1_500_000)
-    doc = report(story, "2022-01", "2022-02")
-    rows = {r["month"]: r for r in doc["programs"]}
-    assert rows["2022-01"]["entitled"] == AMOUNT + 2_000_000
-    assert rows["2022-01"]["paid"] == AMOUNT + 1_500_000
-    assert (rows["2022-01"]["unpaid"], rows["2022-01"]["overpaid"]) == (500_000, 0)
-    assert (rows["2022-02"]["unpaid"], rows["2022-02"]["overpaid"]) == (2_000_000, 100)
-    assert (rows["2022-02"]["entitled_count"], rows["2022-02"]["unpaid_count"]) == (2, 1)
-    for r in doc["programs"]:
-        assert r["entitled"] - r["unpaid"] + r["overpaid"] == r["paid"]
-    assert sorted(codes(doc)) == ["OVERPAYMENT", "UNDERPAYMENT", "UNPAID_ENTITLEMENT"]
-
-
-def test_on_limits_what_was_due_and_paid_by_that_day(story: Story, funded: tuple) -> None:
-    _, pid, _, bid = funded
-    pay(story, bid, pid, month="2022-01", paid_on="2022-01-10")
-    pay(story, bid, pid, month="2022-02", paid_on="2022-02-10")
-    early = report(story, "2022-01", "2022-03", on="2022-01-31")
-    assert early["anomalies"] == [] and early["totals"]["entitled"] == AMOUNT
-    mid = report(story, "2022-01", "2022-03", on="2022-02-05")
-    assert [(a["code"], a["month"]) for a in mid["anomalies"]] == [
-        ("UNPAID_ENTITLEMENT", "2022-02")
-    ]
-    before_approval = report(story, "2022-01", "2022-01", on="2022-01-05")
-    assert before_approval["totals"]["entitled"] == 0
-
-
-def test_a_payment_for_a_month_not_yet_due_on_the_date_is_an_overpayment(
-    story: Story, funded: tuple
-) -> None:
-    _, pid, _, bid = funded
-    pay(story, bid, pid, month="2022-01", paid_on="2022-01-10")
-    advance = pay(story, bid, pid, month="2022-02", paid_on="2022-01-10")
-    doc = report(story, "2022-01", "2022-02", on="2022-01-31")
-    found = only(doc, "OVERPAYMENT", payment_id=advance, month="2022-02")
-    assert "not yet due" in found["detail"]
-    assert report(story, "2022-01", "2022-02")["anomalies"] == []
-
-
-def test_as_of_shows_what_the_ledger_knew_before_a_payment_was_recorded(
-    story: Story, funded: tuple
-) -> None:
-    _, pid, _, bid = funded
-    size = story.app.size()
-    pay(story, bid, pid)
-    assert codes(report(story, as_of=size)) == ["UNPAID_ENTITLEMENT"]
-    assert report(story, as_of=size)["as_of"]["entries"] == size
-    assert report(story)["anomalies"] == []
-
-
-def test_a_reversed_payment_counts_for_nothing(story: Story, funded: tuple) -> None:
-    _, pid, _, bid = funded
-    wrong = pay(story, bid, pid, amount=AMOUNT * 10)
-    reverse(story, wrong)
-    doc = report(story)
-    assert codes(doc) == ["UNPAID_ENTITLEMENT"]
-    assert doc["totals"]["paid"] == 0 and doc["funds"][0]["paid"] == 0
-    pay(story, bid, pid)
-    assert report(story)["anomalies"] == []
-
-
-def test_a_household_benefit_ends_when_its_last_member_dies(story: Story) -> None:
-    hid = story.household()
-    a, b = story.person(hid), story.person(hid)
-    program = story.program("monthly", "social_protection")
-    fund(story, program)
-    bid = benefit(story, program, household_id=hid, amount=540_000)
-    died(story, a, "2022-01-03")
-    entitled = report(story, "2022-01", "2022-06")["programs"]
-    assert len(entitled) == 6
-    died(story, b, "2022-02-14")
-    doc = report(story, "2022-01", "2022-06")
-    assert [r["month"] for r in doc["programs"]] == ["2022-01", "2022-02"]
-    assert [(x["code"], x["benefit_id"], x["household_id"]) for x in doc["anomalies"]] == [
-        ("UNPAID_ENTITLEMENT", bid, hid)
-    ] * 2
-
-
-def test_the_same_snapshot_gives_the_same_json_bytes(story: Story, funded: tuple) -> None:
-    _, pid, _, bid = funded
-    pay(story, bid, pid, amount=1)
-    pay(story, bid, pid, month="2022-03")
-    stranger = story.person(story.household())
-    pay(story, bid, stranger, month="2022-02")
-    first = to_json(report(story, "2022-01", "2022-04"))
-    again = to_json(report(story, "2022-01", "2022-04"))
-    assert first == again
-    doc = report(story, "2022-01", "2022-04")
-    ordered = [
-        (a["code"], a.get("payment_id", ""), a.get("benefit_id", "")) for a in doc["anomalies"]
-    ]
-    assert ordered == sorted(ordered)
-    assert set(codes(doc)) <= set(CODES)
-
-
-@pytest.mark.parametrize(
-    ("first", "last", "on", "field"),
-    [
-        ("2022-13", "2022-12", None, "from"),
-        ("2022-01", "2022-1", None, "to"),
-        ("2022-03", "2022-01", None, "from"),
-        ("2022-01", "2022-02", "2022-02-30", "on"),
-    ],
-)
-def test_bad_period_is_refused_naming_the_field(
-    story: Story, first: str, last: str, on: str | None, field: str
-) -> None:
-    with pytest.raises(InvalidField) as err:
-        reconcile(snapshot(story.app), first, last, on)
-    assert err.value.field == field

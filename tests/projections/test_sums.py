@@ -29,7 +29,7 @@ from ledger.application import LedgerApplication
 from ledger.domain.acceptance import Submission
 from ledger.formats.versions import MAX_AMOUNT_VND, MAX_SAFE_INTEGER, exact_json
 from tests.conftest import Officers, Story
-from tests.projections.test_reconciliation import fund
+from tests.projections.verbs import fund
 
 V1_MAX = MAX_SAFE_INTEGER  # the largest amount a v1 statement could carry
 NEEDED = MAX_SAFE_INTEGER // MAX_AMOUNT_VND + 1  # payments of 10^12 whose sum passes 2^53 - 1

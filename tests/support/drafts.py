@@ -16,8 +16,8 @@ from typing import Any
 
 from api.demo import statements as st
 from ledger.domain.acceptance import Submission
-from ledger.formats.schemas import STATEMENT_TYPES
-from ledger.storage.vault import VaultRecord
+from ledger.domain.catalog import CATALOG
+from ledger.formats.vault import VaultRecord
 from tests.conftest import Officers, Story, new_id
 
 RECORD = {"full_name": "Lò Văn Minh", "national_id": "014090001234"}
@@ -179,4 +179,4 @@ BUILDERS: dict[str, Callable[[Story], Draft]] = {
     ),
     "inspection.attested": inspection,
 }
-assert set(BUILDERS) | {"ledger.opened"} == set(STATEMENT_TYPES)
+assert set(BUILDERS) | {"ledger.opened"} == set(CATALOG)

@@ -20,9 +20,10 @@ import time
 import traceback
 from typing import Any
 
-from ledger.application import LedgerApplication, submission_from_json
+from ledger.application import LedgerApplication
+from ledger.domain.acceptance import submission_from_json
 from ledger.errors import LedgerError
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
 
 VAULT_KEY = b"\x07" * 32
 WAIT = 60.0  # seconds a worker waits for its start signal or a barrier

@@ -18,7 +18,7 @@ from typing import Any
 from nacl.signing import SigningKey
 
 from api.demo import statements as st
-from ledger.domain.acceptance import Entry
+from ledger.domain.log import Entry
 from ledger.formats.dsse import PAYLOAD_TYPE, jcs, make_statement, pae, sign_statement
 from ledger.formats.keys import KeyPair
 from ledger.formats.merkle import leaf_hash, root_hash

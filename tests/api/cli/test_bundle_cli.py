@@ -21,7 +21,7 @@ from api.cli.main import app as cli_app
 from ledger.application import LedgerApplication
 from ledger.formats.keys import write_key_file
 from ledger.formats.notes import sign_checkpoint
-from ledger.storage.vault import VaultKey, VaultRecord
+from ledger.formats.vault import VaultKey, VaultRecord
 from ledger.tlog.merkle_log import MerkleLog
 from tests.conftest import LEDGER_ID, Officers, Story, new_id, scratch_schema
 

@@ -9,7 +9,7 @@ import stat
 import pytest
 
 from ledger.formats.keys import key_id, read_key_file
-from ledger.storage.vault import commitment
+from ledger.formats.vault import commitment
 from tests.api.cli.officer import (
     OFFICERS,
     RECORD,

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from api.cli.main import app as cli_app
 from ledger.application import LedgerApplication
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
 from ledger.tlog.merkle_log import MerkleLog
 from projections.query import snapshot
 from projections.reports.export import (
@@ -31,7 +31,7 @@ from projections.reports.lists import lists
 from projections.reports.payroll import payroll
 from projections.reports.reconciliation import reconcile
 from tests.conftest import Officers, Story, new_id
-from tests.projections.test_reconciliation import AMOUNT, benefit, died, fund, pay, set_status
+from tests.projections.verbs import AMOUNT, benefit, died, fund, pay, set_status
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from ledger.application import LedgerApplication
 from ledger.errors import NoCheckpoint
 from ledger.formats.keys import KeyPair, write_key_file
 from ledger.formats.notes import open_checkpoint
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
 from tests.conftest import LEDGER_ID, Officers, Story
 from tests.support.paths import ROOT
 

@@ -24,7 +24,7 @@ from api.service import LedgerService
 from ledger.application import LedgerApplication
 from ledger.audit.bundle import export_bundle
 from ledger.audit.ledger import verify_bundle
-from ledger.domain.acceptance import Entry
+from ledger.domain.log import Entry
 from ledger.errors import (
     InvalidField,
     RoleNotAllowed,
@@ -35,7 +35,7 @@ from ledger.errors import (
 from ledger.formats.keys import KeyPair
 from ledger.formats.merkle import leaf_hash, verify_consistency, verify_inclusion
 from ledger.formats.notes import open_checkpoint
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
 from ledger.tlog.witness import cosign_latest, verifier_key
 from projections.query import snapshot
 from tests.api.client.server import client_of, closed_port, household_body, running

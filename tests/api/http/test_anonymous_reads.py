@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from ledger.storage.vault import VaultRecord
-from tests.api.http.test_api_auth import bearer, sign_in
+from ledger.formats.vault import VaultRecord
+from tests.api.http.test_auth import bearer, sign_in
 from tests.conftest import Story, new_id
-from tests.projections.test_reconciliation import fund, pay
+from tests.projections.verbs import fund, pay
 
 DIED_ON = "2022-03-17"
 DISABILITY = "Khuyết tật đặc biệt nặng, liệt nửa người"

@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient
 
 from api.http.app import create_app
 from api.http.limits import MIB, Limits
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
 from tests.api.cli.test_serve import Served, serving
 from tests.conftest import Officers, Story, new_id
 

@@ -20,16 +20,16 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.http.app import create_app
-from api.http.auth import signin_state
+from api.http.deps import signin_state
 from api.http.limits import Limits, RateLimiter
 from api.http.signin import SignIn
 from api.http.signin_store import CHALLENGES, SESSIONS, Bounds, open_store
 from api.service import LedgerService
 from ledger.formats.keys import KeyPair
-from ledger.storage.sqlite import is_postgres
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
+from ledger.storage.settings import is_postgres
 from tests.api.cli.test_serve import serving
-from tests.api.http.test_api_auth import Clock, answer, bearer, challenge, error, sign_in
+from tests.api.http.test_auth import Clock, answer, bearer, challenge, error, sign_in
 from tests.conftest import Officers
 
 HOLDER, ATTACKER = ("10.0.0.7", 50001), ("203.0.113.9", 40000)

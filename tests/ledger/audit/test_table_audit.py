@@ -28,7 +28,7 @@ from ledger.application import LedgerApplication
 from ledger.audit.verifier import VerificationFailed
 from ledger.domain.benefits import Benefit
 from ledger.errors import LogTampered
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
 from ledger.tlog.merkle_log import MerkleLog
 from projections.tables.audit import check_read_models
 from projections.tables.runner import Projections

@@ -36,13 +36,12 @@ from hypothesis import strategies as st
 
 from ledger.application import LedgerApplication
 from ledger.audit.verifier import VerificationFailed
-from ledger.domain.log import LOG_ID
-from ledger.domain.nonces import claim_key
-from ledger.storage.vault import VaultKey
+from ledger.domain.log import LOG_ID, claim_key
+from ledger.formats.vault import VaultKey
 from ledger.tlog.merkle_log import MerkleLog
 from projections.tables.audit import verify_database
 from projections.tables.runner import Projections
-from projections.tables.store import TABLES
+from projections.tables.schema import TABLES
 from tests.conftest import Officers, Story, new_id
 
 VAULT_KEY = VaultKey(b"\x07" * 32)

@@ -32,7 +32,7 @@ from ledger.audit.ledger import verify_ledger
 from ledger.audit.verifier import Outcome, VerificationFailed
 from ledger.domain.log import LOG_ID, Log
 from ledger.formats.notes import sign_checkpoint
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
 from ledger.tlog.merkle_log import ENTRY_TOPIC, MerkleLog
 from tests.conftest import LEDGER_ID, Story
 

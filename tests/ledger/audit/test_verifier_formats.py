@@ -18,10 +18,11 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli.main import app as cli_app
-from ledger.application import LedgerApplication, submission_from_json
+from ledger.application import LedgerApplication
 from ledger.audit import verifier
 from ledger.audit.ledger import verify_bundle, verify_ledger
 from ledger.audit.verifier import VerificationFailed
+from ledger.domain.acceptance import submission_from_json
 from ledger.errors import InvalidField
 from ledger.formats.dsse import make_statement, sign_statement
 from ledger.formats.keys import write_key_file

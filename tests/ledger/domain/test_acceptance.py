@@ -206,7 +206,7 @@ def test_bad_signature_refused_and_nothing_recorded(story: Story) -> None:
         "household.registered",
         {"household_id": new_id(), "code": "B", "village": "Bản Mé"},
     )["signatures"][0]["sig"]
-    from ledger.application import submission_from_json
+    from ledger.domain.acceptance import submission_from_json
 
     size = story.app.size()
     with pytest.raises(BadSignature):

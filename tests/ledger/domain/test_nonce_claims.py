@@ -16,10 +16,10 @@ import pytest
 
 from ledger.application import LedgerApplication
 from ledger.domain.acceptance import Submission
-from ledger.domain.log import NONCE_NAMESPACE, NonceClaim
-from ledger.domain.nonces import NONCE_TABLE, claim_key
+from ledger.domain.log import NONCE_NAMESPACE, NonceClaim, claim_key
 from ledger.errors import LedgerError
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
+from ledger.storage.recorder import NONCE_TABLE
 from tests.conftest import Officers, Story, new_id
 
 
@@ -50,7 +50,7 @@ def test_a_used_nonce_is_refused_and_its_statement_answered_again(story: Story) 
 
 def _to_older_layout(app: LedgerApplication) -> None:
     """Rewrite the ledger's claims as an older version stored them: events, no table."""
-    recorder = app._recorder()
+    recorder = app.recorder
     if app.db.startswith("postgresql://"):
         table = f'"{recorder.datastore.schema}"."{NONCE_TABLE}"'  # type: ignore[union-attr]
         url, schema = app.db.split("?")[0], recorder.datastore.schema  # type: ignore[union-attr]

@@ -27,8 +27,15 @@ from ledger.errors import (
     VaultRecordMismatch,
 )
 from ledger.formats.keys import KeyPair, key_id, read_key_file, verify_signature, write_key_file
-from ledger.storage.sqlite import VAULT_TABLE, SealedRecord, is_postgres
-from ledger.storage.vault import VAULT_KEY_ENV, VAULT_KEY_FILE_ENV, VaultKey, VaultRecord
+from ledger.formats.vault import (
+    VAULT_KEY_ENV,
+    VAULT_KEY_FILE_ENV,
+    SealedRecord,
+    VaultKey,
+    VaultRecord,
+)
+from ledger.storage.recorder import VAULT_TABLE
+from ledger.storage.settings import is_postgres
 from tests.conftest import Story, new_id
 
 RECORD = {

@@ -159,7 +159,7 @@ def test_a_bad_signature_leaves_no_vault_record_behind(story: Story, verifier_mo
     batch = [person, *_households(story, LARGE)]
     batch[-1] = _forged(story, batch[-1])
     assert _refusal(story.app, batch) == ("BAD_SIGNATURE", f"batch item {LARGE}")
-    recorder = story.app._recorder()
+    recorder = story.app.recorder
     assert [r for r in recorder.vault_all() if r.person_id == record.person_id] == []
     with pytest.raises(LedgerError):
         story.app.vault_record(record.person_id)  # no such person either

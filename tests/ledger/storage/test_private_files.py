@@ -19,8 +19,8 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli.main import app as cli_app
+from ledger.formats.vault import VaultKey
 from ledger.storage.private_files import open_private, private_dir
-from ledger.storage.vault import VaultKey
 from tests.api.cli.test_bundle_cli import TAM, Cli, person
 from tests.conftest import Officers, Story
 

@@ -29,8 +29,8 @@ from api.client.remote import AnsinhClient
 from ledger.formats.dsse import open_envelope
 from ledger.formats.keys import write_key_file
 from ledger.storage.postgres import PostgresTurns, turn_key
-from ledger.storage.sqlite import eventsourcing_env
-from ledger.storage.turns import WriterTurns, lock_path
+from ledger.storage.settings import eventsourcing_env
+from ledger.storage.sqlite import SQLiteTurns, lock_path
 from tests.conftest import PG_URL, Officers, Story, new_id
 from tests.support.paths import ROOT
 
@@ -181,10 +181,10 @@ def queued_for_a_turn(db_url: str) -> bool:
     return False
 
 
-def turns_of(db_url: str) -> WriterTurns | PostgresTurns:
+def turns_of(db_url: str) -> SQLiteTurns | PostgresTurns:
     if db_url.startswith("postgresql://"):
         return PostgresTurns(eventsourcing_env(db_url))
-    return WriterTurns(db_url)
+    return SQLiteTurns(db_url)
 
 
 def test_a_writer_waiting_for_its_turn_goes_before_the_writer_that_had_it_comes_back(

@@ -256,7 +256,7 @@ def test_the_stored_entry_hash_is_the_leaf_hash_of_the_entry(
 ) -> None:
     # The node store hashes stored entries the fast way; whatever a row holds,
     # the hash is the RFC 9162 leaf hash of the entry's leaf bytes.
-    from ledger.domain.acceptance import Entry
+    from ledger.domain.log import Entry
     from ledger.tlog.merkle_log import _entry_hash
 
     stored = envelope or dict(story.app.entry(1).envelope)

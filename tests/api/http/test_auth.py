@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from api.http.auth import signin_state
+from api.http.deps import signin_state
 from api.http.signin import SIGNIN_PREFIX, SignIn, signin_message
 from api.http.signin_store import Bounds, open_store
 from ledger.formats.keys import KeyPair

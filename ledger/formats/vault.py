@@ -1,11 +1,12 @@
-"""The personal-data vault (FORMATS §5).
+"""The personal-data vault (FORMATS §5): commitments, records and their sealing.
 
 A statement commits to a person's record by
 ``hex(SHA-256("ansinh/pii/v1\\n" || salt || JCS(record)))``. The record and
 its salt arrive beside the statement, are checked against the commitment,
 and are stored sealed with AES-256-GCM under the vault key, bound to the
 person and commitment as associated data. Erasing a record leaves the log
-verifiable: the log holds only the commitment.
+verifiable: the log holds only the commitment. (Where sealed records are
+stored is the recorders' business: :mod:`ledger.storage.recorder`.)
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from typing import Any
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ledger.errors import InvalidField, VaultKeyMissing, VaultRecordMismatch
-from ledger.storage.sqlite import SealedRecord
 
 PII_PREFIX = b"ansinh/pii/v1\n"
 VAULT_KEY_ENV = "ANSINH_VAULT_KEY"
@@ -45,7 +45,10 @@ def commitment(salt: bytes, record: dict[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class VaultRecord:
-    """A person's record and salt, as submitted beside a statement."""
+    """A person's record and salt, as submitted beside a statement.
+
+    Their :attr:`commitment` is what the statement's ``pii`` field must hold.
+    """
 
     person_id: str
     salt: bytes
@@ -65,6 +68,16 @@ class VaultRecord:
     @classmethod
     def new(cls, person_id: str, record: dict[str, Any]) -> VaultRecord:
         return cls(person_id=person_id, salt=os.urandom(32), record=record)
+
+
+@dataclass(frozen=True)
+class SealedRecord:
+    """A vault record as stored: encrypted, bound to its person and commitment."""
+
+    person_id: str
+    commitment: str
+    sealed: bytes
+    recorded_at: str
 
 
 def parse_vault_items(items: object, field: str = "vault") -> list[VaultRecord]:

@@ -17,7 +17,7 @@ from api.service import LedgerService
 from ledger.formats.keys import KeyPair
 from ledger.formats.merkle import verify_consistency, verify_inclusion
 from ledger.formats.notes import cosign, open_checkpoint, verify_cosignature
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
 from ledger.tlog.witness import verifier_key
 from tests.conftest import LEDGER_ID, Officers, Story
 

@@ -35,7 +35,7 @@ from schemathesis.python import asgi
 from api.http.app import create_app
 from api.service import LedgerService
 from ledger.application import LedgerApplication
-from ledger.storage.vault import VaultKey
+from ledger.formats.vault import VaultKey
 from tests.conftest import Officers, Story, scratch_schema
 
 EXAMPLES = 25  # per operation and phase: the whole module stays well under a minute

@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest
 
-from ledger.application import LedgerApplication, submission_from_json
-from ledger.domain.acceptance import Entry, Submission
+from ledger.application import LedgerApplication
+from ledger.domain.acceptance import Submission, submission_from_json
+from ledger.domain.log import Entry
 from ledger.errors import BadPublicKey, BadSignature, NonCanonicalPayload
 from ledger.formats.dsse import PAYLOAD_TYPE, jcs, leaf_json, open_envelope, pae, sign_statement
 from ledger.formats.keys import KeyPair, check_public_key, decode_public_key, key_id
 from ledger.formats.merkle import leaf_hash, root_hash
-from ledger.storage.vault import VaultRecord, commitment
+from ledger.formats.vault import VaultRecord, commitment
 from tests.support.vectors import load_formats
 
 pytestmark = pytest.mark.vectors

@@ -22,7 +22,8 @@ from api.pages.docs import canonical
 from ledger.application import LedgerApplication
 from ledger.audit.ledger import verify_bundle
 from ledger.audit.verifier import VerificationFailed
-from ledger.domain.acceptance import Entry, Submission
+from ledger.domain.acceptance import Submission
+from ledger.domain.log import Entry
 from ledger.errors import LedgerError
 from ledger.formats.dsse import PAYLOAD_TYPE, jcs, open_envelope, pae, sign_statement
 from ledger.formats.keys import KeyPair, verify_signature

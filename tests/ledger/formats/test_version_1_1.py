@@ -24,9 +24,10 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.cli.main import app as cli_app
-from ledger.application import LedgerApplication, submission_from_json
+from ledger.application import LedgerApplication
 from ledger.audit.ledger import verify_ledger
 from ledger.audit.verifier import VerificationFailed
+from ledger.domain.acceptance import submission_from_json
 from ledger.errors import LedgerError
 from ledger.formats.dsse import (
     PAYLOAD_TYPE,

@@ -1,0 +1,282 @@
+"""The statement types: one row each, saying everything the ledger knows of the type.
+
+A row names the roles one of which the author's key must hold, the body
+fields that name ids, the aggregate the statement creates or changes (and
+the id of it, read from the statement), the event it records there, and the
+rule it must meet (:mod:`ledger.domain.handlers`). Acceptance, the
+verifier's check of stored events against the log (``verify --db``) and the
+read models all look types up here; a test holds every other table keyed
+by statement type to this one. The shape of each type's body is in
+:mod:`ledger.formats.schemas` (the formats import nothing of the domain).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+
+from ledger.domain import handlers as rules
+from ledger.domain.base import Entity
+from ledger.domain.benefits import Benefit
+from ledger.domain.charter import CHARTER_ID, Charter
+from ledger.domain.log import attestation_id
+from ledger.domain.payments import Attestation, Payment
+from ledger.domain.programs import FundMovement, Program
+from ledger.domain.registry import Household, Person, StatusProposal
+
+Statement = dict[str, Any]
+AggregateOf = Callable[[Statement], str]
+"""The id of the aggregate a statement changes, as 32 hex digits (``UUID.hex``)."""
+IdField = str | tuple[str, str]
+"""A body field that names an id: its name, or (object, field) for one inside an object."""
+
+
+@dataclass(frozen=True)
+class StatementType:
+    """What the ledger knows of one statement type."""
+
+    name: str
+    roles: frozenset[str] | None  # one of which the author's key holds; None: self-signed
+    ids: tuple[IdField, ...]  # the body fields that name ids
+    aggregate: type[Entity]  # the aggregate it creates or changes
+    event: str  # the event it records there
+    target: AggregateOf  # the id of that aggregate
+    rule: rules.Handler | None  # what it requires of the state; None: opens the ledger
+
+    @cached_property
+    def topic(self) -> str:
+        """The topic of the event it stores."""
+        return get_topic(getattr(self.aggregate, self.event))
+
+
+def _charter(s: Statement) -> str:
+    return CHARTER_ID.hex
+
+
+def _body(field: str) -> AggregateOf:
+    # Ids in statements are lowercase UUIDs (the schema checks): without the
+    # dashes they are the UUID's hex.
+    return lambda s: s["body"][field].replace("-", "")
+
+
+def _attestation(s: Statement) -> str:
+    return attestation_id(s["by"], s["nonce"]).hex
+
+
+def _row(
+    name: str,
+    role: str | None,
+    ids: tuple[IdField, ...],
+    aggregate: type[Entity],
+    event: str,
+    target: AggregateOf,
+    rule: rules.Handler | None,
+) -> tuple[str, StatementType]:
+    roles = None if role is None else frozenset({role})
+    return name, StatementType(name, roles, ids, aggregate, event, target, rule)
+
+
+_proposal, _benefit, _payment = _body("proposal_id"), _body("benefit_id"), _body("payment_id")
+_person = _body("person_id")
+CATALOG: Mapping[str, StatementType] = MappingProxyType(
+    dict(
+        [
+            _row(
+                "ledger.opened", None, (("authority_key", "id"),), Charter, "Opened", _charter, None
+            ),
+            _row(
+                "key.registered",
+                "admin",
+                (("key", "id"), ("holder", "id")),
+                Charter,
+                "KeyRegistered",
+                _charter,
+                rules.key_registered,
+            ),
+            _row(
+                "key.revoked",
+                "admin",
+                ("key_id",),
+                Charter,
+                "KeyRevoked",
+                _charter,
+                rules.key_revoked,
+            ),
+            _row(
+                "household.registered",
+                "registrar",
+                ("household_id",),
+                Household,
+                "Registered",
+                _body("household_id"),
+                rules.household_registered,
+            ),
+            _row(
+                "person.registered",
+                "registrar",
+                ("person_id", "household_id"),
+                Person,
+                "Registered",
+                _person,
+                rules.person_registered,
+            ),
+            _row(
+                "person.pii.updated",
+                "registrar",
+                ("person_id",),
+                Person,
+                "PiiUpdated",
+                _person,
+                rules.person_pii_updated,
+            ),
+            _row(
+                "person.moved",
+                "registrar",
+                ("person_id", "household_id"),
+                Person,
+                "Moved",
+                _person,
+                rules.person_moved,
+            ),
+            _row(
+                "person.died",
+                "registrar",
+                ("person_id",),
+                Person,
+                "Died",
+                _person,
+                rules.person_died,
+            ),
+            _row(
+                "household.status.proposed",
+                "registrar",
+                ("proposal_id", "household_id"),
+                StatusProposal,
+                "Proposed",
+                _proposal,
+                rules.status_proposed,
+            ),
+            _row(
+                "household.status.approved",
+                "approver",
+                ("proposal_id",),
+                StatusProposal,
+                "Approved",
+                _proposal,
+                rules.status_decided,
+            ),
+            _row(
+                "household.status.rejected",
+                "approver",
+                ("proposal_id",),
+                StatusProposal,
+                "Rejected",
+                _proposal,
+                rules.status_decided,
+            ),
+            _row(
+                "program.defined",
+                "admin",
+                ("program_id",),
+                Program,
+                "Defined",
+                _body("program_id"),
+                rules.program_defined,
+            ),
+            _row(
+                "fund.received",
+                "cashier",
+                ("receipt_id", "program_id"),
+                FundMovement,
+                "Recorded",
+                _body("receipt_id"),
+                rules.fund_moved,
+            ),
+            _row(
+                "fund.returned",
+                "cashier",
+                ("return_id", "program_id"),
+                FundMovement,
+                "Recorded",
+                _body("return_id"),
+                rules.fund_moved,
+            ),
+            _row(
+                "benefit.proposed",
+                "registrar",
+                ("benefit_id", "program_id", "person_id", "household_id"),
+                Benefit,
+                "Proposed",
+                _benefit,
+                rules.benefit_proposed,
+            ),
+            _row(
+                "benefit.approved",
+                "approver",
+                ("benefit_id",),
+                Benefit,
+                "Approved",
+                _benefit,
+                rules.benefit_decided,
+            ),
+            _row(
+                "benefit.rejected",
+                "approver",
+                ("benefit_id",),
+                Benefit,
+                "Rejected",
+                _benefit,
+                rules.benefit_decided,
+            ),
+            _row(
+                "benefit.ended",
+                "approver",
+                ("benefit_id",),
+                Benefit,
+                "Ended",
+                _benefit,
+                rules.benefit_decided,
+            ),
+            _row(
+                "payment.recorded",
+                "cashier",
+                ("payment_id", "benefit_id", "recipient"),
+                Payment,
+                "Recorded",
+                _payment,
+                rules.payment_recorded,
+            ),
+            _row(
+                "payment.reversed",
+                "cashier",
+                ("payment_id",),
+                Payment,
+                "Reversed",
+                _payment,
+                rules.payment_reversed,
+            ),
+            _row(
+                "inspection.attested",
+                "inspector",
+                (),
+                Attestation,
+                "Attested",
+                _attestation,
+                rules.inspection_attested,
+            ),
+        ]
+    )
+)
+"""Every statement type, by name, in the order FORMATS §6 lists them."""
+
+
+def footprint(statement: Statement) -> tuple[UUID, str]:
+    """The aggregate an accepted statement changed, and the topic of the event it stored."""
+    row = CATALOG[statement["type"]]
+    return UUID(row.target(statement)), row.topic
