@@ -16,17 +16,16 @@ string order is time order. Everything here is a pure function of a
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from ledger.errors import InvalidField
+from ledger.formats import fields
 from projections.model import Benefit, Person, Snapshot, StatusProposal
 
 MAX_MONTHS = 1200  # a hundred years: the bound on every month range we walk
 FOREVER = "9999-12"
 POOR_STATUSES = frozenset({"poor", "near_poor"})
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 @dataclass(frozen=True)
@@ -43,20 +42,16 @@ class Entitlement:
 
 # -- months and dates -----------------------------------------------------------
 def check_month(value: str, field: str) -> str:
-    """``value`` if it is a month ``YYYY-MM``; else :class:`InvalidField` naming ``field``."""
-    if not isinstance(value, str) or not _MONTH.fullmatch(value):
-        raise InvalidField(field, f"{value!r} is not a month YYYY-MM (01..12)")
+    """``value`` if it is a month ``YYYY-MM`` as statements write them (the ledger's rule);
+    else :class:`InvalidField` naming ``field``."""
+    fields.month(value, field)
     return value
 
 
 def check_date(value: str, field: str) -> str:
-    """``value`` if it is a calendar date ``YYYY-MM-DD``; else :class:`InvalidField`."""
-    try:
-        if len(value) != 10:
-            raise ValueError
-        date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise InvalidField(field, f"{value!r} is not a date YYYY-MM-DD") from None
+    """``value`` if it is a calendar date ``YYYY-MM-DD`` (the ledger's rule); else
+    :class:`InvalidField` naming ``field``."""
+    fields.calendar_date(value, field)
     return value
 
 
