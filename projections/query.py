@@ -72,7 +72,9 @@ def resolve_as_of(ledger: LedgerApplication, value: str | int | None) -> int:
                 return index_at(ledger, text)
             except OverflowError:
                 raise InvalidField("as_of", f"{value!r} is out of range") from None
-        value = int(text) if len(text) <= 18 else size + 1
+        if len(text) > 18:  # past any log; said as given, not as a number
+            raise InvalidField("as_of", f"{text} is beyond the log, which holds {size} entries")
+        value = int(text)
     if value < 0:
         raise InvalidField("as_of", "must not be negative")
     if value > size:
