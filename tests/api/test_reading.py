@@ -71,7 +71,12 @@ def test_cli_and_http_reconciliation_as_of_n_name_the_same_people_after_a_pii_up
         assert by_cli["identities_checked"] is by_http["identities_checked"] is True
         assert duplicates(by_cli) == duplicates(by_http) == expected
         assert by_cli["anomalies"] == by_http["anomalies"]
-        assert by_cli["checkpoint"] == by_http["checkpoint"]
+        same_tree = ("tree_size", "root")
+        assert [by_cli["checkpoint"][k] for k in same_tree] == [
+            by_http["checkpoint"][k] for k in same_tree
+        ]
+        # the server signs checkpoints as it runs: one signed between the two reads stays signed
+        assert by_http["checkpoint"]["signed"] >= by_cli["checkpoint"]["signed"]
 
 
 def test_cli_and_http_payroll_as_of_n_give_the_names_the_ledger_held_then(
