@@ -30,6 +30,7 @@ from ledger.formats.vault import SealedRecord, VaultRecord
 from ledger.tlog.merkle_log import MerkleLog
 from projections import query
 from projections.model import Person, Snapshot
+from projections.reports.basis import basis
 from projections.reports.entitlements import check_date, snapshot_date, status_book, status_on
 from projections.reports.lists import lists
 from projections.reports.payroll import payroll
@@ -80,12 +81,7 @@ class Read:
     projection: dict[str, int]
 
     def meta(self) -> dict[str, Any]:
-        return {
-            "ledger": {"id": self.snap.ledger_id, "name": self.snap.name},
-            "as_of": {"entries": self.snap.as_of, "recorded_at": self.snap.last_recorded_at},
-            "checkpoint": self.checkpoint,
-            "projection": self.projection,
-        }
+        return basis(self.snap, self.checkpoint) | {"projection": self.projection}
 
     def headers(self) -> dict[str, str]:
         return {
@@ -135,7 +131,7 @@ def vault_records(read: Read, person_ids: Iterable[str]) -> dict[str, VaultRecor
     if not wanted:
         return {}
     found: dict[str, VaultRecord | None] = dict.fromkeys(wanted)
-    recorder: Any = ledger.recorder
+    recorder = ledger.recorder
     one = next(iter(wanted)) if len(wanted) == 1 else None  # one person: their rows only
     stored: list[SealedRecord] = recorder.vault_select(one) if one else recorder.vault_all()
     for sealed in stored:

@@ -39,12 +39,10 @@ def projections(ledger: LedgerApplication) -> Projections:
 def snapshot(ledger: LedgerApplication, as_of: int | str | None = None) -> Snapshot:
     """The ledger's state after its first ``as_of`` entries (default: all).
 
-    ``as_of`` may also be a time (ISO 8601): the entries recorded by then.
+    ``as_of`` is read as :func:`resolve_as_of` reads it (a count, or a time:
+    the entries recorded by then).
     """
-    if isinstance(as_of, str):
-        as_of = index_at(ledger, as_of)
-    size = ledger.size()
-    end = size if as_of is None else max(0, min(as_of, size))
+    end = resolve_as_of(ledger, as_of)
     tables = projections(ledger)
     with suppress(Busy):  # others keep the tables busy: the replay below still answers
         tables.catch_up()

@@ -144,7 +144,7 @@ class StoreAudit:
     # -- the one pass over the event store ----------------------------------------
     def leaves(self) -> Iterator[bytes]:
         """Every log entry's leaf bytes, in notification order; the other events checked."""
-        recorder: Any = self.ledger.recorder
+        recorder = self.ledger.recorder
         plain = reads_plain(self.ledger.mapper)
         position = 0
         while page := recorder.event_rows(position, PAGE):

@@ -9,7 +9,6 @@ the audit's problems, naming the table and the row.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from ledger.audit.store import Checked, StoreAudit
 from ledger.formats.merkle import node_hash
@@ -18,7 +17,7 @@ from ledger.formats.vault import VaultKey, commitment
 
 def check_nonces(audit: StoreAudit) -> Checked:
     """Exactly one claim per entry, the entry's own (author, nonce) and envelope digest."""
-    recorder: Any = audit.ledger.recorder
+    recorder = audit.ledger.recorder
     table = "ansinh_nonces"
     claims = audit.claims
     expected_entry = 0
@@ -101,7 +100,7 @@ def check_nodes(
 def check_vault(audit: StoreAudit, key: VaultKey | None) -> Checked:
     """Each sealed record is one the log committed to; with the key, its contents too."""
     table = "ansinh_vault"
-    recorder: Any = audit.ledger.recorder
+    recorder = audit.ledger.recorder
     rows = 0
     for sealed in recorder.vault_all():
         rows += 1
