@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 DEMO := demo-ledger
 
-.PHONY: run walkthrough test lint install clean
+.PHONY: run walkthrough test lint install browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Chromium for the browser tests (tests/browser), installed when missing.
+browser:
+	bash scripts/ensure-chromium.sh
 
 # The Chiềng En demo ledger (first half of 2022): built once, then kept (delete
 # demo-ledger/ to build it again); its audit bundle exported and verified
@@ -44,7 +48,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # The suite on SQLite, then again on PostgreSQL (ANSINH_TEST_DB=postgres).
-test: $(STAMP) lint
+test: $(STAMP) lint browser
 	$(BIN)/pytest -q -n 2
 	ANSINH_TEST_DB=postgres $(BIN)/pytest -q -n 2
 
