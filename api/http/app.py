@@ -22,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http import (
@@ -38,6 +39,7 @@ from api.http import (
     witnesses,
 )
 from api.http.limits import BodyLimit, Limits, RateLimiter
+from api.officer import STATIC as OFFICER_STATIC
 from api.pages import routes as pages
 from api.service import LedgerService
 from ledger.errors import LedgerError
@@ -164,6 +166,8 @@ def create_app(service: LedgerService, limits: Limits | None = None) -> FastAPI:
 
     for routes in ROUTES:
         app.include_router(routes.router)
+    # the console's scripts and styles, all served from here (the page works offline)
+    app.mount("/officer/static", StaticFiles(directory=OFFICER_STATIC), name="officer-static")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
