@@ -29,6 +29,7 @@ from api.http import (
     auth,
     entities,
     households,
+    imports,
     keys,
     lists,
     log,
@@ -58,6 +59,7 @@ ROUTES = (
     reconciliation,
     vault,
     entities,
+    imports,
     pages,
 )
 
