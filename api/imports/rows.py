@@ -68,7 +68,7 @@ class Row:
     def read(self, key: str, reader: Callable[[Any], Any], *, required: bool = True) -> Any:
         """The column's value read by ``reader``; None (a problem recorded) when it cannot be."""
         cell = self.values.get(key)
-        if not cells.text(cell):
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
             if required:
                 self.fail(key, "MISSING_VALUE")
             return None
