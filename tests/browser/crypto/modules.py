@@ -17,11 +17,11 @@ from tests.browser.conftest import Live
 
 MODULES = ("bytes", "jcs", "keys", "dsse", "vault")
 
-_PRELUDE = """
-const names = %s;
-const loaded = await Promise.all(names.map((n) => import(`/officer/static/js/${n}.js`)));
+_PRELUDE = f"""
+const names = {list(MODULES)};
+const loaded = await Promise.all(names.map((n) => import(`/officer/static/js/${{n}}.js`)));
 const [bytes, jcs, keys, dsse, vault] = loaded;
-""" % (list(MODULES),)
+"""
 
 
 def open_console(live: Live, page: Page) -> Page:
@@ -34,11 +34,3 @@ def run(page: Page, body: str, arg: Any = None) -> Any:
     """``body`` run as ``async (arg) => { ... }`` with the modules imported."""
     return page.evaluate(f"async (arg) => {{ {_PRELUDE}\n{body}\n}}", arg)
 
-
-KEY_ERROR = """
-async function keyError(promise) {
-  try { await promise; return null; }
-  catch (e) { return {name: e.name, code: e.code ?? null, message: e.message,
-                      isKeyFileError: e instanceof keys.KeyFileError}; }
-}
-"""

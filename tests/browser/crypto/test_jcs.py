@@ -31,8 +31,12 @@ scalars = (
 )
 json_values = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=5)
-    | st.dictionaries(st.text() | st.sampled_from(["__proto__", "1", "\U0001f600"]), inner, max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=5)
+        | st.dictionaries(
+            st.text() | st.sampled_from(["__proto__", "1", "\U0001f600"]), inner, max_size=5
+        )
+    ),
     max_leaves=25,
 )
 

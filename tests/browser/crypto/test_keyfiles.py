@@ -18,11 +18,19 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, x25519
 from playwright.sync_api import Page
 
-from ledger.formats.keys import KeyPair, read_key_file, write_key_file
+from ledger.formats.keys import KeyPair, write_key_file
 from tests.browser.conftest import Live
-from tests.browser.crypto.modules import KEY_ERROR, open_console, run
+from tests.browser.crypto.modules import open_console, run
 
 PASSPHRASE = "mật khẩu của Lò Thị Xuân"
+
+KEY_ERROR = """
+async function keyError(promise) {
+  try { await promise; return null; }
+  catch (e) { return {name: e.name, code: e.code ?? null, message: e.message,
+                      isKeyFileError: e instanceof keys.KeyFileError}; }
+}
+"""
 
 
 def _python_key_file(tmp_path: Path, passphrase: str | None) -> tuple[KeyPair, str]:
@@ -145,7 +153,8 @@ def _swap(pem: str, old_hex: str, new_hex: str) -> str:
     der = base64.b64decode("".join(pem.splitlines()[1:-1]))
     assert der.count(bytes.fromhex(old_hex)) == 1
     changed = base64.b64encode(der.replace(bytes.fromhex(old_hex), bytes.fromhex(new_hex)))
-    return f"-----BEGIN ENCRYPTED PRIVATE KEY-----\n{changed.decode()}\n-----END ENCRYPTED PRIVATE KEY-----\n"
+    label = "ENCRYPTED PRIVATE KEY"
+    return f"-----BEGIN {label}-----\n{changed.decode()}\n-----END {label}-----\n"
 
 
 def test_encryption_other_than_pbes2_with_aes_cbc_is_refused_as_unsupported(

@@ -99,6 +99,10 @@ def test_the_private_key_is_never_extractable_before_or_after_saving(
 
 def test_the_public_file_is_what_ansinh_keys_new_writes(live: Live, page: Page) -> None:
     made = _create(live, page, "Cán bộ Lò Thị Xuân")
-    expected = {"name": "Cán bộ Lò Thị Xuân", "id": made["key_id"], "public_key": made["public_key"]}
+    expected = {
+        "name": "Cán bộ Lò Thị Xuân",
+        "id": made["key_id"],
+        "public_key": made["public_key"],
+    }
     assert made["public_file"] == json.dumps(expected) + "\n"
     assert json.loads(made["public_file"]) == expected
