@@ -43,7 +43,8 @@ export async function loadKeyFile(pemText, passphrase) {
     return await signerFromSeed(seed);
   } finally {
     seed.fill(0);
-    if (file.encrypted) info.fill(0);
+    info.fill(0);
+    file.der.fill(0);
   }
 }
 
