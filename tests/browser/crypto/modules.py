@@ -33,4 +33,3 @@ def open_console(live: Live, page: Page) -> Page:
 def run(page: Page, body: str, arg: Any = None) -> Any:
     """``body`` run as ``async (arg) => { ... }`` with the modules imported."""
     return page.evaluate(f"async (arg) => {{ {_PRELUDE}\n{body}\n}}", arg)
-
