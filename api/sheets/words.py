@@ -24,10 +24,28 @@ LIMIT_VND = 10**18 - 1
 DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 SCALES = ((10**9, "tỷ"), (10**6, "triệu"), (10**3, "nghìn"))
 
-ONES_EN = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen"
-).split()
+ONES_EN = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
 TENS_EN = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 SCALES_EN = (
     (10**15, "quadrillion"),
@@ -60,7 +78,7 @@ def _vietnamese(n: int, *, leading: bool) -> list[str]:
     for size, name in SCALES:
         if n >= size:
             high, low = divmod(n, size)
-            words = _vietnamese(high, leading=leading) + [name]
+            words = [*_vietnamese(high, leading=leading), name]
             return words + (_vietnamese(low, leading=False) if low else [])
     return _group(n, leading=leading)
 
