@@ -20,7 +20,7 @@ from typing import Any
 from api import reading
 from api.sheets.columns import headings
 from api.sheets.words import amount_in_words
-from ledger.errors import InvalidField
+from ledger.errors import InvalidField, VaultKeyMissing
 from projections.model import Snapshot
 from projections.reports.entitlements import check_month
 
@@ -55,7 +55,7 @@ def payroll_sheet(
         if (village is None or r["village"] == village)
         and (program_code is None or r["program_code"] == program_code)
     ]
-    beneficiaries = _beneficiaries(read, doc["on"], rows)
+    beneficiaries, named = _beneficiaries(read, doc["on"], rows)
     villages: dict[str, list[dict[str, Any]]] = {}
     rows.sort(
         key=lambda r: (
@@ -82,6 +82,7 @@ def payroll_sheet(
         "village": village,
         "program": program_code,
         "lang": lang,
+        "named": named,
         "columns": list(headings(lang)),
         "villages": groups,
         "total": total,
@@ -113,9 +114,10 @@ def _program(snap: Snapshot, wanted: str | None) -> str | None:
 
 def _beneficiaries(
     read: reading.Read, on: str, rows: Iterable[dict[str, Any]]
-) -> dict[str, dict[str, Any]]:
+) -> tuple[dict[str, dict[str, Any]], bool]:
     """Each row's beneficiary (``person_id``, ``full_name``): the person of a personal
-    benefit, the head on ``on`` of a household benefit's household."""
+    benefit, the head on ``on`` of a household benefit's household; and whether the
+    vault could be read (without its key, no one is named)."""
     snap = read.snap
     head_of = reading.heads(snap, on)
     found: dict[str, str | None] = {}
@@ -123,11 +125,14 @@ def _beneficiaries(
         benefit = snap.benefits[row["benefit_id"]]
         head = head_of.get(benefit.household_id or "")
         found[row["benefit_id"]] = benefit.person_id or (head.person_id if head else None)
-    names = reading.vault_field(read, {p for p in found.values() if p}, "full_name")
+    try:
+        records = reading.vault_records(read, {p for p in found.values() if p})
+    except VaultKeyMissing:  # a server or command without the vault key: no names at all
+        return {bid: {"person_id": pid, "full_name": None} for bid, pid in found.items()}, False
     return {
-        bid: {"person_id": pid, "full_name": names.get(pid) if pid else None}
+        bid: {"person_id": pid, "full_name": reading.field_of(records.get(pid or ""), "full_name")}
         for bid, pid in found.items()
-    }
+    }, True
 
 
 def _row(

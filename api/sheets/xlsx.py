@@ -115,7 +115,7 @@ def _table(ws: Worksheet, sheet: dict[str, Any]) -> None:
     row = HEADING_ROW + 1
     for group in sheet["villages"]:
         for item in group["rows"]:
-            _data_row(ws, row, _cells(item, lang))
+            _data_row(ws, row, _cells(item, lang, named=sheet["named"]))
             row += 1
         label = text("subtotal", lang, village=group["village"], rows=group["subtotal"]["rows"])
         _sum_row(ws, row, label, group["subtotal"])
@@ -129,11 +129,13 @@ def _table(ws: Worksheet, sheet: dict[str, Any]) -> None:
     _signatures(ws, row + 2, sheet)
 
 
-def _cells(item: dict[str, Any], lang: str) -> dict[str, Any]:
-    """A row's cells by column key (several payments: one line each)."""
+def _cells(item: dict[str, Any], lang: str, *, named: bool) -> dict[str, Any]:
+    """A row's cells by column key (several payments: one line each); ``named``: the
+    vault was read, so a person without a name was erased from it."""
     payments = item["payments"]
     recipients = [r["person_id"] for r in item["recipients"] if r["person_id"]]
-    name = item["name"] or (text("erased", lang) if item["person_id"] else "")
+    erased = named and item["person_id"] is not None
+    name = item["name"] or (text("erased", lang) if erased else "")
     return {
         "no": item["no"],
         "village": item["village"],
