@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http import (
     auth,
+    drafts,
     entities,
     households,
     imports,
@@ -49,6 +50,7 @@ access_log = logging.getLogger("ansinh.access")
 # Each resource's routes, in the order the OpenAPI document lists them.
 ROUTES = (
     statements,
+    drafts,
     log,
     witnesses,
     keys,
