@@ -43,7 +43,8 @@ class Row:
     statements: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     vault: list[VaultRecord] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
-    skipped: bool = False
+    skipped: bool = False  # not paid (payroll), counted
+    ignored: bool = False  # not a list's row at all (a subtotal), not counted
 
     def header(self, column: Column) -> str:
         return self.headers.get(column.key) or column.header(self.facts.lang)
