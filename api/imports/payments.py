@@ -21,12 +21,13 @@ import re
 from typing import Any
 
 from api.imports import cells
-from api.imports.rows import Row, _person_in, new_id
+from api.imports.rows import Row, new_id, person_in
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def payment_row(row: Row) -> None:
+    """A paid row of the payroll: a ``payment.recorded`` (see the module's docstring)."""
     facts = row.facts
     if not row.text("benefit_id") and not row.text("household_code"):
         row.ignored = True  # a subtotal, the total, the sum in words, the signatures
@@ -95,7 +96,7 @@ def _recipient(row: Row, benefit: Any) -> str | None:
             return None
         return written
     number = row.read("recipient_id", cells.national_id, required=False)
-    return _person_in(row, "recipient_id", number, None) if number is not None else None
+    return person_in(row, "recipient_id", number, None) if number is not None else None
 
 
 def _check_benefit(row: Row, benefit: Any, month: str | None) -> None:

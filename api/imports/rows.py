@@ -179,7 +179,7 @@ def benefit_row(row: Row) -> None:
         row.fail("end", "BAD_MONTH.order", value=row.text("end"))
     person_id = None
     if number is not None and household is not None:
-        person_id = _person_in(row, "national_id", number, household.household_id)
+        person_id = person_in(row, "national_id", number, household.household_id)
     if row.errors or program is None or household is None:
         return
     whom = {"person_id": person_id} if person_id else {"household_id": household.household_id}
@@ -199,7 +199,7 @@ def _household(row: Row) -> Any:
     return household
 
 
-def _person_in(row: Row, key: str, number: str, household_id: str | None) -> str | None:
+def person_in(row: Row, key: str, number: str, household_id: str | None) -> str | None:
     """The person with id number ``number`` (in ``household_id`` if given), through the vault."""
     facts = row.facts
     person_id = facts.person_with_id_number(number)
