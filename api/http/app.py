@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.http import (
     auth,
     console,
+    drafts,
     entities,
     households,
     keys,
@@ -50,6 +51,7 @@ access_log = logging.getLogger("ansinh.access")
 # Each resource's routes, in the order the OpenAPI document lists them.
 ROUTES = (
     statements,
+    drafts,
     log,
     witnesses,
     keys,

@@ -18,17 +18,18 @@ entries recorded under v1 may hold.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from ledger.errors import InvalidField
 from ledger.formats.versions import MAX_AMOUNT_VND, MAX_SAFE_INTEGER
+from ledger.formats.visible import check_visible
 
 Check = Callable[[object, str], None]
 Rule = Callable[[dict[str, object], str], None]
+F = TypeVar("F", bound=Callable[..., None])
 
 MIN_YEAR = 1900
 MAX_YEAR = 2200
@@ -53,6 +54,31 @@ def fail(path: str, problem: str) -> NoReturn:
 def join(path: str, key: object) -> str:
     """The path of ``key`` inside the object at ``path``."""
     return f"{path}.{key}" if path else str(key)
+
+
+# What a validator accepts, said so that forms and collectors can read it ----
+def label(check: F, kind: str, **facts: Any) -> F:
+    """``check``, labelled with the kind of value it accepts and the facts bounding it.
+
+    Labels are attributes of the function (``kind``, ``facts``: ``max_chars``,
+    ``min``, ``max``, ``values``, ``pattern``; an object's ``schema`` and
+    ``rules``; a set's ``item``): reading them costs the checks nothing.
+    Labelling again renames the kind and adds to the facts.
+    """
+    check.kind = kind  # type: ignore[attr-defined]
+    check.facts = {**facts_of(check), **facts}  # type: ignore[attr-defined]
+    return check
+
+
+def kind_of(check: Callable[..., None]) -> str:
+    """The kind a validator was labelled with (``"value"`` if none)."""
+    return str(getattr(check, "kind", "value"))
+
+
+def facts_of(check: Callable[..., None]) -> dict[str, Any]:
+    """The facts a validator was labelled with."""
+    facts: dict[str, Any] = getattr(check, "facts", {})
+    return facts
 
 
 # Objects --------------------------------------------------------------------
@@ -105,7 +131,7 @@ def obj(schema: Schema, *rules: Rule) -> Check:
         for rule in rules:
             rule(value, path)
 
-    return check
+    return label(check, "object", schema=schema, rules=rules)
 
 
 def _refuse_fields(
@@ -137,7 +163,7 @@ def recurring(check: Check, remember: int = 256) -> Check:
             assert isinstance(value, str)
             accepted.add(value)
 
-    return check_recurring
+    return label(check_recurring, kind_of(check), **facts_of(check))
 
 
 # Numbers --------------------------------------------------------------------
@@ -152,11 +178,11 @@ def integer(low: int, high: int = MAX_SAFE_INTEGER, what: str = "an integer") ->
         if not low <= value <= high:
             fail(path, f"must be between {low} and {high}")
 
-    return check
+    return label(check, "integer", min=low, max=high)
 
 
-money = integer(0, MAX_AMOUNT_VND, "an integer number of đồng")
-money_v1 = integer(0, MAX_SAFE_INTEGER, "an integer number of đồng")
+money = label(integer(0, MAX_AMOUNT_VND, "an integer number of đồng"), "money")
+money_v1 = label(integer(0, MAX_SAFE_INTEGER, "an integer number of đồng"), "money")
 
 
 # Strings --------------------------------------------------------------------
@@ -182,7 +208,7 @@ def text_v1(max_chars: int) -> Check:
                 fail(path, "must not contain unpaired surrogates")
             fail(path, "must not contain control characters")
 
-    return check
+    return label(check, "text", max_chars=max_chars)
 
 
 def text(max_chars: int) -> Check:
@@ -198,62 +224,7 @@ def text(max_chars: int) -> Check:
         assert isinstance(value, str)
         check_visible(value, path)
 
-    return check
-
-
-# Characters of category L that show nothing (Hangul fillers): not a letter to a reader.
-FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
-REFUSED_CATEGORIES = {
-    "Cc": "a control character",
-    "Cf": "a format character",
-    "Co": "a private-use character",
-    "Cs": "a surrogate",
-    "Cn": "an unassigned code point",
-    "Zl": "a line separator",
-    "Zp": "a paragraph separator",
-}
-# Characters known to be allowed, and those of them that are letters or digits:
-# text is mostly made of the same few hundred, so each is looked up once.
-_REMEMBER = 4096
-_ALLOWED = set(map(chr, range(0x20, 0x7F)))
-_ALNUM = {c for c in _ALLOWED if c.isalnum()}
-# Printable ASCII with a letter or digit: all a check of ASCII text needs.
-_VISIBLE_ASCII = re.compile(r"[ -~]*[A-Za-z0-9][ -~]*")
-# Text recurs (villages, program names, reasons): what was accepted is remembered.
-_VISIBLE: set[str] = set()
-
-
-def check_visible(s: str, path: str) -> None:
-    """Refuse text a person cannot see or tell apart (FORMATS 1.1)."""
-    if s in _VISIBLE or (s.isascii() and _VISIBLE_ASCII.fullmatch(s)):
-        return
-    chars = set(s)
-    unseen = chars - _ALLOWED
-    if unseen:
-        _learn(s, unseen, path)
-    if not s.isascii() and not unicodedata.is_normalized("NFC", s):
-        fail(path, "must be in Unicode normalization form NFC (FORMATS 1.1)")
-    if chars.isdisjoint(_ALNUM) and not any(_is_alnum(c) for c in unseen):
-        fail(path, "must contain a letter or digit (FORMATS 1.1)")
-    if len(_VISIBLE) < _REMEMBER and len(s) <= 100:
-        _VISIBLE.add(s)
-
-
-def _learn(s: str, unseen: set[str], path: str) -> None:
-    """Check characters not seen before; remember the allowed ones."""
-    refused = {c for c in unseen if unicodedata.category(c) in REFUSED_CATEGORIES}
-    if refused:
-        first = next(c for c in s if c in refused)
-        what = REFUSED_CATEGORIES[unicodedata.category(first)]
-        fail(path, f"must not contain U+{ord(first):04X} ({what}; FORMATS 1.1)")
-    if len(_ALLOWED) < _REMEMBER:
-        _ALLOWED.update(unseen)
-        _ALNUM.update(c for c in unseen if _is_alnum(c))
-
-
-def _is_alnum(c: str) -> bool:
-    """Of category L or N, and not a filler."""
-    return unicodedata.category(c)[0] in "LN" and c not in FILLERS
+    return label(check, "text", max_chars=max_chars)
 
 
 def pattern(regex: str, max_chars: int, problem: str) -> Check:
@@ -265,7 +236,7 @@ def pattern(regex: str, max_chars: int, problem: str) -> Check:
         if not 0 < len(s) <= max_chars or not compiled.fullmatch(s):
             fail(path, problem)
 
-    return check
+    return label(check, "pattern", pattern=regex, max_chars=max_chars)
 
 
 def one_of(*allowed: str) -> Check:
@@ -277,7 +248,7 @@ def one_of(*allowed: str) -> Check:
         if not isinstance(value, str) or value not in choices:
             fail(path, f"must be one of {listed}")
 
-    return check
+    return label(check, "enum", values=list(allowed))
 
 
 def constant(expected: str) -> Check:
@@ -287,7 +258,7 @@ def constant(expected: str) -> Check:
         if not isinstance(value, str) or value != expected:
             fail(path, f'must be "{expected}"')
 
-    return check
+    return label(check, "enum", values=[expected])
 
 
 def set_of(allowed: frozenset[str]) -> Check:
@@ -304,7 +275,7 @@ def set_of(allowed: frozenset[str]) -> Check:
             if element in value[:i]:
                 fail(f"{path}[{i}]", "duplicate")
 
-    return check
+    return label(check, "set", values=sorted(allowed), item=item)
 
 
 # Identifiers and encodings --------------------------------------------------
@@ -316,10 +287,10 @@ def hex_string(chars: int) -> Check:
         if not isinstance(value, str) or not compiled.fullmatch(value):
             fail(path, f"must be {chars} lowercase hex characters")
 
-    return check
+    return label(check, "hex", chars=chars)
 
 
-sha256_hex = hex_string(64)
+sha256_hex = label(hex_string(64), "sha256_hex")
 
 
 def uuid(value: object, path: str) -> None:
@@ -379,3 +350,13 @@ def timestamp(value: object, path: str) -> None:
         fail(path, "must be a real UTC time")
     if not MIN_YEAR <= year <= MAX_YEAR:
         fail(path, _YEARS)
+
+
+for _check, _kind in (
+    (uuid, "uuid"),
+    (base64_32, "base64_32"),
+    (calendar_date, "date"),
+    (month, "month"),
+    (timestamp, "timestamp"),
+):
+    label(_check, _kind)

@@ -31,6 +31,7 @@ from ledger.formats.fields import (
     hex_string,
     integer,
     join,
+    label,
     money,
     money_v1,
     month,
@@ -74,10 +75,14 @@ def _enum(values: frozenset[str]) -> Check:
 
 
 # Field kinds ----------------------------------------------------------------
-KEY_ID = hex_string(64)
-NONCE = hex_string(32)
-LEDGER_ID = pattern(r"[a-z0-9.\-/]+", 200, "must be 1 to 200 characters of a-z 0-9 . - /")
-TIMEZONE = pattern(r"[A-Za-z0-9_+\-/]+", 64, "must be a time zone name like Asia/Ho_Chi_Minh")
+KEY_ID = label(hex_string(64), "key_id")
+NONCE = label(hex_string(32), "nonce")
+LEDGER_ID = label(
+    pattern(r"[a-z0-9.\-/]+", 200, "must be 1 to 200 characters of a-z 0-9 . - /"), "ledger_id"
+)
+TIMEZONE = label(
+    pattern(r"[A-Za-z0-9_+\-/]+", 64, "must be a time zone name like Asia/Ho_Chi_Minh"), "timezone"
+)
 HOLDER_ID = pattern(
     r"[a-z0-9][a-z0-9._-]{0,63}",
     64,
@@ -96,9 +101,22 @@ class Kinds:
     money: Check
 
 
+def _kinds(
+    short_text: Check, free_text: Check, long_text: Check, holder_id: Check, amount: Check
+) -> Kinds:
+    """The kinds of a version, each labelled with its name (what forms are told)."""
+    return Kinds(
+        label(short_text, "short_text"),
+        label(free_text, "text"),
+        label(long_text, "long_text"),
+        label(holder_id, "holder_id"),
+        amount,
+    )
+
+
 KINDS = {
-    V1: Kinds(text_v1(100), text_v1(500), text_v1(2000), text_v1(100), money_v1),
-    V1_1: Kinds(text(100), text(500), text(2000), HOLDER_ID, money),
+    V1: _kinds(text_v1(100), text_v1(500), text_v1(2000), text_v1(100), money_v1),
+    V1_1: _kinds(text(100), text(500), text(2000), HOLDER_ID, money),
 }
 
 
@@ -108,6 +126,9 @@ def _key_id_matches(key: dict[str, object], path: str) -> None:
     raw = base64.b64decode(str(key["public_key"]))
     if hashlib.sha256(raw).hexdigest() != key["id"]:
         fail(join(path, "id"), "must be the SHA-256 of public_key")
+
+
+label(_key_id_matches, "rule", rule="sha256_of", fields=["id", "public_key"])
 
 
 def _one_beneficiary(body: dict[str, object], path: str) -> None:
@@ -122,6 +143,10 @@ def _end_not_before_start(body: dict[str, object], path: str) -> None:
     end, start = body.get("end"), body["start"]
     if isinstance(end, str) and isinstance(start, str) and end < start:
         fail(join(path, "end"), "must not be before start")
+
+
+label(_one_beneficiary, "rule", rule="exactly_one_of", fields=["person_id", "household_id"])
+label(_end_not_before_start, "rule", rule="not_before", fields=["end", "start"])
 
 
 KEY = obj({"id": KEY_ID, "public_key": base64_32}, _key_id_matches)
@@ -260,6 +285,8 @@ def _bodies(kinds: Kinds) -> Mapping[str, Check]:
 _BODIES = {version: _bodies(kinds) for version, kinds in KINDS.items()}
 BODY_TYPES = frozenset(_BODIES[V1_1])
 """The statement types whose bodies are known (the types themselves: ``ledger.domain.catalog``)."""
+TYPES_IN_ORDER = tuple(_BODIES[V1_1])
+"""The same types, in the order FORMATS §6 lists them."""
 assert all(bodies.keys() == BODY_TYPES for bodies in _BODIES.values())
 
 
@@ -304,6 +331,21 @@ def validate_statement(statement: object, formats: str | None = None) -> None:
     a ledger recorded before the 1.1 amendments.
     """
     _STATEMENTS[formats or versions.ACCEPTING](statement, "")
+
+
+def body_schema(statement_type: str, formats: str | None = None) -> Check:
+    """The validator of a type's body (``KeyError`` for a type not in ``BODY_TYPES``)."""
+    return _BODIES[formats or versions.ACCEPTING][statement_type]
+
+
+def statement_schema(formats: str | None = None) -> Check:
+    """The validator of a statement: its top-level fields, then the body of its type."""
+    return _STATEMENTS[formats or versions.ACCEPTING]
+
+
+def check_self_signed(statement: dict[str, object]) -> None:
+    """Refuse a well-formed ``ledger.opened`` not signed by the authority key it declares."""
+    _check_self_signed(statement)
 
 
 def _check_self_signed(fields: dict[str, object]) -> None:
