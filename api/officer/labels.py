@@ -253,6 +253,8 @@ VALUES: dict[str, dict[str, V]] = {
         "bank_ref": ("Mã giao dịch ngân hàng", "Bank reference"),
         "proxy": ("Người được ủy quyền nhận thay", "Authorised proxy"),
     },
+    "currency": {"VND": ("đồng (VND)", "đồng (VND)")},
+    "formats": {"1.1": ("FORMATS 1.1", "FORMATS 1.1")},
     "roles": {
         "admin": ("Quản trị", "Admin"),
         "registrar": ("Công chức văn hóa - xã hội", "Registrar"),
