@@ -191,7 +191,7 @@ export function pickerWidget(type, field, picker) {
 /** A field whose value the console makes (a new id): shown, not typed. */
 export function madeWidget(type, field, make) {
   let value = make();
-  const shown = el("output", { class: "mono" }, value);
+  const shown = el("output", { class: "mono muted", title: t("new_id") }, value);
   const framed = box(type, field, shown);
   return {
     path: field.path,

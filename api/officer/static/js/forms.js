@@ -61,7 +61,9 @@ function widgetFor(type, field, made) {
   const path = field.path;
   if (NEW_ID[type] === path) return madeWidget(type, field, newId);
   if (path === "pii") return piiWidget(type, field, () => made.person_id?.read());
-  if (path === "birth_year" && made.pii) return birthYearWidget(type, field, made.pii);
+  if (path === "birth_year" && type === "person.registered") {
+    return birthYearWidget(type, field, { birthYear: () => made.pii?.birthYear() });
+  }
   if (path === "receipt.evidence") return evidenceWidget(type, field);
   if (path === "household_id") return pickerWidget(type, field, pickers.householdPicker(id));
   if (path === "person_id" || path === "recipient") return pickerWidget(type, field, pickers.personPicker(id));
@@ -142,6 +144,7 @@ function typeForm(info, area) {
     const body = {};
     const vault = [];
     const local = [];
+    const failed = new Set();
     for (const w of widgets) w.clear();
     for (const w of widgets) {
       try {
@@ -151,10 +154,11 @@ function typeForm(info, area) {
       } catch (err) {
         if (!(err instanceof FieldProblem)) throw err;
         if (err.message) w.fail(err.message);
+        failed.add(w);
         local.push(`${fieldLabel(type, w.path).label}: ${err.message || t("required")}`);
       }
     }
-    return { body, vault, local };
+    return { body, vault, local, failed };
   }
 
   async function check(event) {
@@ -166,7 +170,7 @@ function typeForm(info, area) {
     checkButton.disabled = true;
     checkButton.textContent = t("checking");
     try {
-      const { body, vault, local } = await collect();
+      const { body, vault, local, failed } = await collect();
       const answer = await api("/v1/statements/check", {
         method: "POST",
         json: { type, body, by: session.signer.keyId, vault },
@@ -174,7 +178,8 @@ function typeForm(info, area) {
       const list = [...local];
       for (const p of answer.problems) {
         const w = widgetOf(widgets, p.field);
-        if (w && !local.some((text) => text.startsWith(`${fieldLabel(type, w.path).label}:`))) w.fail(p.message);
+        if (w && failed.has(w)) continue; // its own problem is already shown
+        if (w) w.fail(p.message);
         list.push(w ? `${fieldLabel(type, w.path).label}: ${p.message}` : `${p.field}: ${p.message}`);
       }
       showProblems(list);

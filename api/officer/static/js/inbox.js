@@ -14,8 +14,8 @@ function basisOf(p) {
   if (typeof p.basis === "string") return p.basis;
   const b = p.basis || {};
   const parts = [];
-  if (b.income_per_capita_month !== undefined) parts.push(`${vnd(b.income_per_capita_month)}/người/tháng`);
-  if (b.deprivation_count !== undefined) parts.push(`${b.deprivation_count} chỉ số thiếu hụt`);
+  if (b.income_per_capita_month !== undefined) parts.push(t("per_person_month", { amount: vnd(b.income_per_capita_month) }));
+  if (b.deprivation_count !== undefined) parts.push(t("deprivations", { n: b.deprivation_count }));
   if (b.note) parts.push(b.note);
   return parts.join("; ");
 }
@@ -86,9 +86,9 @@ function card(p, reload) {
       { class: "fields" },
       label(t("decision_number"), inputs.number),
       label(t("decision_date"), inputs.date),
-      el("div", { class: "actions field wide" }, el("button", { type: "button", class: "good approve", disabled: !mayDecide, title: why || null, onclick: () => decide("approved") }, t("approve"))),
-      label(t("reason"), inputs.reason),
-      el("div", { class: "actions field" }, el("button", { type: "button", class: "reject", disabled: !mayDecide, title: why || null, onclick: () => decide("rejected") }, t("reject"))),
+      el("div", { class: "actions wide" }, el("button", { type: "button", class: "good approve", disabled: !mayDecide, title: why || null, onclick: () => decide("approved") }, t("approve"))),
+      el("div", { class: "field wide" }, el("label", { for: inputs.reason.id }, t("reason")), inputs.reason),
+      el("div", { class: "actions wide" }, el("button", { type: "button", class: "reject", disabled: !mayDecide, title: why || null, onclick: () => decide("rejected") }, t("reject"))),
     ),
     why ? el("p", { class: "why" }, why) : null,
     problem,

@@ -30,7 +30,7 @@ function searchPicker({ id, load, describe, keyOf, villages = false }) {
       found.replaceChildren(el("li", { class: "muted" }, err.shown || String(err)));
       return;
     }
-    if (ask !== asked) return; // a newer search is under way
+    if (ask !== asked || chosen) return; // a newer search is under way, or one was chosen
     if (villages && answer.villages && village.options.length === 1) {
       village.append(...answer.villages.map((v) => el("option", { value: v }, v)));
     }
@@ -44,6 +44,8 @@ function searchPicker({ id, load, describe, keyOf, villages = false }) {
   }
 
   function pick(item) {
+    clearTimeout(timer);
+    asked++;
     chosen = item;
     shown.replaceChildren(
       el("b", {}, describe(item)),
