@@ -7,11 +7,12 @@
 // of them or none.
 
 import { api, ApiError } from "./api.js";
-import { t } from "./i18n.js";
+import { lang, t } from "./i18n.js";
 import { el, download, thisMonth, showMonth, parseMonth } from "./format.js";
 import { recordBatch } from "./submit.js";
 
 const LAYOUTS = ["households", "persons", "benefits", "payroll"];
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const SHOWN_GOOD_ROWS = 100; // bad rows are all shown; good ones up to this many
 
 /** The statements of a checked file, each with the vault records it commits to. */
@@ -104,9 +105,10 @@ export async function importScreen(main) {
     readButton.disabled = true;
     result.replaceChildren(el("p", { class: "muted" }, t("checking")));
     try {
-      const query = layout.value === "payroll" ? `?month=${parseMonth(month.value) || ""}` : "";
-      const type = file.files[0].name.toLowerCase().endsWith(".csv") ? "text/csv" : "application/octet-stream";
-      const checked = await api(`/v1/imports/${layout.value}${query}`, {
+      const query = new URLSearchParams({ lang: lang() });
+      if (layout.value === "payroll" && parseMonth(month.value)) query.set("month", parseMonth(month.value));
+      const type = file.files[0].name.toLowerCase().endsWith(".csv") ? "text/csv" : XLSX;
+      const checked = await api(`/v1/imports/${layout.value}?${query}`, {
         method: "POST",
         body: await file.files[0].arrayBuffer(),
         type,

@@ -18,7 +18,7 @@ function sheetRows(sheet) {
   return (sheet.villages || []).flatMap((v) => (v.rows || []).map((r) => ({ ...r, village: v.village ?? v.name })));
 }
 
-function paymentRow(r, month) {
+function paymentRow(r, month, kinds) {
   const tick = el("input", { type: "checkbox", class: "paid-tick", "aria-label": t("paid") });
   const method = el("select", { class: "method" }, METHODS.map((m) => el("option", { value: m }, valueLabel("method", m))));
   const kind = el("select", { class: "receipt-kind" }, KINDS.map((k) => el("option", { value: k }, valueLabel("receipt.kind", k))));
@@ -52,17 +52,15 @@ function paymentRow(r, month) {
         recipient: r.recipient?.person_id || r.person_id,
         receipt: { kind: kind.value, evidence: await evidenceOf(source) },
       };
-      if (r.kind !== "one_off" && r.kind !== "in_kind" && r.program?.kind !== "one_off" && r.program?.kind !== "in_kind") {
-        body.month = month;
-      }
+      if (kinds[r.program_id] === "monthly") body.month = month; // one-off and in-kind name none
       return { type: "payment.recorded", body };
     },
   };
 }
 
-function recordPanel(sheet, month) {
+function recordPanel(sheet, month, kinds) {
   const due = sheetRows(sheet).filter((r) => r.status !== "paid" && r.due > (r.paid || 0));
-  const rows = due.map((r) => paymentRow(r, month));
+  const rows = due.map((r) => paymentRow(r, month, kinds));
   const state = el("div", { id: "payments-state", role: "status" });
   const bar = el("progress", { id: "payments-progress", max: rows.length || 1, value: 0, hidden: true });
   const sign = el("button", { type: "button", class: "good", id: "sign-payments", disabled: !holds("cashier") }, t("sign_all"));
@@ -125,7 +123,11 @@ export async function payrollScreen(main) {
   );
   main.replaceChildren(el("h1", { class: "noprint" }, t("payroll_title")), form, sheetArea, recordArea);
   get("/v1/search", { q: "" }).then((found) => village.append(...found.villages.map((v) => el("option", { value: v }, v))));
-  get("/v1/programs").then((found) => program.append(...found.programs.map((p) => el("option", { value: p.program_id }, p.name))));
+  const kinds = {};
+  get("/v1/programs").then((found) => {
+    for (const p of found.programs) kinds[p.program_id] = p.kind;
+    program.append(...found.programs.map((p) => el("option", { value: p.program_id }, p.name)));
+  });
   const params = () => ({ month: parseMonth(month.value) || "", village: village.value, program: program.value, lang: lang() });
   const query = () => new URLSearchParams(Object.entries(params()).filter(([, v]) => v)).toString();
   const fail = (err) => sheetArea.replaceChildren(el("div", { class: "problems" }, err instanceof ApiError ? err.shown : String(err.message || err)));
@@ -137,7 +139,7 @@ export async function payrollScreen(main) {
       sheetArea.replaceChildren();
       const { renderPayrollSheet } = await import("./payroll-sheet.js"); // its own helper's module
       renderPayrollSheet(sheetArea, sheet, lang());
-      recordArea.replaceChildren(recordPanel(sheet, params().month));
+      recordArea.replaceChildren(recordPanel(sheet, params().month, kinds));
       printButton.disabled = false;
       xlsxButton.disabled = false;
     } catch (err) {

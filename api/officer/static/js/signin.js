@@ -7,7 +7,7 @@
 // the server's `message`.
 
 import { api, session, sessionChanged, setRenewal, toast, ApiError } from "./api.js";
-import { t, valueLabel } from "./i18n.js";
+import { lang, t, valueLabel } from "./i18n.js";
 import { el, download } from "./format.js";
 import { loadKeyFile, createKey, KeyFileError } from "./keys.js";
 import { signIn } from "./dsse.js";
@@ -55,7 +55,8 @@ function field(label, input, extra = null) {
 function whoami() {
   const me = session.me;
   const roles = me.roles.map((r) => valueLabel("roles", r)).join(", ");
-  const until = new Date(me.expires_at).toLocaleTimeString();
+  const until = new Date(me.expires_at).toLocaleTimeString(lang() === "en" ? "en-GB" : "vi-VN", { hour: "2-digit", minute: "2-digit" });
+  const screens = ["record", "inbox", "import", "payroll"];
   return el(
     "div",
     { class: "panel", id: "whoami" },
@@ -67,7 +68,12 @@ function whoami() {
       el("dt", {}, t("key_id")), el("dd", { class: "mono" }, me.key_id),
       el("dt", {}, t("session_until")), el("dd", {}, until),
     ),
-    el("div", { class: "actions" }, el("button", { type: "button", onclick: signOut }, t("sign_out"))),
+    el(
+      "div",
+      { class: "actions" },
+      screens.map((name) => el("a", { class: "button", href: `#${name}` }, t(`tab_${name}`))),
+      el("button", { type: "button", onclick: signOut }, t("sign_out")),
+    ),
   );
 }
 
