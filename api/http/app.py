@@ -31,6 +31,7 @@ from api.http import (
     drafts,
     entities,
     households,
+    imports,
     keys,
     lists,
     log,
@@ -64,6 +65,7 @@ ROUTES = (
     entities,
     console,
     officer,
+    imports,
     pages,
 )
 

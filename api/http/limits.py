@@ -5,7 +5,8 @@ Settings of ``ansinh serve`` (:class:`Limits`, documented in the README):
 - **Bodies.** ``POST /v1/statements`` takes at most ``statements_body_bytes``
   (16 MiB by default: a batch of 1,000 statements, each with its
   personal-data record, is about 1.2 MB); every other request at most
-  ``body_bytes`` (64 KiB; a sign-in or a cosignature is under 1 KB). A
+  ``body_bytes`` (64 KiB; a sign-in or a cosignature is under 1 KB); a
+  spreadsheet to import (``POST /v1/imports/...``) as much as a batch. A
   declared ``Content-Length`` over the limit is answered ``413 TOO_LARGE``
   at once, before a byte of the body is read; a body sent without one
   (chunked) is counted as it arrives and refused as soon as it passes the
@@ -39,6 +40,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MIB = 1024 * 1024
 STATEMENTS_PATH = "/v1/statements"
+IMPORTS_PATH = "/v1/imports/"  # a spreadsheet to preview: as large as a batch
 MAX_CLIENTS = 10_000  # rate-limit buckets kept at once (the least recently used go first)
 
 
@@ -58,7 +60,9 @@ class Limits:
 
     def body_limit(self, method: str, path: str) -> int:
         """The most bytes a request's body may hold."""
-        if method == "POST" and path.rstrip("/") == STATEMENTS_PATH:
+        if method == "POST" and (
+            path.rstrip("/") == STATEMENTS_PATH or path.startswith(IMPORTS_PATH)
+        ):
             return self.statements_body_bytes
         return self.body_bytes
 
