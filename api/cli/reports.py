@@ -1,4 +1,5 @@
-"""`ansinh report`: reconciliation, approved lists and payroll, as table, JSON, CSV or XLSX.
+"""`ansinh report`: reconciliation, approved lists and payroll, as table, JSON, CSV or XLSX;
+the payroll also as the sheet to print (``--format sheet``, :mod:`api.sheets`).
 
 Every report states what it was computed from: the number of entries
 (``--as-of``, default all), the Merkle root of the log at that size, and
@@ -18,6 +19,8 @@ from rich.text import Text
 
 from api import reading
 from api.cli.deps import DbOpt, VaultKeyOpt, err, open_ledger, out, refusals
+from api.sheets import payroll as sheets
+from api.sheets.xlsx import sheet_xlsx
 from ledger.errors import InvalidField
 from ledger.storage.private_files import write_private
 from projections.reports.entitlements import check_date, check_month
@@ -44,6 +47,14 @@ class Format(StrEnum):
     json = "json"
     csv = "csv"
     xlsx = "xlsx"
+
+
+class PayrollFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+    sheet = "sheet"  # the printable sheet (danh sách chi trả) as a workbook
 
 
 class Lang(StrEnum):
@@ -132,6 +143,11 @@ def _emit(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
+    _write(out_path, data, private=private)
+
+
+def _write(out_path: Path, data: bytes, *, private: bool) -> None:
+    """Write a report's bytes; ``private`` (names from the vault): readable by its owner only."""
     try:
         if private:
             write_private(out_path, data)
@@ -210,17 +226,59 @@ def payroll_sheet(
     month: Annotated[str, typer.Option("--month", help="The month YYYY-MM")],
     on: OnOpt = None,
     as_of: AsOfOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: Annotated[
+        PayrollFormat,
+        typer.Option("--format", help="Output format; sheet: the workbook to print and sign"),
+    ] = PayrollFormat.table,
     lang: LangOpt = Lang.vi,
     out_path: OutOpt = None,
+    village: Annotated[str | None, typer.Option("--village", help="sheet: one village")] = None,
+    program: Annotated[
+        str | None, typer.Option("--program", help="sheet: one program (code or id)")
+    ] = None,
     db: DbOpt = None,
     vault_key: VaultKeyOpt = None,
 ) -> None:
-    """Danh sách chi trả: who is due what in MONTH, what was paid and by whom."""
-    _check_output(fmt, out_path)
+    """Danh sách chi trả: who is due what in MONTH, what was paid and by whom.
+
+    ``--format sheet --out FILE.xlsx``: the sheet to print, have signed and
+    bring back (names with ``--vault-key``).
+    """
     which = _month(month, "--month")
     day = _date(on, "--on")
+    if fmt is PayrollFormat.sheet:
+        _payroll_sheet(which, day, as_of, lang, out_path, (village, program), db, vault_key)
+        return
+    if village is not None or program is not None:
+        raise typer.BadParameter(
+            "--village and --program filter the printable sheet only", param_hint="--format"
+        )
+    report_fmt = Format(fmt.value)
+    _check_output(report_fmt, out_path)
     with refusals():
         named = vault_key is not None
         doc = reading.payroll_sheet(_read(db, as_of, vault_key), which, day, named=named)
-        _emit(doc, payroll_views(doc, lang.value), fmt, lang, out_path, private=named)
+        _emit(doc, payroll_views(doc, lang.value), report_fmt, lang, out_path, private=named)
+
+
+def _payroll_sheet(
+    month: str,
+    on: str | None,
+    as_of: str | None,
+    lang: Lang,
+    out_path: Path | None,
+    only: tuple[str | None, str | None],
+    db: str | None,
+    vault_key: Path | None,
+) -> None:
+    """The printable sheet (of ``only``: a village, a program) as a workbook; with names
+    (``--vault-key``) written readable by its owner only."""
+    if out_path is None:
+        raise typer.BadParameter("the sheet is a workbook: name a file", param_hint="--out")
+    village, program = only
+    with refusals():
+        read = _read(db, as_of, vault_key)
+        found = sheets.payroll_sheet(
+            read, month, on=on, village=village, program=program, lang=lang.value
+        )
+        _write(out_path, sheet_xlsx(found), private=vault_key is not None)
