@@ -54,7 +54,13 @@ class Sent:
             body = request.post_data_buffer or b""
         except Exception:  # a body Playwright cannot hand over (a stream) is read as bytes below
             body = b""
-        self.requests.append({"url": request.url, "headers": request.headers, "body": body})
+        self.requests.append(
+            {"method": request.method, "url": request.url, "headers": request.headers, "body": body}
+        )
+
+    def posts(self, path: str) -> list[dict[str, Any]]:
+        """The POST requests to ``path`` (a URL path)."""
+        return [r for r in self.requests if r["method"] == "POST" and r["url"].endswith(path)]
 
     def leaks(self, secrets: list[str]) -> list[str]:
         found = []

@@ -27,34 +27,36 @@ export function batchOf(rows) {
   return items;
 }
 
-function cellsOf(row) {
-  if (Array.isArray(row.cells)) return row.cells.join(" · ");
-  return Object.entries(row.cells || {}).map(([k, v]) => `${k}: ${v ?? ""}`).join(" · ");
-}
-
 function errorsOf(row) {
   return row.errors.map((e) => `${e.column ? `${e.column}: ` : ""}${e.message}`).join("; ");
 }
 
+/** The file's rows as the spreadsheet has them: a column per heading, the bad cells marked. */
 function table(rows) {
   const bad = rows.filter((r) => r.errors.length);
   const good = rows.filter((r) => !r.errors.length).slice(0, SHOWN_GOOD_ROWS);
-  const line = (r) =>
-    el(
+  const shown = [...bad, ...good];
+  const headings = [...new Set(shown.flatMap((r) => Object.keys(r.cells || {})))].filter((h) =>
+    shown.some((r) => String(r.cells[h] ?? "").trim() !== ""),
+  );
+  const line = (r) => {
+    const wrong = new Set(r.errors.map((e) => e.column));
+    return el(
       "tr",
       { class: r.errors.length ? "bad" : null, "data-row": r.row },
       el("td", { class: "num", "data-label": t("row") }, r.row),
-      el("td", { "data-label": t("cells") }, cellsOf(r)),
       el("td", { class: "errors", "data-label": t("errors") }, errorsOf(r)),
+      headings.map((h) => el("td", { class: wrong.has(h) ? "bad-cell" : null, "data-label": h }, r.cells[h] ?? "")),
     );
+  };
   return el(
     "div",
     { class: "scroll" },
     el(
       "table",
-      { class: "rows", id: "import-rows" },
-      el("thead", {}, el("tr", {}, el("th", { class: "num" }, t("row")), el("th", {}, t("cells")), el("th", {}, t("errors")))),
-      el("tbody", {}, [...bad, ...good].map(line)),
+      { class: "rows sheet", id: "import-rows" },
+      el("thead", {}, el("tr", {}, el("th", { class: "num" }, t("row")), el("th", {}, t("errors")), headings.map((h) => el("th", {}, h)))),
+      el("tbody", {}, shown.map(line)),
     ),
   );
 }

@@ -38,6 +38,9 @@ function paymentRow(r, month, kinds) {
   return {
     node,
     ticked: () => tick.checked,
+    tick: (on) => {
+      tick.checked = on;
+    },
     async statement() {
       const source = scan.files.length ? scan.files[0] : number.value.trim();
       if (!source) throw new Error(t("need_evidence", { row: r.recipient?.full_name || r.benefit_id }));
@@ -62,6 +65,8 @@ function recordPanel(sheet, month, kinds) {
   const due = sheetRows(sheet).filter((r) => r.status !== "paid" && r.due > (r.paid || 0));
   const rows = due.map((r) => paymentRow(r, month, kinds));
   const state = el("div", { id: "payments-state", role: "status" });
+  const everyone = el("input", { type: "checkbox", id: "tick-all", "aria-label": t("tick_all") });
+  everyone.addEventListener("change", () => rows.forEach((r) => r.tick(everyone.checked)));
   const bar = el("progress", { id: "payments-progress", max: rows.length || 1, value: 0, hidden: true });
   const sign = el("button", { type: "button", class: "good", id: "sign-payments", disabled: !holds("cashier") }, t("sign_all"));
   sign.addEventListener("click", async () => {
@@ -91,7 +96,7 @@ function recordPanel(sheet, month, kinds) {
       el(
         "table",
         { class: "rows" },
-        el("thead", {}, el("tr", {}, [t("paid"), t("beneficiary"), t("due"), t("method"), t("paid_on"), t("receipt")].map((h) => el("th", {}, h)))),
+        el("thead", {}, el("tr", {}, el("th", {}, everyone, ` ${t("paid")}`), [t("beneficiary"), t("due"), t("method"), t("paid_on"), t("receipt")].map((h) => el("th", {}, h)))),
         el("tbody", {}, rows.map((r) => r.node)),
       ),
     ),
@@ -109,6 +114,17 @@ export async function payrollScreen(main) {
   const recordArea = el("div");
   const printButton = el("button", { type: "button", id: "print", disabled: true, onclick: () => window.print() }, t("print"));
   const xlsxButton = el("button", { type: "button", id: "xlsx", disabled: true }, t("download_xlsx"));
+  const payButton = el("button", { type: "button", id: "pay", disabled: true }, t("record_payments"));
+  const showSheet = el("button", { type: "button", id: "back-to-sheet", hidden: true }, t("payroll_title"));
+  const view = (paying) => {
+    sheetArea.hidden = paying;
+    recordArea.hidden = !paying;
+    payButton.hidden = paying;
+    showSheet.hidden = !paying;
+    printButton.disabled = paying;
+  };
+  payButton.addEventListener("click", () => view(true));
+  showSheet.addEventListener("click", () => view(false));
   const form = el(
     "form",
     { class: "panel noprint" },
@@ -119,7 +135,7 @@ export async function payrollScreen(main) {
       el("div", { class: "field" }, el("label", { for: "payroll-village" }, t("village")), village),
       el("div", { class: "field" }, el("label", { for: "payroll-program" }, t("program")), program),
     ),
-    el("div", { class: "actions" }, el("button", { type: "submit", class: "primary", id: "show-sheet" }, t("show")), printButton, xlsxButton),
+    el("div", { class: "actions" }, el("button", { type: "submit", class: "primary", id: "show-sheet" }, t("show")), printButton, xlsxButton, payButton, showSheet),
   );
   main.replaceChildren(el("h1", { class: "noprint" }, t("payroll_title")), form, sheetArea, recordArea);
   get("/v1/search", { q: "" }).then((found) => village.append(...found.villages.map((v) => el("option", { value: v }, v))));
@@ -140,8 +156,9 @@ export async function payrollScreen(main) {
       const { renderPayrollSheet } = await import("./payroll-sheet.js"); // its own helper's module
       renderPayrollSheet(sheetArea, sheet, lang());
       recordArea.replaceChildren(recordPanel(sheet, params().month, kinds));
-      printButton.disabled = false;
       xlsxButton.disabled = false;
+      payButton.disabled = false;
+      view(false);
     } catch (err) {
       fail(err);
     }
