@@ -3,8 +3,9 @@
 - ``GET /v1/programs`` (public): the programs defined, for choosing one.
 - ``GET /v1/proposals`` (signed in): the maker-checker queue, household
   status proposals and benefit proposals not yet decided, each with who
-  proposed it, the household, the beneficiary (named for roles that may see
-  names), the grounds as signed and where its history is. ``own`` marks the
+  proposed it, the household, the beneficiary (of a status, the household's
+  head; named for roles that may see names), the grounds as signed and where
+  its history is. ``own`` marks the
   reader's own proposals, which the ledger will not let them decide.
 - ``GET /v1/benefits`` (signed in): benefits by state, household, village
   or program, for the pickers of decisions and payments.
@@ -29,7 +30,7 @@ from api.http.console_models import BenefitsOut, ProgramsOut, ProposalsOut, Sear
 from api.http.deps import AsOfQ, ServiceDep, SignedInDep
 from api.http.roles import NAME_ROLES
 from api.http.signin import Officer
-from api.reading import Read, day_of, read_at, registry, vault_field
+from api.reading import Read, day_of, heads, read_at, registry, vault_field
 from ledger.domain.base import read_statement
 from projections.model import Benefit, Program, Snapshot
 
@@ -110,10 +111,15 @@ def proposals(
     snap = read.snap
     waiting_status = [p for p in snap.proposals.values() if p.state == "proposed"]
     waiting_benefits = [b for b in snap.benefits.values() if b.state == "proposed"]
-    names = _names(read, officer, {b.person_id for b in waiting_benefits if b.person_id})
+    head_of = heads(snap, day_of(snap, None))
+    household_heads = {p.household_id: head_of.get(p.household_id) for p in waiting_status}
+    people = {b.person_id for b in waiting_benefits if b.person_id}
+    people |= {h.person_id for h in household_heads.values() if h is not None}
+    names = _names(read, officer, people)
     status_basis = _bases(read, [p.index for p in waiting_status])
     items: list[dict[str, Any]] = []
     for p in waiting_status:
+        head = household_heads[p.household_id]
         items.append(
             {
                 "kind": "household_status",
@@ -122,7 +128,7 @@ def proposals(
                 "proposed_by": _holder(snap, p.proposed_by),
                 "own": p.proposed_by == officer.holder_id,
                 "household": _household(snap, p.household_id),
-                "beneficiary": None,
+                "beneficiary": _person(head.person_id if head else None, names, officer),
                 "program": None,
                 "status": p.status,
                 "effective": p.effective,

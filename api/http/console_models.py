@@ -48,7 +48,9 @@ class ProposalOut(BaseModel):
     proposed_by: HolderRef
     own: bool = Field(description="proposed by the signed-in holder: they may not decide it")
     household: HouseholdRef | None
-    beneficiary: PersonRef | None = Field(description="a person's benefit: the person")
+    beneficiary: PersonRef | None = Field(
+        description="a person's benefit: the person; a household's status: its head"
+    )
     program: ProgramOut | None = Field(description="a benefit's program")
     status: str | None = Field(description="a household status proposed: poor | near_poor ...")
     effective: str | None = Field(description="the date a status takes effect")

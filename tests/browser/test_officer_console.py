@@ -71,6 +71,16 @@ def propose_benefit(page: Page) -> int:
     return int(page.locator("#recorded").inner_text().rstrip(".").split()[-1])
 
 
+def propose_status(page: Page) -> int:
+    choose_type(page, "household.status.proposed")
+    pick(page, "household_id", "ban tat", CODE)
+    select(page, "status", "poor")
+    type_in(page, "effective", "01/01/2022")
+    type_in(page, "basis.income_per_capita_month", "1.200.000")
+    type_in(page, "basis.deprivation_count", "3")
+    return check_and_sign(page)
+
+
 def test_an_officer_records_and_the_chairman_approves_in_the_browser(
     live: Live, browser: Browser, story: Story, tmp_path: Path
 ) -> None:
@@ -92,19 +102,20 @@ def test_an_officer_records_and_the_chairman_approves_in_the_browser(
     register_household(page, story.app.size())
     register_person(page, HEAD, "head", "014158000201")
     register_person(page, SON, "member", "014184000202")
+    propose_status(page)
     proposed = propose_benefit(page)
     assert proposed == story.app.size() - 1
 
     page.click("#tab-inbox")
     shoot(page, "console-inbox-own")
-    own = page.locator("article.card").first
+    own = page.locator("article.card", has_text="Hưởng chế độ")
     expect(own).to_contain_text(HEAD)
     expect(own.locator("button.approve")).to_be_disabled()
     expect(own).to_contain_text("không thể tự phê duyệt")
 
     sign_in(chairman, live.url, approver_key)
     chairman.click("#tab-inbox")
-    card = chairman.locator("article.card", has_text=HEAD)
+    card = chairman.locator("article.card", has_text="Hưởng chế độ")
     expect(card).to_contain_text("1.624.000 đ")
     expect(card).to_contain_text("Cán bộ registrar")
     shoot(chairman, "console-inbox")
@@ -112,7 +123,14 @@ def test_an_officer_records_and_the_chairman_approves_in_the_browser(
     card.locator("input[name=date]").fill("06/01/2022")
     card.locator("button.approve").click()
     expect(chairman.locator(".notice", has_text="Đã phê duyệt")).to_be_visible()
-    assert story.app.size() == proposed + 2
+    status = chairman.locator("article.card", has_text="Công nhận diện hộ")
+    expect(status).to_contain_text("thu nhập 1.200.000 đ/người/tháng; thiếu hụt 3 chỉ số")
+    status.locator("button.reject").click()  # no reason yet: refused in the page
+    expect(status.locator(".problems")).to_contain_text("Lý do")
+    status.locator("input[name=reason]").fill("Chưa họp dân bình xét")
+    status.locator("button.reject").click()
+    expect(chairman.locator(".notice", has_text="không phê duyệt")).to_be_visible()
+    assert story.app.size() == proposed + 3
 
     chairman.goto(f"{live.url}/lists")
     expect(chairman.locator("body")).to_contain_text(HEAD)

@@ -42,6 +42,7 @@ def test_proposals_list_only_what_waits_for_a_decision(
     assert status["household"]["household_id"] == commune.other
     assert status["basis"] == {"income_per_capita_month": 1_200_000, "deprivation_count": 2}
     assert status["proposed_by"] == {"holder_id": "staff-registrar", "name": "Cán bộ registrar"}
+    assert status["beneficiary"] == {"person_id": commune.neighbour, "full_name": OTHER_NAME}
     assert benefit["beneficiary"] == {"person_id": commune.son, "full_name": SON_NAME}
     assert benefit["household"]["household_id"] == commune.poor
     assert (benefit["amount"], benefit["start"], benefit["basis"]) == (

@@ -13,8 +13,10 @@ export class FieldProblem extends Error {}
 let counter = 0;
 
 /** The labelled box around an input, with its help and its error line. */
-export function box(type, field, input, wide = false) {
-  const { label, help } = fieldLabel(type, field.path);
+export function box(type, field, input, wide = false, made = false) {
+  const words = fieldLabel(type, field.path);
+  const label = made ? `${words.label} — ${t("new_id")}` : words.label;
+  const help = made ? "" : words.help;
   const id = input.id || `f-${++counter}`;
   if (!input.id && (input.tagName === "INPUT" || input.tagName === "SELECT" || input.tagName === "TEXTAREA")) {
     input.id = id;
@@ -22,7 +24,7 @@ export function box(type, field, input, wide = false) {
   const error = el("div", { class: "error", role: "alert", hidden: true });
   const node = el(
     "div",
-    { class: `field${wide ? " wide" : ""}`, "data-field": field.path },
+    { class: `field${wide ? " wide" : ""}${made ? " made" : ""}`, "data-field": field.path },
     el("label", { for: input.id || null }, label, field.optional ? el("span", { class: "optional" }, ` ${t("optional")}`) : null),
     input,
     help ? el("div", { class: "help" }, help) : null,
@@ -191,8 +193,8 @@ export function pickerWidget(type, field, picker) {
 /** A field whose value the console makes (a new id): shown, not typed. */
 export function madeWidget(type, field, make) {
   let value = make();
-  const shown = el("output", { class: "mono muted", title: t("new_id") }, value);
-  const framed = box(type, field, shown);
+  const shown = el("output", { class: "mono muted" }, value);
+  const framed = box(type, field, shown, false, true);
   return {
     path: field.path,
     ...framed,

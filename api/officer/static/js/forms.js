@@ -124,6 +124,7 @@ function typeForm(info, area) {
   const problems = el("div", { class: "problems", id: "problems", role: "alert", hidden: true });
   const outcome = el("div", { id: "outcome", role: "status" });
   const preview = el("pre", { class: "preview", id: "preview", hidden: true });
+  const previewTitle = el("h3", { hidden: true }, t("preview"));
   const checkButton = el("button", { type: "submit", class: "primary", id: "check" }, t("check"));
   const signButton = el("button", { type: "button", class: "good", id: "sign", disabled: true }, t("sign_submit"));
   const form = el(
@@ -166,6 +167,7 @@ function typeForm(info, area) {
     ready = null;
     signButton.disabled = true;
     preview.hidden = true;
+    previewTitle.hidden = true;
     outcome.replaceChildren();
     checkButton.disabled = true;
     checkButton.textContent = t("checking");
@@ -188,6 +190,7 @@ function typeForm(info, area) {
       ready = { stmt, vault };
       preview.textContent = JSON.stringify(stmt, null, 2) + (vault.length ? `\n\n// vault\n${JSON.stringify(vault, null, 2)}` : "");
       preview.hidden = false;
+      previewTitle.hidden = false;
       outcome.replaceChildren(el("div", { class: "notice" }, t("all_good")));
       signButton.disabled = false;
     } catch (err) {
@@ -217,7 +220,7 @@ function typeForm(info, area) {
     form,
     problems,
     el("div", { class: "actions" }, el("button", { type: "button", onclick: () => form.requestSubmit() }, t("check")), signButton),
-    el("h3", {}, t("preview")),
+    previewTitle,
     preview,
     outcome,
   );

@@ -23,8 +23,10 @@ function basisOf(p) {
 function facts(p) {
   const rows = [[t("proposed_by"), `${p.proposed_by.name || p.proposed_by.holder_id}`]];
   if (p.household) rows.push([t("household"), `${p.household.code} · ${p.household.village}`]);
+  if (p.beneficiary) {
+    rows.push([t(p.kind === "benefit" ? "beneficiary" : "head"), p.beneficiary.full_name || p.beneficiary.person_id]);
+  }
   if (p.kind === "benefit") {
-    if (p.beneficiary) rows.push([t("beneficiary"), p.beneficiary.full_name || p.beneficiary.person_id]);
     rows.push([t("program"), `${p.program.name} (${valueLabel("kind", p.program.kind)})`]);
     rows.push([t("amount"), vnd(p.amount)]);
     rows.push([t("from_month"), showMonth(p.start) + (p.end ? ` – ${showMonth(p.end)}` : "")]);
