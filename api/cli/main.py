@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from api.bench.main import bench_app
-from api.cli import audit, keys, log, projections, reports, serve, statements
+from api.cli import audit, keys, log, projections, reports, serve, statements, types
 from api.cli.deps import close_opened
 from api.demo import build as demo
 
@@ -35,6 +35,7 @@ def _each_command(ctx: typer.Context) -> None:
 for command in (
     statements.init,
     statements.sign,
+    types.types,
     statements.submit,
     statements.log,
     statements.history,

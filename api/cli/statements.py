@@ -25,10 +25,14 @@ from api.cli.deps import (
     refusals,
     write_new_key,
 )
+from api.cli.types import print_template, refuse_all
 from api.http.wire import Batch, parse_submissions, read_submissions
 from ledger.domain.acceptance import Accepted, Submission
 from ledger.errors import BatchError, InvalidField
+from ledger.formats.describe import check_type
 from ledger.formats.dsse import make_statement, open_envelope, sign_statement
+from ledger.formats.problems import problems
+from ledger.formats.schemas import TYPES_IN_ORDER
 from ledger.formats.vault import VaultKey, VaultRecord
 from ledger.formats.versions import V1, V1_1
 from projections.query import history as entity_history
@@ -69,10 +73,15 @@ def init(
         out.print(f"vault key     {vault_path}")
 
 
+TYPES_HELP = "Statement type: " + ", ".join(TYPES_IN_ORDER)
+
+
 def sign(
-    key: Annotated[Path, typer.Option("--key", help="The signer's private key file")],
-    type_: Annotated[str, typer.Option("--type", help="Statement type, e.g. payment.recorded")],
-    body: Annotated[str, typer.Option("--body", help="Body as JSON, @file, or - for stdin")],
+    type_: Annotated[str, typer.Option("--type", help=TYPES_HELP)],
+    key: Annotated[Path | None, typer.Option("--key", help="The signer's private key file")] = None,
+    body: Annotated[
+        str | None, typer.Option("--body", help="Body as JSON, @file, or - for stdin")
+    ] = None,
     ledger_id: Annotated[
         str | None, typer.Option("--ledger", help="Ledger id (default: read from --db)")
     ] = None,
@@ -80,10 +89,26 @@ def sign(
         str | None,
         typer.Option("--pii", help="Personal-data record (JSON or @file) to commit to as body.pii"),
     ] = None,
+    template: Annotated[
+        bool,
+        typer.Option("--template", help="Print a body of the type to fill in (no key needed)"),
+    ] = False,
     db: DbOpt = None,
 ) -> None:
-    """Sign a statement; prints its DSSE envelope (or {envelope, vault} with --pii)."""
+    """Sign a statement; prints its DSSE envelope (or {envelope, vault} with --pii).
+
+    Every problem of the body is listed at once, one `CODE: field: problem`
+    line each, and nothing is signed. `ansinh types` lists the types and
+    their fields; `--template` prints a body to fill in.
+    """
     with refusals():
+        check_type(type_)
+        if template:
+            print_template(type_)
+            return
+        if key is None or body is None:
+            missing = "key" if key is None else "body"
+            raise InvalidField(missing, f"missing: --{missing} (--template prints a body)")
         pair = load_key(key)
         body_obj = json_arg(body, "body")
         if not isinstance(body_obj, dict):
@@ -97,7 +122,9 @@ def sign(
             body_obj["pii"] = vr.commitment
             vault.append(vr)
         lid = ledger_id or open_ledger(db).charter().ledger_id
-        envelope = sign_statement(make_statement(lid, type_, body_obj, pair.key_id), pair)
+        statement = make_statement(lid, type_, body_obj, pair.key_id)
+        refuse_all(problems(statement))
+        envelope = sign_statement(statement, pair)
         doc: Any = (
             {"envelope": envelope, "vault": [v.to_json() for v in vault]} if vault else envelope
         )
