@@ -1,8 +1,9 @@
 """A spreadsheet's bytes as rows of cells under a header row: XLSX or CSV, as communes save them.
 
-XLSX is read with openpyxl in read-only mode (rows streamed, values only:
-a 10,000-row sheet reads in about a second); the first worksheet holds the
-list. CSV is UTF-8, with or without a byte-order mark (Excel's "CSV UTF-8"
+XLSX is read with openpyxl in read-only mode (rows streamed, values only;
+a workbook without a ``<dimension>`` element, as openpyxl's write-only mode
+makes, is read twice as slowly: openpyxl scans it once for its size); the
+first worksheet holds the list. CSV is UTF-8, with or without a byte-order mark (Excel's "CSV UTF-8"
 writes one), separated by ``;`` (Excel in a Vietnamese locale) or ``,``:
 whichever finds the header.
 
@@ -48,7 +49,7 @@ class Sheet:
 def normal(text: str) -> str:
     """A header compared as officers mean it: NFC, case and spacing ignored, no trailing ``:*``."""
     folded = unicodedata.normalize("NFC", text).casefold()
-    return " ".join(folded.split()).rstrip(":* ")
+    return " ".join(folded.split()).replace(" /", "/").replace("/ ", "/").rstrip(":* ")
 
 
 def format_of(filename_or_format: str, lang: str = "vi") -> str:
