@@ -64,8 +64,8 @@ def sheet_xlsx(sheet: dict[str, Any]) -> bytes:
     assert ws is not None
     ws.title = sheet["month"]
     _top(ws, sheet)
-    _table(ws, sheet)
-    _print_setup(ws, sheet)
+    last = _table(ws, sheet)
+    _print_setup(ws, sheet, last)
     stamp = stamp_of(sheet["as_of"]["recorded_at"]).astimezone(UTC).replace(tzinfo=None)
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.creator = "ansinh"
@@ -104,7 +104,9 @@ def _top(ws: Worksheet, sheet: dict[str, Any]) -> None:
     ws["J6"].alignment = Alignment(horizontal="right")
 
 
-def _table(ws: Worksheet, sheet: dict[str, Any]) -> None:
+def _table(ws: Worksheet, sheet: dict[str, Any]) -> int:
+    """The heading row, the rows, subtotals, total and words, then the signatures; the
+    sheet's last row (the room left to sign included)."""
     lang = sheet["lang"]
     for col, (key, heading) in enumerate(zip(COLUMN_KEYS, sheet["columns"], strict=True), 1):
         cell = ws.cell(HEADING_ROW, col, heading)
@@ -126,7 +128,7 @@ def _table(ws: Worksheet, sheet: dict[str, Any]) -> None:
     ws[f"A{row}"].value = text("words", lang, words=sheet["total_words"])
     ws[f"A{row}"].font = _font(bold=True, italic=True)
     ws.row_dimensions[row].height = 22
-    _signatures(ws, row + 2, sheet)
+    return _signatures(ws, row + 2, sheet)
 
 
 def _cells(item: dict[str, Any], lang: str, *, named: bool) -> dict[str, Any]:
@@ -179,8 +181,9 @@ def _sum_row(ws: Worksheet, row: int, label: str, sums: dict[str, int]) -> None:
     ws.row_dimensions[row].height = 20
 
 
-def _signatures(ws: Worksheet, row: int, sheet: dict[str, Any]) -> None:
-    """The place and date line, then who signs: preparer, accountant, chairman."""
+def _signatures(ws: Worksheet, row: int, sheet: dict[str, Any]) -> int:
+    """The place and date line, then who signs: preparer, accountant, chairman; the last
+    row of the room left for their signatures."""
     lang = sheet["lang"]
     ws.merge_cells(f"I{row}:{LAST}{row}")
     ws[f"I{row}"].value = text("place", lang, place=sheet["place"])
@@ -192,9 +195,10 @@ def _signatures(ws: Worksheet, row: int, sheet: dict[str, Any]) -> None:
         _line(ws, row + 2, first, last, pick(hint, lang), _font(10, italic=True))
     for blank in range(row + 3, row + 8):  # room to sign
         ws.row_dimensions[blank].height = 18
+    return row + 7
 
 
-def _print_setup(ws: Worksheet, sheet: dict[str, Any]) -> None:
+def _print_setup(ws: Worksheet, sheet: dict[str, Any], last: int) -> None:
     lang = sheet["lang"]
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -204,7 +208,7 @@ def _print_setup(ws: Worksheet, sheet: dict[str, Any]) -> None:
     ws.print_options.horizontalCentered = True
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.2, footer=0.3)
     ws.print_title_rows = f"{HEADING_ROW}:{HEADING_ROW}"
-    ws.print_area = f"A1:{LAST}{ws.max_row}"
+    ws.print_area = f"A1:{LAST}{last}"
     ws.freeze_panes = f"A{HEADING_ROW + 1}"
     ws.oddFooter.left.text = footer(sheet)
     ws.oddFooter.left.size = 7

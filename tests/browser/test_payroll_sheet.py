@@ -75,7 +75,9 @@ def test_sixty_rows_print_on_several_a4_pages_each_headed_for_signatures(
     assert page.locator("tr.ps-subtotal").count() == 2
     shoot(page, "payroll-sheet")
     pages = pdf_pages(page)
-    # 13 mm rows: at most a dozen to a page, so 60 rows take at least five pages.
+    # Rows of 13 mm or more: at most a dozen to a page, so 60 rows and two villages'
+    # headings and subtotals take five pages at least (six as laid out now: ten to
+    # eleven rows a page, the words and signatures on the last, under the heading row).
     assert 5 <= len(pages) <= 8, len(pages)
     for number, text in enumerate(pages, start=1):
         assert squashed("Ký nhận") in text, f"page {number} has no heading row"
@@ -119,3 +121,20 @@ def test_english_sheet_reads_in_english(
     assert page.locator("thead th").last.inner_text() == "Signature"
     assert page.locator(".ps-words").inner_text() == f"In words: {sheet['total_words']}."
     assert page.locator("tr.ps-total td.ps-due").inner_text() == "2,164,000"
+
+
+def test_empty_month_prints_a_sheet_that_says_nobody_is_paid(
+    story: Story, officers: Officers, live: Live, page: Page
+) -> None:
+    make_sheetland(story, huoi=1, me=1)
+    open_sheet(live, page, officers, "month=2021-12")
+    assert page.locator("tr.ps-row").count() == 0
+    assert page.locator("tr.ps-empty").inner_text() == "Không có ai được chi trả trong tháng này."
+    assert page.locator(".ps-words").inner_text() == "Bằng chữ: Không đồng."
+    big = page.evaluate(
+        """async () => {
+            const {formatMoney} = await import('/officer/static/js/payroll-sheet.js');
+            return [formatMoney('12345678901234567', 'vi'), formatMoney(1624000, 'en')];
+        }"""
+    )
+    assert big == ["12.345.678.901.234.567", "1,624,000"]

@@ -48,7 +48,12 @@ def test_sheet_refused_without_signing_in(client: Any, story: Story) -> None:
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("month=2022-1", "month"), (f"month={MONTH}&village=Bản X", "village")],
+    [
+        ("month=2022-1", "month"),
+        (f"month={MONTH}&village=Bản X", "village"),
+        (f"month={MONTH}&program=KHONG", "program"),
+        (f"month={MONTH}&lang=fr", "lang"),
+    ],
 )
 def test_bad_filter_refused_naming_the_field(
     client: Any, story: Story, officers: Officers, query: str, field: str

@@ -41,6 +41,8 @@ def test_workbook_prints_on_a4_landscape_fitted_to_width(story: Story) -> None:
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
     assert ws.print_title_rows == f"${HEADING_ROW}:${HEADING_ROW}"
     assert ws.page_margins.left < 0.75 and ws.page_margins.bottom < 0.75
+    signer = row_of(ws, "Người lập biểu")
+    assert ws.print_area == f"'{MONTH}'!$A$1:$M${signer + 6}"  # the room to sign printed too
 
 
 def test_workbook_carries_the_form_header_and_exact_headings(story: Story) -> None:
