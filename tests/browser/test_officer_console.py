@@ -15,7 +15,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import Live, shoot
-from tests.browser.console import (
+from tests.browser.console.officer import (
     PASSPHRASE,
     box,
     check_and_sign,

@@ -100,6 +100,8 @@ function prefill(type, byPath) {
     byPath.method?.set?.("cash");
     byPath.benefit_id?.picker.onPick((b) => {
       byPath.amount?.set?.(b.amount);
+      const recipient = byPath.recipient?.picker;
+      if (b.beneficiary && recipient && !recipient.value()) recipient.pick({ ...b.beneficiary, household: b.household });
       if (b.program.kind !== "monthly") byPath.month?.set?.("");
     });
   }

@@ -109,12 +109,11 @@ export function personPicker(id) {
     id,
     villages: true,
     keyOf: (p) => p.person_id,
-    describe: (p) =>
-      [
-        `${p.full_name || t("none")} (${valueLabel("relation", p.relation)}, ${p.birth_year})`,
-        p.household.code,
-        p.household.village,
-      ].join(" · "),
+    describe: (p) => {
+      const about = [p.relation && valueLabel("relation", p.relation), p.birth_year].filter(Boolean);
+      const who = `${p.full_name || t("none")}${about.length ? ` (${about.join(", ")})` : ""}`;
+      return [who, p.household?.code, p.household?.village].filter(Boolean).join(" · ");
+    },
     load: async (q, village) => {
       const found = await get("/v1/search", { q, village });
       const items = [];

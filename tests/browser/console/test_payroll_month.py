@@ -19,8 +19,8 @@ import pypdf
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Live, shoot
-from tests.browser.console import key_file, sign_in, watch
-from tests.browser.payroll_commune import AMOUNT, build, payroll_xlsx
+from tests.browser.console.commune import AMOUNT, build, payroll_xlsx
+from tests.browser.console.officer import key_file, sign_in, watch
 from tests.conftest import Story
 
 BAD = {17: {"paid_on": "32/01/2022"}, 250: {"paid": "nhiều"}, 499: {"method": "Séc"}}

@@ -14,7 +14,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Download, Page, expect
 
 from tests.browser.conftest import Live, shoot
-from tests.browser.console import (
+from tests.browser.console.officer import (
     PASSPHRASE,
     KeyFile,
     check_and_sign,
