@@ -1,11 +1,17 @@
 """The officer console end to end, in Chromium: the issue's "Done when".
 
 A registrar loads an encrypted key file and signs in; registers a household
-with two people (their names sealed into vault records in the browser) and
-proposes a benefit; the chairman, in another browser, approves it in the
-inbox; the public list then shows it. Every request either browser sends is
-recorded: none carries the key file, its base64 body, the seed or the
-passphrase. Screens are shot at 1280x800 and 412x915.
+with two people (their names sealed into vault records in the browser),
+proposes its status and a benefit; the chairman, in another browser,
+approves the benefit and rejects the status in the inbox. The cashier, in a
+third, imports January's payroll of 500 rows: with 3 bad rows every problem
+is shown and nothing is recorded; fixed, all are signed in the browser and
+recorded in one JSON-lines submission (the log grows by exactly 500); the
+sheet prints to PDF with "Ký nhận" on every page; February's first payments
+are recorded on one screen. The public list, the totals and the
+reconciliation show the money. Every request the browsers send is recorded:
+none carries a key file, its base64 body, the seed or a passphrase. Screens
+are shot at 1280x800 and 412x915.
 """
 
 from __future__ import annotations
@@ -14,7 +20,16 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
+from ledger.domain.base import read_statement
 from tests.browser.conftest import Live, shoot
+from tests.browser.console.cashier import (
+    pay_on_screen,
+    printed_sheet,
+    recorded_import,
+    refused_import,
+    squashed,
+)
+from tests.browser.console.commune import AMOUNT, Due, build, payroll_xlsx
 from tests.browser.console.officer import (
     PASSPHRASE,
     box,
@@ -30,6 +45,8 @@ from tests.browser.console.officer import (
 from tests.conftest import Story
 
 CODE, VILLAGE = "HH-T01", "Bản Tát"
+VIEW = {"width": 1280, "height": 800}
+BAD = {17: {"paid_on": "32/01/2022"}, 250: {"paid": "nhiều"}, 499: {"method": "Séc"}}
 HEAD, SON = "Cầm Thị Hoa", "Cầm Văn Lả"
 
 
@@ -57,7 +74,9 @@ def propose_benefit(page: Page) -> int:
     expect(page.locator("#problems")).to_be_visible()
     assert page.locator("#record-form .field.bad").count() >= 4  # every problem at once
     shoot(page, "console-record-errors")
-    box(page, "program_id").locator("select").select_option(index=1)
+    program = box(page, "program_id").locator("select")
+    expect(program.locator("option", has_text="TB-61")).to_have_count(1)
+    program.select_option(label="TB-61 — Trợ cấp thương binh (Hằng tháng)")
     pick(page, "person_id", "cam thi", HEAD)
     type_in(page, "amount", "1624000")
     type_in(page, "start", "01/2022")
@@ -81,39 +100,8 @@ def propose_status(page: Page) -> int:
     return check_and_sign(page)
 
 
-def test_an_officer_records_and_the_chairman_approves_in_the_browser(
-    live: Live, browser: Browser, story: Story, tmp_path: Path
-) -> None:
-    story.program()
-    registrar_key = key_file(tmp_path, "registrar", story.o.keys["registrar"], PASSPHRASE)
-    approver_key = key_file(tmp_path, "approver", story.o.keys["approver"], None)
-    registrar = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
-    approver = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
-    page, chairman = registrar.new_page(), approver.new_page()
-    sent = [watch(page), watch(chairman)]
-
-    page.goto(f"{live.url}/officer")
-    shoot(page, "console-key")
-    sign_in(page, live.url, registrar_key)
-    expect(page.locator("#whoami")).to_contain_text("Cán bộ registrar")
-    expect(page.locator("#my-roles")).to_contain_text("Công chức văn hóa - xã hội")
-    shoot(page, "console-signed-in")
-
-    register_household(page, story.app.size())
-    register_person(page, HEAD, "head", "014158000201")
-    register_person(page, SON, "member", "014184000202")
-    propose_status(page)
-    proposed = propose_benefit(page)
-    assert proposed == story.app.size() - 1
-
-    page.click("#tab-inbox")
-    shoot(page, "console-inbox-own")
-    own = page.locator("article.card", has_text="Hưởng chế độ")
-    expect(own).to_contain_text(HEAD)
-    expect(own.locator("button.approve")).to_be_disabled()
-    expect(own).to_contain_text("không thể tự phê duyệt")
-
-    sign_in(chairman, live.url, approver_key)
+def approve_and_reject(chairman: Page) -> None:
+    """The chairman approves the benefit and rejects the status, in the inbox."""
     chairman.click("#tab-inbox")
     card = chairman.locator("article.card", has_text="Hưởng chế độ")
     expect(card).to_contain_text("1.624.000 đ")
@@ -130,13 +118,87 @@ def test_an_officer_records_and_the_chairman_approves_in_the_browser(
     status.locator("input[name=reason]").fill("Chưa họp dân bình xét")
     status.locator("button.reject").click()
     expect(chairman.locator(".notice", has_text="không phê duyệt")).to_be_visible()
+
+
+def test_a_commune_month_in_the_console_from_key_file_to_public_list(
+    live: Live, browser: Browser, story: Story, tmp_path: Path
+) -> None:
+    due = build(story, 499)  # the commune's other allowances, approved before
+    keys = {
+        "registrar": key_file(tmp_path, "registrar", story.o.keys["registrar"], PASSPHRASE),
+        "approver": key_file(tmp_path, "approver", story.o.keys["approver"], None),
+        "cashier": key_file(tmp_path, "cashier", story.o.keys["cashier"], PASSPHRASE),
+    }
+    contexts = [browser.new_context(locale="vi-VN", viewport=VIEW) for _ in keys]
+    page, chairman, cashier = (c.new_page() for c in contexts)
+    sent = [watch(page), watch(chairman), watch(cashier)]
+
+    # the registrar: key file, sign-in, a household of two, a status and a benefit proposed
+    page.goto(f"{live.url}/officer")
+    shoot(page, "console-key")
+    sign_in(page, live.url, keys["registrar"])
+    expect(page.locator("#whoami")).to_contain_text("Cán bộ registrar")
+    expect(page.locator("#my-roles")).to_contain_text("Công chức văn hóa - xã hội")
+    shoot(page, "console-signed-in")
+    register_household(page, story.app.size())
+    register_person(page, HEAD, "head", "014158000201")
+    register_person(page, SON, "member", "014184000202")
+    propose_status(page)
+    proposed = propose_benefit(page)
+    assert proposed == story.app.size() - 1
+    page.click("#tab-inbox")
+    own = page.locator("article.card", has_text="Hưởng chế độ")
+    expect(own).to_contain_text(HEAD)
+    expect(own.locator("button.approve")).to_be_disabled()
+    expect(own).to_contain_text("không thể tự phê duyệt")
+    shoot(page, "console-inbox-own")
+
+    # the chairman, in another browser: approves the benefit, rejects the status
+    sign_in(chairman, live.url, keys["approver"])
+    approve_and_reject(chairman)
     assert story.app.size() == proposed + 3
+    benefit_id = read_statement(story.app.entry(proposed).envelope)["body"]["benefit_id"]
+    due.append(Due(VILLAGE, CODE, HEAD, benefit_id))
 
-    chairman.goto(f"{live.url}/lists")
+    # the cashier: January's payroll of 500 rows, 3 bad, then fixed; printed; February paid
+    sign_in(cashier, live.url, keys["cashier"])
+    wrong, fixed = tmp_path / "chi-tra-sai.xlsx", tmp_path / "chi-tra-01-2022.xlsx"
+    wrong.write_bytes(payroll_xlsx(due, BAD))
+    fixed.write_bytes(payroll_xlsx(due))
+    before = story.app.size()
+    refused_import(cashier, wrong, len(BAD))
+    assert story.app.size() == before  # nothing recorded
+    recorded_import(cashier, fixed, sent[2], len(due))
+    assert story.app.size() == before + len(due) == before + 500
+    pages = printed_sheet(cashier, "01/2022", VILLAGE)
+    assert len(pages) == 1  # one household in Bản Tát
+    assert squashed("Ký nhận") in pages[0] and squashed(HEAD) in pages[0]
+    pages = printed_sheet(cashier, "01/2022", "Bản Nà")
+    assert 8 <= len(pages) <= 13, len(pages)  # 100 rows, a dozen a page at most
+    for number, text in enumerate(pages, start=1):
+        assert squashed("Ký nhận") in text, f"page {number} has no heading for signatures"
+        assert squashed(f"Trang {number}/{len(pages)}") in text
+    pay_on_screen(cashier, "02/2022", 2)
+    assert story.app.size() == before + 502
+
+    # the public lists and the reconciliation show it
+    answer = cashier.request.get(f"{live.url}/v1/reports/reconciliation?from=2022-01&to=2022-02")
+    assert int(answer.json()["totals"]["paid"]) == AMOUNT * 502
+    chairman.goto(f"{live.url}/lists?village={VILLAGE}")
     expect(chairman.locator("body")).to_contain_text(HEAD)
+    shoot(chairman, "console-public-lists")
+    chairman.goto(f"{live.url}/totals")
+    expect(chairman.locator("body")).to_contain_text(squashed_amount(AMOUNT * 500))
 
-    leaks = sent[0].leaks(registrar_key.secrets) + sent[1].leaks(approver_key.secrets)
+    leaks = [
+        leak for s, key in zip(sent, keys.values(), strict=True) for leak in s.leaks(key.secrets)
+    ]
     assert leaks == []
-    assert sum(len(s.requests) for s in sent) > 20  # the watch saw the traffic
-    registrar.close()
-    approver.close()
+    assert all(len(s.requests) > 10 for s in sent)  # the watch saw each browser's traffic
+    for context in contexts:
+        context.close()
+
+
+def squashed_amount(amount: int) -> str:
+    """An amount as the Vietnamese pages write it (1.624.000)."""
+    return f"{amount:,}".replace(",", ".")
