@@ -72,7 +72,8 @@ def propose_benefit(page: Page) -> int:
     choose_type(page, "benefit.proposed")
     page.locator("#form-area .actions button", has_text="Kiểm tra").click()  # all empty
     expect(page.locator("#problems")).to_be_visible()
-    assert page.locator("#record-form .field.bad").count() >= 4  # every problem at once
+    assert page.locator("#record-form .field.bad").count() >= 6  # every problem at once
+    expect(box(page, "household_id")).to_contain_text("Chọn đúng một trong")
     shoot(page, "console-record-errors")
     program = box(page, "program_id").locator("select")
     expect(program.locator("option", has_text="TB-61")).to_have_count(1)

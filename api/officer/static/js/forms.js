@@ -161,6 +161,18 @@ function typeForm(info, area) {
         local.push(`${fieldLabel(type, w.path).label}: ${err.message || t("required")}`);
       }
     }
+    for (const rule of info.rules || []) {
+      if (rule.rule !== "exactly_one_of") continue;
+      const given = rule.fields.filter((path) => byPath[path] && !failed.has(byPath[path]) && byPath[path].picker?.value?.());
+      if (given.length === 1) continue;
+      const names = rule.fields.map((path) => fieldLabel(type, path).label).join(", ");
+      const message = t("exactly_one", { names });
+      for (const path of rule.fields) {
+        byPath[path]?.fail(message);
+        if (byPath[path]) failed.add(byPath[path]);
+      }
+      local.push(message);
+    }
     return { body, vault, local, failed };
   }
 
