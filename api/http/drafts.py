@@ -60,8 +60,24 @@ class TypesOut(BaseModel):
     types: list[StatementTypeOut]
 
 
+_DRAFT_EXAMPLE: dict[str, Any] = {
+    "type": "payment.recorded",
+    "by": "34750f98bd59fcfc946da45aaabe933be154a4b5094e1c4abf42866505f3c97e",
+    "body": {
+        "payment_id": "6f1c2a4e-0d3b-4c8e-9a71-2b5d8e0f4c13",
+        "benefit_id": "0b8e7d52-3f1a-4e29-8c64-9d2f1a7b5e30",
+        "month": "2022-01",
+        "amount": 1_624_000,
+        "paid_on": "2022-01-10",
+        "method": "cash",
+        "recipient": "c3a9e1f0-5b27-4d8c-a6e4-71f2d0b9c855",
+        "receipt": {"kind": "signature", "evidence": "ab" * 32},
+    },
+}
+
+
 class DraftIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_DRAFT_EXAMPLE]})
 
     type: str = Field(examples=["payment.recorded"])
     body: dict[str, Any] = Field(description="The body as it would be signed")

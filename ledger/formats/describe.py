@@ -46,7 +46,7 @@ _EXAMPLES: dict[str, Any] = {
     "ledger_id": "ansinh.vn/son-la/song-ma/chieng-en",
     "timezone": "Asia/Ho_Chi_Minh",
 }
-# The kinds a template can fill in for the person signing; the others are left null.
+# The kinds a template fills in with today (ids: fresh; enums: the first value; else null).
 _TODAY = {"date": "%Y-%m-%d", "month": "%Y-%m", "timestamp": "%Y-%m-%dT00:00:00Z"}
 
 
