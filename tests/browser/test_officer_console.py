@@ -107,6 +107,8 @@ def approve_and_reject(chairman: Page) -> None:
     card = chairman.locator("article.card", has_text="Hưởng chế độ")
     expect(card).to_contain_text("1.624.000 đ")
     expect(card).to_contain_text("Cán bộ registrar")
+    card.locator("details summary").click()
+    expect(card.locator("ol.history li")).to_contain_text(["Đề nghị hưởng chế độ"])
     shoot(chairman, "console-inbox")
     card.locator("input[name=number]").fill("45/QĐ-UBND")
     card.locator("input[name=date]").fill("06/01/2022")

@@ -6,7 +6,7 @@
 // self-approval anyway (403), the console says so before.
 
 import { get, holds, ApiError } from "./api.js";
-import { t, valueLabel } from "./i18n.js";
+import { t, typeLabel, valueLabel } from "./i18n.js";
 import { el, vnd, showDate, showMonth, today, parseDate } from "./format.js";
 import { draft, record } from "./submit.js";
 
@@ -36,6 +36,26 @@ function facts(p) {
   }
   rows.push([t("basis"), basisOf(p)]);
   return el("dl", {}, rows.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
+}
+
+/** The proposal's history, read when opened: each entry's number, type, day and signer. */
+function historyOf(p) {
+  const list = el("ol", { class: "history" });
+  const details = el("details", {}, el("summary", {}, `${t("history")} · ${t("entry")} ${p.index}`), list);
+  details.addEventListener("toggle", async () => {
+    if (!details.open || list.children.length) return;
+    try {
+      const found = await get(p.history);
+      list.append(
+        ...found.entries.map((e) =>
+          el("li", { value: e.index }, `${typeLabel(e.type)} · ${showDate(e.recorded_at.slice(0, 10))} · ${e.by}`),
+        ),
+      );
+    } catch (err) {
+      list.append(el("li", {}, err instanceof ApiError ? err.shown : String(err)));
+    }
+  });
+  return details;
 }
 
 function decisionFields(p) {
@@ -82,7 +102,7 @@ function card(p, reload) {
     { class: "card", "data-proposal": p.id },
     el("h3", {}, t(`kind_${p.kind}`), " ", p.own ? el("span", { class: "badge own" }, t("own_proposal")) : null),
     facts(p),
-    el("p", { class: "muted" }, el("a", { href: p.history, target: "_blank", rel: "noopener" }, t("history")), ` · ${t("entry")} ${p.index}`),
+    historyOf(p),
     el(
       "div",
       { class: "fields" },
