@@ -126,7 +126,8 @@ def import_sheet(
     ] = None,
 ) -> None:
     """Import a spreadsheet: every row checked, then all signed and recorded as one batch."""
-    lang = "en" if lang == "en" else "vi"
+    if lang not in WORDS:
+        raise typer.BadParameter("vi or en", param_hint="--lang")
     with refusals():
         if template is not None:
             _write_template(template, out_path, lang)

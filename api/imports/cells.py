@@ -31,6 +31,7 @@ RELATIONS |= dict.fromkeys(
 )
 METHODS = {"tien mat": "cash", "cash": "cash", "buu dien": "post", "post": "post"}
 METHODS |= {"ngan hang": "bank", "bank": "bank", "chuyen khoan": "bank"}
+METHODS |= {"post office": "post", "bank transfer": "bank"}  # the printed sheet, in English
 
 
 class BadCell(ValueError):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from api import reading
 from api.reading import FAR_FUTURE, Read
 from ledger.errors import VaultKeyMissing
-from projections.model import Household, Person, Program
+from projections.model import Household, Payment, Person, Program
 
 
 @dataclass
@@ -24,7 +24,7 @@ class Facts:
     households: dict[str, Household] = field(default_factory=dict)  # by code
     programs: dict[str, Program] = field(default_factory=dict)  # by code
     heads: dict[str, Person] = field(default_factory=dict)  # by household id
-    paid: dict[tuple[str, str | None], int] = field(default_factory=dict)  # -> entry index
+    paid: dict[tuple[str, str | None], Payment] = field(default_factory=dict)
     # what earlier rows of the file claimed: value -> row number
     seen_codes: dict[str, int] = field(default_factory=dict)
     seen_ids: dict[str, int] = field(default_factory=dict)
@@ -42,7 +42,7 @@ class Facts:
         facts.heads = reading.heads(snap, FAR_FUTURE)
         for payment in snap.payments.values():
             if not payment.reversed:
-                facts.paid[(payment.benefit_id, payment.month)] = payment.index
+                facts.paid[(payment.benefit_id, payment.month)] = payment
         return facts
 
     def person_with_id_number(self, number: str) -> str | None:

@@ -287,7 +287,7 @@ PAYROLL = Layout(
         Column(
             "receipt",
             "Số biên nhận",
-            "Receipt number",
+            "Receipt no.",
             False,
             "BN-2022-0001",
             "Số biên nhận, hoặc mã giao dịch ngân hàng.",
@@ -298,18 +298,20 @@ PAYROLL = Layout(
         Column(
             "recipient_id",
             "Số định danh người nhận",
-            "Recipient national id",
+            "Recipient ID",
             False,
             "",
-            "Để trống nếu người hưởng (hoặc chủ hộ) nhận; điền khi người khác trong hộ nhận thay.",
-            "Empty when the beneficiary (or the household head) received it; else who did.",
+            "Để trống (hoặc giữ mã in sẵn) nếu người hưởng, hay chủ hộ, nhận; "
+            "điền số định danh khi người khác nhận thay.",
+            "Empty (or the id printed) when the beneficiary, or the head, received it; "
+            "else the id number of who did.",
             ("recipient",),
             text_format=True,
         ),
         Column(
             "benefit_id",
             "Mã trợ cấp",
-            "Benefit id",
+            "Benefit ID",
             True,
             "0b8e7d52-3f1a-4e29-8c64-9d2f1a7b5e30",
             "Mã trợ cấp in sẵn trên danh sách chi trả; không sửa.",

@@ -8,45 +8,54 @@ named by ``Mã trợ cấp`` (approved, due that month, not yet paid for it), th
 amount and day received, the method, the recipient (the beneficiary, or a
 household benefit's head, unless another id number is written) and the
 receipt, as the SHA-256 of its number: a bank's reference for a bank
-transfer, else the number of the signed receipt.
+transfer, else the number of the signed receipt. Rows that are not a
+beneficiary's (no benefit id, no household code: subtotals, the total, the
+signatures) are ignored, and a paid row the sheet was printed with (its
+receipt the recorded payment's id, as printed) is skipped: it is recorded.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from api.imports import cells
 from api.imports.rows import Row, _person_in, new_id
 
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
 
 def payment_row(row: Row) -> None:
     facts = row.facts
+    if not row.text("benefit_id") and not row.text("household_code"):
+        row.ignored = True  # a subtotal, the total, the sum in words, the signatures
+        return
     if not row.text("paid"):
         row.skipped = True
         return
     snap = facts.read.snap
     benefit_id = row.read("benefit_id", lambda c: cells.text(c).lower())
     benefit = snap.benefits.get(benefit_id or "")
+    month: str | None = None
+    if benefit is not None:
+        program = snap.programs[benefit.program_id]
+        month = facts.month if program.kind == "monthly" else None
+        if _recorded_as_printed(row, benefit.benefit_id, month):
+            row.skipped = True
+            return
     amount = row.read("paid", cells.amount)
     paid_on = row.read("paid_on", cells.day)
     method = row.read("method", lambda c: cells.choice(c, cells.METHODS, "BAD_METHOD"))
     method = method or ("cash" if not row.text("method") else None)
     receipt = row.read("receipt", cells.text)
-    number = row.read("recipient_id", cells.national_id, required=False)
-    month: str | None = None
     if benefit_id is not None and benefit is None:
         row.fail("benefit_id", "UNKNOWN_BENEFIT")
+    recipient = None
     if benefit is not None:
-        program = snap.programs[benefit.program_id]
-        month = facts.month if program.kind == "monthly" else None
         _check_benefit(row, benefit, month)
         _check_household(row, benefit.benefit_id)
-    recipient = None
-    if number is not None:
-        recipient = _person_in(row, "recipient_id", number, None)
-    elif benefit is not None:
-        recipient = benefit.person_id or _head(row, benefit.benefit_id)
+        recipient = _recipient(row, benefit)
     if row.errors or benefit is None or recipient is None:
         return
     assert receipt is not None and method is not None
@@ -59,6 +68,34 @@ def payment_row(row: Row) -> None:
         "evidence": evidence,
     }
     row.statement("payment.recorded", body)
+
+
+def _recorded_as_printed(row: Row, benefit_id: str, month: str | None) -> bool:
+    """A paid row the sheet was printed with: the ledger's payment, its id's start as receipt.
+
+    (A sheet printed after some payments were recorded shows them; brought
+    back, they are not paid again.)
+    """
+    payment = row.facts.paid.get((benefit_id, month))
+    lines = row.text("receipt").split()
+    return payment is not None and any(
+        len(line) >= 8 and payment.payment_id.startswith(line.lower()) for line in lines
+    )
+
+
+def _recipient(row: Row, benefit: Any) -> str | None:
+    """Who received it: the id written (a person id as printed, or an id number), or else
+    the beneficiary, or a household benefit's head."""
+    written = row.text("recipient_id").lower()
+    if not written:
+        return benefit.person_id or _head(row, benefit.benefit_id)
+    if UUID.fullmatch(written):
+        if written not in row.facts.read.snap.people:
+            row.fail("recipient_id", "UNKNOWN_PERSON")
+            return None
+        return written
+    number = row.read("recipient_id", cells.national_id, required=False)
+    return _person_in(row, "recipient_id", number, None) if number is not None else None
 
 
 def _check_benefit(row: Row, benefit: Any, month: str | None) -> None:
@@ -74,7 +111,7 @@ def _check_benefit(row: Row, benefit: Any, month: str | None) -> None:
     key = (benefit.benefit_id, month)
     shown = month or "—"
     if key in facts.paid:
-        row.fail("benefit_id", "ALREADY_PAID", month=shown, index=facts.paid[key])
+        row.fail("benefit_id", "ALREADY_PAID", month=shown, index=facts.paid[key].index)
     elif key in facts.seen_payments:
         row.fail("benefit_id", "ALREADY_PAID.file", month=shown, row=facts.seen_payments[key])
     else:

@@ -113,16 +113,18 @@ def parse(
     build = BUILDERS[chosen.name]
     headers = {key: written for key, (_, written) in sheet.columns.items()}
     places = [(key, position) for key, (position, _) in sheet.columns.items()]
-    rows, skipped = [], 0
+    rows, skipped, ignored = [], 0, 0
     for number, cells_ in sheet.rows:
         values = {k: cells_[p] if p < len(cells_) else None for k, p in places}
         row = Row(number, chosen, values, headers, facts)
         build(row)
-        if row.skipped:
+        if row.ignored:
+            ignored += 1
+        elif row.skipped:
             skipped += 1
         else:
             rows.append(row)
     if chosen.name == "persons":
         facts.person_with_id_number("")  # the vault is read for the duplicates' check
     checked = facts.vault_checked is not False
-    return Preview(chosen, month, checked, rows, len(sheet.rows), skipped)
+    return Preview(chosen, month, checked, rows, len(sheet.rows) - ignored, skipped)

@@ -43,7 +43,8 @@ class Row:
     statements: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     vault: list[VaultRecord] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
-    skipped: bool = False
+    skipped: bool = False  # not paid (payroll), counted
+    ignored: bool = False  # not a list's row at all (a subtotal), not counted
 
     def header(self, column: Column) -> str:
         return self.headers.get(column.key) or column.header(self.facts.lang)
@@ -68,7 +69,7 @@ class Row:
     def read(self, key: str, reader: Callable[[Any], Any], *, required: bool = True) -> Any:
         """The column's value read by ``reader``; None (a problem recorded) when it cannot be."""
         cell = self.values.get(key)
-        if not cells.text(cell):
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
             if required:
                 self.fail(key, "MISSING_VALUE")
             return None

@@ -1,9 +1,9 @@
 """A spreadsheet's bytes as rows of cells under a header row: XLSX or CSV, as communes save them.
 
-XLSX is read with openpyxl in read-only mode (rows streamed, values only;
-a workbook without a ``<dimension>`` element, as openpyxl's write-only mode
-makes, is read twice as slowly: openpyxl scans it once for its size); the
-first worksheet holds the list. CSV is UTF-8, with or without a byte-order mark (Excel's "CSV UTF-8"
+XLSX: the first worksheet holds the list. A plain sheet, as spreadsheet
+programs write them, is read by :mod:`api.imports.xlsx` (several times
+faster); any other by openpyxl in read-only mode (rows streamed, values
+only). CSV is UTF-8, with or without a byte-order mark (Excel's "CSV UTF-8"
 writes one), separated by ``;`` (Excel in a Vietnamese locale) or ``,``:
 whichever finds the header.
 
@@ -84,18 +84,32 @@ def read_sheet(data: bytes, fmt: str, layout: Layout, lang: str) -> Sheet:
 
 
 def _xlsx_rows(data: bytes, lang: str) -> Iterator[tuple[Any, ...]]:
-    from openpyxl import load_workbook
+    from api.imports import xlsx
 
     if not data.startswith(XLSX_MAGIC):
         raise ImportRefused("UNREADABLE_FILE", lang, problem="not an XLSX workbook")
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            plain = xlsx.rows(archive)
+    except (zipfile.BadZipFile, OSError) as exc:
         raise ImportRefused("UNREADABLE_FILE", lang, problem=f"XLSX: {exc}") from None
+    if plain is not None:
+        yield from plain
+        return
+    yield from _openpyxl_rows(data, lang)
+
+
+def _openpyxl_rows(data: bytes, lang: str) -> Iterator[tuple[Any, ...]]:
+    from openpyxl import load_workbook
+
     try:
-        yield from book.worksheets[0].iter_rows(values_only=True)
-    finally:
-        book.close()
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            yield from book.worksheets[0].iter_rows(values_only=True)
+        finally:
+            book.close()
+    except Exception as exc:  # openpyxl refuses a malformed part with whatever it meets
+        raise ImportRefused("UNREADABLE_FILE", lang, problem=f"XLSX: {exc!r}"[:300]) from None
 
 
 def _csv_text(data: bytes, lang: str) -> str:

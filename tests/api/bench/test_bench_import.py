@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from api.cli.main import app as cli_app
 
 LAYOUTS = ("households", "payroll")
-FIGURES = ("read_s", "preview_s", "sign_s", "submit_s", "preview_ratio")
+FIGURES = ("read_s", "snapshot_s", "preview_s", "sign_s", "submit_s", "preview_ratio")
 
 
 def test_a_tiny_import_bench_reports_each_figure_of_each_layout() -> None:

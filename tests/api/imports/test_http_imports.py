@@ -99,3 +99,15 @@ def test_the_templates_are_public_in_xlsx_and_csv(client: Any) -> None:
     assert csv_answer.content == template_csv(layout_of("payroll"))
     assert csv_answer.content.startswith(b"\xef\xbb\xbf")
     assert "Số tiền đã nhận" in csv_answer.content.decode("utf-8-sig")
+
+
+def test_a_list_larger_than_other_requests_may_be_is_accepted(
+    client: Any, officers: Officers, village: Village
+) -> None:
+    rows = [["Mã hộ", "Thôn/bản"]] + [[f"HH-L{i:05d}", "Bản Nà Sản Phìn"] for i in range(4000)]
+    data = csv_bytes(rows)
+    assert len(data) > 64 * 1024  # the limit of requests other than statements and imports
+    token = sign_in(client, officers.keys["registrar"])
+    response = post(client, "/v1/imports/households", data, token, "text/csv")
+    assert response.status_code == 200, response.text
+    assert response.json()["summary"]["statements"] == 4000
