@@ -87,3 +87,21 @@ def test_the_import_template_and_the_payroll_workbook_download(
         page.click("#xlsx")
     assert workbook.value.suggested_filename == "chi-tra-2022-01.xlsx"
     assert Path(workbook.value.path()).read_bytes()[:2] == b"PK"
+
+
+def test_a_households_csv_is_imported_as_one_batch(
+    live: Live, page: Page, story: Story, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "ho-gia-dinh.csv"
+    sheet.write_text("Mã hộ;Thôn/bản\nHH-101;Bản Mòng\nHH-102;Bản Mòng\n", encoding="utf-8")
+    sign_in(page, live.url, key_file(tmp_path, "registrar", story.o.keys["registrar"], None))
+    page.click("#tab-import")
+    page.select_option("#layout", "households")
+    expect(page.locator("#import-month")).to_be_hidden()
+    before = story.app.size()
+    page.set_input_files("#import-file", str(sheet))
+    page.click("#read-file")
+    expect(page.locator("#bad-count")).to_have_text("0 dòng lỗi")
+    page.click("#sign-all")
+    expect(page.locator("#batch-recorded")).to_contain_text(f"từ số {before} đến số {before + 1}")
+    assert story.app.size() == before + 2
