@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http import (
     auth,
+    console,
     drafts,
     entities,
     households,
@@ -42,6 +43,7 @@ from api.http import (
 )
 from api.http.limits import BodyLimit, Limits, RateLimiter
 from api.officer import STATIC as OFFICER_STATIC
+from api.officer import routes as officer
 from api.pages import routes as pages
 from api.service import LedgerService
 from ledger.errors import LedgerError
@@ -61,6 +63,8 @@ ROUTES = (
     reconciliation,
     vault,
     entities,
+    console,
+    officer,
     imports,
     pages,
 )
