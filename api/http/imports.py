@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+import orjson
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
@@ -116,7 +117,10 @@ async def preview_import(
     data = await read_body(request)
     read = await run_in_threadpool(reading.read_at, service, None)
     preview = await run_in_threadpool(parse, layout, data, fmt, read, month, lang)
-    return preview.to_json()
+    # Written out here, off the event loop: a 10,000-row preview is megabytes of
+    # JSON, which FastAPI would otherwise pass through the models row by row.
+    text = await run_in_threadpool(lambda: orjson.dumps(preview.to_json()))
+    return Response(text, media_type="application/json")
 
 
 def _format_of(content_type: str) -> str:
