@@ -65,9 +65,10 @@ def payroll_sheet(
             r["benefit_id"],
         )
     )
+    ids = _national_ids(read, rows, beneficiaries) if named else {}
     for number, row in enumerate(rows, start=1):
         villages.setdefault(row["village"], []).append(
-            _row(snap, number, row, beneficiaries[row["benefit_id"]])
+            _row(snap, number, row, beneficiaries[row["benefit_id"]], ids)
         )
     groups: list[dict[str, Any]] = [
         {"village": name, "rows": found, "subtotal": _sum(found)}
@@ -135,11 +136,30 @@ def _beneficiaries(
     }, True
 
 
+def _national_ids(
+    read: reading.Read, rows: list[dict[str, Any]], beneficiaries: dict[str, dict[str, Any]]
+) -> dict[str, str]:
+    """The national id (CCCD) of each beneficiary and recipient on the sheet, from the vault:
+    what the recipient shows at the pay table, and what the payroll import reads back."""
+    people = {b["person_id"] for b in beneficiaries.values() if b["person_id"]}
+    people |= {r["person_id"] for row in rows for r in row["recipients"] if r["person_id"]}
+    records = reading.vault_records(read, people)
+    found = {pid: reading.field_of(records.get(pid), "national_id") for pid in people}
+    return {pid: str(number) for pid, number in found.items() if number}
+
+
 def _row(
-    snap: Snapshot, number: int, row: dict[str, Any], beneficiary: dict[str, Any]
+    snap: Snapshot,
+    number: int,
+    row: dict[str, Any],
+    beneficiary: dict[str, Any],
+    ids: dict[str, str],
 ) -> dict[str, Any]:
     payments = [snap.payments[p] for p in row["payment_ids"]]
-    recipients = row["recipients"] or [beneficiary]
+    recipients = [
+        {**r, "national_id": ids.get(r["person_id"] or "")}
+        for r in (row["recipients"] or [beneficiary])
+    ]
     return {
         "no": number,
         "village": row["village"],

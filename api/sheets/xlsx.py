@@ -135,7 +135,9 @@ def _cells(item: dict[str, Any], lang: str, *, named: bool) -> dict[str, Any]:
     """A row's cells by column key (several payments: one line each); ``named``: the
     vault was read, so a person without a name was erased from it."""
     payments = item["payments"]
-    recipients = [r["person_id"] for r in item["recipients"] if r["person_id"]]
+    # the CCCD where the vault gave it (what the recipient shows), else the person's id
+    recipients = [r.get("national_id") or r["person_id"] for r in item["recipients"]]
+    recipients = [r for r in recipients if r]
     erased = named and item["person_id"] is not None
     name = item["name"] or (text("erased", lang) if erased else "")
     return {

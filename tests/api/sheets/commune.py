@@ -30,6 +30,7 @@ class Sheetland:
     social: str
     invalids_code: str
     names: dict[str, str] = field(default_factory=dict)  # person id -> full name
+    national_ids: dict[str, str] = field(default_factory=dict)  # person id -> CCCD
     benefits: dict[str, str] = field(default_factory=dict)  # benefit id -> village
     heads: dict[str, str] = field(default_factory=dict)  # benefit id -> the head's person id
     paid: dict[str, str] = field(default_factory=dict)  # benefit id -> recipient's person id
@@ -47,9 +48,8 @@ def _person(story: Story, land: Sheetland, rng: random.Random, hid: str, relatio
     pid = new_id()
     name = full_name(rng, "m" if relation == "member" else "f", 1950)
     land.names[pid] = name
-    record = VaultRecord.new(
-        pid, {"full_name": name, "national_id": f"0141{rng.randrange(10**8):08d}"}
-    )
+    land.national_ids[pid] = f"0141{rng.randrange(10**8):08d}"
+    record = VaultRecord.new(pid, {"full_name": name, "national_id": land.national_ids[pid]})
     body = {"person_id": pid, "household_id": hid, "relation": relation}
     body |= {"sex": "f", "birth_year": 1950, "pii": record.commitment}
     return pid, story.o.sub("registrar", "person.registered", body, vault=(record,))

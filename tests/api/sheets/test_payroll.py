@@ -60,7 +60,11 @@ def test_each_row_names_its_beneficiary_and_who_received(story: Story) -> None:
         head = land.heads[bid]
         assert (row["person_id"], row["name"]) == (head, land.names[head])
         recipient = land.paid.get(bid, head)
-        assert row["recipient"] == {"person_id": recipient, "full_name": land.names[recipient]}
+        assert row["recipient"] == {
+            "person_id": recipient,
+            "full_name": land.names[recipient],
+            "national_id": land.national_ids[recipient],  # what they show at the pay table
+        }
     paid_to_son = next(b for b, p in land.paid.items() if p != land.heads[b])
     assert rows[paid_to_son]["payments"][0]["method"] == "cash"
     assert rows[paid_to_son]["status"] == "paid"

@@ -88,6 +88,15 @@ def test_rows_leave_room_to_sign_and_show_the_benefit_id_small(story: Story) -> 
     assert ws.cell(first, 12).font.sz < 9 and ws.cell(first, 12).font.color.rgb.endswith("808080")
 
 
+def test_the_recipient_column_prints_the_national_id_the_recipient_shows(story: Story) -> None:
+    land = make_sheetland(story, huoi=2, me=1)
+    sheet, ws = workbook(story)
+    first = HEADING_ROW + 1
+    row = sheet["villages"][0]["rows"][0]
+    expected = land.national_ids[row["recipient"]["person_id"]]
+    assert ws.cell(first, 11).value == expected  # Số định danh người nhận: the CCCD
+
+
 def test_footer_names_the_checkpoint_the_sheet_was_drawn_from(story: Story) -> None:
     make_sheetland(story, huoi=1, me=1)
     sheet, ws = workbook(story)

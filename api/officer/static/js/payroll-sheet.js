@@ -116,7 +116,8 @@ function formatMonth(month) {
 function cells(row, sheet, t) {
   const payments = row.payments || [];
   const erased = sheet.named !== false && row.person_id;
-  const recipients = (row.recipients || [row.recipient]).map((r) => r.person_id).filter(Boolean);
+  // the CCCD where the vault gave it (what the recipient shows), else the person's id
+  const recipients = (row.recipients || [row.recipient]).map((r) => r.national_id || r.person_id).filter(Boolean);
   return {
     no: row.no,
     village: row.village,
