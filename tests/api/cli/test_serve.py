@@ -108,11 +108,14 @@ def one_line(text: str) -> str:
 def test_serve_prints_where_to_open_and_answers_there(served: Served, story: Story) -> None:
     assert served.banner[0].startswith(f"serving {LEDGER_ID} (UBND xã Chiềng En): 5 entries")
     pages = [line.split()[0] for line in served.banner[1:]]
-    assert pages == [served.url + path for path in ("/", "/lists", "/checkpoints", "/docs")]
+    paths = ("/", "/lists", "/checkpoints", "/officer", "/docs")
+    assert pages == [served.url + path for path in paths]
     with AnsinhClient(served.url) as client:
         assert client.health()["log_size"] == story.app.size() == 5
         docs = client.request("GET", "/docs")
+        console = client.request("GET", "/officer")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
+    assert console.status_code == 200 and 'type="module"' in console.text
 
 
 def test_serve_signs_checkpoints_and_logs_each_request_as_a_json_line(
