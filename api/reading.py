@@ -117,7 +117,8 @@ def is_signed(mlog: MerkleLog, size: int) -> bool:
 
 
 def day_of(snap: Snapshot, on: str | None) -> str:
-    """The business date ``on`` (checked), by default the day of the last entry."""
+    """The business date ``on`` (checked), by default the end of the period the
+    ledger covers (:func:`~projections.reports.entitlements.snapshot_date`)."""
     if on is not None:
         return check_date(on, "on")
     return snapshot_date(snap) or FAR_FUTURE
@@ -226,14 +227,31 @@ def payroll_sheet(read: Read, month: str, on: str | None, *, named: bool) -> dic
 
 
 def reconciliation(
-    read: Read, first: str, last: str, on: str | None, *, identities: bool
+    read: Read, first: str, last: str, on: str | None, *, identities: bool, named: bool = False
 ) -> dict[str, Any]:
-    """Đối soát of ``first..last``; ``identities``: duplicate national ids looked for too."""
+    """Đối soát of ``first..last``; ``identities``: duplicate national ids looked for too;
+    ``named``: each finding with the ``name`` of the person it names (of a finding about a
+    household, its head's), from the vault."""
     found = None
     if identities:
         ids = vault_field(read, read.snap.people, "national_id")
         found = {pid: value for pid, value in ids.items() if value}
-    return reconcile(read.snap, first, last, on, found, read.checkpoint)
+    doc = reconcile(read.snap, first, last, on, found, read.checkpoint)
+    if named:
+        snap = read.snap
+        head_of = {
+            hid: p.person_id for hid, p in heads(snap, doc["period"]["on"] or FAR_FUTURE).items()
+        }
+        person_of = {
+            a["finding_id"]: a.get("person_id") or head_of.get(a.get("household_id", ""))
+            for a in doc["anomalies"]
+        }
+        names = vault_field(read, {p for p in person_of.values() if p}, "full_name")
+        for a in doc["anomalies"]:
+            person = person_of[a["finding_id"]]
+            if person is not None:
+                a["name"] = names.get(person)
+    return doc
 
 
 # -- the registry ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Response
 
 from api.http.answers import ANONYMOUS_TOO, SIGNED, answer
 from api.http.deps import AsOfQ, OfficerDep, ServiceDep
-from api.http.models import HistoryOut
+from api.http.inspection import HistoryOut
 from api.http.roles import DETAIL_ROLES, withhold_detail
 from api.reading import read_at
 from ledger.errors import UnknownEntity
