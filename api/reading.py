@@ -30,6 +30,7 @@ from ledger.formats.vault import SealedRecord, VaultRecord
 from ledger.tlog.merkle_log import MerkleLog
 from projections import query
 from projections.model import Person, Snapshot
+from projections.reports import codes as entity_codes
 from projections.reports.basis import basis
 from projections.reports.entitlements import check_date, snapshot_date, status_book, status_on
 from projections.reports.lists import lists
@@ -252,6 +253,46 @@ def reconciliation(
             if person is not None:
                 a["name"] = names.get(person)
     return doc
+
+
+# -- entities by code ----------------------------------------------------------------------
+def entity_of(read: Read, argument: str, *, national_ids: bool) -> tuple[str, str] | None:
+    """``(kind, id)`` of the household or person a code names (:mod:`projections.reports.codes`:
+    ``CE-10-001``, ``CE-10-001/2``); ``national_ids``: a national id (CCCD) too, read in the
+    vault (none found without its key). None when nothing matches."""
+    found = entity_codes.resolve(read.snap, argument)
+    if found is not None or not national_ids or not argument.strip():
+        return found
+    ids = vault_field(read, read.snap.people, "national_id")
+    holders = sorted(
+        (read.snap.people[pid].index, pid) for pid, value in ids.items() if value == argument
+    )
+    return ("person", holders[0][1]) if holders else None
+
+
+def code_history(read: Read, kind: str, entity_id: str) -> list[query.HistoryItem]:
+    """The statements about what a code names (:func:`projections.reports.codes.belonging`),
+    in log order, each once, up to the read's size."""
+    found: dict[int, query.HistoryItem] = {}
+    for one in entity_codes.belonging(read.snap, kind, entity_id):
+        for item in query.history(read.ledger, one):
+            if item[0] < read.snap.as_of:
+                found.setdefault(item[0], item)
+    return [found[index] for index in sorted(found)]
+
+
+def household_members(read: Read, household_id: str) -> list[dict[str, Any]]:
+    """A household's people as of the read: id, code, relation, whether they died."""
+    codes = entity_codes.person_codes(read.snap)
+    return [
+        {
+            "person_id": p.person_id,
+            "person_code": codes.get(p.person_id),
+            "relation": p.relation,
+            "died": p.died_on is not None,
+        }
+        for p in entity_codes.members(read.snap, household_id)
+    ]
 
 
 # -- the registry ---------------------------------------------------------------------------

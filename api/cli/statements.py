@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from api import reading
 from api.cli.deps import (
     DbOpt,
     JsonOpt,
@@ -217,17 +218,52 @@ def log(
 
 
 def history(
-    entity_id: Annotated[str, typer.Argument(help="A household, person, benefit, payment... id")],
+    entity_id: Annotated[
+        str,
+        typer.Argument(
+            help="A household, person, benefit, payment... id; a household code (CE-10-001); "
+            "a person code (CE-10-001/2); with the vault key a national id (CCCD)",
+            metavar="ID_OR_CODE",
+        ),
+    ],
     db: DbOpt = None,
     as_json: JsonOpt = False,
+    vault_key: VaultKeyOpt = None,
 ) -> None:
-    """Every statement that touched an entity: what, who signed, when."""
+    """Every statement that touched an entity: what, who signed, when.
+
+    Name it by its id, or as the public lists and reports do: a household by
+    its code (CE-10-001), a person by their person code, the household code,
+    a slash and their order of registration in it (CE-10-001/2, as the
+    reconciliation's findings print it); with the vault key, a person by
+    their national id (CCCD).
+
+    By an id: the statements naming it. By a code, what belongs to it too: a
+    household's history is its registration, its members' registrations and
+    moves, its status proposals and their decisions, its household benefits
+    with their approvals and payments; its members follow in a table with
+    their person codes, to follow each (`ansinh history CE-10-001/2`). A
+    person's is their registration, moves, death, and their benefits with
+    their approvals and payments. With --json: the statements only, one a
+    line.
+    """
     with refusals():
-        ledger = open_ledger(db)
+        ledger = open_ledger(db, vault_key)
         holders = {k.key_id: k.holder_id for k in ledger.key_records()}
         entries = [ledger.entry(item[0]) for item in entity_history(ledger, entity_id)]
+        members: list[dict[str, Any]] = []
         if not entries:
-            raise InvalidField("entity_id", f"no statement names {entity_id}")
+            read = reading.read_at(reading.Direct(ledger), None)
+            found = reading.entity_of(read, entity_id, national_ids=True)
+            if found is None:
+                raise InvalidField(
+                    "entity_id",
+                    f"no statement names {entity_id}, and no household or person has this code",
+                )
+            kind, resolved = found
+            entries = [ledger.entry(item[0]) for item in reading.code_history(read, kind, resolved)]
+            if kind == "household":
+                members = reading.household_members(read, resolved)
         table = Table("index", "type", "by", "signed at", "recorded at", "what")
         for entry in entries:
             s = open_envelope(entry.envelope, formats=V1)
@@ -249,6 +285,16 @@ def history(
             )
         if not as_json:
             out.print(table)
+            if members:
+                out.print(_members_table(members))
+
+
+def _members_table(members: list[dict[str, Any]]) -> Table:
+    table = Table("person code", "relation", "died", "person id", title="members (nhân khẩu)")
+    for m in members:
+        died = "yes" if m["died"] else ""
+        table.add_row(m["person_code"] or "", m["relation"], died, m["person_id"])
+    return table
 
 
 def _summary(body: dict[str, Any]) -> str:

@@ -49,6 +49,19 @@ def resolve(snap: Snapshot, argument: str) -> tuple[str, str] | None:
     return None
 
 
+def belonging(snap: Snapshot, kind: str, entity_id: str) -> list[str]:
+    """The ids whose statements make up the history of what a code names: a household, its
+    status proposals (their decisions name only the proposal) and its household benefits;
+    a person and their benefits (approvals, ends and payments name only the benefit)."""
+    ids = [entity_id]
+    if kind == "household":
+        ids += sorted(p.proposal_id for p in snap.proposals.values() if p.household_id == entity_id)
+        ids += sorted(b.benefit_id for b in snap.benefits.values() if b.household_id == entity_id)
+    else:
+        ids += sorted(b.benefit_id for b in snap.benefits.values() if b.person_id == entity_id)
+    return ids
+
+
 def members(snap: Snapshot, household_id: str) -> list[Person]:
     """The people living in a household (as of the snapshot), in order of registration."""
     return sorted(
