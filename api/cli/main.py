@@ -59,6 +59,7 @@ for command in (
     app.command()(command)
 app.command("import")(imports.import_sheet)
 app.command("diff")(inspect.diff_command)
+app.command("check-list")(inspect.check_list_command)
 app.add_typer(bench_app, name="bench")
 app.add_typer(keys.keys_app, name="keys")
 app.add_typer(keys.vault_app, name="vault")
