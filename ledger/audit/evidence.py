@@ -46,15 +46,20 @@ NOT_SHOWN = (
 
 
 def gather(
-    ledger: LedgerApplication, asked: Iterable[int], notary: KeyPair | None = None
+    ledger: LedgerApplication,
+    asked: Iterable[int],
+    notary: KeyPair | None = None,
+    mlog: MerkleLog | None = None,
 ) -> dict[str, Any]:
     """The evidence document of the ``asked`` entries, proved against the latest
-    signed checkpoint (a new one for the whole log when ``notary`` is given)."""
+    signed checkpoint (a new one for the whole log when ``notary`` is given).
+    ``mlog``: the log's tree, caught up (a server's own; default: read here)."""
     wanted = sorted(set(asked))
     if not wanted:
         raise InvalidField("index", "give at least one entry")
-    mlog = MerkleLog(ledger)
-    mlog.catch_up()
+    if mlog is None:
+        mlog = MerkleLog(ledger)
+        mlog.catch_up()
     checkpoint = mlog.issue(notary) if notary is not None else mlog.latest()
     for index in wanted:
         if not 0 <= index < checkpoint.size:
