@@ -143,7 +143,7 @@ def _entries(
         yield from ledger.entries(a, b)
 
 
-def _day(at: str, zone: ZoneInfo | None, cache: dict[str, str]) -> str:
+def signed_day(at: str, zone: ZoneInfo | None, cache: dict[str, str]) -> str:
     """The day of a signed time (RFC 3339) in the ledger's time zone."""
     if zone is None:
         return at[:10]
@@ -170,7 +170,7 @@ def rows(
             continue
         at = str(statement["at"])
         if flt.by_day:
-            day = _day(at, zone, days)
+            day = signed_day(at, zone, days)
             if (flt.first_day and day < flt.first_day) or (flt.last_day and day > flt.last_day):
                 continue
         holder = holders.get(by, by[:16])

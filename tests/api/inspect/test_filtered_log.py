@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from api.inspect.log_filter import signed_day
 from tests.api.cli.officer import Cli, household_body, one_line
 
 
@@ -42,10 +45,14 @@ def test_filters_combine_type_and_entity_as_and(commune: Cli) -> None:
     assert "(no entry)" in commune("log", "--entity", "CE-7", "--type", "key.registered").stdout
 
 
-def test_days_bound_the_signed_time_both_ends_included(commune: Cli) -> None:
+def test_days_bound_the_signed_time_in_the_communes_zone_both_ends_included(
+    commune: Cli,
+) -> None:
     _households(commune)
     leaves = commune.leaves()
-    signed_day = json.loads(base64.b64decode(leaves[4]["envelope"]["payload"]))["at"][:10]
+    at = json.loads(base64.b64decode(leaves[4]["envelope"]["payload"]))["at"]
+    moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    signed_day = moment.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()  # the commune's
     assert 4 in _indexes(commune, "--from", signed_day, "--to", signed_day)
     assert _indexes(commune, "--to", "2000-01-01") == []
     assert _indexes(commune, "--from", "2199-01-01") == []
@@ -80,3 +87,10 @@ def test_the_table_lists_every_entry_with_its_signer_in_order(commune: Cli) -> N
     indexes = [int(line.split()[0]) for line in lines[2:]]
     assert indexes == list(range(6))
     assert lines[2 + 4].split()[2:4] == ["household.registered", "staff-registrar"]
+
+
+def test_a_signed_day_is_the_communes_day_not_utcs() -> None:
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    assert signed_day("2022-03-01T16:59:59Z", zone, {}) == "2022-03-01"
+    assert signed_day("2022-03-01T17:00:00Z", zone, {}) == "2022-03-02"
+    assert signed_day("2022-03-01T17:00:00Z", None, {}) == "2022-03-01"
