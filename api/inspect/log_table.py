@@ -16,6 +16,7 @@ from ledger.formats.schemas import TYPES_IN_ORDER
 
 HEADER = ("index", "recorded at", "type", "by", "signed at")
 TIME = len("2022-01-01T00:00:00Z")
+BATCH = 256  # rows written at once
 BY = 26  # "authority:" and 16 hex; longer holder ids push their row's last column
 
 
@@ -36,10 +37,12 @@ def write_table(out: TextIO, rows: Iterable[Row], log_size: int) -> int:
     out.write(line(HEADER))
     out.write(line(tuple("-" * w for w in (*widths, TIME))))
     count = 0
-    write = out.write
+    batch: list[str] = []  # a terminal flushes every line: write a few hundred at once
     for row in rows:
-        write(line((str(row.index), row.recorded_at[:19] + "Z", row.type, row.by, row.at)))
+        batch.append(line((str(row.index), row.recorded_at[:19] + "Z", row.type, row.by, row.at)))
         count += 1
-    if count == 0:
-        write("(no entry)\n")
+        if len(batch) == BATCH:
+            out.write("".join(batch))
+            batch.clear()
+    out.write("".join(batch) if count else "(no entry)\n")
     return count
