@@ -17,6 +17,7 @@ from api.inspect.entities import entity_ids
 from api.pages.docs import PublicList
 from ledger.audit.evidence import dumps, gather
 from ledger.errors import InvalidField
+from ledger.formats.versions import exact_json
 from projections import query
 
 
@@ -87,16 +88,16 @@ def diff_command(
 ) -> None:
     """What the log added between two checkpoints, once proved consistent.
 
-    Each is a checkpoint file (as `ansinh checkpoint` prints it) or a tree
-    size. A file must carry the notary's signature; the consistency proof
-    between them must verify and the entries give both roots, else it is
-    refused. Then: counts by statement type, and by village the statements,
-    payments and their sums in đồng.
+    Each is a checkpoint file (as `ansinh checkpoint` prints it), an audit
+    bundle (its checkpoint) or a tree size. A file must carry the notary's
+    signature; the consistency proof between them must verify and the
+    entries give both roots, else it is refused. Then: counts by statement
+    type, and by village the statements, payments and their sums in đồng.
     """
     with refusals():
         found = diff(open_ledger(db), first, second)
         if as_json:
-            print(json.dumps(found.to_json(), ensure_ascii=False, indent=1))
+            print(json.dumps(exact_json(found.to_json()), ensure_ascii=False, indent=1))
             return
         print_diff(found)
 

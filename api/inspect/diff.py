@@ -1,19 +1,21 @@
 """What the log added between two checkpoints, once they are shown consistent.
 
-Each side is a checkpoint note (a file that ``ansinh checkpoint`` or an
-export wrote) or a tree size of the ledger at hand: the checkpoint the
-notary signed at that size, or else the ledger's own root there, marked
-unsigned. A note must carry the notary's signature for this ledger. Then:
-the RFC 9162 consistency proof from the smaller to the larger, and the
-entries themselves, hashed, must give both roots. Only then are the entries
-between them summed up: by statement type, and by village (statements and
-payments, with their amounts; a payment reversed counts its amount as
-reversed), the villages as the ledger knows them at the larger size.
+Each side is a checkpoint note (a file that ``ansinh checkpoint`` wrote, or
+the ``checkpoint`` of an audit bundle, directory or ``.tar``) or a tree size
+of the ledger at hand: the checkpoint the notary signed at that size, or
+else the ledger's own root there, marked unsigned. A note must carry the
+notary's signature for this ledger. Then the RFC 9162 consistency proof
+from the smaller to the larger must verify, and the entries themselves,
+hashed, must give both roots. Only then are the entries between them summed
+up: by statement type, and by village (statements and payments, with their
+amounts; a payment reversed counts its amount as reversed), the villages as
+the ledger knows them at the larger size.
 """
 
 from __future__ import annotations
 
 import base64
+import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from typing import Any
 import orjson
 
 from ledger.application import LedgerApplication
+from ledger.audit.bundle import open_bundle
 from ledger.errors import InvalidField, LogInconsistent
 from ledger.formats.merkle import ProofError, RootAccumulator, verify_consistency
 from ledger.formats.notes import NoteError, open_checkpoint
@@ -103,12 +106,18 @@ def side(ledger: LedgerApplication, mlog: MerkleLog, given: str, field_name: str
             return Side(size, stored.root, True, f"checkpoint {size} stored in the ledger")
         return Side(size, mlog.root(size), False, f"tree size {size} (no checkpoint signed)")
     path = Path(given)
-    if not path.is_file():
-        raise InvalidField(field_name, f"{given!r} is neither a checkpoint file nor a tree size")
+    if not path.exists():
+        raise InvalidField(
+            field_name, f"{given!r} is neither a checkpoint file, a bundle nor a tree size"
+        )
     charter = ledger.charter()
     notary = base64.b64decode(charter.notary_public_key)
     try:
-        note = path.read_text(encoding="utf-8")
+        if path.is_dir() or tarfile.is_tarfile(path):
+            with open_bundle(path) as bundle:  # an audit bundle: its checkpoint
+                note = bundle.checkpoint
+        else:
+            note = path.read_text(encoding="utf-8")
         cp = open_checkpoint(note, charter.ledger_id, notary, origin=charter.ledger_id)
     except (NoteError, UnicodeDecodeError) as exc:
         raise InvalidField(field_name, f"{path}: {exc}") from None

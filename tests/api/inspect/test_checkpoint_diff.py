@@ -95,3 +95,13 @@ def test_a_size_beyond_the_log_or_a_missing_file_is_refused(commune: Cli) -> Non
     assert "INVALID_FIELD: second: tree size 99: the log has 4 entries" in one_line(refused.stderr)
     refused = commune("diff", "nowhere.cp", "2", code=1)
     assert "INVALID_FIELD: first:" in refused.stderr
+
+
+def test_an_exported_bundle_stands_for_its_checkpoint(commune: Cli) -> None:
+    commune("checkpoint", "--notary-key", commune.key("notary"))
+    commune.household()
+    bundle = commune.dir / "bundle.tar"
+    commune("export", bundle, "--notary-key", commune.key("notary"))
+    done = json.loads(commune("diff", "4", bundle, "--json").stdout)
+    assert (done["second"]["tree_size"], done["second"]["signed"], done["added"]) == (5, True, 1)
+    assert done["by_type"] == {"household.registered": 1}
