@@ -54,7 +54,9 @@ def export(
         Path | None, typer.Option("--out", help="evidence: the file to write")
     ] = None,
 ) -> None:
-    """Write the audit bundle (FORMATS §7). Without --with-vault it can be published.
+    """Write the audit bundle (FORMATS §7), or with `evidence` an evidence file.
+
+    Without --with-vault the bundle can be published.
 
     `ansinh export evidence --entity ID|CODE --out FILE` (or `--index N`,
     repeated) writes instead the entries asked for with their inclusion
