@@ -20,7 +20,7 @@ payroll) are assembled here, once, for whoever serves them.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -185,10 +185,19 @@ def approved_lists(read: Read, on: str | None, *, named: bool) -> dict[str, Any]
     each beneficiary row the beneficiary's (``full_name``; of a household
     benefit, its head's).
     """
-    snap = read.snap
-    doc = lists(snap, on, read.checkpoint)
+    doc = lists(read.snap, on, read.checkpoint)
     if not named:
         return doc
+    return name_lists(read.snap, doc, lambda people: vault_field(read, people, "full_name"))
+
+
+Names = Callable[[set[str]], dict[str, str | None]]
+"""Each person's full name (None: withheld), for a set of person ids."""
+
+
+def name_lists(snap: Snapshot, doc: dict[str, Any], names_of: Names) -> dict[str, Any]:
+    """Put the names in the approved lists ``doc``: what :func:`approved_lists` does with
+    the vault, whatever the names come from (a bundle's vault records, say)."""
     head_of = {hid: p.person_id for hid, p in heads(snap, doc["on"]).items()}
     person_of: dict[str, str | None] = {}
     for row in doc["beneficiaries"]:
@@ -196,7 +205,7 @@ def approved_lists(read: Read, on: str | None, *, named: bool) -> dict[str, Any]
         person_of[row["benefit_id"]] = benefit.person_id or head_of.get(benefit.household_id or "")
     for row in doc["households"]:
         person_of[row["household_id"]] = head_of.get(row["household_id"])
-    names = vault_field(read, {p for p in person_of.values() if p}, "full_name")
+    names = names_of({p for p in person_of.values() if p})
     for row in doc["households"]:
         row["head_name"] = names.get(person_of[row["household_id"]] or "")
     for row in doc["beneficiaries"]:

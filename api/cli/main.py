@@ -9,7 +9,18 @@ from __future__ import annotations
 import typer
 
 from api.bench.main import bench_app
-from api.cli import audit, imports, keys, log, projections, reports, serve, statements, types
+from api.cli import (
+    audit,
+    imports,
+    inspect,
+    keys,
+    log,
+    projections,
+    reports,
+    serve,
+    statements,
+    types,
+)
 from api.cli.deps import close_opened
 from api.demo import build as demo
 
@@ -47,6 +58,8 @@ for command in (
 ):
     app.command()(command)
 app.command("import")(imports.import_sheet)
+app.command("diff")(inspect.diff_command)
+app.command("check-list")(inspect.check_list_command)
 app.add_typer(bench_app, name="bench")
 app.add_typer(keys.keys_app, name="keys")
 app.add_typer(keys.vault_app, name="vault")

@@ -191,30 +191,50 @@ def _print_accepted(results: list[Accepted]) -> None:
         )
 
 
-def _describe(entry_envelope: dict[str, Any], holders: dict[str, str]) -> tuple[str, str, str]:
-    s = open_envelope(entry_envelope, formats=V1)  # recorded: it met the rules of its time
-    return s.type, holders.get(s.by, s.by[:16]), str(s.statement["at"])
-
-
 def log(
     start: Annotated[int, typer.Option(help="First index")] = 0,
     end: Annotated[int | None, typer.Option(help="Stop before this index")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Signed by this holder id, or key id (4+ hex)")
+    ] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="Of this statement type")] = None,
+    entity: Annotated[
+        str | None,
+        typer.Option("--entity", help="Naming this entity: an id, or a household code"),
+    ] = None,
+    first_day: Annotated[
+        str | None, typer.Option("--from", help="Signed on or after this day, YYYY-MM-DD")
+    ] = None,
+    last_day: Annotated[
+        str | None, typer.Option("--to", help="Signed on or before this day, YYYY-MM-DD")
+    ] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The log's entries: index, recorded time, type, author."""
+    """The log's entries: index, recorded time, type, who signed, when they signed.
+
+    The filters combine (AND); days are the ledger's time zone's. --json
+    prints each entry's leaf bytes, one a line.
+    """
+    from api.inspect.log_filter import log_filter, rows
+    from api.inspect.log_table import write_table
+
     with refusals():
         ledger = open_ledger(db)
-        if as_json:
+        asked = (by, type_, entity, first_day, last_day)
+        flt = log_filter(
+            ledger, by=by, type_=type_, entity=entity, first_day=first_day, last_day=last_day
+        )
+        if as_json and all(a is None for a in asked):
             for entry in ledger.entries(start, end):
                 sys.stdout.buffer.write(entry.leaf + b"\n")
             return
-        holders = {k.key_id: k.holder_id for k in ledger.key_records()}
-        table = Table("index", "recorded at", "type", "by", "signed at")
-        for entry in ledger.entries(start, end):
-            type_, by, at = _describe(entry.envelope, holders)
-            table.add_row(str(entry.index), entry.recorded_at[:19] + "Z", type_, by, at)
-        out.print(table)
+        found = rows(ledger, flt, start, end)
+        if as_json:
+            for row in found:
+                sys.stdout.buffer.write(row.entry.leaf + b"\n")
+            return
+        write_table(sys.stdout, found, ledger.size())
 
 
 def history(
