@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.http import examples
+from api.http import examples, report_models
 
 MAX_SIZE = 2**53 - 1  # integers JSON carries exactly
 KEY_ID_PATTERN = r"^[0-9a-f]{64}$"
@@ -360,6 +360,7 @@ class ReconciliationOut(ReadMeta):
     )
     programs: list[ProgramMonth]
     totals: ReconciliationTotals
+    villages: list[report_models.VillageProgram]
     funds: list[FundRow]
     anomalies: list[Anomaly]
 

@@ -5,7 +5,8 @@ month, the entitlements due by ``on`` with the unreversed payments made by
 ``on``, totals each program's funds, and lists anomalies (DESIGN.md
 "Reconciliation"). Two timelines: ``snapshot`` fixes what the ledger knew
 (``as_of``), ``on`` the business date the report stands on (default: the
-day of the snapshot's last entry).
+day of the snapshot's last entry). The same sums per village and program
+(:mod:`projections.reports.villages`) come with it.
 
 A payment is "for" its ``month``, or for its benefit's ``start`` month when it
 pays a one-off. Only payments for months within the period are reconciled;
@@ -39,6 +40,7 @@ from projections.reports.entitlements import (
     status_on,
 )
 from projections.reports.funds import counted_payments, funds
+from projections.reports.villages import village_rows
 
 CODES = (
     "NO_APPROVED_BENEFIT",
@@ -125,6 +127,7 @@ def reconcile(
         "totals": {
             k: sum(row[k] for row in programs) for k in ("entitled", "paid", "unpaid", "overpaid")
         },
+        "villages": village_rows(snap, due, groups),
         "funds": fund_rows,
         "anomalies": found,
     }
