@@ -1,4 +1,4 @@
-"""`ansinh report`: reconciliation, approved lists and payroll, as table, JSON, CSV or XLSX;
+"""`ansinh report`: reconciliation, approved lists and payroll, as table, JSON, CSV, XLSX or PDF;
 the payroll also as the sheet to print (``--format sheet``, :mod:`api.sheets`).
 
 Every report states what it was computed from: the number of entries
@@ -22,6 +22,7 @@ from rich.text import Text
 from api import reading
 from api.cli.deps import DbOpt, VaultKeyOpt, err, open_ledger, out, refusals
 from api.sheets import payroll as sheets
+from api.sheets.pdf import to_pdf
 from api.sheets.report import report_xlsx
 from api.sheets.xlsx import sheet_xlsx
 from ledger.errors import InvalidField
@@ -49,6 +50,7 @@ class Format(StrEnum):
     json = "json"
     csv = "csv"
     xlsx = "xlsx"
+    pdf = "pdf"  # the workbook printed (LibreOffice)
 
 
 class PayrollFormat(StrEnum):
@@ -56,6 +58,7 @@ class PayrollFormat(StrEnum):
     json = "json"
     csv = "csv"
     xlsx = "xlsx"
+    pdf = "pdf"
     sheet = "sheet"  # the printable sheet (danh sách chi trả) as a workbook
 
 
@@ -126,8 +129,8 @@ def _check_output(fmt: Format, out_path: Path | None) -> None:
         raise typer.BadParameter(
             "a table goes to the terminal; use csv or xlsx", param_hint="--out"
         )
-    if fmt is Format.xlsx and out_path is None:
-        raise typer.BadParameter("xlsx needs a file to write to", param_hint="--out")
+    if fmt in (Format.xlsx, Format.pdf) and out_path is None:
+        raise typer.BadParameter(f"{fmt.value} needs a file to write to", param_hint="--out")
 
 
 def _emit(
@@ -154,6 +157,8 @@ def _emit(
         data = to_csv(_table(views, table))
     else:
         data = report_xlsx(kind, doc, views, lang.value)
+        if fmt is Format.pdf:
+            data = to_pdf(data, out_path.stem if out_path is not None else kind)
     if out_path is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -17,6 +17,7 @@ from fastapi import Query, Response
 from api.http import wire
 from api.http.models import ErrorResponse
 from api.reading import Read
+from api.sheets.pdf import to_pdf
 from api.sheets.report import report_xlsx
 from ledger.formats.versions import exact_json
 from projections.reports.export import View, table_of, to_csv
@@ -30,9 +31,12 @@ class Format(StrEnum):
     json = "json"
     csv = "csv"
     xlsx = "xlsx"
+    pdf = "pdf"
 
 
-FormatQ = Annotated[Format, Query(alias="format", description="json, or a file: csv, xlsx")]
+FormatQ = Annotated[
+    Format, Query(alias="format", description="json, or a file: csv, xlsx, pdf (xlsx printed)")
+]
 LangQ = Annotated[Literal["vi", "en"], Query(description="Headings of csv/xlsx files")]
 TableQ = Annotated[
     str | None,
@@ -48,8 +52,9 @@ FILES: dict[int | str, dict[str, Any]] = {
         "content": {
             "text/csv": {"schema": {"type": "string"}},
             XLSX: {"schema": {"type": "string", "format": "binary"}},
+            PDF: {"schema": {"type": "string", "format": "binary"}},
         },
-        "description": "JSON, or with `format=csv|xlsx` a file to download",
+        "description": "JSON, or with `format=csv|xlsx|pdf` a file to download",
     }
 }
 PUBLIC = wire.error_responses(400, 404)
@@ -82,7 +87,8 @@ def report(
 ) -> Any:
     """A report as JSON (sums beyond 2^53 - 1 as decimal strings), or a file named ``name``
     with its headings in ``lang``: one ``table`` as CSV (UTF-8 with a byte order mark), or
-    the report ``kind`` laid out to hand in as XLSX (:mod:`api.sheets.report`)."""
+    the report ``kind`` laid out to hand in as XLSX (:mod:`api.sheets.report`), or that
+    workbook printed to PDF (:mod:`api.sheets.pdf`)."""
     doc = {**doc, **read.meta()}
     if fmt is Format.json:
         response.headers.update(read.headers())
@@ -94,5 +100,7 @@ def report(
         data, media, suffix = to_csv(chosen), CSV, "csv"
     else:
         data, media, suffix = report_xlsx(kind, doc, views(doc, lang), lang), XLSX, "xlsx"
+        if fmt is Format.pdf:
+            data, media, suffix = to_pdf(data, name), PDF, "pdf"
     headers = {"Content-Disposition": f'attachment; filename="{name}.{suffix}"', **read.headers()}
     return Response(data, media_type=media, headers=headers)
