@@ -55,9 +55,10 @@ SIGNERS: tuple[Pair, ...] = (
 )
 SIGN_HINT: Pair = ("(Ký, ghi rõ họ tên)", "(Signature, full name)")
 
-# Each report's tables, a page group (a sheet) each; the column whose runs get a subtotal.
+# Each report's tables, a page group (a sheet) each: a short table (one row per program)
+# before the long one, whose heading row is the one repeated on every printed page.
 SHEETS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "reconciliation": (("programs", "funds"), ("villages",), ("anomalies",)),
+    "reconciliation": (("funds", "programs"), ("villages",), ("anomalies",)),
     "lists": (("households",), ("beneficiaries",)),
     "payroll": (("payroll",),),
 }
@@ -126,8 +127,10 @@ def printout(kind: str, doc: dict[str, Any], views: list[View], lang: str) -> Pr
 
 
 def sheet_title(views: list[View], lang: str) -> str:
-    """A sheet's name: its first table's title (at most 31 characters, as Excel allows)."""
-    return views[0].title[:31] if views else label(TITLES, "summary", lang)
+    """A sheet's name: its longest table's title (at most 31 characters, as Excel allows)."""
+    if not views:
+        return label(TITLES, "summary", lang)
+    return max(reversed(views), key=lambda v: len(v.rows)).title[:31]  # a tie: the last
 
 
 def month_text(month: str) -> str:

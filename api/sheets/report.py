@@ -6,8 +6,9 @@ drawn from, the tables with their subtotals and totals, and after the last
 table the place, the date and who signs. Months and dates are date cells
 (``mm/yyyy``, ``dd/mm/yyyy``), money ``#,##0`` (a sum beyond 2^53 - 1 is text,
 where a number would be rounded). A4, fitted to the page's width, landscape
-where the table is wide, the heading row of a sheet's first table repeated on
-every page, page numbers in the footer. The same document gives the same bytes.
+where the table is wide, the heading row of a sheet's longest table repeated
+on every page (a shorter table comes first, on the first page), page numbers
+in the footer. The same document gives the same bytes.
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 WIDE = 150  # a sheet's columns wider than this (characters) print landscape
 LINE_PT = 13  # a line of 10-point text
-TIMES_PER_UNIT = 1.15  # characters of 10-point Times a unit of column width holds
+UNIT_PT = 5.25  # a unit of column width (a digit of the default font), in points
+PADDING_PT = 1.0  # a cell's margins, less what a width unit adds
+SPACE_PT = 2.5
 MIN_COLUMNS = 6  # room for the motto and three signers side by side
 _thin = Side(style="thin")
 BOX = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
@@ -101,14 +104,15 @@ def _sheet(ws: Worksheet, found: Printout, tables: list[Table], *, last: bool) -
         row += 1
     _line(ws, row, (1, width), found.basis, _font(8, italic=True))
     row += 2
-    heading_rows = []
+    heading_rows: dict[int, int] = {}  # lines of a table -> its heading row
     widths = _widths(ws, tables)
     for table in tables:
-        heading_rows.append(row + 1)
+        heading_rows[len(table.lines)] = row + 1  # a tie: the last
         row = _table(ws, found, table, (row, widths)) + 1
     if last:
         row = _signatures(ws, found, row, width)
-    _print_setup(ws, found, tables, heading_rows[0] if heading_rows else None, (width, row))
+    longest = heading_rows[max(heading_rows)] if heading_rows else None
+    _print_setup(ws, found, longest, (width, row))
 
 
 def _table(ws: Worksheet, found: Printout, table: Table, at: tuple[int, dict[int, int]]) -> int:
@@ -153,25 +157,31 @@ def _table(ws: Worksheet, found: Printout, table: Table, at: tuple[int, dict[int
 def _height(cells: Sequence[Any], widths: dict[int, int]) -> float:
     """A row's height (points) for its wrapped text: office suites do not measure it when
     they open a file, so it is set; the same cells always give the same height."""
-    room = {c: int(w * TIMES_PER_UNIT) - 1 for c, w in widths.items()}
-    lines = max([1, *(_lines(v, room.get(c, 10)) for c, v in enumerate(cells))])
+    room = {c: w * UNIT_PT - PADDING_PT for c, w in widths.items()}
+    lines = max([1, *(_lines(v, room.get(c, 50.0)) for c, v in enumerate(cells))])
     return LINE_PT * min(lines, 8)
 
 
-def _lines(value: Any, room: int) -> int:
-    """How many lines ``value`` takes wrapped at its words into ``room`` characters."""
+def _lines(value: Any, room_pt: float) -> int:
+    """How many lines ``value`` takes, wrapped at its words into ``room_pt`` points."""
     if not isinstance(value, str):
         return 1
     count = 0
     for paragraph in value.split("\n"):
-        used = room  # a new line starts at the first word
+        used = room_pt  # the first word starts a line
         for word in paragraph.split() or [""]:
-            if used + 1 + len(word) > room:
-                count += -(-max(1, len(word)) // max(1, room))
-                used = len(word) % max(1, room)
+            wide = _width_pt(word)
+            if used + SPACE_PT + wide > room_pt:
+                count += max(1, -int(-wide // room_pt))
+                used = wide % room_pt
             else:
-                used += 1 + len(word)
+                used += SPACE_PT + wide
     return count
+
+
+def _width_pt(word: str) -> float:
+    """About how wide ``word`` prints in 10-point Times (a measure that errs wide)."""
+    return sum(6.7 if c.isupper() else 5.0 if c.isdigit() else 4.0 for c in word)
 
 
 def _first_summed(table: Table) -> int:
@@ -214,12 +224,12 @@ def _widths(ws: Worksheet, tables: list[Table]) -> dict[int, int]:
         for col, key in enumerate(table.view.columns):
             heading = max(len(w) for w in table.view.headings[col].split() or [""])
             cells = [len(str(r[col] or "")) for r in table.view.rows[:300]]
-            wanted = max([heading + 1, 6, *(c + 1 for c in cells)])
+            wanted = max([heading + 1, 6, *(c + 2 for c in cells)])
             if key in MONTH_KEYS:
                 wanted = max(heading + 1, 9)
             elif key in DATE_KEYS:
                 wanted = max(heading + 1, 11)
-            widths[col] = max(widths.get(col, 0), min(wanted, 40 if key == "detail" else 30))
+            widths[col] = max(widths.get(col, 0), min(wanted, 40 if key == "detail" else 34))
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col + 1)].width = width
     for col in range(len(widths), MIN_COLUMNS):
@@ -244,10 +254,10 @@ def _signatures(ws: Worksheet, found: Printout, row: int, width: int) -> int:
 def _print_setup(
     ws: Worksheet,
     found: Printout,
-    tables: list[Table],
     heading_row: int | None,
     size: tuple[int, int],
 ) -> None:
+    """A4, fitted to the width, the heading row of the sheet's longest table repeated."""
     width, last_row = size
     wide = sum(ws.column_dimensions[get_column_letter(c)].width or 10 for c in range(1, width + 1))
     ws.page_setup.orientation = "landscape" if wide > WIDE else "portrait"

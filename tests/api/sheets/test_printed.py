@@ -90,6 +90,7 @@ def test_the_demo_reconciliation_prints_on_four_pages_each_with_its_headings(
             if line.startswith(("Total (", "Subtotal ")):
                 assert MONEY.search(line), (number, line)
     assert "From 01/2022 to 06/2022" in pages[0] and "Figures as on" in pages[0]
+    assert "Received (VND)" in pages[0]  # the funds, short, before the programs
     assert "Prepared by" in pages[-1] and "(Signature, full name)" in pages[-1]
     assert sum(text.count("Total (") for text in pages) == 3  # programs, villages, funds
 
