@@ -107,3 +107,21 @@ def test_the_reconciliation_downloads_as_a_pdf(
     assert 'filename="doi-soat-2022-01-2022-02.pdf"' in response.headers["content-disposition"]
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "RECONCILIATION OF SOCIAL WELFARE PAYMENTS" in text and "Accountant" in text
+
+
+def test_without_libreoffice_the_pdf_is_refused_naming_what_to_install(
+    villages: Story,  # noqa: F811
+    db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("ANSINH_DB", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no soffice to be found
+    args = ["report", "reconciliation", "--from", "2022-01", "--to", "2022-01", "--db", db_url]
+    out = tmp_path / "doi-soat.pdf"
+    result = CliRunner().invoke(cli_app, [*args, "--format", "pdf", "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("PRINT_UNAVAILABLE: format:")
+    assert "libreoffice-calc-nogui" in result.stderr and not out.exists()
+    refused = CliRunner().invoke(cli_app, [*args, "--format", "pdf"])
+    assert refused.exit_code == 2 and "--out" in refused.output
