@@ -14,11 +14,15 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 from ledger.errors import LedgerError
 
 TIMEOUT_S = 120
+# One print at a time in a process: a burst of requests for PDFs (the reconciliation is
+# public) waits its turn instead of starting an office suite for each.
+_PRINTING = threading.BoundedSemaphore(1)
 
 
 class PrintUnavailable(LedgerError):
@@ -37,7 +41,7 @@ def to_pdf(xlsx: bytes, name: str = "report") -> bytes:
             "(Debian: apt-get install libreoffice-calc-nogui); ask for xlsx instead",
             field="format",
         )
-    with tempfile.TemporaryDirectory(prefix="ansinh-print-") as tmp:
+    with _PRINTING, tempfile.TemporaryDirectory(prefix="ansinh-print-") as tmp:
         folder = Path(tmp)
         source = folder / f"{name}.xlsx"
         source.write_bytes(xlsx)
