@@ -16,7 +16,7 @@ from typing import Any
 
 from api.sheets.columns import pick
 from api.sheets.payroll import place_of
-from projections.reports.export import MONEY, TITLES, View, label
+from projections.reports.export import MONEY, TITLES, View, label, summary
 
 COUNTS = frozenset({"entitled_count", "paid_count", "unpaid_count"})
 SUMMED = MONEY | COUNTS
@@ -53,6 +53,7 @@ SIGNERS: tuple[Pair, ...] = (
     ("Kế toán", "Accountant"),
     ("Chủ tịch UBND xã", "Chairman of the Commune People's Committee"),
 )
+FACTS = ("anomaly_count", "identities_checked")  # beside the totals, on the first page
 SIGN_HINT: Pair = ("(Ký, ghi rõ họ tên)", "(Signature, full name)")
 
 # Each report's tables, a page group (a sheet) each: a short table (one row per program)
@@ -95,6 +96,7 @@ class Printout:
     title: str
     subtitles: list[str]
     basis: str
+    facts: list[tuple[str, Any]] = field(default_factory=list)  # (label, value): the totals
     sheets: list[list[Table]] = field(default_factory=list)
     place: str = ""
     signers: list[Pair] = field(default_factory=list)  # (role, hint) in ``lang``
@@ -112,6 +114,11 @@ def printout(kind: str, doc: dict[str, Any], views: list[View], lang: str) -> Pr
         title=pick(TEXT[kind], lang).format(month=month_text(doc.get("month", ""))),
         subtitles=_subtitles(doc, lang),
         basis=basis_text(doc, lang),
+        facts=[
+            (heading, value)
+            for key, heading, value in summary(doc, lang)
+            if key.startswith("total_") or key in FACTS
+        ],
         place=place_of(doc["ledger"]["name"]).split(",")[0].strip(),
         signers=[(pick(role, lang), pick(SIGN_HINT, lang)) for role in SIGNERS],
     )

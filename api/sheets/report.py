@@ -62,9 +62,9 @@ def report_xlsx(kind: str, doc: dict[str, Any], views: list[View], lang: str = "
     wb.remove(first)
     for number, tables in enumerate(found.sheets):
         ws = wb.create_sheet(sheet_title([t.view for t in tables], lang))
-        _sheet(ws, found, tables, last=number == len(found.sheets) - 1)
+        _sheet(ws, found, tables, first=number == 0, last=number == len(found.sheets) - 1)
     if not found.sheets:  # a report without tables still states what it is
-        _sheet(wb.create_sheet(sheet_title([], lang)), found, [], last=True)
+        _sheet(wb.create_sheet(sheet_title([], lang)), found, [], first=True, last=True)
     stamp = stamp_of(doc["as_of"]["recorded_at"]).astimezone(UTC).replace(tzinfo=None)
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.creator = "ansinh"
@@ -89,7 +89,7 @@ def _line(ws: Worksheet, row: int, span: tuple[int, int], value: str, font: Font
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def _sheet(ws: Worksheet, found: Printout, tables: list[Table], *, last: bool) -> None:
+def _sheet(ws: Worksheet, found: Printout, tables: list[Table], *, first: bool, last: bool) -> None:
     width = max([MIN_COLUMNS, *(len(t.view.columns) for t in tables)])
     half = max(2, width // 2)
     _line(ws, 1, (1, half - 1), found.commune.upper(), _font(11, bold=True))
@@ -104,6 +104,8 @@ def _sheet(ws: Worksheet, found: Printout, tables: list[Table], *, last: bool) -
         row += 1
     _line(ws, row, (1, width), found.basis, _font(8, italic=True))
     row += 2
+    if first and found.facts:
+        row = _facts(ws, found.facts, row, width) + 1
     heading_rows: dict[int, int] = {}  # lines of a table -> its heading row
     widths = _widths(ws, tables)
     for table in tables:
@@ -113,6 +115,23 @@ def _sheet(ws: Worksheet, found: Printout, tables: list[Table], *, last: bool) -
         row = _signatures(ws, found, row, width)
     longest = heading_rows[max(heading_rows)] if heading_rows else None
     _print_setup(ws, found, longest, (width, row))
+
+
+def _facts(ws: Worksheet, facts: list[tuple[str, Any]], row: int, width: int) -> int:
+    """The report's totals, two a row, each label on the row of its value; the row after."""
+    half = width // 2
+    places = ((1, 2, 3), (half + 1, half + 2, half + 3))
+    for number, (heading, value) in enumerate(facts):
+        first, last, at = places[number % 2]
+        at = min(at, width)
+        line = row + number // 2
+        if last < at:
+            ws.merge_cells(start_row=line, start_column=first, end_row=line, end_column=last)
+        ws.cell(line, first, heading).font = _font()
+        cell = ws.cell(line, at)
+        _put(cell, "", value, money=isinstance(value, int))
+        cell.font = _font(bold=True)
+    return row + -(-len(facts) // 2)
 
 
 def _table(ws: Worksheet, found: Printout, table: Table, at: tuple[int, dict[int, int]]) -> int:

@@ -93,6 +93,19 @@ def test_each_sheet_names_the_commune_the_motto_the_title_the_period_and_the_che
         assert ROOT[:16] in basis and ROOT not in basis and "(đã ký)" in basis
 
 
+def test_the_first_sheet_states_the_totals_each_beside_its_label(villages: Story) -> None:
+    ws = reconciliation_book(villages).worksheets[0]
+    doc = reconcile(snapshot(villages.app), "2022-01", "2022-02", "2022-02-28")
+    found = {}
+    for row in ws.iter_rows(max_row=heading_row(ws) - 1):
+        cells = [c.value for c in row if c.value is not None]
+        found.update(dict(zip(cells[::2], cells[1::2], strict=False)))
+    assert found["Tổng mức hưởng (đ)"] == doc["totals"]["entitled"]
+    assert found["Tổng đã chi (đ)"] == doc["totals"]["paid"] == 2 * (2 * AMOUNT + 600_000)
+    assert found["Tổng chi thừa (đ)"] == doc["totals"]["overpaid"] == 200_000
+    assert found["Số sai phạm, bất thường"] == len(doc["anomalies"])
+
+
 def test_the_last_sheet_ends_with_the_place_date_and_three_signers(villages: Story) -> None:
     book = reconciliation_book(villages)
     *first, last = book.worksheets

@@ -4,6 +4,7 @@ fits on four A4 pages, and no page holds table rows without their heading row.""
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -91,6 +92,11 @@ def test_the_demo_reconciliation_prints_on_four_pages_each_with_its_headings(
                 assert MONEY.search(line), (number, line)
     assert "From 01/2022 to 06/2022" in pages[0] and "Figures as on" in pages[0]
     assert "Received (VND)" in pages[0]  # the funds, short, before the programs
+    command = ["report", "reconciliation", "--from", "2022-01", "--to", "2022-06", "--db"]
+    doc = json.loads(CliRunner().invoke(cli_app, [*command, str(demo), "--format", "json"]).stdout)
+    for key, value in doc["totals"].items():  # each total's label on the line of its value
+        assert f"Total {key} (VND) {value:,}" in pages[0], key
+    assert f"Anomalies {len(doc['anomalies'])} " in pages[0]
     assert "Prepared by" in pages[-1] and "(Signature, full name)" in pages[-1]
     assert sum(text.count("Total (") for text in pages) == 3  # programs, villages, funds
 
