@@ -21,27 +21,9 @@ from projections.reports.export import lists_views, reconciliation_views, to_csv
 from projections.reports.lists import lists
 from projections.reports.reconciliation import reconcile
 from tests.conftest import Story
-from tests.projections.verbs import AMOUNT, benefit, fund, pay, set_status
+from tests.projections.verbs import AMOUNT
 
 ROOT = "q1w2e3r4t5y6u7i8o9p0asdfghjklzxcvbnm1234567="
-
-
-@pytest.fixture
-def villages(story: Story) -> Story:
-    """Two programs in two villages, over two months: one overpaid, one unpaid."""
-    monthly, other = story.program(), story.program()
-    for program in (monthly, other):
-        fund(story, program)
-    for village in ("Bản Huổi", "Bản Nà"):
-        hid = story.household(village)
-        set_status(story, hid, "poor", "2021-12-01")
-        pid = story.person(hid)
-        first = benefit(story, monthly, person_id=pid)
-        second = benefit(story, other, person_id=pid, amount=500_000)
-        pay(story, first, pid, month="2022-01")
-        pay(story, first, pid, month="2022-02", amount=AMOUNT + 100_000)
-        pay(story, second, pid, month="2022-01", amount=500_000)
-    return story
 
 
 def reconciliation_book(story: Story, lang: str = "vi") -> Workbook:

@@ -17,7 +17,6 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from api.cli.main import app as cli_app
-from tests.api.sheets.test_handed_in import villages  # noqa: F401 (a fixture)
 from tests.conftest import Story
 from tests.support.paths import ROOT
 
@@ -57,7 +56,7 @@ def pdf_of(db: Path | str, out: Path, *args: str) -> PdfReader:
 
 
 def test_the_pdf_holds_the_title_and_the_signature_block(
-    villages: Story,  # noqa: F811
+    villages: Story,
     db_url: str,
     tmp_path: Path,
     office: str,
@@ -103,7 +102,7 @@ def test_the_demo_reconciliation_prints_on_four_pages_each_with_its_headings(
 
 def test_the_reconciliation_downloads_as_a_pdf(
     client: Any,
-    villages: Story,  # noqa: F811
+    villages: Story,
     office: str,
 ) -> None:
     url = "/v1/reports/reconciliation?from=2022-01&to=2022-02&format=pdf&lang=en"
@@ -116,7 +115,7 @@ def test_the_reconciliation_downloads_as_a_pdf(
 
 
 def test_without_libreoffice_the_pdf_is_refused_naming_what_to_install(
-    villages: Story,  # noqa: F811
+    villages: Story,
     db_url: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
