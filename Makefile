@@ -16,9 +16,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Chromium for the browser tests (tests/browser), installed when missing.
+# Chromium for the browser tests (tests/browser) and LibreOffice for the printed
+# reports (tests/api/sheets/test_printed.py), installed when missing.
 browser:
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-libreoffice.sh
 
 # The Chiềng En demo ledger (first half of 2022): built once, then kept (delete
 # demo-ledger/ to build it again); its audit bundle exported and verified

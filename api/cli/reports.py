@@ -1,4 +1,4 @@
-"""`ansinh report`: reconciliation, approved lists and payroll, as table, JSON, CSV or XLSX;
+"""`ansinh report`: reconciliation, approved lists and payroll, as table, JSON, CSV, XLSX or PDF;
 the payroll also as the sheet to print (``--format sheet``, :mod:`api.sheets`).
 
 Every report states what it was computed from: the number of entries
@@ -8,7 +8,9 @@ whether the notary signed a checkpoint of exactly that size.
 
 from __future__ import annotations
 
+import re
 import sys
+import unicodedata
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,6 +22,8 @@ from rich.text import Text
 from api import reading
 from api.cli.deps import DbOpt, VaultKeyOpt, err, open_ledger, out, refusals
 from api.sheets import payroll as sheets
+from api.sheets.pdf import to_pdf
+from api.sheets.report import report_xlsx
 from api.sheets.xlsx import sheet_xlsx
 from ledger.errors import InvalidField
 from ledger.storage.private_files import write_private
@@ -30,11 +34,10 @@ from projections.reports.export import (
     lists_views,
     payroll_views,
     reconciliation_views,
-    stamp_of,
     summary,
+    table_of,
     to_csv,
     to_json,
-    to_xlsx,
 )
 
 report_app = typer.Typer(
@@ -47,6 +50,7 @@ class Format(StrEnum):
     json = "json"
     csv = "csv"
     xlsx = "xlsx"
+    pdf = "pdf"  # the workbook printed (LibreOffice)
 
 
 class PayrollFormat(StrEnum):
@@ -54,6 +58,7 @@ class PayrollFormat(StrEnum):
     json = "json"
     csv = "csv"
     xlsx = "xlsx"
+    pdf = "pdf"
     sheet = "sheet"  # the printable sheet (danh sách chi trả) as a workbook
 
 
@@ -77,7 +82,16 @@ AsOfOpt = Annotated[
 FormatOpt = Annotated[Format, typer.Option("--format", help="Output format")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Headings: Vietnamese or English")]
 OutOpt = Annotated[
-    Path | None, typer.Option("--out", help="Write to this file (required for xlsx)")
+    Path | None,
+    typer.Option(
+        "--out",
+        help="Write to this file (required for xlsx); csv of several tables: one file each, "
+        "named after it (doi-soat.csv: doi-soat-chuong-trinh.csv, ...)",
+    ),
+]
+TableOpt = Annotated[
+    str | None,
+    typer.Option("--table", help="csv: only this table (e.g. programs, villages, funds)"),
 ]
 
 
@@ -115,35 +129,65 @@ def _check_output(fmt: Format, out_path: Path | None) -> None:
         raise typer.BadParameter(
             "a table goes to the terminal; use csv or xlsx", param_hint="--out"
         )
-    if fmt is Format.xlsx and out_path is None:
-        raise typer.BadParameter("xlsx needs a file to write to", param_hint="--out")
+    if fmt in (Format.xlsx, Format.pdf) and out_path is None:
+        raise typer.BadParameter(f"{fmt.value} needs a file to write to", param_hint="--out")
 
 
 def _emit(
+    kind: str,
     doc: dict[str, Any],
     views: list[View],
-    fmt: Format,
-    lang: Lang,
-    out_path: Path | None,
+    options: tuple[Format, Lang, Path | None, str | None],
     *,
     private: bool = False,
 ) -> None:
-    """Print or write a report; ``private`` (it carries names from the vault): written 0600."""
+    """Print or write report ``kind``; ``options``: format, language, file, table;
+    ``private`` (it carries names from the vault): written 0600."""
+    fmt, lang, out_path, table = options
     if fmt is Format.table:
         _print_tables(doc, views, lang.value)
         return
     if fmt is Format.json:
         data = to_json(doc)
     elif fmt is Format.csv:
-        data = to_csv(views).encode()
+        if table is None and len(views) > 1 and out_path is not None:
+            for view in views:
+                _write(_table_path(out_path, view), to_csv(view), private=private)
+            return
+        data = to_csv(_table(views, table))
     else:
-        stamp = stamp_of(doc["as_of"]["recorded_at"])
-        data = to_xlsx(views, summary(doc, lang.value), stamp, lang.value)
+        data = report_xlsx(kind, doc, views, lang.value)
+        if fmt is Format.pdf:
+            data = to_pdf(data, out_path.stem if out_path is not None else kind)
     if out_path is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     _write(out_path, data, private=private)
+
+
+def _table(views: list[View], table: str | None) -> View:
+    try:
+        return table_of(views, table)
+    except InvalidField as exc:
+        message = exc.message.split(": ", 1)[1]
+        if table is None:
+            message = (
+                f"a CSV file holds one table: name it, or write them all with --out; {message}"
+            )
+        raise typer.BadParameter(message, param_hint="--table") from None
+
+
+def _table_path(out_path: Path, view: View) -> Path:
+    """``doi-soat.csv`` -> ``doi-soat-chuong-trinh.csv``: the file of one of the report's tables."""
+    return out_path.with_name(f"{out_path.stem}-{slug(view.title)}{out_path.suffix or '.csv'}")
+
+
+def slug(title: str) -> str:
+    """A table's title in a file name: ``Sai phạm, bất thường`` -> ``sai-pham-bat-thuong``."""
+    bare = unicodedata.normalize("NFD", title.replace("đ", "d").replace("Đ", "D"))
+    letters = "".join(c for c in bare if not unicodedata.combining(c)).casefold()
+    return "-".join(re.findall(r"[a-z0-9]+", letters)) or "table"
 
 
 def _write(out_path: Path, data: bytes, *, private: bool) -> None:
@@ -206,6 +250,7 @@ def reconciliation(
     fmt: FormatOpt = Format.table,
     lang: LangOpt = Lang.vi,
     out_path: OutOpt = None,
+    table: TableOpt = None,
     db: DbOpt = None,
     vault_key: Annotated[
         Path | None,
@@ -234,7 +279,7 @@ def reconciliation(
         named = vault_key is not None
         doc = reading.reconciliation(read, first, last, day, identities=named, named=named)
         views = reconciliation_views(doc, lang.value)
-        _emit(doc, views, fmt, lang, out_path, private=named)
+        _emit("reconciliation", doc, views, (fmt, lang, out_path, table), private=named)
 
 
 @report_app.command("lists")
@@ -244,6 +289,7 @@ def approved_lists(
     fmt: FormatOpt = Format.table,
     lang: LangOpt = Lang.vi,
     out_path: OutOpt = None,
+    table: TableOpt = None,
     db: DbOpt = None,
 ) -> None:
     """The approved lists: poor and near-poor households, each program's beneficiaries."""
@@ -251,7 +297,7 @@ def approved_lists(
     day = _date(on, "--on")
     with refusals():
         doc = reading.approved_lists(_read(db, as_of), day, named=False)
-        _emit(doc, lists_views(doc, lang.value), fmt, lang, out_path)
+        _emit("lists", doc, lists_views(doc, lang.value), (fmt, lang, out_path, table))
 
 
 @report_app.command("payroll")
@@ -265,6 +311,7 @@ def payroll_sheet(
     ] = PayrollFormat.table,
     lang: LangOpt = Lang.vi,
     out_path: OutOpt = None,
+    table: TableOpt = None,
     village: Annotated[str | None, typer.Option("--village", help="sheet: one village")] = None,
     program: Annotated[
         str | None, typer.Option("--program", help="sheet: one program (code or id)")
@@ -291,7 +338,8 @@ def payroll_sheet(
     with refusals():
         named = vault_key is not None
         doc = reading.payroll_sheet(_read(db, as_of, vault_key), which, day, named=named)
-        _emit(doc, payroll_views(doc, lang.value), report_fmt, lang, out_path, private=named)
+        views = payroll_views(doc, lang.value)
+        _emit("payroll", doc, views, (report_fmt, lang, out_path, table), private=named)
 
 
 def _payroll_sheet(

@@ -98,6 +98,7 @@ RECONCILIATION: dict[str, Any] = {
     "masked": False,
     "programs": [],
     "totals": {"entitled": 0, "paid": 0, "unpaid": 0, "overpaid": 0},
+    "villages": [],
     "funds": [],
     "anomalies": [
         {

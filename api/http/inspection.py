@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.http import examples
+from api.http import examples, report_models
 from api.http.models import ReadMeta, Vnd
 
 
@@ -102,6 +102,7 @@ class ReconciliationOut(ReadMeta):
     )
     programs: list[ProgramMonth]
     totals: ReconciliationTotals
+    villages: list[report_models.VillageProgram]
     funds: list[FundRow]
     anomalies: list[Anomaly]
 

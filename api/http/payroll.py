@@ -56,7 +56,8 @@ def payroll_sheet(
         for row in doc["rows"]:
             del row["person_id"]
     doc["masked"] = not unmasked
-    return report(read, response, doc, payroll_views, fmt, lang, f"chi-tra-{month}")
+    name = f"chi-tra-{month}"
+    return report(read, response, doc, payroll_views, fmt, lang, name, kind="payroll")
 
 
 # -- the printable sheet --------------------------------------------------------------------

@@ -7,7 +7,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from api import reading
-from api.http.answers import ANONYMOUS_TOO, FILES, SIGNED, Format, FormatQ, LangQ, report
+from api.http.answers import (
+    ANONYMOUS_TOO,
+    FILES,
+    SIGNED,
+    Format,
+    FormatQ,
+    LangQ,
+    TableQ,
+    report,
+)
 from api.http.deps import AsOfQ, OfficerDep, OnQ, ServiceDep
 from api.http.inspection import ReconciliationOut
 from api.http.roles import DETAIL_ROLES, IDENTITY_ROLES, NAME_ROLES, withhold_deaths
@@ -34,6 +43,7 @@ def reconciliation(
     as_of: AsOfQ = None,
     fmt: FormatQ = Format.json,
     lang: LangQ = "vi",
+    table: TableQ = None,
 ) -> Any:
     """Đối soát: entitled, paid, unpaid, overpaid per program and month; funds; anomalies.
 
@@ -60,4 +70,15 @@ def reconciliation(
     if doc["masked"]:
         deaths = {p.died_index for p in read.snap.people.values() if p.died_index is not None}
         withhold_deaths(doc["anomalies"], deaths)
-    return report(read, response, doc, reconciliation_views, fmt, lang, f"doi-soat-{from_}-{to}")
+    name = f"doi-soat-{from_}-{to}"
+    return report(
+        read,
+        response,
+        doc,
+        reconciliation_views,
+        fmt,
+        lang,
+        name,
+        kind="reconciliation",
+        table=table,
+    )

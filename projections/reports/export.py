@@ -1,10 +1,10 @@
-"""Reports as files: canonical JSON, CSV, XLSX, and the rows a table shows.
+"""Reports as files: canonical JSON, CSV, and the rows a table shows (XLSX: api.sheets).
 
 A report document (``reconcile``, ``lists``, ``payroll``) becomes a list of
 :class:`View` s (a heading row and data rows, one per sheet or table) plus a
 summary (period, as-of, checkpoint, totals). Headings are Vietnamese by
 default (GLOSSARY.md), English with ``lang="en"``. Money stays ``int`` đồng:
-integer cells formatted ``#,##0`` in XLSX, plain integers in CSV. A sum
+integer cells formatted ``#,##0`` in XLSX, plain integers in CSV (one table a file). A sum
 beyond 2^53 - 1 is a decimal string in JSON and a text cell in XLSX, where a
 number would be rounded (FORMATS 1.1). The same document always gives the
 same bytes, in every format.
@@ -21,10 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.writer.excel import ExcelWriter
-
+from ledger.errors import InvalidField
 from ledger.formats.versions import exact_json
 from projections.reports.exhibits import (
     FINDING_HEADINGS,
@@ -43,6 +40,7 @@ Labels = dict[str, tuple[str, str]]  # key -> (Vietnamese, English)
 TITLES: Labels = {
     "summary": ("Tổng hợp", "Summary"),
     "programs": ("Chương trình", "Programs"),
+    "villages": ("Theo thôn, bản", "By village"),
     "funds": ("Kinh phí", "Funds"),
     "anomalies": ("Sai phạm, bất thường", "Anomalies"),
     "households": ("Hộ nghèo, cận nghèo", "Poor and near-poor households"),
@@ -199,6 +197,13 @@ PROGRAM_COLUMNS = [
     "paid_count",
     "unpaid_count",
 ]
+VILLAGE_COLUMNS = [
+    "village",
+    "program_code",
+    "program_name",
+    *("entitled", "paid", "unpaid", "overpaid"),
+    *("entitled_count", "paid_count", "unpaid_count"),
+]
 FUND_COLUMNS = ["program_code", "program_name", "received", "paid", "returned", "balance"]
 HOUSEHOLD_COLUMNS = ["village", "household_code", "status", "effective"]
 BENEFICIARY_COLUMNS = [
@@ -218,6 +223,7 @@ def reconciliation_views(doc: dict[str, Any], lang: str = "vi") -> list[View]:
     columns = anomaly_columns(doc["anomalies"])
     return [
         _view("programs", PROGRAM_COLUMNS, doc["programs"], lang),
+        _view("villages", VILLAGE_COLUMNS, doc.get("villages", []), lang),
         _view("funds", FUND_COLUMNS, doc["funds"], lang),
         _view("anomalies", columns, anomaly_rows(doc, lang), lang),
     ]
@@ -282,18 +288,27 @@ def to_json(doc: dict[str, Any]) -> bytes:
     ).encode()
 
 
-def to_csv(views: Sequence[View]) -> str:
-    """One view as plain CSV; several as sections (title row, headings, rows, blank row)."""
+def to_csv(view: View) -> bytes:
+    """One table as CSV: UTF-8 with a byte order mark (which Excel needs to read Vietnamese),
+    the heading row, then the rows; money as plain integers."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(view.headings)
+    writer.writerows([["" if v is None else v for v in row] for row in view.rows])
+    return "\ufeff".encode() + buffer.getvalue().encode()
+
+
+def table_of(views: Sequence[View], name: str | None, field: str = "table") -> View:
+    """The view called ``name`` (its name or its title); with a single view, ``name`` may
+    be left out. Anything else: :class:`InvalidField` naming ``field`` and the tables."""
+    if name is None and len(views) == 1:
+        return views[0]
     for view in views:
-        if len(views) > 1:
-            writer.writerow([view.title])
-        writer.writerow(view.headings)
-        writer.writerows([["" if v is None else v for v in row] for row in view.rows])
-        if len(views) > 1:
-            writer.writerow([])
-    return buffer.getvalue()
+        if name in (view.name, view.title):
+            return view
+    names = ", ".join(view.name for view in views)
+    said = "pick one" if name is None else f"no table {name!r}"
+    raise InvalidField(field, f"{said} of this report's tables: {names}")
 
 
 def format_cell(value: Any, money: bool, lang: str) -> str:
@@ -315,54 +330,7 @@ def stamp_of(recorded_at: str) -> datetime:
     return max(stamp, _EPOCH)
 
 
-def to_xlsx(
-    views: Sequence[View],
-    summary_rows: Sequence[tuple[str, str, Any]],
-    stamp: datetime,
-    lang: str = "vi",
-) -> bytes:
-    """A workbook: a summary sheet, then one sheet per view. Same input, same bytes."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = label(TITLES, "summary", lang)
-    for key, heading, value in summary_rows:
-        ws.append([heading, exact_json(value)])
-        if key[len("total_") :] in MONEY:
-            ws.cell(ws.max_row, 2).number_format = MONEY_FORMAT
-    ws.column_dimensions["A"].width = 36
-    ws.column_dimensions["B"].width = 48
-    for view in views:
-        _sheet(wb, view)
-    naive = stamp.astimezone(UTC).replace(tzinfo=None)
-    wb.properties.created = naive
-    wb.properties.modified = naive
-    wb.properties.creator = "ansinh"
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
-    return _fixed_zip(raw.getvalue(), naive)
-
-
-def _sheet(wb: Workbook, view: View) -> None:
-    sheet = wb.create_sheet(view.title[:31])
-    sheet.append(list(view.headings))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in view.rows:
-        sheet.append(exact_json(row))  # Excel's numbers are doubles: a larger sum is text
-    for col, heading in enumerate(view.headings):
-        cells = [len(str(heading))] + [len(str(r[col] or "")) for r in view.rows[:200]]
-        sheet.column_dimensions[sheet.cell(1, col + 1).column_letter].width = min(
-            60, max(cells) + 2
-        )
-        if view.is_money(col):
-            for r in range(2, len(view.rows) + 2):
-                sheet.cell(r, col + 1).number_format = MONEY_FORMAT
-    sheet.freeze_panes = "A2"
-
-
-def _fixed_zip(data: bytes, stamp: datetime) -> bytes:
+def fixed_zip(data: bytes, stamp: datetime) -> bytes:
     """The same archive with every entry dated ``stamp`` (zip entries carry the clock)."""
     date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
     out = io.BytesIO()

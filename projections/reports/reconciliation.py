@@ -6,7 +6,8 @@ month, the entitlements due by ``on`` with the unreversed payments made by
 "Reconciliation"). Two timelines: ``snapshot`` fixes what the ledger knew
 (``as_of``), ``on`` the business date the report stands on (default: the
 end of the period the ledger covers, the last day of its last month paid,
-or of ``to_month`` when later and past).
+or of ``to_month`` when later and past). The same sums per village and
+program (:mod:`projections.reports.villages`) come with it.
 
 A payment is "for" its ``month``, or for its benefit's ``start`` month when it
 pays a one-off. Only payments for months within the period are reconciled;
@@ -50,6 +51,7 @@ from projections.reports.entitlements import (
 )
 from projections.reports.findings import annotate
 from projections.reports.funds import counted_payments, funds
+from projections.reports.villages import village_rows
 
 CODES = (
     "NO_APPROVED_BENEFIT",
@@ -136,6 +138,7 @@ def reconcile(
         "totals": {
             k: sum(row[k] for row in programs) for k in ("entitled", "paid", "unpaid", "overpaid")
         },
+        "villages": village_rows(snap, due, groups),
         "funds": fund_rows,
         "anomalies": found,
     }

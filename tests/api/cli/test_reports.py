@@ -8,6 +8,7 @@ import io
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -15,18 +16,12 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from api.cli.main import app as cli_app
+from api.sheets.report import report_xlsx
 from ledger.application import LedgerApplication
 from ledger.formats.vault import VaultKey
 from ledger.tlog.merkle_log import MerkleLog
 from projections.query import snapshot
-from projections.reports.export import (
-    reconciliation_views,
-    stamp_of,
-    summary,
-    to_csv,
-    to_json,
-    to_xlsx,
-)
+from projections.reports.export import reconciliation_views, stamp_of, to_csv, to_json
 from projections.reports.lists import lists
 from projections.reports.payroll import payroll
 from projections.reports.reconciliation import reconcile
@@ -149,54 +144,59 @@ def test_json_is_canonical_and_byte_identical_for_one_snapshot(
     assert text.endswith("\n") and text.count("\n") == 1
 
 
+def _heading_row(sheet: Any) -> list[Any]:
+    first = int(sheet.print_title_rows.split(":")[0].lstrip("$"))
+    return [c.value for c in sheet[first]]
+
+
 def test_xlsx_has_vietnamese_headings_by_default_and_english_with_lang_en(
     story: Story, paid: dict[str, str]
 ) -> None:
     doc = reconcile(snapshot(story.app), "2022-01", "2022-01")
-    stamp = stamp_of(doc["as_of"]["recorded_at"])
-    vi = load_workbook(io.BytesIO(to_xlsx(reconciliation_views(doc), summary(doc), stamp)))
-    assert vi.sheetnames == ["Tổng hợp", "Chương trình", "Kinh phí", "Sai phạm, bất thường"]
-    headings = [c.value for c in vi["Chương trình"][1]]
+    vi = load_workbook(io.BytesIO(report_xlsx("reconciliation", doc, reconciliation_views(doc))))
+    assert vi.sheetnames == ["Chương trình", "Theo thôn, bản", "Sai phạm, bất thường"]
+    headings = _heading_row(vi["Chương trình"])
     for word in ("Mức hưởng (đ)", "Đã chi (đ)", "Chưa chi (đ)", "Chi thừa (đ)"):
         assert word in headings
-    funds = vi["Kinh phí"]
-    assert [c.value for c in funds[1]][2:] == [
-        "Kinh phí nhận (đ)",
-        "Đã chi (đ)",
-        "Nộp trả (đ)",
-        "Tồn quỹ (đ)",
-    ]
-    assert funds.cell(2, 3).value == 100_000_000 and funds.cell(2, 3).number_format == "#,##0"
-    summary_values = [row[1] for row in vi["Tổng hợp"].iter_rows(values_only=True)]
-    assert doc["checkpoint"] is None and doc["as_of"]["entries"] in summary_values
-    english = to_xlsx(reconciliation_views(doc, "en"), summary(doc, "en"), stamp, "en")
+    cells = [c for row in vi["Chương trình"].iter_rows() for c in row]
+    (funds,) = [c for c in cells if c.value == "Kinh phí nhận (đ)"]
+    received = vi["Chương trình"].cell(funds.row + 1, funds.column)
+    assert received.value == 100_000_000 and received.number_format == "#,##0"
+    english = report_xlsx("reconciliation", doc, reconciliation_views(doc, "en"), "en")
     en = load_workbook(io.BytesIO(english))
-    assert en.sheetnames == ["Summary", "Programs", "Funds", "Anomalies"]
-    assert "Entitled (VND)" in [c.value for c in en["Programs"][1]]
-    heading, *anomalies = [r for r in en["Anomalies"].iter_rows(values_only=True)]
+    assert en.sheetnames == ["Programs", "By village", "Anomalies"]
+    assert "Entitled (VND)" in _heading_row(en["Programs"])
+    sheet = en["Anomalies"]
+    first = int(sheet.print_title_rows.split(":")[0].lstrip("$"))
+    heading = [c.value for c in sheet[first]]
     code, what = heading.index("Code"), heading.index("Anomaly")
-    assert [(r[code], r[what]) for r in anomalies] == [("UNPAID_ENTITLEMENT", "Entitlement unpaid")]
+    rows = [r for r in sheet.iter_rows(min_row=first + 1, values_only=True) if r[code]]
+    assert [(r[code], r[what]) for r in rows][:1] == [("UNPAID_ENTITLEMENT", "Entitlement unpaid")]
 
 
 def test_xlsx_bytes_are_the_same_for_the_same_snapshot(story: Story, paid: dict[str, str]) -> None:
     doc = reconcile(snapshot(story.app), "2022-01", "2022-02")
     stamp = stamp_of(doc["as_of"]["recorded_at"])
-    first = to_xlsx(reconciliation_views(doc), summary(doc), stamp)
+    first = report_xlsx("reconciliation", doc, reconciliation_views(doc))
     time.sleep(1.1)  # zip entries carry the clock, to the second
-    assert to_xlsx(reconciliation_views(doc), summary(doc), stamp) == first
+    assert report_xlsx("reconciliation", doc, reconciliation_views(doc)) == first
     props = load_workbook(io.BytesIO(first)).properties
     assert props.modified == props.created == stamp.replace(tzinfo=None, microsecond=0)
 
 
-def test_csv_has_one_section_per_view_with_integer_money(
+def test_csv_holds_one_table_with_a_byte_order_mark_and_integer_money(
     story: Story, paid: dict[str, str]
 ) -> None:
     doc = reconcile(snapshot(story.app), "2022-01", "2022-01")
-    lines = to_csv(reconciliation_views(doc, "en")).splitlines()
-    assert lines[0] == "Programs"
-    assert lines[1].startswith("Program code,Program,Category,Month,Entitled (VND),Paid (VND)")
-    assert f",2022-01,{AMOUNT + 2_000_000},{AMOUNT},2000000,0," in lines[2]
-    assert "Funds" in lines and "Anomalies" in lines
+    programs, _villages, funds, _anomalies = reconciliation_views(doc, "en")
+    data = to_csv(programs)
+    assert data.startswith(b"\xef\xbb\xbf")
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Program code,Program,Category,Month,Entitled (VND),Paid (VND)")
+    assert f",2022-01,{AMOUNT + 2_000_000},{AMOUNT},2000000,0," in lines[1]
+    assert len(lines) == 1 + len(programs.rows)
+    assert "Funds" not in data.decode() and "Received (VND)" not in data.decode()
+    assert to_csv(funds).decode("utf-8-sig").startswith("Program code,Program,Received (VND)")
 
 
 # -- the command line ---------------------------------------------------------------------------
@@ -257,7 +257,7 @@ def test_cli_xlsx_writes_a_workbook_and_tables_print_vietnamese(
     out = tmp_path / "doi-soat.xlsx"
     args = ("--from", "2022-01", "--to", "2022-01", "--db", cli.db_url)
     cli("reconciliation", *args, "--format", "xlsx", "--out", out)
-    assert load_workbook(out).sheetnames[0] == "Tổng hợp"
+    assert load_workbook(out).sheetnames[0] == "Chương trình"
     table = cli("reconciliation", *args).stdout
     assert "Chưa chi" in table and "1.624.000" in table and "Điểm kiểm chứng đã ký" in table
     assert "Sai phạm, bất thường" in table and "UNPAID_ENTITLEMENT" in table
@@ -267,7 +267,7 @@ def test_cli_xlsx_writes_a_workbook_and_tables_print_vietnamese(
     listed = cli("lists", "--on", "2022-01-31", "--db", cli.db_url).stdout
     assert "Đối tượng hưởng" in listed and "Bản Nà Hát" in listed
     rows = cli("payroll", "--month", "2022-01", "--format", "csv", "--db", cli.db_url).stdout
-    assert rows.splitlines()[0].startswith('Mã chương trình,"Thôn, bản",Mã hộ,Mã nhân khẩu')
+    assert rows.splitlines()[0].startswith('\ufeffMã chương trình,"Thôn, bản",Mã hộ,Mã nhân khẩu')
 
 
 def test_cli_vault_key_adds_identities_and_names(
@@ -290,7 +290,10 @@ def test_cli_vault_key_adds_identities_and_names(
         (("reconciliation", "--from", "2022-01", "--to", "22-02"), "--to"),
         (("reconciliation", "--from", "2022-03", "--to", "2022-01"), "--from"),
         (("reconciliation", "--from", "2022-01", "--to", "2022-01", "--on", "31/01/2022"), "--on"),
-        (("reconciliation", "--from", "2022-01", "--to", "2022-01", "--format", "pdf"), "--format"),
+        (
+            ("reconciliation", "--from", "2022-01", "--to", "2022-01", "--format", "docx"),
+            "--format",
+        ),
         (("reconciliation", "--from", "2022-01", "--to", "2022-01", "--format", "xlsx"), "--out"),
         (
             ("reconciliation", "--from", "2022-01", "--to", "2022-01", "--as-of", "hôm qua"),

@@ -193,7 +193,7 @@ def test_beneficiaries_on_a_date_before_the_decision_are_absent(
         ("/v1/payroll?month=2022-13", "month"),
         ("/v1/payroll", "month"),
         ("/v1/payroll?month=2022-01&on=2022-01-32", "on"),
-        ("/v1/payroll?month=2022-01&format=pdf", "format"),
+        ("/v1/payroll?month=2022-01&format=odt", "format"),
         ("/v1/reports/reconciliation?from=2022-00&to=2022-01", "from"),
         ("/v1/reports/reconciliation?from=2022-01&to=22-02", "to"),
         ("/v1/reports/reconciliation?from=2022-03&to=2022-01", "from"),
@@ -224,7 +224,12 @@ def test_the_openapi_document_describes_the_reads_and_the_sign_in(client: Any) -
     ):
         assert path in paths, path
     report = paths["/v1/reports/reconciliation"]["get"]["responses"]
-    assert set(report["200"]["content"]) == {"application/json", "text/csv", XLSX}
+    assert set(report["200"]["content"]) == {
+        "application/json",
+        "text/csv",
+        XLSX,
+        "application/pdf",
+    }
     assert report["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
         "ReconciliationOut"
     )

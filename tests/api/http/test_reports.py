@@ -101,14 +101,20 @@ def test_reconciliation_downloads_as_csv_and_xlsx(client: Any, commune: Commune)
     assert 'filename="doi-soat-2022-01-2022-02.csv"' in response.headers["content-disposition"]
     assert response.headers["X-Ansinh-Log-Size"]
     assert "Chương trình" in response.text and "Mức hưởng (đ)" in response.text
+    assert response.content.startswith("\ufeff".encode())  # Excel reads it as UTF-8
     english = client.get(url + "&format=csv&lang=en").text
-    assert "Entitled (VND)" in english
+    assert "Entitled (VND)" in english and "Received (VND)" not in english  # one table
+    funds = client.get(url + "&format=csv&lang=en&table=funds")
+    assert 'filename="doi-soat-2022-01-2022-02-funds.csv"' in funds.headers["content-disposition"]
+    assert funds.text.lstrip("\ufeff").startswith("Program code,Program,Received (VND)")
+    code, message = error(client.get(url + "&format=csv&table=nope"), 400)
+    assert code == "INVALID_FIELD" and "table" in message and "villages" in message
     response = client.get(url + "&format=xlsx")
     assert response.status_code == 200
     assert response.headers["content-type"] == XLSX
     assert 'filename="doi-soat-2022-01-2022-02.xlsx"' in response.headers["content-disposition"]
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Tổng hợp", "Chương trình", "Kinh phí", "Sai phạm, bất thường"]
+    assert book.sheetnames == ["Chương trình", "Theo thôn, bản", "Sai phạm, bất thường"]
 
 
 def test_duplicate_national_ids_are_looked_for_only_for_officers_who_may_see_them(
