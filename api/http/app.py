@@ -41,6 +41,7 @@ from api.http import (
     vault,
     witnesses,
 )
+from api.http.forwarded import ForwardedHeaders, PublicAddress
 from api.http.limits import BodyLimit, Limits, RateLimiter
 from api.officer import STATIC as OFFICER_STATIC
 from api.officer import routes as officer
@@ -131,9 +132,16 @@ async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     return error_response(500, "INTERNAL", "the server failed; see its log for the request id")
 
 
-def create_app(service: LedgerService, limits: Limits | None = None) -> FastAPI:
-    """The whole HTTP surface over one ledger, accepting what ``limits`` allow."""
+def create_app(
+    service: LedgerService, limits: Limits | None = None, public: PublicAddress | None = None
+) -> FastAPI:
+    """The whole HTTP surface over one ledger, accepting what ``limits`` allow.
+
+    ``public``: the address printed notices carry and the proxies whose
+    ``X-Forwarded-*`` headers are believed (default: none given, loopback).
+    """
     limits = limits or Limits()
+    public = public or PublicAddress()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -151,6 +159,7 @@ def create_app(service: LedgerService, limits: Limits | None = None) -> FastAPI:
     )
     app.state.service = service
     app.state.limits = limits
+    app.state.public = public
     app.state.signin_rate = RateLimiter(limits.signin_per_minute, limits.signin_burst)
     app.state.batch_turns = asyncio.Semaphore(limits.batches_at_once)
     app.add_exception_handler(LedgerError, _ledger_error)
@@ -158,7 +167,8 @@ def create_app(service: LedgerService, limits: Limits | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
     app.add_middleware(BodyLimit, limits=limits)
-    app.add_middleware(RequestLog)  # the outermost: it logs refusals of bodies too
+    app.add_middleware(RequestLog)  # it logs refusals of bodies too
+    app.add_middleware(ForwardedHeaders, public=public)  # the outermost: the client is known
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, Any]:

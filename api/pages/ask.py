@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from fastapi import Request
 
+from api.http.forwarded import PublicAddress
 from api.pages.cache import PageCache, Rendered, cache_of
 from api.pages.docs import PublicList, list_document, parse_on, parse_year, totals_document
 from api.pages.text import Words, check_lang
@@ -107,6 +108,13 @@ def links_of(request: Request, lang: str) -> Links:
     return Links.of(root, request.url.path[len(root) :], request.query_params, lang)
 
 
+def public_base_url(request: Request) -> str:
+    """The address printed links start with: ``--public-url``, else what the request says
+    (behind a trusted proxy, what it forwarded), without a trailing slash."""
+    public = getattr(request.app.state, "public", None) or PublicAddress()
+    return public.base_url(request)
+
+
 def ask_of(request: Request, service: LedgerService, **raw: str | None) -> Ask:
     """The request's parameters, checked (a bad one is refused naming it)."""
     size = service.size()
@@ -118,7 +126,7 @@ def ask_of(request: Request, service: LedgerService, **raw: str | None) -> Ask:
         size=size,
         lang=lang,
         links=links_of(request, lang),
-        base_url=str(request.base_url),
+        base_url=public_base_url(request),
         as_of_raw=as_of_raw,
         as_of=resolve_as_of(service.ledger, as_of_raw),
         on=parse_on(raw.get("on")),

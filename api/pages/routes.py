@@ -107,7 +107,7 @@ def _print(ask: Ask) -> tuple[Rendered, bool]:
     doc = public.doc
     pinned = {"village": doc["village"], "program": doc["program"], "on": doc["on"]}
     pinned["as_of"] = doc["as_of"]
-    url = ask.base_url.rstrip("/") + "/lists" + query(ask.lang, **pinned)
+    url = ask.base_url + "/lists" + query(ask.lang, **pinned)
     page = list_page(
         public,
         {
