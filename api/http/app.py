@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http import (
+    apidocs,
     auth,
     console,
     drafts,
@@ -156,6 +157,8 @@ def create_app(
         description=DESCRIPTION,
         version="1",
         lifespan=lifespan,
+        docs_url=None,  # served by api.http.apidocs, with assets vendored here
+        redoc_url=None,
     )
     app.state.service = service
     app.state.limits = limits
@@ -186,6 +189,9 @@ def create_app(
         app.include_router(routes.router)
     # the console's scripts and styles, all served from here (the page works offline)
     app.mount("/officer/static", StaticFiles(directory=OFFICER_STATIC), name="officer-static")
+    app.include_router(apidocs.router)
+    # Swagger UI's and ReDoc's scripts and styles (vendored: /docs and /redoc work offline)
+    app.mount(apidocs.VENDOR, StaticFiles(directory=apidocs.STATIC / "vendor"), name="vendor")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
