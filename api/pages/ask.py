@@ -71,10 +71,12 @@ class Ask:
         return cast(PublicList, self.cache.documents.get(key, make))
 
     def totals(self) -> PublicList:
-        key = ("totals", self.size, self.as_of_raw, self.year)
+        """The totals of ``year``; without it, of the year of ``on``, else the latest paid."""
+        year = self.year if self.year is not None or self.on is None else int(self.on[:4])
+        key = ("totals", self.size, self.as_of_raw, year)
 
         def make() -> tuple[object, bool]:
-            return totals_document(read_at(self.service, self.as_of), self.year), True
+            return totals_document(read_at(self.service, self.as_of), year), True
 
         return cast(PublicList, self.cache.documents.get(key, make))
 
@@ -102,10 +104,11 @@ class Ask:
         return Rendered.of(200, body, HTML), settled
 
 
-def links_of(request: Request, lang: str) -> Links:
-    """The site's links for this request, in ``lang``, under the app's root path."""
+def links_of(request: Request, lang: str, carry: bool = True) -> Links:
+    """The site's links for this request, in ``lang``, under the app's root path
+    (``carry``: keeping its ``on`` and ``as_of``, once they are known to be good)."""
     root = request.scope.get("root_path", "")
-    return Links.of(root, request.url.path[len(root) :], request.query_params, lang)
+    return Links.of(root, request.url.path[len(root) :], request.query_params, lang, carry)
 
 
 def public_base_url(request: Request) -> str:

@@ -180,7 +180,16 @@ def list_document(
         }
         for b in benefits
     ]
-    return public(read, {"on": on, "village": village, "program": program, "rows": rows})
+    # who each beneficiary row pays, so that pages count people, not rows: a person
+    # on two programs is one person; a benefit paid to a household counts the household
+    recipients = [
+        f"person:{person}"
+        if (person := snap.benefits[b["benefit_id"]].person_id)
+        else f"household:{b['household_code']}"
+        for b in benefits
+    ]
+    fields = {"on": on, "village": village, "program": program, "rows": rows}
+    return public(read, fields, {"recipients": recipients})
 
 
 # -- totals -----------------------------------------------------------------------------
