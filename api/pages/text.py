@@ -24,6 +24,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "lists": ("Danh sách đã phê duyệt", "Approved lists"),
     "totals": ("Tổng chi trả", "Totals paid"),
     "checkpoints": ("Điểm kiểm chứng", "Checkpoints"),
+    "checkpoint_word": ("điểm kiểm chứng", "checkpoint"),
     "print": ("Bản in để niêm yết", "Printable notice"),
     "other_lang": ("English", "Tiếng Việt"),
     "households_title": ("Danh sách hộ nghèo, hộ cận nghèo", "Poor and near-poor households"),
