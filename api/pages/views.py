@@ -2,8 +2,10 @@
 
 The templates (``api/templates``) only lay out what is built here: rows
 grouped by program with their totals, links that keep the page's language,
-the QR code of a printed list, and the provenance box (tree size, root,
-whether the notary signed that size, the projection lag, the digest).
+the QR code of a printed list, the counts of the home page, and the
+provenance box: for villagers the list's check code (its first 8 groups of 4
+hex digits, and in full), the entries recorded and whether the notary signed
+that size; for inspectors, the tree size, root and digest as such.
 """
 
 from __future__ import annotations
