@@ -33,8 +33,8 @@ _ENV = Environment(
 QR_SCALE = 4
 QR_ERROR = "m"
 PAGES = ("/", "/lists", "/totals", "/checkpoints")  # home, lists, totals, checkpoints
-CARRIED = ("on", "as_of")
-SHORT_GROUPS = 8  # from page to page
+CARRIED = ("on", "as_of")  # from page to page
+SHORT_GROUPS = 8
 
 
 def qr_svg(url: str) -> Markup:
@@ -45,7 +45,8 @@ def qr_svg(url: str) -> Markup:
 
 def short_digest(digest: str, groups: int = SHORT_GROUPS) -> str:
     """The first ``groups`` groups of 4 hex digits, spaced (``3f2a 9c1b …``): easy to read
-    aloud and compare by eye; 8 groups are 128 bits, as hard to forge as to guess."""
+    aloud and compare by eye; 8 groups are 128 bits, which no other list can be made to
+    share in practice."""
     return " ".join(digest[i : i + 4] for i in range(0, min(len(digest), 4 * groups), 4))
 
 
