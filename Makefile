@@ -24,7 +24,8 @@ browser:
 
 # The Chiềng En demo ledger (first half of 2022): built once, then kept (delete
 # demo-ledger/ to build it again); its audit bundle exported and verified
-# offline; then served on http://127.0.0.1:8000 until Ctrl-C.
+# offline; then served on http://127.0.0.1:8000 until Ctrl-C (make run
+# PUBLIC_URL=https://... prints that address in the notices' QR codes).
 run: $(STAMP)
 	@if [ -e $(DEMO)/ansinh.db ]; then \
 		echo "keeping the demo ledger in $(DEMO)/ (delete it to build it again)"; \
@@ -38,7 +39,8 @@ run: $(STAMP)
 	$(BIN)/ansinh verify $(DEMO)/bundle.tar --authority "$$($(BIN)/python -c \
 		'import json; print(json.load(open("$(DEMO)/keys/authority.pub"))["id"])')"
 	$(BIN)/ansinh serve --db $(DEMO)/ansinh.db --host 127.0.0.1 --port 8000 \
-		--vault-key $(DEMO)/keys/vault.key --notary-key $(DEMO)/keys/notary.key
+		--vault-key $(DEMO)/keys/vault.key --notary-key $(DEMO)/keys/notary.key \
+		$(if $(PUBLIC_URL),--public-url $(PUBLIC_URL))
 
 # A small ledger built step by step with the command line.
 walkthrough: $(STAMP)

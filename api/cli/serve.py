@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from api.cli.deps import DbOpt, NotaryOpt, VaultKeyOpt, err, notary_key, refusals
+from api.http.forwarded import LOOPBACK, PublicAddress, check_public_url, parse_trusted
 from api.http.limits import MIB, Limits
 from api.service import LedgerService
 from ledger.errors import InvalidField, VaultKeyMissing, WrongNotaryKey
@@ -54,6 +55,40 @@ _BATCHES_HELP = (
     "the others wait their turn unread"
 )
 BatchesOpt = Annotated[int, typer.Option("--batches-at-once", min=1, help=_BATCHES_HELP)]
+
+
+def _public_url(value: str | None) -> str | None:
+    try:
+        return check_public_url(value) if value is not None else None
+    except InvalidField as exc:
+        raise typer.BadParameter(exc.message.removeprefix("public_url: ")) from None
+
+
+def _allow_ips(value: str) -> str:
+    try:
+        parse_trusted(value)
+    except InvalidField as exc:
+        raise typer.BadParameter(exc.message.removeprefix("forwarded_allow_ips: ")) from None
+    return value
+
+
+_PUBLIC_HELP = (
+    "The address readers use (https://xa-chieng-en.example.vn): QR codes and links on "
+    "printed notices carry it. Without it, the address each request was made to"
+)
+PublicUrlOpt = Annotated[
+    str | None, typer.Option("--public-url", help=_PUBLIC_HELP, callback=_public_url)
+]
+_ALLOW_HELP = (
+    "Proxies (addresses or networks, comma-separated; * for any) whose X-Forwarded-For, "
+    "-Proto and -Host are believed; from any other client they are ignored"
+)
+AllowIpsOpt = Annotated[
+    str,
+    typer.Option(
+        "--forwarded-allow-ips", envvar="FORWARDED_ALLOW_IPS", help=_ALLOW_HELP, callback=_allow_ips
+    ),
+]
 
 
 def open_service(
@@ -126,6 +161,8 @@ def serve(
     signin_per_minute: SigninRateOpt = Limits.signin_per_minute,
     signin_burst: SigninBurstOpt = Limits.signin_burst,
     batches_at_once: BatchesOpt = Limits.batches_at_once,
+    public_url: PublicUrlOpt = None,
+    forwarded_allow_ips: AllowIpsOpt = LOOPBACK,
 ) -> None:
     """Serve the ledger: the API under /v1 (docs at /docs) and the public pages."""
     import uvicorn
@@ -138,6 +175,7 @@ def serve(
         signin_burst=signin_burst,
         batches_at_once=batches_at_once,
     )
+    public = PublicAddress.of(public_url, forwarded_allow_ips)
 
     with refusals():
         service = open_service(db, vault_key, notary, checkpoint_every)
@@ -156,6 +194,8 @@ def serve(
     )
     for path, what in PAGES:
         print(f"  {url + path:<40} {what}")
+    if public.url is not None:
+        print(f"  printed notices carry {public.url}")
     if service.notary is None:
         err.print("note: no --notary-key: checkpoints are only those signed before", markup=False)
     if not _has_vault_key(vault_key):
@@ -163,9 +203,10 @@ def serve(
     print("Ctrl-C stops it.", flush=True)
     configure_logging()
     config = uvicorn.Config(
-        create_app(service, limits),
+        create_app(service, limits, public),
         host=host,
         port=port,
+        proxy_headers=False,  # the app's ForwardedHeaders decides, with --forwarded-allow-ips
         log_config=None,
         access_log=False,
         lifespan="on",

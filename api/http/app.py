@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http import (
+    apidocs,
     auth,
     console,
     drafts,
@@ -42,6 +43,7 @@ from api.http import (
     vault,
     witnesses,
 )
+from api.http.forwarded import ForwardedHeaders, PublicAddress
 from api.http.limits import BodyLimit, Limits, RateLimiter
 from api.officer import STATIC as OFFICER_STATIC
 from api.officer import routes as officer
@@ -133,9 +135,16 @@ async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     return error_response(500, "INTERNAL", "the server failed; see its log for the request id")
 
 
-def create_app(service: LedgerService, limits: Limits | None = None) -> FastAPI:
-    """The whole HTTP surface over one ledger, accepting what ``limits`` allow."""
+def create_app(
+    service: LedgerService, limits: Limits | None = None, public: PublicAddress | None = None
+) -> FastAPI:
+    """The whole HTTP surface over one ledger, accepting what ``limits`` allow.
+
+    ``public``: the address printed notices carry and the proxies whose
+    ``X-Forwarded-*`` headers are believed (default: none given, loopback).
+    """
     limits = limits or Limits()
+    public = public or PublicAddress()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -150,9 +159,12 @@ def create_app(service: LedgerService, limits: Limits | None = None) -> FastAPI:
         description=DESCRIPTION,
         version="1",
         lifespan=lifespan,
+        docs_url=None,  # served by api.http.apidocs, with assets vendored here
+        redoc_url=None,
     )
     app.state.service = service
     app.state.limits = limits
+    app.state.public = public
     app.state.signin_rate = RateLimiter(limits.signin_per_minute, limits.signin_burst)
     app.state.batch_turns = asyncio.Semaphore(limits.batches_at_once)
     app.add_exception_handler(LedgerError, _ledger_error)
@@ -160,7 +172,8 @@ def create_app(service: LedgerService, limits: Limits | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
     app.add_middleware(BodyLimit, limits=limits)
-    app.add_middleware(RequestLog)  # the outermost: it logs refusals of bodies too
+    app.add_middleware(RequestLog)  # it logs refusals of bodies too
+    app.add_middleware(ForwardedHeaders, public=public)  # the outermost: the client is known
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, Any]:
@@ -178,6 +191,9 @@ def create_app(service: LedgerService, limits: Limits | None = None) -> FastAPI:
         app.include_router(routes.router)
     # the console's scripts and styles, all served from here (the page works offline)
     app.mount("/officer/static", StaticFiles(directory=OFFICER_STATIC), name="officer-static")
+    app.include_router(apidocs.router)
+    # Swagger UI's and ReDoc's scripts and styles (vendored: /docs and /redoc work offline)
+    app.mount(apidocs.VENDOR, StaticFiles(directory=apidocs.STATIC / "vendor"), name="vendor")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from fastapi import Request
 
+from api.http.forwarded import PublicAddress
 from api.pages.cache import PageCache, Rendered, cache_of
 from api.pages.docs import PublicList, list_document, parse_on, parse_year, totals_document
 from api.pages.text import Words, check_lang
@@ -70,10 +71,12 @@ class Ask:
         return cast(PublicList, self.cache.documents.get(key, make))
 
     def totals(self) -> PublicList:
-        key = ("totals", self.size, self.as_of_raw, self.year)
+        """The totals of ``year``; without it, of the year of ``on``, else the latest paid."""
+        year = self.year if self.year is not None or self.on is None else int(self.on[:4])
+        key = ("totals", self.size, self.as_of_raw, year)
 
         def make() -> tuple[object, bool]:
-            return totals_document(read_at(self.service, self.as_of), self.year), True
+            return totals_document(read_at(self.service, self.as_of), year), True
 
         return cast(PublicList, self.cache.documents.get(key, make))
 
@@ -101,10 +104,18 @@ class Ask:
         return Rendered.of(200, body, HTML), settled
 
 
-def links_of(request: Request, lang: str) -> Links:
-    """The site's links for this request, in ``lang``, under the app's root path."""
+def links_of(request: Request, lang: str, carry: bool = True) -> Links:
+    """The site's links for this request, in ``lang``, under the app's root path
+    (``carry``: keeping its ``on`` and ``as_of``, once they are known to be good)."""
     root = request.scope.get("root_path", "")
-    return Links.of(root, request.url.path[len(root) :], request.query_params, lang)
+    return Links.of(root, request.url.path[len(root) :], request.query_params, lang, carry)
+
+
+def public_base_url(request: Request) -> str:
+    """The address printed links start with: ``--public-url``, else what the request says
+    (behind a trusted proxy, what it forwarded), without a trailing slash."""
+    public = getattr(request.app.state, "public", None) or PublicAddress()
+    return public.base_url(request)
 
 
 def ask_of(request: Request, service: LedgerService, **raw: str | None) -> Ask:
@@ -118,7 +129,7 @@ def ask_of(request: Request, service: LedgerService, **raw: str | None) -> Ask:
         size=size,
         lang=lang,
         links=links_of(request, lang),
-        base_url=str(request.base_url),
+        base_url=public_base_url(request),
         as_of_raw=as_of_raw,
         as_of=resolve_as_of(service.ledger, as_of_raw),
         on=parse_on(raw.get("on")),

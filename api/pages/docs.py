@@ -147,7 +147,34 @@ def list_document(
     """The approved lists of ``on``, for one village and program (or all), with names."""
     check_filters(read.snap, village, program)
     approved = approved_lists(read, on, named=True)
-    return public(read, list_fields(approved, village, program))
+    fields = list_fields(approved, village, program)
+    return public(read, fields, {"recipients": recipients(read.snap, approved, village, program)})
+
+
+def chosen_benefits(
+    approved: dict[str, Any], village: str | None, program: str | None
+) -> list[dict[str, Any]]:
+    """The beneficiary rows of one village and program (or all)."""
+    return [
+        b
+        for b in approved["beneficiaries"]
+        if (village is None or b["village"] == village)
+        and program != HOUSEHOLDS
+        and (program is None or b["program_code"] == program)
+    ]
+
+
+def recipients(
+    snap: Snapshot, approved: dict[str, Any], village: str | None, program: str | None
+) -> list[str]:
+    """Who each beneficiary row pays, so that pages count people, not rows: a person on
+    two programs is one person; a benefit paid to a household counts the household."""
+    return [
+        f"person:{person}"
+        if (person := snap.benefits[b["benefit_id"]].person_id)
+        else f"household:{b['household_code']}"
+        for b in chosen_benefits(approved, village, program)
+    ]
 
 
 def check_filters(snap: Snapshot, village: str | None, program: str | None) -> None:
@@ -170,13 +197,7 @@ def list_fields(
         for h in approved["households"]
         if (village is None or h["village"] == village) and program in (None, HOUSEHOLDS)
     ]
-    benefits = [
-        b
-        for b in approved["beneficiaries"]
-        if (village is None or b["village"] == village)
-        and program != HOUSEHOLDS
-        and (program is None or b["program_code"] == program)
-    ]
+    benefits = chosen_benefits(approved, village, program)
     rows: list[dict[str, Any]] = [
         {
             "list": "households",

@@ -6,7 +6,16 @@ of the page that shows exactly that list; ``/totals`` what each program paid
 per month; ``/checkpoints`` the signed checkpoints and how to verify.
 ``/lists.json`` and ``/totals.json`` serve the documents the digests are
 computed over, byte for byte. Vietnamese by default, English with
-``?lang=en``; every page says which checkpoint it was drawn from.
+``?lang=en``; every page says which checkpoint it was drawn from. Every page
+takes ``?on=`` (the day; on ``/totals``, without ``year``, that day's year)
+and its site links keep it, and ``as_of``.
+
+Pages speak to villagers in plain words (GLOSSARY.md): the digest is the
+list's "check code" (mã đối chiếu), shown also as its first 8 groups of 4
+hex digits to compare by eye with the printed notice; the Merkle root, tree
+size and how the digest is computed are in a part marked for inspectors.
+Printed links and the QR code start with the public address
+(:mod:`api.http.forwarded`).
 
 The digest (:mod:`api.pages.docs`): lowercase hex SHA-256 of the JCS
 (RFC 8785) canonical JSON of ``{"ledger", "on", "as_of", "root", "village",
@@ -60,11 +69,16 @@ def _lang(lang: Lang = None) -> str | None:
 
 
 Year = Annotated[str | None, Query(description="YYYY (default: the latest year paid)")]
+OnYear = Annotated[
+    str | None, Query(description="A day YYYY-MM-DD: without `year`, the totals of its year")
+]
 
 
-def _totals_query(year: Year = None, as_of: AsOf = None) -> dict[str, str | None]:
-    """Which totals: the year, as of what the ledger knew."""
-    return {"year": year, "as_of": as_of}
+def _totals_query(
+    year: Year = None, on: OnYear = None, as_of: AsOf = None
+) -> dict[str, str | None]:
+    """Which totals: the year (or the year of ``on``), as of what the ledger knew."""
+    return {"year": year, "on": on, "as_of": as_of}
 
 
 ListQuery = Annotated[dict[str, str | None], Depends(_list_query)]
@@ -73,15 +87,17 @@ PageLang = Annotated[str | None, Depends(_lang)]  # after the query, as the docs
 
 
 # -- the pages --------------------------------------------------------------------------
-def _lists_json_url(ask: Ask, public: PublicList) -> str:
+def _lists_json_url(ask: Ask, public: PublicList, printed: bool = False) -> str:
+    """The address of the document a list's digest is over (in full on paper)."""
     doc = public.doc
     pinned = {"village": doc["village"], "program": doc["program"], "on": doc["on"]}
-    return ask.links.root + "/lists.json" + query("vi", **pinned, as_of=doc["as_of"])
+    start = ask.base_url if printed else ask.links.root
+    return start + "/lists.json" + query("vi", **pinned, as_of=doc["as_of"])
 
 
 def _home(ask: Ask) -> tuple[Rendered, bool]:
     public = ask.lists()
-    page = home_page(public, ask.links, ask.as_of_raw)
+    page = home_page(public, ask.links, {"on": ask.on, "as_of": ask.as_of_raw})
     title = ask.t("site")
     return ask.html("home.html", public, page, _lists_json_url(ask, public), title=title)
 
@@ -107,7 +123,7 @@ def _print(ask: Ask) -> tuple[Rendered, bool]:
     doc = public.doc
     pinned = {"village": doc["village"], "program": doc["program"], "on": doc["on"]}
     pinned["as_of"] = doc["as_of"]
-    url = ask.base_url.rstrip("/") + "/lists" + query(ask.lang, **pinned)
+    url = ask.base_url + "/lists" + query(ask.lang, **pinned)
     page = list_page(
         public,
         {
@@ -117,7 +133,7 @@ def _print(ask: Ask) -> tuple[Rendered, bool]:
         },
     )
     title = ask.t("lists") + " — " + ask.t("print")
-    json_url = _lists_json_url(ask, public)
+    json_url = _lists_json_url(ask, public, printed=True)
     return ask.html("print.html", public, page, json_url, title=title, heading=ask.t("lists"))
 
 
@@ -175,9 +191,11 @@ def _document(path: str, summary: str) -> Callable[[Endpoint], Endpoint]:
 
 
 @_page("/", "The commune's public page")
-def home(request: Request, service: ServiceDep, as_of: AsOf = None, lang: Lang = None) -> Response:
-    """The commune: its checkpoint, villages and programs."""
-    return serve(request, service, "home", _home, as_of=as_of)
+def home(
+    request: Request, service: ServiceDep, on: On = None, as_of: AsOf = None, lang: Lang = None
+) -> Response:
+    """The commune on a day: its checkpoint, villages and programs, what each counts."""
+    return serve(request, service, "home", _home, on=on, as_of=as_of)
 
 
 @_page("/lists", "The approved lists (HTML)")
@@ -216,7 +234,8 @@ def totals_json(request: Request, service: ServiceDep, query: TotalsQuery) -> Re
 
 @_page("/checkpoints", "Signed checkpoints; how to verify")
 def checkpoints_html(
-    request: Request, service: ServiceDep, as_of: AsOf = None, lang: Lang = None
+    request: Request, service: ServiceDep, on: On = None, as_of: AsOf = None, lang: Lang = None
 ) -> Response:
-    """The recent signed checkpoints and how anyone can check the ledger and a list."""
-    return serve(request, service, "checkpoints", _checkpoints, as_of=as_of)
+    """The recent signed checkpoints and how anyone can check the ledger and a list
+    (``on``: the day of the list whose check code the page shows)."""
+    return serve(request, service, "checkpoints", _checkpoints, on=on, as_of=as_of)

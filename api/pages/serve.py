@@ -51,7 +51,7 @@ def error_page(request: Request, exc: LedgerError) -> Rendered:
         "problem": problem,
         "detail": detail,
     }
-    body = page_html("error.html", links_of(request, lang), **context)
+    body = page_html("error.html", links_of(request, lang, carry=False), **context)
     return Rendered.of(exc.status, body, HTML)
 
 

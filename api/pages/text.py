@@ -24,6 +24,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "lists": ("Danh sách đã phê duyệt", "Approved lists"),
     "totals": ("Tổng chi trả", "Totals paid"),
     "checkpoints": ("Điểm kiểm chứng", "Checkpoints"),
+    "checkpoint_word": ("điểm kiểm chứng", "checkpoint"),
     "print": ("Bản in để niêm yết", "Printable notice"),
     "other_lang": ("English", "Tiếng Việt"),
     "households_title": ("Danh sách hộ nghèo, hộ cận nghèo", "Poor and near-poor households"),
@@ -42,8 +43,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "amount": ("Số tiền", "Amount"),
     "withheld": ("(không công bố tên)", "(name withheld)"),
     "withheld_note": (
-        "Tên được giữ kín khi hồ sơ cá nhân đã bị xóa hoặc máy chủ không giữ khóa kho dữ "
-        "liệu cá nhân; khi đó chỉ ghi mã hộ.",
+        "Tên được giữ kín khi hồ sơ cá nhân đã bị xóa hoặc trang này không được phép đọc hồ "
+        "sơ cá nhân; khi đó chỉ ghi mã hộ.",
         "A name is withheld when the person's record has been erased or the server does "
         "not hold the personal-data vault key; the household code is shown instead.",
     ),
@@ -56,22 +57,42 @@ TEXT: dict[str, tuple[str, str]] = {
     "on": ("Áp dụng ngày", "In force on"),
     "drawn_from": ("Lập từ sổ cái", "Drawn from the ledger"),
     "drawn_line": (
-        "Lập từ sổ cái đến bút toán thứ {size} (điểm kiểm chứng: {signed}); mã băm:",
-        "Drawn from the ledger's first {size} entries (checkpoint: {signed}); digest:",
+        "Lập từ sổ cái đến bút toán thứ {size} (điểm kiểm chứng: {signed}); mã đối chiếu:",
+        "Drawn from the ledger's first {size} entries (checkpoint: {signed}); check code:",
     ),
-    "tree_size": ("Số bút toán (kích thước cây)", "Entries (tree size)"),
-    "root": ("Gốc Merkle", "Merkle root"),
+    "tree_size": ("Số bút toán đã ghi", "Entries recorded"),
+    "root": ("Mã kiểm chứng của sổ", "The ledger's check code"),
     "signed": ("Điểm kiểm chứng đã ký", "Signed checkpoint"),
     "signed_yes": ("đã ký", "signed"),
     "signed_no": ("chưa ký ở đúng kích thước này", "not signed at exactly this size"),
     "lag": (
-        "Dữ liệu đọc đang chậm {n} bút toán so với sổ cái; trang này vẫn lập đúng theo số bút "
-        "toán ghi trên.",
-        "The read models are {n} entries behind the log; this page is still drawn exactly "
-        "from the entries stated.",
+        "Trang này đang được cập nhật: còn {n} bút toán mới ghi chưa được đưa vào; trang vẫn "
+        "lập đúng theo số bút toán ghi trên.",
+        "This page is catching up: {n} newer entries are not in it yet; it is still drawn "
+        "exactly from the entries stated.",
     ),
-    "digest": ("Mã băm danh sách (SHA-256)", "List digest (SHA-256)"),
-    "totals_digest": ("Mã băm bảng tổng chi (SHA-256)", "Totals digest (SHA-256)"),
+    "digest": ("Mã đối chiếu danh sách", "List check code"),
+    "totals_digest": ("Mã đối chiếu bảng tổng chi", "Totals check code"),
+    "digest_full": ("Mã đầy đủ", "In full"),
+    "compare": (
+        "Cách so: mã đối chiếu gồm 8 nhóm, mỗi nhóm 4 ký tự (chữ số 0-9 và chữ a-f). Đọc lần "
+        "lượt từng nhóm trên bản niêm yết và trên trang mở bằng mã QR (hoặc trên trang này). "
+        "Cả 8 nhóm giống hệt nhau thì đó đúng là {what} đã niêm yết; chỉ cần khác một ký tự là "
+        "{what} đã khác: hãy báo cho cán bộ xã hoặc thanh tra.",
+        "How to compare: the check code is 8 groups of 4 characters (digits 0-9 and letters "
+        "a-f). Read each group on the posted notice and on the page its QR code opens (or this "
+        "page). If all 8 groups are the same, it is the {what} that was posted; if a single "
+        "character differs, the {what} has changed: tell the commune officers or an inspector.",
+    ),
+    "what_list": ("danh sách", "list"),
+    "what_totals": ("bảng tổng chi", "totals table"),
+    "technical": (
+        "Dành cho cán bộ thanh tra, kiểm tra (thông tin kỹ thuật)",
+        "For inspectors (technical details)",
+    ),
+    "tech_tree_size": ("Kích thước cây Merkle (tree size)", "Merkle tree size"),
+    "tech_root": ("Gốc Merkle (base64)", "Merkle root (base64)"),
+    "tech_digest": ("Mã băm SHA-256 (hệ 16)", "SHA-256 digest (hex)"),
     "digest_rule": (
         'Mã băm là SHA-256 (hệ 16) của bản JSON chuẩn hóa JCS (RFC 8785) của {{"ledger", '
         '"on", "as_of", "root", "village", "program", "rows"}}, đúng các dòng hiển '
@@ -108,7 +129,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "maker": ("Người lập biểu", "Prepared by"),
     "chairman": ("TM. UBND xã — Chủ tịch", "For the commune People's Committee — Chairman"),
     "print_link": ("Bản in", "Print"),
-    "json_link": ("Tài liệu JSON", "JSON document"),
+    "json_link": ("Tải dữ liệu để tự đối chiếu", "Download the data to check it"),
     "recent_checkpoints": ("Các điểm kiểm chứng gần đây", "Recent signed checkpoints"),
     "issued_at": ("Thời điểm ký", "Signed at"),
     "note": ("Nội dung", "Note"),
@@ -117,22 +138,30 @@ TEXT: dict[str, tuple[str, str]] = {
     "verify_bundle": (
         "Tải toàn bộ sổ cái (bút toán và điểm kiểm chứng) rồi xác minh ngoại tuyến: "
         "ansinh export bundle.zip --db … rồi ansinh verify bundle.zip. Lệnh chỉ báo thành công "
-        "khi mọi chữ ký, mọi bút toán và gốc Merkle đều khớp.",
+        "khi mọi chữ ký, mọi bút toán và mã kiểm chứng của sổ đều khớp.",
         "Download the whole ledger (entries and checkpoints) and verify it offline: "
         "ansinh export bundle.zip --db … then ansinh verify bundle.zip. It succeeds only when "
-        "every signature, entry and Merkle root checks out.",
+        "every signature, entry and the ledger's check code check out.",
     ),
     "verify_api": (
         "Điểm kiểm chứng mới nhất: {checkpoint}; các bút toán: {entries}.",
         "The latest checkpoint: {checkpoint}; the entries: {entries}.",
     ),
     "verify_digest": (
-        "Đối chiếu một danh sách in: tải tài liệu JSON của danh sách (đường dẫn ghi trên bản in, "
-        "đuôi .json), chạy sha256sum và so với mã băm in trên giấy; gốc Merkle và số bút toán "
-        "phải khớp với một điểm kiểm chứng đã ký (hoặc chứng minh nhất quán với nó).",
-        "Check a printed list: download its JSON document (the address printed on it, with "
-        ".json), run sha256sum and compare with the digest on paper; the root and entry count "
-        "must match a signed checkpoint (or be proved consistent with one).",
+        "Đối chiếu một danh sách in: quét mã QR trên bản in, rồi so từng nhóm của mã đối chiếu "
+        "trên giấy với mã trên trang vừa mở; số bút toán đã ghi và mã kiểm chứng của sổ phải "
+        "khớp với một điểm kiểm chứng đã ký trong bảng trên.",
+        "Check a printed list: scan its QR code and compare the check code on paper with the "
+        "one on the page it opens, group by group; the entries recorded and the ledger's check "
+        "code must match a signed checkpoint in the table above.",
+    ),
+    "verify_technical": (
+        "Cách làm đầy đủ: tải tệp .json của danh sách (đường dẫn ghi trên bản in), chạy "
+        "sha256sum và so với mã băm SHA-256 đầy đủ; gốc Merkle và kích thước cây phải khớp với "
+        "một điểm kiểm chứng đã ký (hoặc được chứng minh nhất quán với nó).",
+        "In full: download the list's .json document (the address printed on it), run "
+        "sha256sum and compare with the full SHA-256 digest; the Merkle root and tree size must "
+        "match a signed checkpoint (or be proved consistent with one).",
     ),
     "bad_request": ("Yêu cầu không hợp lệ", "Bad request"),
     "not_found": ("Không tìm thấy", "Not found"),
@@ -140,8 +169,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "unknown_village": ("Không có thôn, bản «{value}».", "There is no village «{value}»."),
     "unknown_program": ("Không có chương trình «{value}».", "There is no program «{value}»."),
     "back_home": ("Về trang chủ", "Back to the home page"),
-    "households_count": ("hộ nghèo, cận nghèo", "poor and near-poor households"),
-    "beneficiaries_count": ("đối tượng", "beneficiaries"),
+    "poor_count": ("{n} hộ nghèo", "{n} poor household{s}"),
+    "near_poor_count": ("{n} hộ cận nghèo", "{n} near-poor household{s}"),
+    "people_count": ("{n} người", "{n} people"),
+    "person_count": ("{n} người", "{n} person"),
+    "households_paid_count": ("{n} hộ", "{n} household{s}"),
+    "and": (" và ", " and "),
+    "receiving": ("{who} hưởng chế độ, trợ cấp", "{who} receiving benefits"),
+    "nobody_receiving": ("chưa ai hưởng chế độ, trợ cấp", "nobody receiving benefits"),
     "ledger_id": ("Mã sổ cái", "Ledger id"),
 }
 
@@ -166,6 +201,30 @@ class Words:
         pair = TEXT[key]
         text = pair[1] if self._en else pair[0]
         return text.format(**values) if values else text
+
+    def households_counted(self, poor: int, near_poor: int) -> str:
+        """``12 hộ nghèo, 3 hộ cận nghèo``."""
+        return f"{self.counted('poor_count', poor)}, {self.counted('near_poor_count', near_poor)}"
+
+    def counted(self, key: str, n: int) -> str:
+        """``n`` of something, in the singular for one (in English)."""
+        if key == "people_count" and n == 1:
+            key = "person_count"
+        return self(key, n=self.number(n), s="" if n == 1 else "s")
+
+    def recipients_short(self, people: int, households: int) -> str:
+        """``30 người``, ``5 hộ`` or ``30 người và 5 hộ`` (a benefit paid to a household
+        counts the household)."""
+        said = [self.counted("people_count", people)] if people or not households else []
+        if households:
+            said.append(self.counted("households_paid_count", households))
+        return self("and").join(said)
+
+    def recipients_counted(self, people: int, households: int) -> str:
+        """``30 người hưởng chế độ, trợ cấp``."""
+        if not people and not households:
+            return self("nobody_receiving")
+        return self("receiving", who=self.recipients_short(people, households))
 
     def money(self, amount: int) -> str:
         """``1.624.000 đ`` in Vietnamese, ``1,624,000 VND`` in English."""

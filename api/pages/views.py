@@ -2,15 +2,17 @@
 
 The templates (``api/templates``) only lay out what is built here: rows
 grouped by program with their totals, links that keep the page's language,
-the QR code of a printed list, and the provenance box (tree size, root,
-whether the notary signed that size, the projection lag, the digest).
+the QR code of a printed list, the counts of the home page, and the
+provenance box: for villagers the list's check code (its first 8 groups of 4
+hex digits, and in full), the entries recorded and whether the notary signed
+that size; for inspectors, the tree size, root and digest as such.
 """
 
 from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -31,12 +33,21 @@ _ENV = Environment(
 QR_SCALE = 4
 QR_ERROR = "m"
 PAGES = ("/", "/lists", "/totals", "/checkpoints")  # home, lists, totals, checkpoints
+CARRIED = ("on", "as_of")  # from page to page
+SHORT_GROUPS = 8
 
 
 def qr_svg(url: str) -> Markup:
     """The QR code of ``url`` as inline SVG (segno, error correction M)."""
     svg = segno.make(url, error=QR_ERROR).svg_inline(scale=QR_SCALE, omitsize=True, title=url)
     return Markup(svg)  # segno's own markup, with the title escaped
+
+
+def short_digest(digest: str, groups: int = SHORT_GROUPS) -> str:
+    """The first ``groups`` groups of 4 hex digits, spaced (``3f2a 9c1b …``): easy to read
+    aloud and compare by eye; 8 groups are 128 bits, which no other list can be made to
+    share in practice."""
+    return " ".join(digest[i : i + 4] for i in range(0, min(len(digest), 4 * groups), 4))
 
 
 def query(lang: str, **params: object) -> str:
@@ -60,10 +71,15 @@ class Links:
     checkpoints: str
 
     @classmethod
-    def of(cls, root: str, path: str, params: Mapping[str, str], lang: str) -> Links:
+    def of(
+        cls, root: str, path: str, params: Mapping[str, str], lang: str, carry: bool = True
+    ) -> Links:
+        """The links of a page at ``path``; ``carry``: the site's links keep the day
+        (``on``) and the ledger's extent (``as_of``) the reader chose."""
         kept = {k: v for k, v in params.items() if k != "lang"}
         other = query("vi" if lang == "en" else "en", **kept)
-        pages = (f"{root}{page}{query(lang)}" for page in PAGES)
+        carried = {k: params.get(k) for k in CARRIED} if carry else {}
+        pages = (f"{root}{page}{query(lang, **carried)}" for page in PAGES)
         return cls(root, lang, f"{root}{path}{other}", *pages)
 
     def to(self, path: str, **params: object) -> str:
@@ -99,6 +115,9 @@ def provenance(
         "signed": signed,
         "behind": behind,
         "digest": public.digest,
+        "digest_short": short_digest(public.digest),
+        "digest_grouped": short_digest(public.digest, groups=16),
+        "what": t("what_totals" if totals else "what_list"),
         "digest_label": t("totals_digest" if totals else "digest"),
         "digest_rule": t("totals_rule" if totals else "digest_rule", url=json_url),
     }
@@ -146,24 +165,56 @@ def list_page(public: PublicList, params: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def home_page(public: PublicList, links: Links, as_of: str | None) -> dict[str, Any]:
-    """Villages and programs of the full list, with how many rows each has."""
-    villages: dict[str, int] = dict.fromkeys(public.villages, 0)
-    programs: dict[str, int] = {p.code: 0 for p in public.programs}
-    households = 0
-    for row in public.rows:
-        villages[row["village"]] = villages.get(row["village"], 0) + 1
+@dataclass
+class Counts:
+    """What a part of the list counts: households by status, and who receives benefits."""
+
+    poor: int = 0
+    near_poor: int = 0
+    people: set[str] = field(default_factory=set)
+    households: set[str] = field(default_factory=set)
+
+    def add(self, row: dict[str, Any], recipient: str | None) -> None:
         if row["list"] == "households":
-            households += 1
-        else:
-            programs[row["program_code"]] = programs.get(row["program_code"], 0) + 1
+            if row["status"] == "poor":
+                self.poor += 1
+            else:
+                self.near_poor += 1
+        elif recipient is not None:
+            (self.households if recipient.startswith("household:") else self.people).add(recipient)
+
+    def said(self, t: Words) -> dict[str, str]:
+        return {
+            "households": t.households_counted(self.poor, self.near_poor),
+            "recipients": t.recipients_counted(len(self.people), len(self.households)),
+        }
+
+
+def home_page(public: PublicList, links: Links, params: Mapping[str, str | None]) -> dict[str, Any]:
+    """Villages and programs of the full list, each saying what it counts: households
+    by status, and the people (or households) receiving benefits."""
+    t = Words(links.lang)
+    whole = Counts()
+    villages = {v: Counts() for v in public.villages}
+    programs = {p.code: Counts() for p in public.programs}
+    recipients = iter(public.extra.get("recipients", []))
+    for row in public.rows:
+        recipient = next(recipients, None) if row["list"] == "beneficiaries" else None
+        whole.add(row, recipient)
+        villages.setdefault(row["village"], Counts()).add(row, recipient)
+        if row["list"] == "beneficiaries":
+            programs.setdefault(row["program_code"], Counts()).add(row, recipient)
     return {
         "on": public.doc["on"],
-        "household_count": households,
-        "beneficiary_count": len(public.rows) - households,
-        "households_url": links.to("/lists", program=HOUSEHOLDS, as_of=as_of),
+        "counted": whole.said(t),
+        "household_count": whole.poor + whole.near_poor,
+        "households_url": links.to("/lists", program=HOUSEHOLDS, **params),
         "villages": [
-            {"name": v, "count": n, "url": links.to("/lists", village=v, as_of=as_of)}
+            {
+                "name": v,
+                "counted": n.said(t),
+                "url": links.to("/lists", village=v, **params),
+            }
             for v, n in villages.items()
         ],
         "programs": [
@@ -171,8 +222,10 @@ def home_page(public: PublicList, links: Links, as_of: str | None) -> dict[str, 
                 "code": p.code,
                 "name": p.name,
                 "category": p.category,
-                "count": programs.get(p.code, 0),
-                "url": links.to("/lists", program=p.code, as_of=as_of),
+                "counted": t.recipients_short(
+                    len(programs[p.code].people), len(programs[p.code].households)
+                ),
+                "url": links.to("/lists", program=p.code, **params),
             }
             for p in public.programs
         ],

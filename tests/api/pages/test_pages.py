@@ -157,7 +157,7 @@ def test_the_checkpoints_page_shows_signed_checkpoints_and_how_to_verify(
     issued = service.sign_checkpoint()
     assert issued is not None
     text = page(client, "/checkpoints")
-    assert f'data-label="Số bút toán (kích thước cây)">{issued.size}<' in text
+    assert f'data-label="Số bút toán đã ghi">{issued.size}<' in text
     assert base64.b64encode(issued.root).decode() in text
     assert html.escape(issued.note.splitlines()[0]) in text
     assert "ansinh verify" in text and "sha256sum" in text

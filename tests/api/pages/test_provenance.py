@@ -63,7 +63,7 @@ def test_the_projection_lag_is_shown_when_the_read_models_are_behind(
     size = service.size()
     monkeypatch.setattr(service, "lag", lambda: (size - 3, size))
     text = page(client, "/lists?lang=en")
-    assert "3 entries behind" in shown(text, "lag")
+    assert "3 newer entries are not in it yet" in shown(text, "lag")
 
 
 def test_the_print_page_carries_the_digest_and_a_qr_code_pinning_the_tree_size(
