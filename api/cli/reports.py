@@ -266,8 +266,9 @@ def reconciliation(
     Each finding (anomaly) names its village, household and person codes,
     program, months and amounts (expected, paid, difference), the log entries
     that prove it, and under "Kiểm chứng" the commands that check them
-    offline (`ansinh history CODE`, `ansinh proof inclusion --index N
-    --tree-size T`). Texts in Vietnamese, or English with `--lang en`.
+    offline (`ansinh history CODE`, `ansinh export evidence --index N ...
+    --out FILE`, `ansinh verify FILE`). Texts in Vietnamese, or English with
+    `--lang en`.
     """
     _check_output(fmt, out_path)
     first, last = _month(from_, "--from"), _month(to, "--to")

@@ -7,9 +7,10 @@ name (read with the vault key only), the program, the months, the amounts
 (``detail_vi`` in Vietnamese, ``detail`` in English), the log entries that
 prove it and, under "Kiểm chứng" ("Verify"), the commands that check them
 offline: ``ansinh history CODE`` for the household's or person's statements,
-and ``ansinh proof inclusion --index N --tree-size T`` for each entry, T
-being the size of the log the report was computed from (the checkpoint it
-states). The ids (UUIDs) follow, last.
+``ansinh export evidence --index N ... --out FILE``, which writes the entries
+of its evidence with their inclusion proofs against the latest signed
+checkpoint, and ``ansinh verify FILE``, which checks that file with nothing
+else (docs/formats.md section 8). The ids (UUIDs) follow, last.
 """
 
 from __future__ import annotations
@@ -52,23 +53,22 @@ def anomaly_columns(anomalies: list[dict[str, Any]]) -> list[str]:
     return [*LEADING, *named, *TRAILING]
 
 
-def commands(anomaly: dict[str, Any], tree_size: int) -> list[str]:
-    """The commands that check a finding offline against the log of ``tree_size`` entries."""
+def commands(anomaly: dict[str, Any]) -> list[str]:
+    """The commands that follow a finding to its entries and check them offline."""
     found = []
     code = anomaly.get("person_code") or anomaly.get("household_code")
     if code:
         found.append(f"ansinh history {code}")
-    found += [
-        f"ansinh proof inclusion --index {index} --tree-size {tree_size}"
-        for index in anomaly.get("evidence", [])
-    ]
+    evidence = anomaly.get("evidence", [])
+    if evidence:
+        file = f"evidence-{anomaly['finding_id']}.json"
+        indexes = " ".join(f"--index {index}" for index in evidence)
+        found += [f"ansinh export evidence {indexes} --out {file}", f"ansinh verify {file}"]
     return found
 
 
 def anomaly_rows(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     """Each finding as a view's row: the text in ``lang``, the commands to check it."""
-    checkpoint = doc.get("checkpoint") or {}
-    size = checkpoint.get("tree_size", doc["as_of"]["entries"])
     rows = []
     for a in doc["anomalies"]:
         detail = a.get("detail_vi", a["detail"]) if lang == "vi" else a["detail"]
@@ -77,7 +77,7 @@ def anomaly_rows(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                 **a,
                 "label": a["code"],
                 "detail": detail,
-                "commands": "\n".join(commands(a, size)),
+                "commands": "\n".join(commands(a)),
             }
         )
     return rows

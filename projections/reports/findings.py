@@ -18,8 +18,8 @@ field it has) what applies of:
 - ``evidence``: the indexes of the log entries that prove it, in order: the
   payment(s), the benefit's proposal, approval and end, the death, the
   household's status decisions, the recipient's registration, the funds
-  received ... Each can be proved included in a checkpoint offline
-  (``ansinh proof inclusion --index N --tree-size T``).
+  received ... Written to a file with their inclusion proofs (``ansinh export
+  evidence --index N ...``), they are checked offline by ``ansinh verify``.
 """
 
 from __future__ import annotations

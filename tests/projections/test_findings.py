@@ -126,11 +126,14 @@ def test_the_findings_view_leads_with_codes_and_prints_the_commands_to_check(
     assert row["Mã hộ"] == _code(story, hid) and row["Thôn, bản"] == "Bản Mé"
     assert row["Chi tiết"].startswith("Mức hưởng 1.624.000 đ của tháng 01/2022 chưa được chi")
     (finding,) = doc["anomalies"]
-    size = doc["as_of"]["entries"]
-    assert row["Kiểm chứng"].splitlines() == commands(finding, size)
-    assert commands(finding, size)[0] == f"ansinh history {_code(story, hid)}/1"
-    assert commands(finding, size)[1:] == [
-        f"ansinh proof inclusion --index {i} --tree-size {size}" for i in finding["evidence"]
+    assert row["Kiểm chứng"].splitlines() == commands(finding)
+    file = f"evidence-{finding['finding_id']}.json"
+    assert commands(finding) == [
+        f"ansinh history {_code(story, hid)}/1",
+        "ansinh export evidence "
+        + " ".join(f"--index {i}" for i in finding["evidence"])
+        + f" --out {file}",
+        f"ansinh verify {file}",
     ]
     (en,) = [v for v in reconciliation_views(doc, "en") if v.name == "anomalies"]
     english = dict(zip(en.headings, en.rows[0], strict=True))

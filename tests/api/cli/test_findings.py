@@ -74,7 +74,7 @@ def test_the_table_prints_each_finding_in_vietnamese_with_the_commands_to_check_
     assert f"Mã hộ                 {after_death['code']}" in table
     assert "Bản Nà Hát" in table and "1.624.000" in table
     assert "Kiểm chứng" in table and f"ansinh history {after_death['code']}/1" in table
-    assert "ansinh proof inclusion --index" in table
+    assert "ansinh export evidence --index" in table and "ansinh verify evidence-" in table
     english = run(*RECONCILE, "--lang", "en").stdout
     assert "beneficiary died in 2022-01; paid for 2022-02" in english and "Verify" in english
 

@@ -9,8 +9,11 @@ generator's own bookkeeping.
 from __future__ import annotations
 
 import base64
+import csv
+import io
 import json
 import os
+import shlex
 import stat
 import subprocess
 import sys
@@ -246,6 +249,25 @@ def test_every_demo_finding_names_a_household_or_program_and_its_evidence(built:
     person = runner.invoke(app, ["history", death["person_code"], "--db", built.db, "--json"])
     types = [json.loads(line)["statement"]["type"] for line in person.stdout.splitlines()]
     assert "person.died" in types and "payment.recorded" in types
+
+
+def test_a_finding_is_followed_offline_by_the_commands_its_report_prints(
+    built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ["report", "reconciliation", "--from", "2022-01", "--to", "2022-06", "--db", built.db]
+    text = runner.invoke(app, [*args, "--format", "csv", "--table", "anomalies"]).stdout
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    death = next(r for r in rows if r["Mã"] == "PAID_AFTER_DEATH")
+    history, export, verify = death["Kiểm chứng"].splitlines()
+    assert history == f"ansinh history {death['Nhân khẩu']}"
+    monkeypatch.chdir(tmp_path)
+    written = runner.invoke(app, [*shlex.split(export)[1:], "--db", built.db])
+    assert written.exit_code == 0, written.output
+    authority = json.loads((built.keys / "authority.pub").read_text())["id"]
+    checked = runner.invoke(app, [*shlex.split(verify)[1:], "--authority", authority])
+    assert checked.exit_code == 0, checked.output
+    evidence = [int(i) for i in death["Bút toán chứng minh"].split(", ")]
+    assert checked.stdout.startswith(f"OK evidence of {len(evidence)} entries"), checked.stdout
 
 
 # -- how it was built -------------------------------------------------------------------------

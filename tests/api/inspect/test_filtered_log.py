@@ -94,3 +94,13 @@ def test_a_signed_day_is_the_communes_day_not_utcs() -> None:
     assert signed_day("2022-03-01T16:59:59Z", zone, {}) == "2022-03-01"
     assert signed_day("2022-03-01T17:00:00Z", zone, {}) == "2022-03-02"
     assert signed_day("2022-03-01T17:00:00Z", None, {}) == "2022-03-01"
+
+
+def test_a_person_code_names_the_person_as_history_does(commune: Cli) -> None:
+    person_id, _ = commune.person({"full_name": "Lò Văn Pọm", "national_id": "011052000123"})
+    household = _indexes(commune, "--entity", "CE-1")
+    assert len(household) == 2  # the household, then its first member
+    assert _indexes(commune, "--entity", "ce-1/1") == household[1:]
+    assert _indexes(commune, "--entity", person_id) == household[1:]
+    refused = commune("log", "--entity", "CE-1/2", code=1)
+    assert "INVALID_FIELD: entity:" in refused.stderr and "CE-1/2" in refused.stderr
