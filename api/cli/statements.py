@@ -35,7 +35,6 @@ from ledger.formats.problems import problems
 from ledger.formats.schemas import TYPES_IN_ORDER
 from ledger.formats.vault import VaultKey, VaultRecord
 from ledger.formats.versions import V1, V1_1
-from projections.query import history as entity_history
 
 
 def init(
@@ -144,8 +143,6 @@ def submit(
     url: UrlOpt = None,
 ) -> None:
     """Record one statement, or a JSON-lines batch as one all-or-nothing transaction."""
-    from ledger.tlog.merkle_log import MerkleLog
-
     with refusals():
         text = read_text(source, "source")
         if url is not None:
@@ -171,6 +168,8 @@ def submit(
         _print_accepted(results)
         notary_path = notary_key or os.environ.get("ANSINH_NOTARY_KEY")
         if notary_path:
+            from ledger.tlog.merkle_log import MerkleLog
+
             issued = MerkleLog(ledger).issue(load_key(Path(notary_path)))
             err.print(f"checkpoint signed at tree size {issued.size}")
 
@@ -222,6 +221,8 @@ def history(
     as_json: JsonOpt = False,
 ) -> None:
     """Every statement that touched an entity: what, who signed, when."""
+    from projections.query import history as entity_history  # the read models: history only
+
     with refusals():
         ledger = open_ledger(db)
         holders = {k.key_id: k.holder_id for k in ledger.key_records()}
