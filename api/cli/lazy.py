@@ -72,6 +72,9 @@ class Commands(MutableMapping[str, Any]):
             self._built[name] = build(name, self.table[name].load())
         return self._built[name]
 
+    def __contains__(self, name: object) -> bool:
+        return name in self.table or name in self._built  # asking imports nothing
+
     def __setitem__(self, name: str, command: Any) -> None:
         self._built[name] = command
 
