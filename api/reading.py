@@ -20,7 +20,7 @@ payroll) are assembled here, once, for whoever serves them.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -30,6 +30,7 @@ from ledger.formats.vault import SealedRecord, VaultRecord
 from ledger.tlog.merkle_log import MerkleLog
 from projections import query
 from projections.model import Person, Snapshot
+from projections.reports import codes as entity_codes
 from projections.reports.basis import basis
 from projections.reports.entitlements import check_date, snapshot_date, status_book, status_on
 from projections.reports.lists import lists
@@ -117,7 +118,8 @@ def is_signed(mlog: MerkleLog, size: int) -> bool:
 
 
 def day_of(snap: Snapshot, on: str | None) -> str:
-    """The business date ``on`` (checked), by default the day of the last entry."""
+    """The business date ``on`` (checked), by default the end of the period the
+    ledger covers (:func:`~projections.reports.entitlements.snapshot_date`)."""
     if on is not None:
         return check_date(on, "on")
     return snapshot_date(snap) or FAR_FUTURE
@@ -183,10 +185,19 @@ def approved_lists(read: Read, on: str | None, *, named: bool) -> dict[str, Any]
     each beneficiary row the beneficiary's (``full_name``; of a household
     benefit, its head's).
     """
-    snap = read.snap
-    doc = lists(snap, on, read.checkpoint)
+    doc = lists(read.snap, on, read.checkpoint)
     if not named:
         return doc
+    return name_lists(read.snap, doc, lambda people: vault_field(read, people, "full_name"))
+
+
+Names = Callable[[set[str]], dict[str, str | None]]
+"""Each person's full name (None: withheld), for a set of person ids."""
+
+
+def name_lists(snap: Snapshot, doc: dict[str, Any], names_of: Names) -> dict[str, Any]:
+    """Put the names in the approved lists ``doc``: what :func:`approved_lists` does with
+    the vault, whatever the names come from (a bundle's vault records, say)."""
     head_of = {hid: p.person_id for hid, p in heads(snap, doc["on"]).items()}
     person_of: dict[str, str | None] = {}
     for row in doc["beneficiaries"]:
@@ -194,7 +205,7 @@ def approved_lists(read: Read, on: str | None, *, named: bool) -> dict[str, Any]
         person_of[row["benefit_id"]] = benefit.person_id or head_of.get(benefit.household_id or "")
     for row in doc["households"]:
         person_of[row["household_id"]] = head_of.get(row["household_id"])
-    names = vault_field(read, {p for p in person_of.values() if p}, "full_name")
+    names = names_of({p for p in person_of.values() if p})
     for row in doc["households"]:
         row["head_name"] = names.get(person_of[row["household_id"]] or "")
     for row in doc["beneficiaries"]:
@@ -226,14 +237,71 @@ def payroll_sheet(read: Read, month: str, on: str | None, *, named: bool) -> dic
 
 
 def reconciliation(
-    read: Read, first: str, last: str, on: str | None, *, identities: bool
+    read: Read, first: str, last: str, on: str | None, *, identities: bool, named: bool = False
 ) -> dict[str, Any]:
-    """Đối soát of ``first..last``; ``identities``: duplicate national ids looked for too."""
+    """Đối soát of ``first..last``; ``identities``: duplicate national ids looked for too;
+    ``named``: each finding with the ``name`` of the person it names (of a finding about a
+    household, its head's), from the vault."""
     found = None
     if identities:
         ids = vault_field(read, read.snap.people, "national_id")
         found = {pid: value for pid, value in ids.items() if value}
-    return reconcile(read.snap, first, last, on, found, read.checkpoint)
+    doc = reconcile(read.snap, first, last, on, found, read.checkpoint)
+    if named:
+        snap = read.snap
+        head_of = {
+            hid: p.person_id for hid, p in heads(snap, doc["period"]["on"] or FAR_FUTURE).items()
+        }
+        person_of = {
+            a["finding_id"]: a.get("person_id") or head_of.get(a.get("household_id", ""))
+            for a in doc["anomalies"]
+        }
+        names = vault_field(read, {p for p in person_of.values() if p}, "full_name")
+        for a in doc["anomalies"]:
+            person = person_of[a["finding_id"]]
+            if person is not None:
+                a["name"] = names.get(person)
+    return doc
+
+
+# -- entities by code ----------------------------------------------------------------------
+def entity_of(read: Read, argument: str, *, national_ids: bool) -> tuple[str, str] | None:
+    """``(kind, id)`` of the household or person a code names (:mod:`projections.reports.codes`:
+    ``CE-10-001``, ``CE-10-001/2``); ``national_ids``: a national id (CCCD) too, read in the
+    vault (none found without its key). None when nothing matches."""
+    found = entity_codes.resolve(read.snap, argument)
+    if found is not None or not national_ids or not argument.strip():
+        return found
+    ids = vault_field(read, read.snap.people, "national_id")
+    holders = sorted(
+        (read.snap.people[pid].index, pid) for pid, value in ids.items() if value == argument
+    )
+    return ("person", holders[0][1]) if holders else None
+
+
+def code_history(read: Read, kind: str, entity_id: str) -> list[query.HistoryItem]:
+    """The statements about what a code names (:func:`projections.reports.codes.belonging`),
+    in log order, each once, up to the read's size."""
+    found: dict[int, query.HistoryItem] = {}
+    for one in entity_codes.belonging(read.snap, kind, entity_id):
+        for item in query.history(read.ledger, one):
+            if item[0] < read.snap.as_of:
+                found.setdefault(item[0], item)
+    return [found[index] for index in sorted(found)]
+
+
+def household_members(read: Read, household_id: str) -> list[dict[str, Any]]:
+    """A household's people as of the read: id, code, relation, whether they died."""
+    codes = entity_codes.person_codes(read.snap)
+    return [
+        {
+            "person_id": p.person_id,
+            "person_code": codes.get(p.person_id),
+            "relation": p.relation,
+            "died": p.died_on is not None,
+        }
+        for p in entity_codes.members(read.snap, household_id)
+    ]
 
 
 # -- the registry ---------------------------------------------------------------------------

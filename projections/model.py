@@ -34,6 +34,7 @@ class Person:
     died_on: str | None = None
     # (household_id, index of the entry that put them there), oldest first
     moves: list[tuple[str, int]] = field(default_factory=list)
+    died_index: int | None = None  # the entry that recorded the death
 
 
 @dataclass

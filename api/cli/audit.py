@@ -20,6 +20,7 @@ from api.cli.deps import (
     progress_bar,
     refusals,
 )
+from api.cli.evidence import is_evidence, verify_evidence_file
 from ledger.audit.bundle import export_bundle
 from ledger.audit.ledger import verify_bundle
 from ledger.audit.verifier import MIN_AUTHORITY_HEX, Amendments, VerificationFailed
@@ -30,7 +31,10 @@ from projections.tables.audit import verify_database
 
 
 def export(
-    out: Annotated[Path, typer.Argument(help="A new directory, or a file ending in .tar")],
+    out: Annotated[
+        Path,
+        typer.Argument(help="A new directory, or a file ending in .tar; or the word evidence"),
+    ],
     as_of: Annotated[int | None, typer.Option("--as-of", help="Only the first N entries")] = None,
     with_vault: Annotated[
         bool,
@@ -39,8 +43,35 @@ def export(
     db: DbOpt = None,
     notary: NotaryOpt = None,
     vault_key: VaultKeyOpt = None,
+    entity: Annotated[
+        str | None,
+        typer.Option("--entity", help="evidence: the entries naming this id or household code"),
+    ] = None,
+    index: Annotated[
+        list[int] | None, typer.Option("--index", help="evidence: this entry (repeat)")
+    ] = None,
+    evidence_out: Annotated[
+        Path | None, typer.Option("--out", help="evidence: the file to write")
+    ] = None,
 ) -> None:
-    """Write the audit bundle (FORMATS §7). Without --with-vault it can be published."""
+    """Write the audit bundle (FORMATS §7), or with `evidence` an evidence file.
+
+    Without --with-vault the bundle can be published.
+
+    `ansinh export evidence --entity ID|CODE --out FILE` (or `--index N`,
+    repeated) writes instead the entries asked for with their inclusion
+    proofs against the latest signed checkpoint, for `ansinh verify FILE`
+    to check offline (docs/formats.md section 8).
+    """
+    if str(out) == "evidence" and (entity is not None or index or evidence_out is not None):
+        from api.cli.inspect import export_evidence
+
+        export_evidence(evidence_out, entity, index, db, notary)
+        return
+    if entity is not None or index or evidence_out is not None:
+        raise typer.BadParameter(
+            "--entity, --index and --out are for `ansinh export evidence`", param_hint="--out"
+        )
     with refusals():
         ledger = open_ledger(db, vault_key)
         with progress_bar(None, "exporting") as bar:
@@ -61,7 +92,8 @@ def export(
 
 def verify(
     path: Annotated[
-        Path | None, typer.Argument(help="A bundle directory or .tar", exists=True)
+        Path | None,
+        typer.Argument(help="A bundle directory or .tar, or an evidence file", exists=True),
     ] = None,
     db: DbOpt = None,
     authority: Annotated[
@@ -90,8 +122,15 @@ def verify(
         int | None, typer.Option(help="Worker processes (default: all cores)")
     ] = None,
     vault_key: VaultKeyOpt = None,
+    evidence: Annotated[
+        Path | None,
+        typer.Option("--evidence", help="An evidence file (`ansinh export evidence`)", exists=True),
+    ] = None,
 ) -> None:
     """Verify everything; exit 0 only if it all holds, else print the first failure and exit 1.
+
+    An evidence file is checked on its own: each entry's signature and
+    inclusion proof, and the notary's signature on the checkpoint.
 
     With --db, also every table the ledger decides or answers from (entity
     events, nonce claims, the Merkle node cache, the read models, the vault),
@@ -99,6 +138,9 @@ def verify(
     contents of the vault too. It prints what it covered and what it did not.
     """
     authority = _authority_id(authority)
+    if evidence is not None or (path is not None and is_evidence(path)):
+        verify_evidence_file(evidence or path, authority, witness or [])  # type: ignore[arg-type]
+        return
     kept = since.read_text(encoding="utf-8") if since is not None else None
     try:
         with progress_bar(None, "verifying") as bar:

@@ -36,7 +36,7 @@ COMMANDS: dict[str, Lazy] = {
     ),
     "log": Lazy(
         "api.cli.statements:log",
-        "The log's entries: index, recorded time, type, author.",
+        "The log's entries: index, recorded time, type, who signed, when they signed.",
     ),
     "history": Lazy(
         "api.cli.statements:history",
@@ -48,7 +48,7 @@ COMMANDS: dict[str, Lazy] = {
     ),
     "export": Lazy(
         "api.cli.audit:export",
-        "Write the audit bundle (FORMATS §7). Without --with-vault it can be published.",
+        "Write the audit bundle (FORMATS §7), or with `evidence` an evidence file.",
     ),
     "verify": Lazy(
         "api.cli.audit:verify",
@@ -65,6 +65,14 @@ COMMANDS: dict[str, Lazy] = {
     "import": Lazy(
         "api.cli.imports:import_sheet",
         "Import a spreadsheet: every row checked, then all signed and recorded as one batch.",
+    ),
+    "diff": Lazy(
+        "api.cli.inspect:diff_command",
+        "What the log added between two checkpoints, once proved consistent.",
+    ),
+    "check-list": Lazy(
+        "api.cli.inspect:check_list_command",
+        "Check a printed list's digest against the log, offline: exit 0 if it matches.",
     ),
     "bench": Lazy(
         "api.bench.main:bench_app",

@@ -65,7 +65,7 @@ class Lang(StrEnum):
 OnOpt = Annotated[
     str | None,
     typer.Option(
-        "--on", help="Business date YYYY-MM-DD to report on (default: the last entry's day)"
+        "--on", help="Business date YYYY-MM-DD to report on (default: end of the last month paid)"
     ),
 ]
 AsOfOpt = Annotated[
@@ -167,6 +167,9 @@ def _print_tables(doc: dict[str, Any], views: list[View], lang: str) -> None:
         head.add_row(Text(heading), Text(format_cell(value, money, lang)))
     out.print(head)
     for view in views:
+        if view.name == "anomalies":
+            _print_findings(view, lang)
+            continue
         table = Table(title=view.title, title_justify="left")
         for col, heading in enumerate(view.headings):
             table.add_column(heading, justify="right" if view.is_money(col) else "left")
@@ -175,6 +178,23 @@ def _print_tables(doc: dict[str, Any], views: list[View], lang: str) -> None:
                 *(Text(format_cell(v, view.is_money(c), lang)) for c, v in enumerate(row))
             )
         out.print(table)
+
+
+def _print_findings(view: View, lang: str) -> None:
+    """Findings are too wide for a table row: each is a block of ``heading: value`` lines,
+    the commands that check it ("Kiểm chứng") one a line."""
+    out.print(Text(f"{view.title} ({len(view.rows)})", style="bold"))
+    width = max((len(h) for h in view.headings), default=0)
+    for row in view.rows:
+        out.print()
+        for col, (heading, value) in enumerate(zip(view.headings, row, strict=True)):
+            text = format_cell(value, view.is_money(col), lang)
+            if not text:
+                continue
+            lines = text.split("\n")
+            out.print(Text(f"{heading:<{width}}  {lines[0]}"))
+            for line in lines[1:]:
+                out.print(Text(f"{'':<{width}}  {line}"))
 
 
 @report_app.command("reconciliation")
@@ -189,10 +209,21 @@ def reconciliation(
     db: DbOpt = None,
     vault_key: Annotated[
         Path | None,
-        typer.Option("--vault-key", help="Vault key file: also look for duplicate national ids"),
+        typer.Option(
+            "--vault-key",
+            help="Vault key file: name the people of each finding, look for duplicate national "
+            "ids (the output file is then readable by its owner only)",
+        ),
     ] = None,
 ) -> None:
-    """Đối soát: entitled, paid, unpaid, overpaid per program and month; funds; anomalies."""
+    """Đối soát: entitled, paid, unpaid, overpaid per program and month; funds; anomalies.
+
+    Each finding (anomaly) names its village, household and person codes,
+    program, months and amounts (expected, paid, difference), the log entries
+    that prove it, and under "Kiểm chứng" the commands that check them
+    offline (`ansinh history CODE`, `ansinh proof inclusion --index N
+    --tree-size T`). Texts in Vietnamese, or English with `--lang en`.
+    """
     _check_output(fmt, out_path)
     first, last = _month(from_, "--from"), _month(to, "--to")
     if first > last:
@@ -200,8 +231,10 @@ def reconciliation(
     day = _date(on, "--on")
     with refusals():
         read = _read(db, as_of, vault_key)
-        doc = reading.reconciliation(read, first, last, day, identities=vault_key is not None)
-        _emit(doc, reconciliation_views(doc, lang.value), fmt, lang, out_path)
+        named = vault_key is not None
+        doc = reading.reconciliation(read, first, last, day, identities=named, named=named)
+        views = reconciliation_views(doc, lang.value)
+        _emit(doc, views, fmt, lang, out_path, private=named)
 
 
 @report_app.command("lists")

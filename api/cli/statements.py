@@ -189,46 +189,102 @@ def _print_accepted(results: list[Accepted]) -> None:
         )
 
 
-def _describe(entry_envelope: dict[str, Any], holders: dict[str, str]) -> tuple[str, str, str]:
-    s = open_envelope(entry_envelope, formats=V1)  # recorded: it met the rules of its time
-    return s.type, holders.get(s.by, s.by[:16]), str(s.statement["at"])
-
-
 def log(
     start: Annotated[int, typer.Option(help="First index")] = 0,
     end: Annotated[int | None, typer.Option(help="Stop before this index")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Signed by this holder id, or key id (4+ hex)")
+    ] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="Of this statement type")] = None,
+    entity: Annotated[
+        str | None,
+        typer.Option("--entity", help="Naming this entity: an id, or a household code"),
+    ] = None,
+    first_day: Annotated[
+        str | None, typer.Option("--from", help="Signed on or after this day, YYYY-MM-DD")
+    ] = None,
+    last_day: Annotated[
+        str | None, typer.Option("--to", help="Signed on or before this day, YYYY-MM-DD")
+    ] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The log's entries: index, recorded time, type, author."""
+    """The log's entries: index, recorded time, type, who signed, when they signed.
+
+    The filters combine (AND); days are the ledger's time zone's. --json
+    prints each entry's leaf bytes, one a line.
+    """
+    from api.inspect.log_filter import log_filter, rows
+    from api.inspect.log_table import write_table
+
     with refusals():
         ledger = open_ledger(db)
-        if as_json:
+        asked = (by, type_, entity, first_day, last_day)
+        flt = log_filter(
+            ledger, by=by, type_=type_, entity=entity, first_day=first_day, last_day=last_day
+        )
+        if as_json and all(a is None for a in asked):
             for entry in ledger.entries(start, end):
                 sys.stdout.buffer.write(entry.leaf + b"\n")
             return
-        holders = {k.key_id: k.holder_id for k in ledger.key_records()}
-        table = Table("index", "recorded at", "type", "by", "signed at")
-        for entry in ledger.entries(start, end):
-            type_, by, at = _describe(entry.envelope, holders)
-            table.add_row(str(entry.index), entry.recorded_at[:19] + "Z", type_, by, at)
-        out.print(table)
+        found = rows(ledger, flt, start, end)
+        if as_json:
+            for row in found:
+                sys.stdout.buffer.write(row.entry.leaf + b"\n")
+            return
+        write_table(sys.stdout, found, ledger.size())
 
 
 def history(
-    entity_id: Annotated[str, typer.Argument(help="A household, person, benefit, payment... id")],
+    entity_id: Annotated[
+        str,
+        typer.Argument(
+            help="A household, person, benefit, payment... id; a household code (CE-10-001); "
+            "a person code (CE-10-001/2); with the vault key a national id (CCCD)",
+            metavar="ID_OR_CODE",
+        ),
+    ],
     db: DbOpt = None,
     as_json: JsonOpt = False,
+    vault_key: VaultKeyOpt = None,
 ) -> None:
-    """Every statement that touched an entity: what, who signed, when."""
-    from projections.query import history as entity_history  # the read models: history only
+    """Every statement that touched an entity: what, who signed, when.
+
+    Name it by its id, or as the public lists and reports do: a household by
+    its code (CE-10-001), a person by their person code, the household code,
+    a slash and their order of registration in it (CE-10-001/2, as the
+    reconciliation's findings print it); with the vault key, a person by
+    their national id (CCCD).
+
+    By an id: the statements naming it. By a code, what belongs to it too: a
+    household's history is its registration, its members' registrations and
+    moves, its status proposals and their decisions, its household benefits
+    with their approvals and payments; its members follow in a table with
+    their person codes, to follow each (`ansinh history CE-10-001/2`). A
+    person's is their registration, moves, death, and their benefits with
+    their approvals and payments. With --json: the statements only, one a
+    line.
+    """
+    from api import reading  # the read models and reports: history only
+    from projections.query import history as entity_history
 
     with refusals():
-        ledger = open_ledger(db)
+        ledger = open_ledger(db, vault_key)
         holders = {k.key_id: k.holder_id for k in ledger.key_records()}
         entries = [ledger.entry(item[0]) for item in entity_history(ledger, entity_id)]
+        members: list[dict[str, Any]] = []
         if not entries:
-            raise InvalidField("entity_id", f"no statement names {entity_id}")
+            read = reading.read_at(reading.Direct(ledger), None)
+            found = reading.entity_of(read, entity_id, national_ids=True)
+            if found is None:
+                raise InvalidField(
+                    "entity_id",
+                    f"no statement names {entity_id}, and no household or person has this code",
+                )
+            kind, resolved = found
+            entries = [ledger.entry(item[0]) for item in reading.code_history(read, kind, resolved)]
+            if kind == "household":
+                members = reading.household_members(read, resolved)
         table = Table("index", "type", "by", "signed at", "recorded at", "what")
         for entry in entries:
             s = open_envelope(entry.envelope, formats=V1)
@@ -250,6 +306,16 @@ def history(
             )
         if not as_json:
             out.print(table)
+            if members:
+                out.print(_members_table(members))
+
+
+def _members_table(members: list[dict[str, Any]]) -> Table:
+    table = Table("person code", "relation", "died", "person id", title="members (nhân khẩu)")
+    for m in members:
+        died = "yes" if m["died"] else ""
+        table.add_row(m["person_code"] or "", m["relation"], died, m["person_id"])
+    return table
 
 
 def _summary(body: dict[str, Any]) -> str:

@@ -32,7 +32,7 @@ ServiceDep = Annotated[LedgerService, Depends(service_of)]
 # -- the query parameters of reads ------------------------------------------------------
 OnQ = Annotated[
     str | None,
-    Query(description="Business date YYYY-MM-DD (default: the day of the last entry)"),
+    Query(description="Business date YYYY-MM-DD (default: end of the last month paid)"),
 ]
 AsOfQ = Annotated[
     str | None,

@@ -106,6 +106,18 @@ RECONCILIATION: dict[str, Any] = {
             "benefit_id": BID,
             "person_id": PID,
             "month": "2022-03",
+            "finding_id": "f570d51e5665",
+            "detail_vi": "Chi cho tháng 03/2022 sau khi đối tượng mất (02/2022)",
+            "household_code": "CE-0001",
+            "village": "Bản Huổi",
+            "person_code": "CE-0001/1",
+            "program_code": "NCC-TB",
+            "program_name": "Trợ cấp hằng tháng thương binh",
+            "months": ["2022-03"],
+            "expected": 0,
+            "paid": 1624000,
+            "difference": 1624000,
+            "evidence": [7, 8, 12, 15],
         }
     ],
 }

@@ -298,74 +298,6 @@ class PayrollOut(ReadMeta):
     model_config = examples.read(examples.PAYROLL)
 
 
-# -- reconciliation ---------------------------------------------------------------------
-class Period(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
-    from_: str = Field(alias="from")
-    to: str
-    on: str | None
-
-
-class ProgramMonth(BaseModel):
-    program_id: str
-    program_code: str
-    program_name: str
-    category: str
-    kind: str
-    month: str
-    entitled: Vnd
-    paid: Vnd
-    unpaid: Vnd
-    overpaid: Vnd
-    entitled_count: int
-    paid_count: int
-    unpaid_count: int
-
-
-class FundRow(BaseModel):
-    program_id: str
-    program_code: str
-    program_name: str
-    received: Vnd
-    paid: Vnd
-    returned: Vnd
-    balance: Vnd
-
-
-class Anomaly(BaseModel):
-    code: str
-    detail: str
-    payment_id: str | None = None
-    benefit_id: str | None = None
-    person_id: str | None = None
-    household_id: str | None = None
-    month: str | None = None
-    program_id: str | None = None
-
-
-class ReconciliationTotals(BaseModel):
-    entitled: Vnd
-    paid: Vnd
-    unpaid: Vnd
-    overpaid: Vnd
-
-
-class ReconciliationOut(ReadMeta):
-    period: Period
-    identities_checked: bool = Field(
-        description="duplicate national ids looked for (signed in with a role that sees them)"
-    )
-    masked: bool = Field(
-        description="true (anonymous): anomalies found by a death do not give its date"
-    )
-    programs: list[ProgramMonth]
-    totals: ReconciliationTotals
-    funds: list[FundRow]
-    anomalies: list[Anomaly]
-
-    model_config = examples.read(examples.RECONCILIATION)
-
-
 # -- the vault and histories --------------------------------------------------------------
 class VaultOut(ReadMeta):
     person_id: str
@@ -375,25 +307,3 @@ class VaultOut(ReadMeta):
     record: dict[str, Any] = Field(description="the personal data: full_name, national_id ...")
 
     model_config = examples.read(examples.VAULT)
-
-
-class HistoryItem(BaseModel):
-    index: int
-    recorded_at: str
-    type: str
-    by: str = Field(description="holder id of the key that signed it")
-    body: dict[str, Any] = Field(
-        description="the signed statement's body (no names or national ids), less `withheld`"
-    )
-    withheld: list[str] | None = Field(
-        default=None,
-        description="fields of the body left out for an anonymous reader: a person's sex, "
-        "birth year, date of death, the grounds of a benefit or rating",
-    )
-
-
-class HistoryOut(ReadMeta):
-    entity_id: str
-    entries: list[HistoryItem]
-
-    model_config = examples.read(examples.HISTORY)

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query, Response
 from api import reading
 from api.http.answers import ANONYMOUS_TOO, FILES, SIGNED, Format, FormatQ, LangQ, report
 from api.http.deps import AsOfQ, OfficerDep, OnQ, ServiceDep
-from api.http.models import ReconciliationOut
-from api.http.roles import DETAIL_ROLES, IDENTITY_ROLES, withhold_deaths
+from api.http.inspection import ReconciliationOut
+from api.http.roles import DETAIL_ROLES, IDENTITY_ROLES, NAME_ROLES, withhold_deaths
 from projections.reports.entitlements import check_month
 from projections.reports.export import reconciliation_views
 
@@ -38,16 +38,26 @@ def reconciliation(
     """Đối soát: entitled, paid, unpaid, overpaid per program and month; funds; anomalies.
 
     Anonymously, a PAID_AFTER_DEATH anomaly does not give the date of the
-    death (`masked`); signed in, it does. Signed in with a role that sees
-    national ids, duplicate national ids (DUPLICATE_IDENTITY) are looked for
-    in the vault too.
+    death (`masked`): not in its texts, nor the death's entry among its
+    `evidence`; signed in, it does. Signed in with a role that sees names,
+    each finding carries the `name` of the person it names (of a household:
+    its head). Signed in with a role that sees national ids, duplicate
+    national ids (DUPLICATE_IDENTITY) are looked for in the vault too.
+
+    Each finding names its `household_code`, `village`, `person_code`,
+    program, `months`, amounts (`expected`, `paid`, `difference`, đồng), the
+    log entries that prove it (`evidence`) and a stable `finding_id`;
+    `detail` is English, `detail_vi` Vietnamese. CSV and XLSX files show the
+    text in `lang` and the commands that check each finding offline.
     """
     check_month(from_, "from")
     check_month(to, "to")
     read = reading.read_at(service, as_of)
     identities = officer is not None and officer.may(IDENTITY_ROLES)
-    doc = reading.reconciliation(read, from_, to, on, identities=identities)
+    named = officer is not None and officer.may(NAME_ROLES)
+    doc = reading.reconciliation(read, from_, to, on, identities=identities, named=named)
     doc["masked"] = officer is None or not officer.may(DETAIL_ROLES)
     if doc["masked"]:
-        withhold_deaths(doc["anomalies"])
+        deaths = {p.died_index for p in read.snap.people.values() if p.died_index is not None}
+        withhold_deaths(doc["anomalies"], deaths)
     return report(read, response, doc, reconciliation_views, fmt, lang, f"doi-soat-{from_}-{to}")

@@ -47,6 +47,7 @@ STATEMENT_DETAIL: dict[str, tuple[str, ...]] = {
     "household.status.proposed": ("basis",),
 }
 DEATH_WITHHELD = "paid after a death; the date is shown to signed-in officers"
+DEATH_WITHHELD_VI = "Chi sau khi đối tượng đã mất; ngày mất chỉ hiện cho cán bộ đã đăng nhập"
 
 
 def withhold_detail(kind: str, body: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -57,8 +58,11 @@ def withhold_detail(kind: str, body: dict[str, Any]) -> tuple[dict[str, Any], li
     return {k: v for k, v in body.items() if k not in withheld}, withheld
 
 
-def withhold_deaths(anomalies: list[dict[str, Any]]) -> None:
-    """Anomalies without the date of a death in their detail (``PAID_AFTER_DEATH``)."""
+def withhold_deaths(anomalies: list[dict[str, Any]], deaths: set[int]) -> None:
+    """Anomalies without the date of a death (``PAID_AFTER_DEATH``): not in their texts,
+    nor the entries of ``deaths`` (the deaths recorded) among their evidence."""
     for anomaly in anomalies:
         if anomaly["code"] == "PAID_AFTER_DEATH":
             anomaly["detail"] = DEATH_WITHHELD
+            anomaly["detail_vi"] = DEATH_WITHHELD_VI
+            anomaly["evidence"] = [i for i in anomaly.get("evidence", []) if i not in deaths]

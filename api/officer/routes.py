@@ -27,6 +27,7 @@ _templates = Environment(
     autoescape=select_autoescape(["html"]),
 )
 TITLE = {"vi": "Bàn làm việc của cán bộ", "en": "Officer console"}
+INSPECT_TITLE = {"vi": "Kiểm tra sổ cái", "en": "Inspecting the ledger"}
 # A page of scripts that sign: it is never framed by another site, and it
 # loads scripts from this server only (no inline script, nothing elsewhere).
 HEADERS = {
@@ -44,9 +45,21 @@ HEADERS = {
 @router.get("/officer", response_class=HTMLResponse)
 def console_page(service: ServiceDep, lang: LangQ = "vi") -> HTMLResponse:
     """The officer console (Vietnamese; English with `lang=en`)."""
+    return _console(service, lang, "record")
+
+
+@router.get("/inspect", response_class=HTMLResponse)
+def inspect_page(service: ServiceDep, lang: LangQ = "vi") -> HTMLResponse:
+    """The console opened on the inspector's screen: the log filtered, evidence to take."""
+    return _console(service, lang, "inspect")
+
+
+def _console(service: ServiceDep, lang: str, start: str) -> HTMLResponse:
+    """The console's page; ``start``: the screen it opens on once signed in."""
     charter = service.ledger.charter()
+    title = TITLE[lang] if start != "inspect" else INSPECT_TITLE[lang]
     html = _templates.get_template("officer.html").render(
-        lang=lang, title=TITLE[lang], ledger_id=charter.ledger_id, commune=charter.name
+        lang=lang, title=title, ledger_id=charter.ledger_id, commune=charter.name, start=start
     )
     return HTMLResponse(html, headers=HEADERS)
 

@@ -106,9 +106,18 @@ def parse_year(value: str | None) -> int | None:
 def public(read: Read, fields: dict[str, Any], extra: dict[str, Any] | None = None) -> PublicList:
     """The document of ``fields`` as drawn from ``read`` (its ledger, tree size and root),
     with its canonical bytes and digest."""
-    snap = read.snap
+    return public_of(read.snap, read.checkpoint, fields, extra)
+
+
+def public_of(
+    snap: Snapshot,
+    checkpoint: dict[str, Any],
+    fields: dict[str, Any],
+    extra: dict[str, Any] | None = None,
+) -> PublicList:
+    """The document of ``fields`` drawn from ``snap`` at ``checkpoint`` (tree size, root)."""
     doc = {"ledger": snap.ledger_id, **fields}
-    doc |= {"as_of": read.checkpoint["tree_size"], "root": read.checkpoint["root"]}
+    doc |= {"as_of": checkpoint["tree_size"], "root": checkpoint["root"]}
     data = canonical(doc)
     return PublicList(
         doc,
@@ -136,14 +145,25 @@ def list_document(
     read: Read, on: str | None, village: str | None, program: str | None
 ) -> PublicList:
     """The approved lists of ``on``, for one village and program (or all), with names."""
-    snap = read.snap
-    villages = villages_of(snap)
-    programs = program_infos(snap)
-    if village is not None and village not in villages:
-        raise UnknownEntity(f"village: no village {village!r} in this ledger", field="village")
-    if program is not None and program != HOUSEHOLDS and program not in {p.code for p in programs}:
-        raise UnknownEntity(f"program: no program {program!r} in this ledger", field="program")
+    check_filters(read.snap, village, program)
     approved = approved_lists(read, on, named=True)
+    return public(read, list_fields(approved, village, program))
+
+
+def check_filters(snap: Snapshot, village: str | None, program: str | None) -> None:
+    """An unknown village or program, refused naming it."""
+    if village is not None and village not in villages_of(snap):
+        raise UnknownEntity(f"village: no village {village!r} in this ledger", field="village")
+    codes = {p.code for p in program_infos(snap)}
+    if program is not None and program != HOUSEHOLDS and program not in codes:
+        raise UnknownEntity(f"program: no program {program!r} in this ledger", field="program")
+
+
+def list_fields(
+    approved: dict[str, Any], village: str | None, program: str | None
+) -> dict[str, Any]:
+    """The fields of the list document of one village and program (or all), from the
+    named approved lists (:func:`api.reading.approved_lists`)."""
     on = str(approved["on"])
     households = [
         h
@@ -180,7 +200,7 @@ def list_document(
         }
         for b in benefits
     ]
-    return public(read, {"on": on, "village": village, "program": program, "rows": rows})
+    return {"on": on, "village": village, "program": program, "rows": rows}
 
 
 # -- totals -----------------------------------------------------------------------------

@@ -88,9 +88,28 @@ def months(first: str, last: str) -> list[str]:
     return out
 
 
-def snapshot_date(snap: Snapshot) -> str | None:
-    """The day the ledger last recorded something (UTC), the default report date."""
-    return snap.last_recorded_at[:10] or None
+def snapshot_date(snap: Snapshot, through: str | None = None) -> str | None:
+    """The default report date: the end of the period the ledger covers.
+
+    That is the last day of the last month with payments (the latest month a
+    payment is for, or was paid in), never the day the ledger was built or
+    last written to: a ledger kept after the fact (imported, or a demo) would
+    otherwise report on a day long after its last month, when every benefit
+    has ended. A ledger with no payments yet: the day of its last entry (UTC).
+
+    ``through`` (a reconciliation's last month) stretches it to that month's
+    end when that is later, but not past the day of the last entry: a period
+    asked for is reported on as it closes, not before, nor in the future.
+    """
+    recorded = snap.last_recorded_at[:10]
+    latest = ""
+    for payment in snap.payments.values():
+        paid_for = payment.month or snap.benefits[payment.benefit_id].start
+        latest = max(latest, paid_for, payment.paid_on[:7])
+    covered = month_end(latest) if latest else recorded
+    if through is not None and recorded:
+        covered = max(covered, min(month_end(through), recorded))
+    return covered or None
 
 
 # -- benefits --------------------------------------------------------------------

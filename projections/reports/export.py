@@ -26,8 +26,14 @@ from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
 
 from ledger.formats.versions import exact_json
+from projections.reports.exhibits import (
+    FINDING_HEADINGS,
+    FINDING_MONEY,
+    anomaly_columns,
+    anomaly_rows,
+)
 
-MONEY = frozenset(
+MONEY = FINDING_MONEY | frozenset(
     {"entitled", "paid", "unpaid", "overpaid", "received", "returned", "balance", "amount", "due"}
 )
 MONEY_FORMAT = "#,##0"
@@ -95,6 +101,7 @@ HEADINGS: Labels = {
     "paid_on": ("Ngày chi", "Paid on"),
     "paid_by": ("Người chi", "Paid by"),
     "payment_ids": ("Mã chi trả", "Payment ids"),
+    **FINDING_HEADINGS,
 }
 VALUES: dict[str, Labels] = {
     "label": {
@@ -193,17 +200,6 @@ PROGRAM_COLUMNS = [
     "unpaid_count",
 ]
 FUND_COLUMNS = ["program_code", "program_name", "received", "paid", "returned", "balance"]
-ANOMALY_COLUMNS = [
-    "code",
-    "label",
-    "program_code",
-    "month",
-    "payment_id",
-    "benefit_id",
-    "person_id",
-    "household_id",
-    "detail",
-]
 HOUSEHOLD_COLUMNS = ["village", "household_code", "status", "effective"]
 BENEFICIARY_COLUMNS = [
     "program_code",
@@ -218,15 +214,12 @@ BENEFICIARY_COLUMNS = [
 
 
 def reconciliation_views(doc: dict[str, Any], lang: str = "vi") -> list[View]:
-    codes = {f["program_id"]: f["program_code"] for f in doc["funds"]}
-    anomalies = [
-        {**a, "label": a["code"], "program_code": codes.get(a.get("program_id", ""))}
-        for a in doc["anomalies"]
-    ]
+    """Programs, funds, and the findings (:mod:`.exhibits`: codes, amounts, evidence first)."""
+    columns = anomaly_columns(doc["anomalies"])
     return [
         _view("programs", PROGRAM_COLUMNS, doc["programs"], lang),
         _view("funds", FUND_COLUMNS, doc["funds"], lang),
-        _view("anomalies", ANOMALY_COLUMNS, anomalies, lang),
+        _view("anomalies", columns, anomaly_rows(doc, lang), lang),
     ]
 
 

@@ -112,7 +112,7 @@ def beneficiary_lists(snap: Snapshot, on: str) -> list[dict[str, Any]]:
 def lists(
     snap: Snapshot, on: str | None = None, checkpoint: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The approved lists of ``on`` (default: the day of the snapshot's last entry)."""
+    """The approved lists of ``on`` (default: the end of the last month paid)."""
     on = check_date(on, "on") if on is not None else snapshot_date(snap) or "9999-12-31"
     return {
         **basis(snap, checkpoint),

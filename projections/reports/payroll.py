@@ -3,7 +3,7 @@
 One row per benefit due in the month (or paid for it without being due):
 the amount due, what unreversed payments paid for it by ``on``, their ids,
 dates and the officers who recorded them. The default ``on`` is the later of
-the month's last day and the day of the snapshot's last entry, so a sheet
+the month's last day and the end of the ledger's last month paid, so a sheet
 drawn up ahead of the month lists its dues and one drawn up later its
 arrears. Names come only from the vault, given as ``names``.
 """

@@ -5,13 +5,21 @@ month, the entitlements due by ``on`` with the unreversed payments made by
 ``on``, totals each program's funds, and lists anomalies (DESIGN.md
 "Reconciliation"). Two timelines: ``snapshot`` fixes what the ledger knew
 (``as_of``), ``on`` the business date the report stands on (default: the
-day of the snapshot's last entry).
+end of the period the ledger covers, the last day of its last month paid,
+or of ``to_month`` when later and past).
 
 A payment is "for" its ``month``, or for its benefit's ``start`` month when it
 pays a one-off. Only payments for months within the period are reconciled;
 funds run from the ledger's start to ``on``. Reversed payments count for
 nothing. The result is plain JSON-ready data in a fixed order, so one
 snapshot always gives the same bytes.
+
+Each anomaly keeps DESIGN.md's shape (``code``, ``detail`` in English, the
+ids) and says more, so that it can be acted on (:mod:`.findings`): the
+household code, village, program, months, amounts and the log entries that
+prove it (``evidence``), a short ``finding_id``, and ``detail_vi``: the same
+finding in Vietnamese (:mod:`.wording`). ``detail`` stays English and stable;
+a view picks the text of its language.
 """
 
 from __future__ import annotations
@@ -21,7 +29,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from projections.model import Benefit, Payment, Snapshot
+from projections.reports import wording as say
 from projections.reports.basis import basis
+from projections.reports.codes import person_codes
 from projections.reports.entitlements import (
     Book,
     Entitlement,
@@ -38,6 +48,7 @@ from projections.reports.entitlements import (
     status_book,
     status_on,
 )
+from projections.reports.findings import annotate
 from projections.reports.funds import counted_payments, funds
 
 CODES = (
@@ -60,15 +71,14 @@ Anomaly = dict[str, Any]
 Key = tuple[str, str]  # (benefit_id, month)
 
 
-def vnd(amount: int) -> str:
-    """Money as Vietnamese pages write it: ``1.624.000 đ``."""
-    return f"{amount:,} đ".replace(",", ".")
+vnd = say.vnd
 
 
-def anomaly(code: str, detail: str, **ids: str | None) -> Anomaly:
-    """An anomaly with the ids that are known (absent ones are left out)."""
+def anomaly(code: str, detail: say.Said, **ids: str | None) -> Anomaly:
+    """An anomaly saying ``detail`` (English, Vietnamese) with the ids that are known
+    (absent ones are left out)."""
     assert code in CODES, code
-    found: Anomaly = {"code": code, "detail": detail}
+    found: Anomaly = {"code": code, "detail": detail[0], "detail_vi": detail[1]}
     found.update({k: v for k, v in ids.items() if v is not None})
     return found
 
@@ -88,7 +98,7 @@ def reconcile(
     state the snapshot was computed from and is copied into the result.
     """
     check_period(from_month, to_month)
-    on = check_date(on, "on") if on is not None else snapshot_date(snap)
+    on = check_date(on, "on") if on is not None else snapshot_date(snap, to_month)
     due = {(e.benefit_id, e.month): e for e in entitlements(snap, from_month, to_month, on)}
     groups = _payment_groups(snap, from_month, to_month, on)
     deaths, book = death_months(snap), status_book(snap)
@@ -105,7 +115,7 @@ def reconcile(
             found.append(
                 anomaly(
                     "UNPAID_ENTITLEMENT",
-                    f"{vnd(e.amount)} due for {e.month}, nothing paid by {on}",
+                    say.unpaid(e.amount, e.month, on),
                     **_benefit_ids(snap.benefits[e.benefit_id]),
                     month=e.month,
                 )
@@ -116,6 +126,7 @@ def reconcile(
     if identities is not None:
         found += _duplicate_identities(snap, identities)
     found.sort(key=lambda a: (a["code"], *(a.get(k, "") for k in _ID_FIELDS), a["detail"]))
+    annotate(snap, found, {k: e.amount for k, e in due.items()}, groups, fund_rows)
     programs = _program_rows(snap, due, groups)
     return {
         **basis(snap, checkpoint),
@@ -179,21 +190,22 @@ def _group_anomalies(
             return []  # each payment is NO_APPROVED_BENEFIT
         start, end = span(snap, benefit)
         if not start <= month <= end:
-            code, why = "OUTSIDE_BENEFIT_PERIOD", f"{month} is outside {start}..{end}"
+            code, why = "OUTSIDE_BENEFIT_PERIOD", say.outside(month, start, end)
         elif died is not None and month > died:
             return []  # each payment is PAID_AFTER_DEATH
         else:
-            code, why = "OVERPAYMENT", f"paid for {month}, which was not yet due on {on}"
+            code, why = "OVERPAYMENT", say.not_yet_due(month, on)
         return [anomaly(code, why, **_payment_ids(benefit, p, month)) for p in payments]
     first, *rest = payments
     out = []
     if first.amount != due.amount:
         code = "OVERPAYMENT" if first.amount > due.amount else "UNDERPAYMENT"
-        why = f"paid {vnd(first.amount)} for {month}, entitled to {vnd(due.amount)}"
+        why = say.wrong_amount(first.amount, month, due.amount)
         out.append(anomaly(code, why, **_payment_ids(benefit, first, month)))
     for p in rest:
-        why = f"another payment for {month}; the first is {first.payment_id}"
-        out.append(anomaly("DUPLICATE_PAYMENT", why, **_payment_ids(benefit, p, month)))
+        ids = {**_payment_ids(benefit, p, month), "first_payment_id": first.payment_id}
+        why = say.duplicate(month, first.payment_id, first.index)
+        out.append(anomaly("DUPLICATE_PAYMENT", why, **ids))
     return out
 
 
@@ -213,14 +225,13 @@ def _payment_anomalies(
     out: list[Anomaly] = []
     if not approved_on(benefit, payment.paid_on):
         why = (
-            f"benefit approved on {benefit.decision_date}, after paid_on {payment.paid_on}"
+            say.approved_late(benefit.decision_date, payment.paid_on)
             if approved_on(benefit, None)
-            else f"benefit is {benefit.state} (not approved)"
+            else say.not_approved(benefit.state)
         )
         out.append(anomaly("NO_APPROVED_BENEFIT", why, **ids))
     if died is not None and month > died:
-        who = "beneficiary" if benefit.person_id else "every household member"
-        why = f"{who} died in {died}; paid for {month}"
+        why = say.after_death(benefit.person_id is None, died, month)
         out.append(anomaly("PAID_AFTER_DEATH", why, **ids))
     recipient = snap.people[payment.recipient]
     if (
@@ -228,7 +239,7 @@ def _payment_anomalies(
         and recipient.died_on < payment.paid_on
         and not (died is not None and month > died and recipient.person_id == benefit.person_id)
     ):
-        why = f"recipient died on {recipient.died_on}, before paid_on {payment.paid_on}"
+        why = say.recipient_died(recipient.died_on, payment.paid_on)
         out.append(anomaly("PAID_AFTER_DEATH", why, **{**ids, "person_id": recipient.person_id}))
     home = beneficiary_household(snap, benefit, payment.index)
     if (
@@ -236,17 +247,18 @@ def _payment_anomalies(
         and payment.recipient != benefit.person_id
         and household_at(recipient, payment.index) != home
     ):
-        why = f"paid to {payment.recipient}, neither the beneficiary nor of their household"
+        code = person_codes(snap).get(payment.recipient, payment.recipient)
+        why = say.wrong_recipient(payment.recipient, code)
         extra = {"person_id": payment.recipient, "household_id": home}
         out.append(anomaly("RECIPIENT_NOT_ELIGIBLE", why, **{**ids, **extra}))
     if snap.programs[benefit.program_id].category == "poverty" and not poor_in_month(
         snap, home, month, on, book
     ):
-        status = status_on(snap, home, f"{month}-01", on, book) or "none approved"
-        why = f"a poverty program paid for {month}; the household's status: {status}"
+        why = say.not_poor(month, status_on(snap, home, f"{month}-01", on, book))
         out.append(anomaly("HOUSEHOLD_NOT_ELIGIBLE", why, **{**ids, "household_id": home}))
     if benefit.approved_by is not None and payment.recorded_by == benefit.approved_by:
-        why = f"{payment.recorded_by} approved the benefit and recorded its payment"
+        by = payment.recorded_by
+        why = say.self_approved(by, snap.holder_names.get(by) or by)
         out.append(anomaly("SELF_APPROVED_PAYMENT", why, **ids))
     return out
 
@@ -269,17 +281,17 @@ def _overlaps(snap: Snapshot, first: str, last: str, on: str | None) -> list[Ano
                 lo, hi = max(sa, sb, first), min(ea, eb, last)
                 if lo <= hi:
                     seen.add((a.benefit_id, b.benefit_id))
-                    why = f"overlaps benefit {a.benefit_id} of the same program, {lo}..{hi}"
-                    out.append(anomaly("OVERLAPPING_BENEFITS", why, **_benefit_ids(b), month=lo))
+                    ids = {**_benefit_ids(b), "month": lo, "first_benefit_id": a.benefit_id}
+                    why = say.overlap(a.benefit_id, lo, hi)
+                    out.append(anomaly("OVERLAPPING_BENEFITS", why, **ids, months_to=hi))
     for (_, year), group in gifts.items():
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
                 in_period = first <= a.start <= last or first <= b.start <= last
                 if in_period and (a.benefit_id, b.benefit_id) not in seen:
-                    why = f"a second Tết gift in {year}; the first is benefit {a.benefit_id}"
-                    out.append(
-                        anomaly("OVERLAPPING_BENEFITS", why, **_benefit_ids(b), month=b.start)
-                    )
+                    ids = {**_benefit_ids(b), "month": b.start, "first_benefit_id": a.benefit_id}
+                    why = say.second_gift(year, a.benefit_id)
+                    out.append(anomaly("OVERLAPPING_BENEFITS", why, **ids))
     return out
 
 
@@ -287,8 +299,7 @@ def _overdrawn(fund_rows: list[dict[str, Any]]) -> list[Anomaly]:
     return [
         anomaly(
             "FUND_OVERDRAWN",
-            f"paid {vnd(row['paid'])} against {vnd(row['received'])} received and "
-            f"{vnd(row['returned'])} returned: short by {vnd(-row['balance'])}",
+            say.overdrawn(row["paid"], row["received"], row["returned"]),
             program_id=row["program_id"],
         )
         for row in fund_rows
@@ -303,15 +314,17 @@ def _duplicate_identities(snap: Snapshot, identities: Mapping[str, str]) -> list
         if person_id in snap.people and national_id and national_id.strip():
             holders[national_id.strip()].append(person_id)
     out = []
+    codes = person_codes(snap)
     for people in holders.values():
         first, *rest = sorted(people, key=lambda pid: (snap.people[pid].index, pid))
         for person_id in rest:
             out.append(
                 anomaly(
                     "DUPLICATE_IDENTITY",
-                    f"same national id as person {first}",
+                    say.same_identity(first, codes.get(first, first)),
                     person_id=person_id,
                     household_id=snap.people[person_id].household_id,
+                    first_person_id=first,
                 )
             )
     return out

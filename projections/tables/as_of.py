@@ -74,11 +74,14 @@ class _Loader:
         for person_id, idx, household_id in self.rows("proj_person_moves"):
             moves.setdefault(person_id, []).append((household_id, idx))
         pii = {person_id: value for person_id, _, value in self.rows("proj_person_pii")}
-        columns = f"person_id, relation, sex, birth_year, idx, {_when('died_idx', 'died_on')}"
-        for pid, relation, sex, year, idx, died_on in self.rows("proj_people", columns):
+        columns = (
+            f"person_id, relation, sex, birth_year, idx, {_when('died_idx', 'died_on')}, "
+            f"{_when('died_idx', 'died_idx')}"
+        )
+        for pid, relation, sex, year, idx, died_on, died_idx in self.rows("proj_people", columns):
             home = moves[pid][-1][0]
             snap.people[pid] = model.Person(
-                pid, home, relation, sex, year, pii[pid], idx, died_on, moves[pid]
+                pid, home, relation, sex, year, pii[pid], idx, died_on, moves[pid], died_idx
             )
         snap.proposals = {
             r[0]: model.StatusProposal(*r) for r in self.rows("proj_proposals", _PROPOSAL)

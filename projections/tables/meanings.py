@@ -134,6 +134,7 @@ def _moved_rows(p: Page, i: int, h: str, s: Statement, b: Body) -> None:
 
 def _died(snap: Snapshot, i: int, h: str, s: Statement, b: Body) -> None:
     snap.people[b["person_id"]].died_on = b["date"]
+    snap.people[b["person_id"]].died_index = i
 
 
 def _died_rows(p: Page, i: int, h: str, s: Statement, b: Body) -> None:

@@ -173,8 +173,9 @@ def test_xlsx_has_vietnamese_headings_by_default_and_english_with_lang_en(
     en = load_workbook(io.BytesIO(english))
     assert en.sheetnames == ["Summary", "Programs", "Funds", "Anomalies"]
     assert "Entitled (VND)" in [c.value for c in en["Programs"][1]]
-    anomalies = [r for r in en["Anomalies"].iter_rows(values_only=True)][1:]
-    assert [(r[0], r[1]) for r in anomalies] == [("UNPAID_ENTITLEMENT", "Entitlement unpaid")]
+    heading, *anomalies = [r for r in en["Anomalies"].iter_rows(values_only=True)]
+    code, what = heading.index("Code"), heading.index("Anomaly")
+    assert [(r[code], r[what]) for r in anomalies] == [("UNPAID_ENTITLEMENT", "Entitlement unpaid")]
 
 
 def test_xlsx_bytes_are_the_same_for_the_same_snapshot(story: Story, paid: dict[str, str]) -> None:

@@ -208,6 +208,46 @@ def test_reconciliation_finds_the_planted_irregularities(built: Built) -> None:
     assert built.summary["anomalies"] == dict(found)
 
 
+def test_reports_on_the_demo_default_to_its_last_month_and_show_its_money(built: Built) -> None:
+    """Built years after 2022, the demo is still reported on as of 30/06/2022 by default."""
+    assert built.snap.last_recorded_at[:4] > "2022"
+    base = ["--db", built.db, "--format", "json"]
+    doc = json.loads(
+        runner.invoke(
+            app, ["report", "reconciliation", "--from", "2022-01", "--to", "2022-06", *base]
+        ).stdout
+    )
+    assert doc["period"]["on"] == "2022-06-30"
+    assert doc["totals"]["paid"] > 3_000_000_000 and doc["totals"]["entitled"] > 3_000_000_000
+    assert all(row["entitled"] > 0 for row in doc["programs"] if row["kind"] == "monthly")
+    lists = json.loads(runner.invoke(app, ["report", "lists", *base]).stdout)
+    assert lists["on"] == "2022-06-30" and len(lists["beneficiaries"]) > 100
+    payroll = json.loads(
+        runner.invoke(app, ["report", "payroll", "--month", "2022-06", *base]).stdout
+    )
+    assert payroll["totals"]["due"] > 0 and payroll["totals"]["paid"] > 0
+
+
+def test_every_demo_finding_names_a_household_or_program_and_its_evidence(built: Built) -> None:
+    report = reconcile(built.snap, "2022-01", "2022-06")
+    codes = {h.code for h in built.snap.households.values()}
+    assert len({a["finding_id"] for a in report["anomalies"]}) == len(report["anomalies"])
+    for a in report["anomalies"]:
+        assert a["evidence"] and a["detail_vi"] != a["detail"], a
+        if a["code"] == "FUND_OVERDRAWN":
+            assert a["program_code"] == "TET-2022" and a["difference"] > 0
+            continue
+        assert a["household_code"] in codes and a["village"], a
+        assert a["program_code"] and a["months"] and "expected" in a, a
+    (death, *_) = [a for a in report["anomalies"] if a["code"] == "PAID_AFTER_DEATH"]
+    result = runner.invoke(app, ["history", death["household_code"], "--db", built.db])
+    assert result.exit_code == 0, result.output
+    assert death["household_code"] in result.stdout and death["person_code"] in result.stdout
+    person = runner.invoke(app, ["history", death["person_code"], "--db", built.db, "--json"])
+    types = [json.loads(line)["statement"]["type"] for line in person.stdout.splitlines()]
+    assert "person.died" in types and "payment.recorded" in types
+
+
 # -- how it was built -------------------------------------------------------------------------
 def test_the_same_seed_gives_byte_identical_statements(built: Built, second_run: SecondRun) -> None:
     """A second run, in another process with another hash seed, signs the same bytes."""

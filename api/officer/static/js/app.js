@@ -10,6 +10,7 @@ import { recordScreen } from "./forms.js";
 import { inboxScreen } from "./inbox.js";
 import { importScreen } from "./imports.js";
 import { payrollScreen } from "./payments.js";
+import { inspectScreen } from "./inspect.js";
 
 const SCREENS = {
   key: keyScreen,
@@ -17,6 +18,7 @@ const SCREENS = {
   inbox: inboxScreen,
   import: importScreen,
   payroll: payrollScreen,
+  inspect: inspectScreen,
 };
 
 function current() {
@@ -74,6 +76,11 @@ async function start() {
   window.addEventListener("hashchange", show);
   onSession(() => {
     if (!session.me) location.hash = "key";
+    // /inspect opens the inspector's screen once signed in
+    else if (document.body.dataset.start === "inspect" && current() === "key") {
+      location.hash = "inspect"; // drawn by the hashchange
+      return;
+    }
     show();
   });
   await show();
