@@ -11,7 +11,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from api import reading
 from api.cli.deps import (
     DbOpt,
     JsonOpt,
@@ -36,7 +35,6 @@ from ledger.formats.problems import problems
 from ledger.formats.schemas import TYPES_IN_ORDER
 from ledger.formats.vault import VaultKey, VaultRecord
 from ledger.formats.versions import V1, V1_1
-from projections.query import history as entity_history
 
 
 def init(
@@ -145,8 +143,6 @@ def submit(
     url: UrlOpt = None,
 ) -> None:
     """Record one statement, or a JSON-lines batch as one all-or-nothing transaction."""
-    from ledger.tlog.merkle_log import MerkleLog
-
     with refusals():
         text = read_text(source, "source")
         if url is not None:
@@ -172,6 +168,8 @@ def submit(
         _print_accepted(results)
         notary_path = notary_key or os.environ.get("ANSINH_NOTARY_KEY")
         if notary_path:
+            from ledger.tlog.merkle_log import MerkleLog
+
             issued = MerkleLog(ledger).issue(load_key(Path(notary_path)))
             err.print(f"checkpoint signed at tree size {issued.size}")
 
@@ -267,6 +265,9 @@ def history(
     their approvals and payments. With --json: the statements only, one a
     line.
     """
+    from api import reading  # the read models and reports: history only
+    from projections.query import history as entity_history
+
     with refusals():
         ledger = open_ledger(db, vault_key)
         holders = {k.key_id: k.holder_id for k in ledger.key_records()}

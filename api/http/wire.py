@@ -9,16 +9,16 @@ refusal can name it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import Request
-
-from api.http.models import ErrorResponse
 from ledger.collector import collector_paused
 from ledger.domain.acceptance import Submission, submission_from_json
 from ledger.errors import LedgerError, MalformedError
 from ledger.formats.dsse import check_deferred
 from ledger.formats.jsontext import DuplicateKey, loads
+
+if TYPE_CHECKING:  # `ansinh submit` reads submissions here without the web stack
+    from fastapi import Request
 
 JSON_LINES_TYPES = ("application/jsonl", "application/x-ndjson", "application/x-jsonlines")
 
@@ -37,6 +37,8 @@ _STATUS_TEXT = {
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` entries for these error statuses, all in the error shape."""
+    from api.http.models import ErrorResponse  # pydantic: the routes' modules have it
+
     return {s: {"model": ErrorResponse, "description": _STATUS_TEXT[s]} for s in statuses}
 
 

@@ -22,7 +22,6 @@ from eventsourcing.persistence import PersistenceError
 from eventsourcing.utils import get_topic
 
 from ledger.errors import InvalidField, NotOpened
-from ledger.storage.postgres import PostgresLedgerRecorder, PostgresTurns, check_reachable
 from ledger.storage.sqlite import SQLiteLedgerRecorder, SQLiteTurns
 from ledger.storage.turns import Turns
 
@@ -63,6 +62,8 @@ def eventsourcing_env(db: str, name: str = "Ledger", *, create: bool = True) -> 
         "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",
     }
     if is_postgres(db):
+        from ledger.storage.postgres import PostgresLedgerRecorder  # psycopg: only for PostgreSQL
+
         url = urlsplit(db)
         query = parse_qs(url.query)
         dbname = unquote(url.path.lstrip("/"))
@@ -110,6 +111,8 @@ def settings(db: str, *, create: bool) -> dict[str, str]:
         check_ledger_file(path)
     env = eventsourcing_env(db, create=create)
     if is_postgres(db):
+        from ledger.storage.postgres import check_reachable
+
         check_reachable(env)
     return env
 
@@ -159,6 +162,8 @@ def writer_turns(db: str, env: dict[str, str]) -> Turns | None:
     """The write turn of the ledger in ``db`` (its eventsourcing settings ``env``); None
     for a database in memory, which has one writer."""
     if is_postgres(db):
+        from ledger.storage.postgres import PostgresTurns
+
         return PostgresTurns(env)
     path = sqlite_file(db)
     return None if path is None else SQLiteTurns(path)

@@ -50,7 +50,7 @@ from ledger.formats.notes import cosign, parse_note, sign_checkpoint
 from ledger.storage.mapper import entry_fields, reads_plain
 from ledger.storage.recorder import NODES, MerkleRecorder
 from ledger.tlog.notary import NotaryGuard
-from ledger.tlog.store import PostgresMerkleRecorder, SQLiteMerkleRecorder
+from ledger.tlog.store import SQLiteMerkleRecorder
 
 T = TypeVar("T")
 ENTRY_TOPIC = get_topic(Log.EntryAppended)
@@ -164,11 +164,11 @@ class MerkleLog(StoredTree):
 
     def __init__(self, ledger: LedgerApplication) -> None:
         self.ledger = ledger
-        cls: type[MerkleRecorder] = (
-            SQLiteMerkleRecorder
-            if isinstance(getattr(ledger.factory, "datastore", None), SQLiteDatastore)
-            else PostgresMerkleRecorder
-        )
+        cls: type[MerkleRecorder] = SQLiteMerkleRecorder
+        if not isinstance(getattr(ledger.factory, "datastore", None), SQLiteDatastore):
+            from ledger.tlog.postgres import PostgresMerkleRecorder  # psycopg
+
+            cls = PostgresMerkleRecorder
         super().__init__(ledger.factory.tracking_recorder(cls))  # type: ignore[arg-type]
 
     # -- the projection --------------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 from binascii import a2b_base64
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from eventsourcing.persistence import Notification
@@ -30,12 +30,10 @@ from ledger.storage.mapper import entry_fields, reads_plain
 from projections.model import Snapshot
 from projections.tables.meanings import MEANINGS, KeyOf, Meaning, RowChange, named_ids
 from projections.tables.schema import MODELS, Page
-from projections.tables.store import (
-    PostgresProjectionRecorder,
-    ProjectionRecorder,
-    SQLiteProjectionRecorder,
-    StaleProjection,
-)
+from projections.tables.store import SQLiteProjectionRecorder, StaleProjection
+
+if TYPE_CHECKING:
+    from projections.tables.postgres import PostgresProjectionRecorder
 
 ENTRY_TOPIC = get_topic(Log.EntryAppended)
 PAGE = 2000
@@ -45,10 +43,15 @@ Statement = dict[str, Any]
 Progress = Callable[[int], None]
 
 
-def recorder_for(ledger: LedgerApplication) -> ProjectionRecorder:
+def recorder_for(
+    ledger: LedgerApplication,
+) -> SQLiteProjectionRecorder | PostgresProjectionRecorder:
     """The read models' recorder in the ledger's own database."""
-    sqlite = isinstance(getattr(ledger.factory, "datastore", None), SQLiteDatastore)
-    cls = SQLiteProjectionRecorder if sqlite else PostgresProjectionRecorder
+    cls: type[SQLiteProjectionRecorder | PostgresProjectionRecorder] = SQLiteProjectionRecorder
+    if not isinstance(getattr(ledger.factory, "datastore", None), SQLiteDatastore):
+        from projections.tables.postgres import PostgresProjectionRecorder  # psycopg
+
+        cls = PostgresProjectionRecorder
     recorder = ledger.factory.tracking_recorder(cls)
     assert isinstance(recorder, cls)
     return recorder

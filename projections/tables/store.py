@@ -23,12 +23,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-import psycopg
 from eventsourcing.persistence import IntegrityError, Tracking
-from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
-from psycopg.rows import tuple_row
-from psycopg.sql import SQL
 
 from projections.model import Snapshot
 from projections.tables.as_of import snapshot_as_of
@@ -44,10 +40,6 @@ from projections.tables.schema import (
 )
 
 ROWS_PAGE = 5000  # rows read at a time when a whole table is checked
-_PG_TYPES = {
-    t: {c.split()[0]: "bigint" if c.split()[1] == "INT" else "text" for c in decl.split(", ")}
-    for t, (decl, _) in TABLES.items()
-}
 
 
 class StaleProjection(Exception):
@@ -63,6 +55,8 @@ class ProjectionTables:
     pipelined = False
     integer = "INTEGER"
     placeholder = "?"
+    # What the database driver raises when a row's key is taken already.
+    duplicate: tuple[type[Exception], ...] = (sqlite3.IntegrityError,)
 
     def _tx(self, commit: bool) -> AbstractContextManager[Any]:
         raise NotImplementedError
@@ -114,7 +108,7 @@ class ProjectionTables:
                         c.execute(
                             self._sql("INSERT INTO {p}proj_position VALUES (?, ?)"), (model, after)
                         )
-                    except (sqlite3.IntegrityError, psycopg.IntegrityError) as exc:
+                    except self.duplicate as exc:
                         raise StaleProjection(model) from exc
                 else:
                     c.execute(
@@ -285,65 +279,3 @@ class SQLiteProjectionRecorder(SQLiteTrackingRecorder, ProjectionTables):
 
     def _delete_tracking(self, c: Any, name: str) -> None:
         c.execute("DELETE FROM tracking WHERE application_name=?", (name,))
-
-
-class PostgresProjectionRecorder(PostgresTrackingRecorder, ProjectionTables):
-    """The read models in the ledger's PostgreSQL schema."""
-
-    integer = "BIGINT"
-    placeholder = "%s"
-    pipelined = True
-
-    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
-        super().__init__(datastore, **kwargs)
-        self.prefix = f'"{self.datastore.schema}".'
-        self.sql_create_statements += [SQL(s).format() for s in self.table_statements()]
-
-    @contextmanager
-    def _tx(self, commit: bool) -> Iterator[Any]:
-        with (
-            self.datastore.get_connection() as conn,
-            conn.transaction(force_rollback=not commit),
-            conn.cursor(row_factory=tuple_row) as c,
-        ):
-            yield c
-
-    def _read_snapshot(self, c: Any) -> None:
-        c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-
-    @contextmanager
-    def _stream(self, query: str) -> Iterator[Any]:
-        """A server-side cursor: the rows come a page at a time, not all at once."""
-        with (
-            self.datastore.get_connection() as conn,
-            conn.transaction(force_rollback=True),
-            conn.cursor(name="ansinh_rows", row_factory=tuple_row) as c,
-        ):
-            c.execute(query)
-            yield c
-
-    # psycopg's executemany spends ~60 µs of client time per row; COPY, ~3 µs.
-    def _insert_rows(self, c: Any, table: str, rows: list[Sequence[Any]]) -> None:
-        columns = COLUMNS[table]
-        types = [_PG_TYPES[table][col] for col in columns]
-        with c.copy(
-            f"COPY {self.prefix}{table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
-        ) as copy:
-            copy.set_types(types)
-            for row in rows:
-                copy.write_row(row)
-
-    def _clear_statements(self, table: str) -> list[str]:
-        return [self._sql(f"TRUNCATE {{p}}{table}")]
-
-    def _track(self, c: Any, tracking: Tracking) -> None:
-        self._insert_tracking(c, tracking)
-
-    def _tracking_table(self) -> str:
-        return f'{self.prefix}"{self.tracking_table_name}"'
-
-    def _delete_tracking(self, c: Any, name: str) -> None:
-        c.execute(f"DELETE FROM {self._tracking_table()} WHERE application_name=%s", (name,))
-
-
-ProjectionRecorder = SQLiteProjectionRecorder | PostgresProjectionRecorder

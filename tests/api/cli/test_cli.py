@@ -9,10 +9,11 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-import click
 import pytest
 import typer.main
+from typer.core import TyperGroup
 
 from api.cli.main import app
 from ledger.formats.dsse import jcs
@@ -149,9 +150,9 @@ def test_submitting_a_file_that_does_not_exist_is_a_usage_error(cli: Cli) -> Non
 def _command_paths() -> list[list[str]]:
     paths: list[list[str]] = []
 
-    def walk(command: click.Command, path: list[str]) -> None:
+    def walk(command: Any, path: list[str]) -> None:
         paths.append(path)
-        if isinstance(command, click.Group):
+        if isinstance(command, TyperGroup):  # typer's own click: not a click.Group
             for name, sub in sorted(command.commands.items()):
                 walk(sub, [*path, name])
 
