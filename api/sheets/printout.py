@@ -11,7 +11,7 @@ has is drawn; the columns that add up (money and counts) are summed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from api.sheets.columns import pick
@@ -64,6 +64,14 @@ SHEETS: dict[str, tuple[tuple[str, ...], ...]] = {
     "payroll": (("payroll",),),
 }
 UNSUMMED = frozenset({"anomalies"})
+# A finding is named on paper by its id, codes and evidence entries (and the commands
+# that follow them); its UUIDs, 36 characters each, would shrink the page to unreadable
+# when fitted to its width. The CSV, JSON and the table on screen keep them.
+NOT_PRINTED = {
+    "anomalies": frozenset(
+        {"payment_id", "benefit_id", "person_id", "household_id", "program_name"}
+    ),
+}
 GROUP_BY = {
     "programs": "program_code",
     "villages": "village",
@@ -123,15 +131,29 @@ def printout(kind: str, doc: dict[str, Any], views: list[View], lang: str) -> Pr
         place=place_of(doc["ledger"]["name"]).split(",")[0].strip(),
         signers=[(pick(role, lang), pick(SIGN_HINT, lang)) for role in SIGNERS],
     )
-    by_name = {view.name: view for view in views}
+    by_name = {view.name: _printable(view) for view in views}
     planned = SHEETS.get(kind, ())
     named = {name for sheet in planned for name in sheet}
     groups = [[by_name[n] for n in sheet if n in by_name] for sheet in planned]
-    groups += [[view] for view in views if view.name not in named]
+    groups += [[by_name[view.name]] for view in views if view.name not in named]
     for group in groups:
         if group:
             found.sheets.append([_table(found, view) for view in group])
     return found
+
+
+def _printable(view: View) -> View:
+    """``view`` without the columns a printed page leaves out (:data:`NOT_PRINTED`)."""
+    hidden = NOT_PRINTED.get(view.name, frozenset())
+    keep = [i for i, column in enumerate(view.columns) if column not in hidden]
+    if len(keep) == len(view.columns):
+        return view
+    return replace(
+        view,
+        columns=tuple(view.columns[i] for i in keep),
+        headings=tuple(view.headings[i] for i in keep),
+        rows=[[row[i] for i in keep] for row in view.rows],
+    )
 
 
 def sheet_title(views: list[View], lang: str) -> str:

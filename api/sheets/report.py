@@ -248,7 +248,8 @@ def _widths(ws: Worksheet, tables: list[Table]) -> dict[int, int]:
                 wanted = max(heading + 1, 9)
             elif key in DATE_KEYS:
                 wanted = max(heading + 1, 11)
-            widths[col] = max(widths.get(col, 0), min(wanted, 40 if key == "detail" else 34))
+            widest = 40 if key in ("detail", "commands") else 34
+            widths[col] = max(widths.get(col, 0), min(wanted, widest))
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col + 1)].width = width
     for col in range(len(widths), MIN_COLUMNS):
