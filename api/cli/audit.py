@@ -50,6 +50,10 @@ def export(
     index: Annotated[
         list[int] | None, typer.Option("--index", help="evidence: this entry (repeat)")
     ] = None,
+    finding: Annotated[
+        str | None,
+        typer.Option("--finding", help="evidence: the entries proving a reconciliation finding"),
+    ] = None,
     evidence_out: Annotated[
         Path | None, typer.Option("--out", help="evidence: the file to write")
     ] = None,
@@ -59,18 +63,22 @@ def export(
     Without --with-vault the bundle can be published.
 
     `ansinh export evidence --entity ID|CODE --out FILE` (or `--index N`,
-    repeated) writes instead the entries asked for with their inclusion
-    proofs against the latest signed checkpoint, for `ansinh verify FILE`
-    to check offline (docs/formats.md section 8).
+    repeated, or `--finding ID`, a reconciliation finding's id as its
+    report prints it) writes instead the entries asked for with their
+    inclusion proofs against the latest signed checkpoint, for `ansinh
+    verify FILE` to check offline (docs/formats.md section 8).
     """
-    if str(out) == "evidence" and (entity is not None or index or evidence_out is not None):
+    asked = (entity, index, finding)
+    wants_evidence = entity is not None or bool(index) or finding is not None
+    if str(out) == "evidence" and (wants_evidence or evidence_out is not None):
         from api.cli.inspect import export_evidence
 
-        export_evidence(evidence_out, entity, index, db, notary)
+        export_evidence(evidence_out, asked, db, notary)
         return
-    if entity is not None or index or evidence_out is not None:
+    if wants_evidence or evidence_out is not None:
         raise typer.BadParameter(
-            "--entity, --index and --out are for `ansinh export evidence`", param_hint="--out"
+            "--entity, --index, --finding and --out are for `ansinh export evidence`",
+            param_hint="--out",
         )
     with refusals():
         ledger = open_ledger(db, vault_key)

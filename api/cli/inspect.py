@@ -14,6 +14,7 @@ import typer
 from api.cli.deps import DbOpt, JsonOpt, err, notary_key, open_ledger, refusals
 from api.inspect.diff import Diff, diff
 from api.inspect.entities import entity_ids
+from api.inspect.findings import finding_evidence
 from api.pages.docs import PublicList
 from ledger.audit.evidence import dumps, gather
 from ledger.errors import InvalidField
@@ -23,17 +24,20 @@ from projections import query
 
 def export_evidence(
     out: Path | None,
-    entity: str | None,
-    indexes: list[int] | None,
+    asked_for: tuple[str | None, list[int] | None, str | None],
     db: str | None,
     notary: Path | None,
 ) -> None:
-    """``ansinh export evidence``: the entries of ``entity`` or ``indexes``, with proofs."""
+    """``ansinh export evidence``: the entries of an entity, of ``--index`` es, or of a
+    reconciliation finding (``asked_for``: entity, indexes, finding id), with proofs."""
+    entity, indexes, finding = asked_for
     with refusals():
         if out is None:
             raise InvalidField("out", "missing: --out FILE (the evidence file to write)")
-        if (entity is None) == (not indexes):
-            raise InvalidField("entity", "give --entity ID|CODE or --index N (repeat), not both")
+        if sum((entity is not None, bool(indexes), finding is not None)) != 1:
+            raise InvalidField(
+                "entity", "give one of --entity ID|CODE, --index N (repeat), --finding ID"
+            )
         if out.exists():
             raise InvalidField("out", f"{out} exists: give a new file")
         ledger = open_ledger(db)
@@ -41,6 +45,8 @@ def export_evidence(
         if entity is not None:
             for eid in entity_ids(ledger, entity):
                 asked += [row[0] for row in query.history(ledger, eid)]
+        if finding is not None:
+            asked += finding_evidence(ledger, finding)
         doc = gather(ledger, asked, notary_key(notary))
         out.write_text(dumps(doc), encoding="utf-8")
         shown = sum(1 for e in doc["entries"] if e["why"] == "asked")

@@ -270,6 +270,21 @@ def test_a_finding_is_followed_offline_by_the_commands_its_report_prints(
     assert checked.stdout.startswith(f"OK evidence of {len(evidence)} entries"), checked.stdout
 
 
+def test_a_finding_named_by_its_id_exports_its_evidence(built: Built, tmp_path: Path) -> None:
+    report = reconcile(built.snap, "2022-03", "2022-05")  # any period holding the finding
+    (death, *_) = [a for a in report["anomalies"] if a["code"] == "PAID_AFTER_DEATH"]
+    out = tmp_path / "evidence.json"
+    args = ["export", "evidence", "--db", built.db, "--out", str(out)]
+    written = runner.invoke(app, [*args, "--finding", death["finding_id"].upper()])
+    assert written.exit_code == 0, written.output
+    entries = json.loads(out.read_text())["entries"]
+    assert sorted(e["index"] for e in entries if e["why"] == "asked") == death["evidence"]
+    for given, says in (("0badc0ffee00", "no finding 0badc0ffee00"), ("x1", "not a finding id")):
+        refused = runner.invoke(app, [*args[:-1], str(tmp_path / "no.json"), "--finding", given])
+        assert refused.exit_code == 1 and "INVALID_FIELD: finding:" in refused.stderr
+        assert says in refused.stderr and not (tmp_path / "no.json").exists()
+
+
 # -- how it was built -------------------------------------------------------------------------
 def test_the_same_seed_gives_byte_identical_statements(built: Built, second_run: SecondRun) -> None:
     """A second run, in another process with another hash seed, signs the same bytes."""
