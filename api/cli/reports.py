@@ -158,7 +158,7 @@ def _emit(
     else:
         data = report_xlsx(kind, doc, views, lang.value)
         if fmt is Format.pdf:
-            data = to_pdf(data, out_path.stem if out_path is not None else kind)
+            data = to_pdf(data, out_path.stem if out_path is not None else kind, lang.value)
     if out_path is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

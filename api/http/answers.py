@@ -101,6 +101,6 @@ def report(
     else:
         data, media, suffix = report_xlsx(kind, doc, views(doc, lang), lang), XLSX, "xlsx"
         if fmt is Format.pdf:
-            data, media, suffix = to_pdf(data, name), PDF, "pdf"
+            data, media, suffix = to_pdf(data, name, lang), PDF, "pdf"
     headers = {"Content-Disposition": f'attachment; filename="{name}.{suffix}"', **read.headers()}
     return Response(data, media_type=media, headers=headers)

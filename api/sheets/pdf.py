@@ -32,8 +32,22 @@ class PrintUnavailable(LedgerError):
     status = 503
 
 
-def to_pdf(xlsx: bytes, name: str = "report") -> bytes:
-    """The workbook ``xlsx`` printed to PDF, as its page setup says (A4, fitted to width)."""
+# The profile's locale decides how numbers print: 1.624.000 in Vietnamese, 1,624,000 in
+# English (the workbook's "#,##0" takes the separators of the locale that shows it).
+LOCALES = {"vi": "vi-VN", "en": "en-US"}
+_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale"
+ oor:op="fuse"><value>{locale}</value></prop></item>
+</oor:items>
+"""
+
+
+def to_pdf(xlsx: bytes, name: str = "report", lang: str = "vi") -> bytes:
+    """The workbook ``xlsx`` printed to PDF, as its page setup says (A4, fitted to width),
+    its numbers as ``lang`` writes them."""
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
         raise PrintUnavailable(
@@ -45,6 +59,10 @@ def to_pdf(xlsx: bytes, name: str = "report") -> bytes:
         folder = Path(tmp)
         source = folder / f"{name}.xlsx"
         source.write_bytes(xlsx)
+        user = folder / "profile" / "user"
+        user.mkdir(parents=True)
+        locale = LOCALES.get(lang, LOCALES["vi"])
+        (user / "registrymodifications.xcu").write_text(_SETTINGS.format(locale=locale))
         command = [
             office,
             "--headless",

@@ -99,6 +99,8 @@ def test_the_demo_reconciliation_prints_on_four_pages_each_with_its_headings(
     assert f"Anomalies {len(doc['anomalies'])} " in pages[0]
     assert "Prepared by" in pages[-1] and "(Signature, full name)" in pages[-1]
     assert sum(text.count("Total (") for text in pages) == 3  # programs, villages, funds
+    entitled = doc["totals"]["entitled"]  # in Vietnamese, thousands are separated by dots
+    assert f"{entitled:,}".replace(",", ".") in vi.pages[0].extract_text()
 
 
 def test_the_reconciliation_downloads_as_a_pdf(
