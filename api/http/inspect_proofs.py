@@ -95,7 +95,7 @@ def inspect_check_list(
         "as_of": doc["as_of"],
         "root": doc["root"],
         "signed": bool(read.checkpoint["signed"]),
-        "offline": f"ansinh check-list {checked.printed} --bundle BUNDLE"
+        "offline": f"ansinh check-list {checked.printed} --bundle bundle.tar"
         + "".join(
             f" --{key} {shlex.quote(value)}"
             for key, value in (("village", village), ("program", program), ("on", doc["on"]))

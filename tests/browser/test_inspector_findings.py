@@ -115,3 +115,24 @@ def test_an_inspector_follows_a_finding_to_evidence_compares_checkpoints_and_che
     page.fill("#list-digest", "not a digest")
     page.click("#list-check")
     expect(page.locator("#list-refused")).to_contain_text("digest:")
+
+
+def test_in_english_the_findings_say_what_kind_each_is(
+    live: Live, page: Page, story: Story, officers: Officers, tmp_path: Path
+) -> None:
+    commune = make_commune(story)
+    died(story, commune.head, "2022-01-20")
+    pay(story, commune.benefit, commune.son, month="2022-02", paid_on="2022-02-10")
+    key = key_file(tmp_path, "inspector", officers.keys["inspector"], None)
+    page.goto(f"{live.url}/inspect?lang=en")
+    page.set_input_files("#key-file", str(key.path))
+    page.click("#sign-in")
+    page.click("#inspect-part-findings")
+    death = page.locator('article.finding[data-code="PAID_AFTER_DEATH"]')
+    expect(death.locator("h3")).to_contain_text("Paid after death")
+    expect(death).to_contain_text("1,624,000 đ")
+    page.fill("#findings-from", "03/2022")
+    page.fill("#findings-to", "01/2022")
+    page.click("#findings-show")
+    expect(page.locator("#findings-status")).to_contain_text("from:")
+    expect(page.locator("article.finding")).to_have_count(0)

@@ -26,7 +26,7 @@ function ends(doc) {
     el(
       "tr",
       { dataset: { end: name } },
-      cell(t("d_end"), name === "first" ? t("diff_from") : t("diff_to")),
+      cell(t("d_end"), name === "first" ? t("end_from") : t("end_to")),
       cell(t("d_size"), money(end.tree_size), "num"),
       cell(t("d_root"), el("code", { class: "hash" }, end.root)),
       cell(t("d_signed"), end.signed ? t("end_signed") : t("end_unsigned"), end.signed ? "good" : "muted"),
@@ -98,7 +98,7 @@ export async function comparePart(box) {
       status.textContent = err.shown ?? String(err);
     }
   });
-  box.replaceChildren(el("h2", {}, t("part_diff")), el("p", { class: "muted" }, t("diff_intro")), form, options, signed, status, out);
+  box.replaceChildren(el("h2", {}, t("part_diff")), el("p", { class: "muted" }, t("diff_intro")), form, options, el("p", { class: "muted" }, t("signed_checkpoints")), signed, status, out);
   try {
     const checkpoints = await get("/v1/log/checkpoints", { limit: 200 }); // newest first
     const said = (cp) => t("checkpoint_option", { size: money(cp.size), at: cp.issued_at.slice(0, 19).replace("T", " ") });
@@ -112,8 +112,8 @@ export async function comparePart(box) {
           "li",
           { dataset: { size: String(cp.size) } },
           el("span", {}, said(cp)),
-          el("button", { type: "button", class: "small", onclick: pick(cp, from) }, t("diff_from")),
-          el("button", { type: "button", class: "small", onclick: pick(cp, to) }, t("diff_to")),
+          el("button", { type: "button", class: "small", onclick: pick(cp, from) }, t("pick_from")),
+          el("button", { type: "button", class: "small", onclick: pick(cp, to) }, t("pick_to")),
         ),
       ),
     );

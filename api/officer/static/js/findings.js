@@ -67,14 +67,18 @@ function card(finding, key) {
       money ? fact(t("f_difference"), vnd(finding.difference ?? 0), "num") : null,
       fact(t("f_evidence"), t("f_entries", { list: finding.evidence.join(", ") })),
     ),
-    el(
-      "div",
-      { class: "actions" },
-      el("button", { type: "button", class: "evidence", onclick: () => takeEvidence(finding, status) }, t("f_download")),
-    ),
-    el("p", { class: "muted" }, t("f_verify")),
-    el("pre", { class: "command" }, command),
-    status,
+    finding.evidence.length
+      ? [
+          el(
+            "div",
+            { class: "actions" },
+            el("button", { type: "button", class: "evidence", onclick: () => takeEvidence(finding, status) }, t("f_download")),
+          ),
+          el("p", { class: "muted" }, t("f_verify")),
+          el("pre", { class: "command" }, command),
+          status,
+        ]
+      : null,
   );
 }
 
