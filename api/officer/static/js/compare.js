@@ -91,6 +91,10 @@ export async function comparePart(box) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     status.textContent = "";
+    if (!from.value.trim() || !to.value.trim()) {
+      status.textContent = `${t(from.value.trim() ? "diff_to" : "diff_from")}: ${t("required")}`;
+      return;
+    }
     try {
       out.replaceChildren(...result(await get("/v1/inspect/diff", { from: from.value.trim(), to: to.value.trim() })));
     } catch (err) {
@@ -118,6 +122,7 @@ export async function comparePart(box) {
       ),
     );
     if (checkpoints.length) to.value = String(checkpoints[0].size);
+    for (const box of [from, to]) box.placeholder = checkpoints.length ? `1 – ${checkpoints[0].size}` : "";
     if (checkpoints.length > 1) from.value = String(checkpoints[1].size);
   } catch (err) {
     status.textContent = err.shown ?? String(err);
