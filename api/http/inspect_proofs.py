@@ -45,13 +45,14 @@ def inspect_diff(
     amounts in đồng, reversals). Refused: a size not above 0 or beyond the log,
     or `from` above `to`.
     """
-    size = service.merkle().size()
+    mlog = service.merkle()
+    size = mlog.size()
     for name, value in (("from", first), ("to", second)):
         if value < 1:
             raise InvalidField(name, f"tree size {value}: give a size from 1 to {size}")
     if first > second:
         raise InvalidField("from", f"tree size {first} is above to ({second})")
-    found = diff(service.ledger, str(first), str(second), names=("from", "to"))
+    found = diff(service.ledger, str(first), str(second), names=("from", "to"), mlog=mlog)
     return found.to_json() | {"proof_checked": True, "log_size": size}
 
 

@@ -131,13 +131,16 @@ def diff(
     first: str,
     second: str,
     names: tuple[str, str] = ("first", "second"),
+    mlog: MerkleLog | None = None,
 ) -> Diff:
     """The entries between two checkpoints, after proving the second extends the first.
 
     ``names``: what a refusal calls each side (the CLI's arguments, or the
-    query parameters of a request)."""
-    mlog = MerkleLog(ledger)
-    mlog.catch_up()
+    query parameters of a request); ``mlog``: the Merkle log of a served
+    ledger, caught up (else one is built)."""
+    if mlog is None:
+        mlog = MerkleLog(ledger)
+        mlog.catch_up()
     a = side(ledger, mlog, first, names[0])
     b = side(ledger, mlog, second, names[1])
     if a.size > b.size:
