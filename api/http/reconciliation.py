@@ -20,7 +20,7 @@ from api.http.answers import (
 from api.http.deps import AsOfQ, OfficerDep, OnQ, ServiceDep
 from api.http.inspection import ReconciliationOut
 from api.http.roles import DETAIL_ROLES, IDENTITY_ROLES, NAME_ROLES, withhold_deaths
-from projections.reports.entitlements import check_month
+from projections.reports.entitlements import check_month, covered_months
 from projections.reports.export import reconciliation_views
 
 router = APIRouter(prefix="/v1", tags=["reads"])
@@ -37,8 +37,13 @@ def reconciliation(
     service: ServiceDep,
     officer: OfficerDep,
     response: Response,
-    from_: Annotated[str, Query(alias="from", description="First month YYYY-MM")],
-    to: Annotated[str, Query(description="Last month YYYY-MM")],
+    from_: Annotated[
+        str | None,
+        Query(alias="from", description="First month YYYY-MM (default: the first paid)"),
+    ] = None,
+    to: Annotated[
+        str | None, Query(description="Last month YYYY-MM (default: the last covered)")
+    ] = None,
     on: OnQ = None,
     as_of: AsOfQ = None,
     fmt: FormatQ = Format.json,
@@ -59,10 +64,18 @@ def reconciliation(
     log entries that prove it (`evidence`) and a stable `finding_id`;
     `detail` is English, `detail_vi` Vietnamese. CSV and XLSX files show the
     text in `lang` and the commands that check each finding offline.
+
+    Without `from` and `to` (both, or neither is given), the period is the one
+    the ledger covers: from the first month a payment is for to the month of its
+    report date (`period` says which).
     """
-    check_month(from_, "from")
-    check_month(to, "to")
+    if from_ is not None or to is not None:  # one end given: both are
+        check_month(from_ or "", "from")
+        check_month(to or "", "to")
     read = reading.read_at(service, as_of)
+    if from_ is None or to is None:
+        from_, to = covered_months(read.snap) or ("", "")
+        check_month(from_, "from")  # a ledger with no entries covers no month
     identities = officer is not None and officer.may(IDENTITY_ROLES)
     named = officer is not None and officer.may(NAME_ROLES)
     doc = reading.reconciliation(read, from_, to, on, identities=identities, named=named)

@@ -77,6 +77,7 @@ class Diff:
     second: Side
     by_type: dict[str, int] = field(default_factory=dict)
     by_village: dict[str, Tally] = field(default_factory=dict)
+    proof: list[bytes] = field(default_factory=list)  # the consistency proof checked
 
     @property
     def added(self) -> int:
@@ -91,6 +92,7 @@ class Diff:
             "by_village": [
                 {"village": v or None, **t.to_json()} for v, t in sorted(self.by_village.items())
             ],
+            "consistency_proof": [base64.b64encode(h).decode() for h in self.proof],
         }
 
 
@@ -124,16 +126,27 @@ def side(ledger: LedgerApplication, mlog: MerkleLog, given: str, field_name: str
     return Side(cp.size, cp.root, True, str(path))
 
 
-def diff(ledger: LedgerApplication, first: str, second: str) -> Diff:
-    """The entries between two checkpoints, after proving the second extends the first."""
-    mlog = MerkleLog(ledger)
-    mlog.catch_up()
-    a = side(ledger, mlog, first, "first")
-    b = side(ledger, mlog, second, "second")
+def diff(
+    ledger: LedgerApplication,
+    first: str,
+    second: str,
+    names: tuple[str, str] = ("first", "second"),
+    mlog: MerkleLog | None = None,
+) -> Diff:
+    """The entries between two checkpoints, after proving the second extends the first.
+
+    ``names``: what a refusal calls each side (the CLI's arguments, or the
+    query parameters of a request); ``mlog``: the Merkle log of a served
+    ledger, caught up (else one is built)."""
+    if mlog is None:
+        mlog = MerkleLog(ledger)
+        mlog.catch_up()
+    a = side(ledger, mlog, first, names[0])
+    b = side(ledger, mlog, second, names[1])
     if a.size > b.size:
         a, b = b, a
     if b.size > mlog.size():
-        raise InvalidField("second", f"checkpoint of {b.size} entries: the log has {mlog.size()}")
+        raise InvalidField(names[1], f"checkpoint of {b.size} entries: the log has {mlog.size()}")
     try:
         proof = mlog.consistency_proof(a.size, b.size)
         verify_consistency(a.size, b.size, a.root, b.root, proof)
@@ -141,7 +154,9 @@ def diff(ledger: LedgerApplication, first: str, second: str) -> Diff:
         raise LogInconsistent(
             f"the checkpoints of {a.size} and {b.size} entries are not consistent: {exc}"
         ) from None
-    return summarise(ledger, a, b)
+    found = summarise(ledger, a, b)
+    found.proof = proof
+    return found
 
 
 def summarise(ledger: LedgerApplication, a: Side, b: Side) -> Diff:

@@ -12,6 +12,10 @@ that matches is said.
 
 The printed digest may be given whole (64 hex) or by its first 8 hex digits
 or more; spaces and dashes are ignored (a notice may group the digits).
+
+:func:`check_served` asks the same of a served ledger, at the entry count the
+notice prints: what a signed-in inspector's screen asks the server, before
+taking a bundle away to check offline.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from typing import Any
 import orjson
 
 from api.pages.docs import PublicList, check_filters, list_fields, public_of
-from api.reading import name_lists
+from api.reading import Read, name_lists, vault_field
 from ledger.audit.bundle import open_bundle
 from ledger.audit.ledger import verify_bundle
 from ledger.audit.verifier import Outcome
@@ -142,3 +146,42 @@ def check_list(
         if found.digest.startswith(printed):
             return Checked(printed, found, named, tuple(tried), verified, bool(read.vault))
     return Checked(printed, None, None, tuple(tried), verified, bool(read.vault))
+
+
+@dataclass(frozen=True)
+class Served:
+    """The outcome against the served log: the forms recomputed, the one that matched."""
+
+    printed: str
+    matched: PublicList | None
+    named: bool | None
+    tried: tuple[tuple[PublicList, bool], ...]
+
+
+def check_served(
+    read: Read,
+    digest: str,
+    *,
+    village: str | None = None,
+    program: str | None = None,
+    on: str | None = None,
+) -> Served:
+    """Recompute, from ``read`` (the log at the notice's entry count), the list a notice
+    printed, as the pages draw it: with names from the vault, then with names withheld
+    (a server without the vault key prints those), and compare with the digest."""
+    printed = printed_digest(digest)
+    if on is not None:
+        check_date(on, "on")
+    check_filters(read.snap, village, program)
+    tried: list[tuple[PublicList, bool]] = []
+    for named in (True, False):
+        doc = lists(read.snap, on, read.checkpoint)
+        if named:
+            name_lists(read.snap, doc, lambda people: vault_field(read, people, "full_name"))
+        else:
+            name_lists(read.snap, doc, lambda people: dict.fromkeys(people))
+        found = public_of(read.snap, read.checkpoint, list_fields(doc, village, program))
+        tried.append((found, named))
+        if found.digest.startswith(printed):
+            return Served(printed, found, named, tuple(tried))
+    return Served(printed, None, None, tuple(tried))

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from projections.reports.export import VALUES as EXPORT_VALUES
+
 
 class Label(NamedTuple):
     """A field's label and help, in Vietnamese and English."""
@@ -291,4 +293,6 @@ def labels_json(lang: str) -> dict[str, Any]:
             field: {value: words[pick] for value, words in table.items()}
             for field, table in VALUES.items()
         },
+        # what the reconciliation calls each finding's code, as its files do
+        "findings": {code: words[pick] for code, words in EXPORT_VALUES["label"].items()},
     }

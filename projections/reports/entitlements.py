@@ -112,6 +112,20 @@ def snapshot_date(snap: Snapshot, through: str | None = None) -> str | None:
     return covered or None
 
 
+def covered_months(snap: Snapshot) -> tuple[str, str] | None:
+    """The months the ledger covers, a reconciliation's default period: from the first
+    month a payment is for (or was paid in) to the month of :func:`snapshot_date`.
+    None for a ledger with no entries."""
+    last = snapshot_date(snap)
+    if last is None:
+        return None
+    first = last[:7]
+    for payment in snap.payments.values():
+        paid_for = payment.month or snap.benefits[payment.benefit_id].start
+        first = min(first, paid_for[:7], payment.paid_on[:7])
+    return first, last[:7]
+
+
 # -- benefits --------------------------------------------------------------------
 def approved_on(benefit: Benefit, on: str | None) -> bool:
     """Approved (possibly ended since) by a decision dated on or before ``on``."""

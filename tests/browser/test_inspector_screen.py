@@ -28,7 +28,8 @@ def test_an_inspector_filters_the_log_and_downloads_evidence_that_verifies(
     _open(page, f"{live.url}/inspect", officers, "inspector", tmp_path)
     rows = page.locator("#inspect-rows tr")
     expect(rows).to_have_count(story.app.size())  # opened on the inspector's screen, all shown
-    expect(page.locator("h1")).to_have_text("Kiểm tra sổ cái: lọc bút toán, lấy bằng chứng")
+    expect(page.locator("h1")).to_have_text("Kiểm tra sổ cái")
+    expect(page.locator("h2")).to_have_text("Lọc bút toán, lấy bằng chứng")
     page.select_option("#inspect-type", "household.registered")
     page.click("#inspect-filter")
     expect(rows).to_have_count(2)

@@ -221,6 +221,10 @@ def test_the_openapi_document_describes_the_reads_and_the_sign_in(client: Any) -
         "/v1/entities/{entity_id}/history",
         "/v1/auth/challenge",
         "/v1/auth/token",
+        "/v1/inspect/log",
+        "/v1/inspect/evidence",
+        "/v1/inspect/diff",
+        "/v1/inspect/check-list",
     ):
         assert path in paths, path
     report = paths["/v1/reports/reconciliation"]["get"]["responses"]

@@ -70,7 +70,7 @@ const WORDS = {
     already_paid: "đã chi", program_all: "Tất cả chương trình",
     error: "Lỗi", server_error: "Máy chủ trả lỗi {code}: {message}", offline: "Không kết nối được máy chủ.",
     line_error: "Dòng {line}: {message}",
-    tab_inspect: "Kiểm tra sổ", inspect_title: "Kiểm tra sổ cái: lọc bút toán, lấy bằng chứng",
+    tab_inspect: "Kiểm tra sổ",
     inspect_by: "Người ký (mã cán bộ hoặc mã khóa)", inspect_type: "Loại bút toán",
     inspect_entity: "Mã hộ hoặc mã đối tượng", inspect_from: "Ký từ ngày", inspect_to: "Đến ngày",
     all_types: "Tất cả các loại", filter: "Lọc", inspect_found: "{n} bút toán",
@@ -81,6 +81,39 @@ const WORDS = {
     evidence_saved: "Đã tải tệp bằng chứng {name}.",
     evidence_needs: "Hãy nhập mã hộ (hoặc mã đối tượng) để lấy bằng chứng, hoặc chọn các bút toán.",
     not_inspector: "Trang này dành cho thanh tra (vai trò inspector) hoặc quản trị.",
+    inspect_heading: "Kiểm tra sổ cái", part_log: "Lọc bút toán, lấy bằng chứng",
+    part_findings: "Sai phạm, bất thường", part_diff: "So sánh hai điểm kiểm chứng",
+    part_list: "Đối chiếu danh sách niêm yết",
+    from_month_field: "Từ tháng (mm/yyyy)", to_month_field: "Đến tháng (mm/yyyy)", show: "Xem",
+    findings_found: "{n} sai phạm, bất thường trong kỳ {from} – {to} (sổ cái có {size} bút toán).",
+    findings_none: "Không thấy sai phạm, bất thường nào trong kỳ {from} – {to}.",
+    f_code: "Loại", f_village: "Thôn, bản", f_household: "Mã hộ", f_person: "Mã đối tượng",
+    f_name: "Họ và tên", f_program: "Chương trình", f_months: "Tháng", f_expected: "Mức hưởng",
+    f_paid: "Đã chi", f_difference: "Chênh lệch", f_detail: "Nội dung", f_evidence: "Bằng chứng",
+    f_download: "Tải tệp bằng chứng", f_verify: "Kiểm tra khi không có mạng:",
+    f_entries: "bút toán số {list}",
+    diff_intro: "Chọn hai điểm kiểm chứng đã được công chứng ký (hoặc gõ một số bút toán bất kỳ): máy chủ kiểm tra chứng minh nhất quán giữa hai điểm, rồi đếm những gì sổ cái ghi thêm.",
+    diff_from: "Điểm kiểm chứng trước (số bút toán)", diff_to: "Điểm kiểm chứng sau (số bút toán)",
+    pick_from: "Làm điểm trước", pick_to: "Làm điểm sau", end_from: "Trước", end_to: "Sau",
+    signed_checkpoints: "Các điểm kiểm chứng công chứng đã ký (mới nhất trước):",
+    compare: "So sánh", checkpoint_option: "{size} bút toán · ký {at}",
+    diff_ok: "Chứng minh nhất quán đúng: sổ cái tại {to} bút toán là sổ tại {from} bút toán ghi thêm {added} bút toán, không sửa, không xóa gì.",
+    end_signed: "đã được công chứng ký", end_unsigned: "chưa có chữ ký công chứng (gốc Merkle do sổ cái tính)",
+    d_end: "Điểm", d_size: "Số bút toán", d_root: "Gốc Merkle", d_signed: "Chữ ký",
+    d_by_type: "Bút toán ghi thêm theo loại", d_type: "Loại bút toán", d_count: "Số bút toán",
+    d_by_village: "Theo thôn, bản", d_statements: "Bút toán", d_payments: "Lượt chi",
+    d_amount: "Số tiền chi", d_reversals: "Lượt hủy chi", d_reversed: "Số tiền hủy",
+    d_no_village: "(không thuộc thôn, bản nào)", d_proof: "Chứng minh nhất quán ({n} mã băm)",
+    d_nothing: "Không có bút toán nào ghi thêm.",
+    list_intro: "Nhập mã kiểm tra in trên danh sách niêm yết, thôn, bản và chương trình, ngày và số bút toán in trên tờ danh sách: máy chủ lập lại danh sách từ sổ cái tại đúng số bút toán đó và so mã.",
+    list_digest: "Mã kiểm tra in trên danh sách", list_village: "Thôn, bản", list_program: "Chương trình",
+    list_on: "Ngày của danh sách (dd/mm/yyyy)", list_as_of: "Số bút toán in trên danh sách",
+    households_list: "Danh sách hộ nghèo, cận nghèo", check_list: "Đối chiếu",
+    list_match: "Khớp: danh sách in đúng là danh sách sổ cái cho ra tại {as_of} bút toán ({rows} dòng).",
+    list_mismatch: "Không khớp: sổ cái tại {as_of} bút toán cho ra mã {digest}. Danh sách in có thể đã bị sửa, hoặc đã nhập sai thôn, chương trình, ngày hay số bút toán.",
+    list_offline: "Kiểm tra khi không có mạng, với bộ hồ sơ kiểm toán thay vì hỏi máy chủ: xuất bộ hồ sơ bằng ansinh export bundle.tar (danh sách có họ tên: thêm --with-vault), rồi chạy ansinh check-list MÃ --bundle bundle.tar. Lệnh xác minh cả bộ hồ sơ rồi tự lập lại danh sách.",
+    list_recomputed: "Mã lập lại", list_signed: "Điểm kiểm chứng này đã được công chứng ký.",
+    list_unsigned: "Chưa có chữ ký công chứng ở đúng số bút toán này.",
   },
   en: {
     tab_key: "Key & sign-in", tab_record: "Record", tab_inbox: "Inbox",
@@ -148,7 +181,7 @@ const WORDS = {
     already_paid: "paid", program_all: "All programs",
     error: "Error", server_error: "The server refused ({code}): {message}", offline: "Cannot reach the server.",
     line_error: "Line {line}: {message}",
-    tab_inspect: "Inspect", inspect_title: "Inspecting the ledger: filter entries, take evidence",
+    tab_inspect: "Inspect",
     inspect_by: "Signed by (holder id or key id)", inspect_type: "Statement type",
     inspect_entity: "Household code or entity id", inspect_from: "Signed from", inspect_to: "To",
     all_types: "All types", filter: "Filter", inspect_found: "{n} entries",
@@ -159,10 +192,43 @@ const WORDS = {
     evidence_saved: "Downloaded the evidence file {name}.",
     evidence_needs: "Give a household code (or entity id) to take evidence, or tick entries.",
     not_inspector: "This screen is for inspectors (role inspector) or the admin.",
+    inspect_heading: "Inspecting the ledger", part_log: "Filter entries, take evidence",
+    part_findings: "Findings (irregularities)", part_diff: "Diff between two checkpoints",
+    part_list: "Check a printed list",
+    from_month_field: "From month (mm/yyyy)", to_month_field: "To month (mm/yyyy)", show: "Show",
+    findings_found: "{n} findings in {from} – {to} (the ledger holds {size} entries).",
+    findings_none: "No finding in {from} – {to}.",
+    f_code: "Kind", f_village: "Village", f_household: "Household code", f_person: "Person code",
+    f_name: "Name", f_program: "Program", f_months: "Months", f_expected: "Expected",
+    f_paid: "Paid", f_difference: "Difference", f_detail: "Detail", f_evidence: "Evidence",
+    f_download: "Download the evidence file", f_verify: "Check it offline:",
+    f_entries: "entries {list}",
+    diff_intro: "Pick two checkpoints the notary signed (or type any entry count): the server checks the consistency proof between them, then counts what the ledger added.",
+    diff_from: "Earlier checkpoint (entries)", diff_to: "Later checkpoint (entries)",
+    pick_from: "Use as earlier", pick_to: "Use as later", end_from: "Earlier", end_to: "Later",
+    signed_checkpoints: "Checkpoints the notary signed (newest first):",
+    compare: "Compare", checkpoint_option: "{size} entries · signed {at}",
+    diff_ok: "The consistency proof holds: the ledger at {to} entries is the ledger at {from} entries with {added} entries added, nothing changed or removed.",
+    end_signed: "signed by the notary", end_unsigned: "not signed (the ledger's own Merkle root)",
+    d_end: "End", d_size: "Entries", d_root: "Merkle root", d_signed: "Signature",
+    d_by_type: "Entries added, by type", d_type: "Statement type", d_count: "Entries",
+    d_by_village: "By village", d_statements: "Entries", d_payments: "Payments",
+    d_amount: "Paid", d_reversals: "Reversals", d_reversed: "Reversed",
+    d_no_village: "(no village)", d_proof: "Consistency proof ({n} hashes)",
+    d_nothing: "No entry was added.",
+    list_intro: "Type the digest printed on the posted list, its village and program, its date and the entry count it prints: the server draws the list again from the ledger at exactly that count and compares.",
+    list_digest: "Digest printed on the list", list_village: "Village", list_program: "Program",
+    list_on: "Date of the list (dd/mm/yyyy)", list_as_of: "Entry count printed on the list",
+    households_list: "Poor and near-poor households", check_list: "Check",
+    list_match: "It matches: the printed list is the one the ledger gives at {as_of} entries ({rows} rows).",
+    list_mismatch: "No match: the ledger at {as_of} entries gives {digest}. The printed list may have been changed, or the village, program, date or entry count typed is not the one printed.",
+    list_offline: "To check offline, against an audit bundle rather than asking the server: export it with ansinh export bundle.tar (a list with names: add --with-vault), then run ansinh check-list DIGEST --bundle bundle.tar. It verifies the whole bundle, then draws the list again itself.",
+    list_recomputed: "Recomputed digest", list_signed: "The notary signed a checkpoint at this count.",
+    list_unsigned: "No notary checkpoint at exactly this count.",
   },
 };
 
-let labels = { types: {}, fields: {}, by_type: {}, values: {} };
+let labels = { types: {}, fields: {}, by_type: {}, values: {}, findings: {} };
 
 /** The page's language: "vi" (default) or "en". */
 export function lang() {
@@ -195,4 +261,9 @@ export function fieldLabel(type, path) {
 export function valueLabel(path, value) {
   const table = labels.values[path] ?? labels.values[path.split(".").pop()] ?? {};
   return table[value] ?? value;
+}
+
+/** What a finding's code is called ("PAID_AFTER_DEATH" -> "Chi sau khi đối tượng đã mất"). */
+export function findingLabel(code) {
+  return labels.findings?.[code] ?? code;
 }

@@ -1,13 +1,18 @@
-// inspect.js: the inspector's screen (#inspect, opened by /inspect). The log
-// filtered as `ansinh log` filters it (GET /v1/inspect/log: who signed, type,
-// household code or entity id, days signed), a page at a time; and the evidence
-// file of a household or of the entries ticked (GET /v1/inspect/evidence), to
-// check offline with `ansinh verify FILE`.
+// inspect.js: the inspector's screen (#inspect, opened by /inspect), in four parts.
+// The log filtered as `ansinh log` filters it (GET /v1/inspect/log: who signed,
+// type, household code or entity id, days signed), a page at a time; and the
+// evidence file of a household or of the entries ticked (GET /v1/inspect/evidence),
+// to check offline with `ansinh verify FILE`. Then the findings (findings.js), the
+// diff between two checkpoints (compare.js) and a printed list checked
+// (listcheck.js).
 
 import { api, get, holds, toast } from "./api.js";
 import { t, typeLabel } from "./i18n.js";
 import { el, download } from "./format.js";
 import { statementTypes } from "./forms.js";
+import { findingsPart } from "./findings.js";
+import { comparePart } from "./compare.js";
+import { listPart } from "./listcheck.js";
 
 const PAGE = 200;
 let drawn = 0; // the screen drawn last: an older drawing still waiting stops there
@@ -67,16 +72,38 @@ async function takeEvidence(form, ticked, status) {
   }
 }
 
-/** The screen: filters, the entries found, evidence to take away. */
+const PARTS = {
+  log: ["part_log", logPart],
+  findings: ["part_findings", findingsPart],
+  diff: ["part_diff", comparePart],
+  list: ["part_list", listPart],
+};
+
+/** The screen: its parts to choose from, the log's first. */
 export async function inspectScreen(main) {
-  const mine = ++drawn;
   if (!holds("inspector", "admin")) {
     main.replaceChildren(
-      el("h1", {}, t("inspect_title")),
+      el("h1", {}, t("inspect_heading")),
       el("p", { class: "problem", id: "inspect-refused" }, t("not_inspector")),
     );
     return;
   }
+  const box = el("section", { id: "inspect-part" });
+  const buttons = Object.entries(PARTS).map(([name, [word]]) =>
+    el("button", { type: "button", id: `inspect-part-${name}`, dataset: { part: name }, onclick: () => open(name) }, t(word)),
+  );
+  function open(name) {
+    for (const b of buttons) b.setAttribute("aria-current", b.dataset.part === name ? "true" : "false");
+    ++drawn; // a part still loading stops drawing
+    return PARTS[name][1](box);
+  }
+  main.replaceChildren(el("h1", {}, t("inspect_heading")), el("nav", { class: "parts", "aria-label": t("inspect_heading") }, buttons), box);
+  await open("log");
+}
+
+/** The log's part: filters, the entries found, evidence to take away. */
+async function logPart(main) {
+  const mine = ++drawn;
   const types = (await statementTypes()).map((x) => x.type);
   if (mine !== drawn) return;
   const typeSelect = el(
@@ -142,7 +169,7 @@ export async function inspectScreen(main) {
     body,
   );
   main.replaceChildren(
-    el("h1", {}, t("inspect_title")),
+    el("h2", {}, t("part_log")),
     form,
     el("p", { class: "muted" }, t("evidence_hint")),
     status,
