@@ -102,7 +102,8 @@ def test_a_tampered_bundle_is_refused_before_any_list_is_drawn(
     out = bundle(story.app, officers, tmp_path / "b", vault=True)
     lines = (out / "entries.jsonl").read_bytes().split(b"\n")
     leaf = json.loads(lines[7])
-    leaf["recorded_at"] = leaf["recorded_at"][:-2] + "9Z"
+    last = leaf["recorded_at"][-2]  # a digit of the seconds, changed whatever it was
+    leaf["recorded_at"] = leaf["recorded_at"][:-2] + ("8" if last == "9" else "9") + "Z"
     lines[7] = json.dumps(leaf, separators=(",", ":"), sort_keys=True).encode()
     (out / "entries.jsonl").write_bytes(b"\n".join(lines))
     failed = check(printed["digest"], "--bundle", out, "--village", HUOI, code=1)
