@@ -90,20 +90,21 @@ def sign_all(planned: list[Planned], key: KeyPair, ledger_id: str) -> list[Submi
     return subs
 
 
-def problems(doc: dict[str, Any], lang: str) -> list[str]:
-    """Every problem of the preview, one line each."""
+def problems(doc: dict[str, Any], lang: str, kind: str = "errors") -> list[str]:
+    """Every problem of the preview (``kind="notes"``: what it only tells), one line each."""
     word = WORDS[lang][0]
     return [
         f"{word} {row['row']}: {e['code']}: {e['message']}"
         for row in doc["rows"]
-        for e in row["errors"]
+        for e in row.get(kind, [])
     ]
 
 
 def import_sheet(
     file: Annotated[Path | None, typer.Argument(help="The spreadsheet: .xlsx or .csv")] = None,
     layout: Annotated[
-        str | None, typer.Option("--layout", help="households, persons, benefits or payroll")
+        str | None,
+        typer.Option("--layout", help="households, persons, benefits, payroll or deaths"),
     ] = None,
     key: Annotated[Path | None, typer.Option("--key", help="The signer's private key file")] = None,
     passphrase_env: Annotated[
@@ -163,6 +164,9 @@ def import_sheet(
             _dry_run(checked, pair)
             return
         subs = sign_all(checked.planned, pair, ledger.charter().ledger_id)
+        if not subs:
+            _recorded([], checked.doc)
+            return
         try:
             with err.status(f"recording {len(subs)} statements in one transaction"):
                 results = ledger.submit_batch(subs)
@@ -200,6 +204,9 @@ def _over_http(
             _dry_run(checked, pair)
             return
         subs = sign_all(checked.planned, pair, client.ledger_id())
+        if not subs:
+            _recorded([], doc)
+            return
         with err.status(f"sending {len(subs)} statements to {url}"):
             results = client.submit_batch(subs)
         _recorded(results, doc)
@@ -215,7 +222,9 @@ def _key(path: Path, passphrase_env: str | None) -> KeyPair:
 
 
 def _report(checked: Checked, lang: str) -> bool:
-    """Print every problem; whether there were none."""
+    """Print every problem, and every note (not a problem); whether there were no problems."""
+    for line in problems(checked.doc, lang, "notes"):
+        err.print(line, markup=False)
     lines = problems(checked.doc, lang)
     for line in lines:
         err.print(line, markup=False)
