@@ -90,12 +90,10 @@ def _stopped(row: Row, person: Person, name: str, died_on: str) -> dict[str, Any
     if codes is None:
         codes = row.facts.person_codes = person_codes(snap)
     household = snap.households.get(person.household_id)
-    month = died_on[:7]
     stops = []
     for benefit in sorted(snap.benefits.values(), key=lambda b: b.index):
-        if not _stops(row, benefit, person) or not approved_on(benefit, None):
-            continue
-        if not is_monthly(snap, benefit):
+        month = _last_alive(row, benefit, person, died_on)
+        if month is None or not approved_on(benefit, None) or not is_monthly(snap, benefit):
             continue
         end = last_month(benefit)
         if end is not None and end <= month:
@@ -129,16 +127,21 @@ def _stopped(row: Row, person: Person, name: str, died_on: str) -> dict[str, Any
     }
 
 
-def _stops(row: Row, benefit: Benefit, person: Person) -> bool:
-    """Whether the person's death ends ``benefit``: theirs, or their household's when every
-    other member has died (recorded, or on an earlier row)."""
+def _last_alive(row: Row, benefit: Benefit, person: Person, died_on: str) -> str | None:
+    """The last month ``benefit`` is payable, if the person's death ends it (else None): the
+    month of death for theirs; for their household's, when every other member has died
+    (recorded, or on an earlier row), the month of the last death."""
     if benefit.person_id is not None:
-        return benefit.person_id == person.person_id
+        return died_on[:7] if benefit.person_id == person.person_id else None
     if benefit.household_id != person.household_id:
-        return False
+        return None
     snap, dying = row.facts.read.snap, row.facts.dying
-    return all(
-        p.died_on is not None or p.person_id in dying
-        for p in snap.people.values()
-        if p.household_id == person.household_id
-    )
+    dates = [died_on]
+    for member in snap.people.values():
+        if member.household_id != person.household_id or member.person_id == person.person_id:
+            continue
+        date = member.died_on or dying.get(member.person_id)
+        if date is None:
+            return None
+        dates.append(date)
+    return max(dates)[:7]

@@ -8,7 +8,18 @@ from api.imports.preview import layout_of
 from api.imports.templates import template_csv
 from projections.reports.payroll import payroll
 from projections.reports.reconciliation import reconcile
-from tests.api.imports.village import HEAD_ID, OTHER_ID, SON_ID, Village, codes, uid, xlsx
+from tests.api.imports.village import (
+    HEAD_ID,
+    OTHER_ID,
+    SON_ID,
+    Village,
+    benefit,
+    codes,
+    person,
+    program,
+    uid,
+    xlsx,
+)
 
 HEADERS = ["STT", "Số định danh cá nhân", "Họ và tên", "Ngày chết", "Số trích lục khai tử"]
 STRANGER_ID = "014190099999"
@@ -129,3 +140,22 @@ def test_a_one_off_benefit_is_not_listed_as_stopped(village: Village) -> None:
 def test_the_template_names_the_registry_columns() -> None:
     header = template_csv(layout_of("deaths")).decode("utf-8-sig").splitlines()[0]
     assert header.split(",") == HEADERS
+
+
+def test_a_household_benefit_stops_with_its_last_living_member(village: Village) -> None:
+    story, household = village.story, village.households["HH-003"]
+    person(story, household, "Hà Thị Lan", "014140000301", "head")
+    person(story, household, "Hà Văn Sơn", "014140000302", "member")
+    allowance = benefit(story, program(story, "BTXH-1", "monthly"), {"household_id": household})
+    rows = [HEADERS, [1, "014140000301", "Hà Thị Lan", "10/03/2022", ""]]
+    shown = village.parse("deaths", xlsx(rows)).rows[0].shown
+    assert shown is not None and shown["benefits"] == []  # her son lives: it is still due
+    rows.append([2, "014140000302", "Hà Văn Sơn", "20/04/2022", ""])
+    preview = village.parse("deaths", xlsx(rows))
+    last = preview.rows[1].shown
+    assert last is not None and last["person_code"] == "HH-003/2"
+    stopped = {b["benefit_id"]: b["last_month"] for b in last["benefits"]}
+    assert stopped == {village.empty_household_benefit: "2022-04", allowance: "2022-04"}
+    rows[1:] = [rows[2], rows[1]]  # the son's row first: the household lived until April
+    last = village.parse("deaths", xlsx(rows)).rows[1].shown
+    assert last is not None and {b["last_month"] for b in last["benefits"]} == {"2022-04"}
