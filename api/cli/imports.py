@@ -36,6 +36,10 @@ WORDS = {
     "vi": ("Dòng", "{bad} dòng có lỗi trong {rows} dòng; không ghi gì vào sổ cái."),
     "en": ("Row", "{bad} bad rows of {rows}; nothing recorded."),
 }
+DEATH_WORDS = {  # a death list's matched row: who, and what the death stops
+    "vi": ("mất {date}", "hưởng đến hết tháng {month}", "đã chi sau khi mất", "không hưởng"),
+    "en": ("died {date}", "payable through {month}", "paid after the death", "no benefit"),
+}
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,32 @@ def problems(doc: dict[str, Any], lang: str, kind: str = "errors") -> list[str]:
         for row in doc["rows"]
         for e in row.get(kind, [])
     ]
+
+
+def deaths(doc: dict[str, Any], lang: str) -> list[str]:
+    """Each death matched (a death list), one line: who, and the benefits it stops."""
+    died, until, after, none = DEATH_WORDS[lang]
+    lines = []
+    for row in doc["rows"]:
+        if (d := row.get("death")) is None:
+            continue
+        day = "/".join(reversed(d["date"].split("-")))
+        stops = [
+            f"{b['program_code']} {until.format(month=_month(b['last_month']))}"
+            + (
+                f" ({after}: {', '.join(_month(p['month']) for p in b['paid_after_death'])})"
+                if b["paid_after_death"]
+                else ""
+            )
+            for b in d["benefits"]
+        ]
+        who = f"{d['person_code']} {d['full_name']}, {died.format(date=day)}"
+        lines.append(f"{WORDS[lang][0]} {row['row']}: {who}: {'; '.join(stops) or none}")
+    return lines
+
+
+def _month(iso: str) -> str:
+    return f"{iso[5:7]}/{iso[:4]}"
 
 
 def import_sheet(
@@ -222,8 +252,9 @@ def _key(path: Path, passphrase_env: str | None) -> KeyPair:
 
 
 def _report(checked: Checked, lang: str) -> bool:
-    """Print every problem, and every note (not a problem); whether there were no problems."""
-    for line in problems(checked.doc, lang, "notes"):
+    """Print every problem, and every note (not a problem) and death matched; whether there
+    were no problems."""
+    for line in [*deaths(checked.doc, lang), *problems(checked.doc, lang, "notes")]:
         err.print(line, markup=False)
     lines = problems(checked.doc, lang)
     for line in lines:

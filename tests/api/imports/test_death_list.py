@@ -55,6 +55,7 @@ def test_the_command_records_the_matched_deaths_and_tells_of_the_others(
     assert refused.exit_code == 1, (refused.stdout, refused.stderr)
     lines = [line for line in refused.stderr.splitlines() if line.startswith("Dòng")]
     assert [line.split(": ")[1] for line in lines] == [
+        "HH-001/1 Lò Thị Xuân, mất 15/02/2022",
         "NOT_IN_REGISTRY", "DEATH_ALREADY_RECORDED", "BAD_DATE", "DUPLICATE_NATIONAL_ID"
     ]  # fmt: skip
     assert village.story.app.size() == before
@@ -64,6 +65,11 @@ def test_the_command_records_the_matched_deaths_and_tells_of_the_others(
     (planned,) = [json.loads(line) for line in dry.stdout.splitlines()]
     assert planned["type"] == "person.died"
     assert planned["body"] == {"person_id": village.head, "date": "2022-02-15"}
+    told = " ".join(dry.stderr.split())
+    assert (
+        "Dòng 2: HH-001/1 Lò Thị Xuân, mất 15/02/2022: TB-61 hưởng đến hết tháng 02/2022 "
+        "(đã chi sau khi mất: 03/2022)" in told
+    )
     done = runner.invoke(cli_app, args)
     assert done.exit_code == 0, (done.stdout, done.stderr)
     assert "1 statements recorded" in done.stdout and "2 rows skipped" in done.stdout
