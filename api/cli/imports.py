@@ -36,6 +36,10 @@ WORDS = {
     "vi": ("Dòng", "{bad} dòng có lỗi trong {rows} dòng; không ghi gì vào sổ cái."),
     "en": ("Row", "{bad} bad rows of {rows}; nothing recorded."),
 }
+DEATH_WORDS = {  # a death list's matched row: who, and what the death stops
+    "vi": ("mất {date}", "hưởng đến hết tháng {month}", "đã chi sau khi mất", "không hưởng"),
+    "en": ("died {date}", "payable through {month}", "paid after the death", "no benefit"),
+}
 
 
 @dataclass(frozen=True)
@@ -90,20 +94,47 @@ def sign_all(planned: list[Planned], key: KeyPair, ledger_id: str) -> list[Submi
     return subs
 
 
-def problems(doc: dict[str, Any], lang: str) -> list[str]:
-    """Every problem of the preview, one line each."""
+def problems(doc: dict[str, Any], lang: str, kind: str = "errors") -> list[str]:
+    """Every problem of the preview (``kind="notes"``: what it only tells), one line each."""
     word = WORDS[lang][0]
     return [
         f"{word} {row['row']}: {e['code']}: {e['message']}"
         for row in doc["rows"]
-        for e in row["errors"]
+        for e in row.get(kind, [])
     ]
+
+
+def deaths(doc: dict[str, Any], lang: str) -> list[str]:
+    """Each death matched (a death list), one line: who, and the benefits it stops."""
+    died, until, after, none = DEATH_WORDS[lang]
+    lines = []
+    for row in doc["rows"]:
+        if (d := row.get("death")) is None:
+            continue
+        day = "/".join(reversed(d["date"].split("-")))
+        stops = [
+            f"{b['program_code']} {until.format(month=_month(b['last_month']))}"
+            + (
+                f" ({after}: {', '.join(_month(p['month']) for p in b['paid_after_death'])})"
+                if b["paid_after_death"]
+                else ""
+            )
+            for b in d["benefits"]
+        ]
+        who = f"{d['person_code']} {d['full_name']}, {died.format(date=day)}"
+        lines.append(f"{WORDS[lang][0]} {row['row']}: {who}: {'; '.join(stops) or none}")
+    return lines
+
+
+def _month(iso: str) -> str:
+    return f"{iso[5:7]}/{iso[:4]}"
 
 
 def import_sheet(
     file: Annotated[Path | None, typer.Argument(help="The spreadsheet: .xlsx or .csv")] = None,
     layout: Annotated[
-        str | None, typer.Option("--layout", help="households, persons, benefits or payroll")
+        str | None,
+        typer.Option("--layout", help="households, persons, benefits, payroll or deaths"),
     ] = None,
     key: Annotated[Path | None, typer.Option("--key", help="The signer's private key file")] = None,
     passphrase_env: Annotated[
@@ -163,6 +194,9 @@ def import_sheet(
             _dry_run(checked, pair)
             return
         subs = sign_all(checked.planned, pair, ledger.charter().ledger_id)
+        if not subs:
+            _recorded([], checked.doc)
+            return
         try:
             with err.status(f"recording {len(subs)} statements in one transaction"):
                 results = ledger.submit_batch(subs)
@@ -200,6 +234,9 @@ def _over_http(
             _dry_run(checked, pair)
             return
         subs = sign_all(checked.planned, pair, client.ledger_id())
+        if not subs:
+            _recorded([], doc)
+            return
         with err.status(f"sending {len(subs)} statements to {url}"):
             results = client.submit_batch(subs)
         _recorded(results, doc)
@@ -215,7 +252,10 @@ def _key(path: Path, passphrase_env: str | None) -> KeyPair:
 
 
 def _report(checked: Checked, lang: str) -> bool:
-    """Print every problem; whether there were none."""
+    """Print every problem, and every note (not a problem) and death matched; whether there
+    were no problems."""
+    for line in [*deaths(checked.doc, lang), *problems(checked.doc, lang, "notes")]:
+        err.print(line, markup=False)
     lines = problems(checked.doc, lang)
     for line in lines:
         err.print(line, markup=False)

@@ -1,7 +1,8 @@
 """``POST /v1/imports/{layout}``: a commune's spreadsheet previewed as statements to sign.
 
-Signed in (registrar for households, persons and benefits; cashier for the
-payroll), an officer sends the file's bytes (XLSX, or CSV as text/csv) and
+Signed in (registrar for households, persons, benefits and the civil
+registry's death list, whose rows are matched by national id in the vault;
+cashier for the payroll), an officer sends the file's bytes (XLSX, or CSV as text/csv) and
 gets, row by row, the statements the rows ask for, their vault records and
 every problem, in Vietnamese (``?lang=en``: English). Nothing is recorded:
 the officer's browser signs the statements in row order and submits them as
@@ -22,6 +23,7 @@ from api import reading
 from api.http.answers import XLSX
 from api.http.deps import ServiceDep, SignedInDep
 from api.http.models import ErrorResponse
+from api.http.roles import IDENTITY_ROLES
 from api.http.wire import error_responses, read_body
 from api.imports.preview import layout_of, parse
 from api.imports.templates import template_csv, template_xlsx
@@ -29,8 +31,8 @@ from ledger.errors import RoleNotAllowed
 
 router = APIRouter(prefix="/v1", tags=["imports"])
 LayoutP = Annotated[
-    Literal["households", "persons", "benefits", "payroll"],
-    Path(description="Which list: households, persons, benefits, payroll"),
+    Literal["households", "persons", "benefits", "payroll", "deaths"],
+    Path(description="Which list: households, persons, benefits, payroll, deaths"),
 ]
 ImportLangQ = Annotated[Literal["vi", "en"], Query(description="Language of the messages")]
 CSV_TYPES = ("text/csv", "text/plain", "application/csv")
@@ -51,12 +53,41 @@ class ImportStatement(BaseModel):
     body: dict[str, Any]
 
 
+class PaidAfterDeath(BaseModel):
+    month: str
+    amount: int
+    payment_id: str
+    index: int
+
+
+class StoppedBenefit(BaseModel):
+    benefit_id: str
+    program_code: str
+    program_name: str
+    amount: int
+    last_month: str  # the month of death: the last one payable
+    paid_after_death: list[PaidAfterDeath]  # recorded already: the reconciliation flags them
+
+
+class DeathMatched(BaseModel):
+    """A death list's row matched to a person: who, and the benefits the death stops."""
+
+    person_id: str
+    household_code: str
+    person_code: str
+    full_name: str
+    date: str
+    benefits: list[StoppedBenefit]
+
+
 class ImportRow(BaseModel):
     row: int
     cells: dict[str, str]
     statements: list[ImportStatement]
     vault: list[dict[str, Any]]
     errors: list[ImportProblem]
+    notes: list[ImportProblem] = []  # told, not blocking: a row skipped, a name to check
+    death: DeathMatched | None = None
 
 
 class ImportSummary(BaseModel):
@@ -64,6 +95,7 @@ class ImportSummary(BaseModel):
     bad_rows: int
     skipped: int
     statements: int
+    notes: int = 0
 
 
 class ImportPreview(BaseModel):
@@ -104,10 +136,15 @@ async def preview_import(
     vault, when the server holds its key: ``vault_checked``), then each
     statement against the ledger's schema. Each problem names its column,
     with a stable code and a message in `lang`. Payroll rows without an
-    amount received are not paid: skipped, and counted.
+    amount received are not paid: skipped, and counted. A death list's row
+    whose id number is not in the register, or whose death is recorded, is
+    skipped with a note (`notes`); a matched row shows the person and the
+    benefits the death stops (`death`).
     """
     chosen = layout_of(layout, lang)
-    if not officer.may(frozenset({chosen.role})):
+    if not officer.may(frozenset({chosen.role})) or (
+        layout == "deaths" and not officer.may(IDENTITY_ROLES)
+    ):
         raise RoleNotAllowed(
             f"roles: {officer.holder_id} holds {sorted(officer.roles)}; "
             f"importing {layout} needs {chosen.role}",

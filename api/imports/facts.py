@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from api import reading
 from api.reading import FAR_FUTURE, Read
 from ledger.errors import VaultKeyMissing
+from ledger.formats.vault import VaultRecord
 from projections.model import Household, Payment, Person, Program
 
 
@@ -30,7 +31,10 @@ class Facts:
     seen_ids: dict[str, int] = field(default_factory=dict)
     seen_heads: dict[str, int] = field(default_factory=dict)
     seen_payments: dict[tuple[str, str | None], int] = field(default_factory=dict)
+    person_codes: dict[str, str] | None = None  # by person id, made when first needed
+    dying: dict[str, str] = field(default_factory=dict)  # person id -> date, earlier rows
     _by_id_number: dict[str, str] | None = None
+    _records: dict[str, VaultRecord | None] = field(default_factory=dict)
     vault_checked: bool | None = None  # None: not needed yet
 
     @classmethod
@@ -58,6 +62,7 @@ class Facts:
                 self.vault_checked = False
                 return None
             self.vault_checked = True
+            self._records = records
             for person_id, record in sorted(
                 records.items(), key=lambda item: self.read.snap.people[item[0]].index
             ):
@@ -65,6 +70,10 @@ class Facts:
                 if value is not None:
                     self._by_id_number.setdefault(value, person_id)
         return self._by_id_number.get(number)
+
+    def record_of(self, person_id: str) -> VaultRecord | None:
+        """The person's vault record, once :meth:`person_with_id_number` has read the vault."""
+        return self._records.get(person_id)
 
     def household_of_benefit(self, benefit_id: str) -> str | None:
         benefit = self.read.snap.benefits[benefit_id]

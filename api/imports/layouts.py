@@ -23,6 +23,11 @@ class Column:
     help_en: str
     fields: tuple[str, ...] = ()  # the body fields (dotted) this column fills
     text_format: bool = False  # kept as text in the template (leading zeros)
+    aliases: tuple[str, ...] = ()  # other headers the sheets of another office use
+
+    def headers(self) -> tuple[str, ...]:
+        """Every header the column is recognised by."""
+        return (self.vi, self.en, *self.aliases)
 
     def header(self, lang: str) -> str:
         return self.en if lang == "en" else self.vi
@@ -324,4 +329,58 @@ PAYROLL = Layout(
     ),
 )
 
-LAYOUTS: dict[str, Layout] = {x.name: x for x in (HOUSEHOLDS, PERSONS, BENEFITS, PAYROLL)}
+DEATHS = Layout(
+    "deaths",
+    "Danh sách khai tử",
+    "Death records",
+    "registrar",
+    "person.died",
+    (
+        Column("number", "STT", "No.", False, "1", "Số thứ tự.", "Row number."),
+        Column(
+            "national_id",
+            "Số định danh cá nhân",
+            "National id",
+            True,
+            "014150000101",
+            "Số định danh cá nhân (CCCD 12 chữ số) của người đã mất.",
+            "The deceased's personal id number (12-digit citizen id).",
+            ("person_id",),
+            text_format=True,
+            aliases=("Số định danh", "Số CCCD", "Số căn cước công dân", "CCCD"),
+        ),
+        Column(
+            "full_name",
+            "Họ và tên",
+            "Full name",
+            True,
+            "Lò Thị Xuân",
+            "Họ và tên người đã mất, đối chiếu với sổ (khác tên: cảnh báo).",
+            "The deceased's full name, compared with the register (a mismatch is warned of).",
+            aliases=("Họ và tên người chết", "Họ tên"),
+        ),
+        Column(
+            "died_on",
+            "Ngày chết",
+            "Date of death",
+            True,
+            "05/03/2022",
+            "Ngày chết, dạng dd/mm/yyyy; không sau hôm nay.",
+            "Date of death, dd/mm/yyyy; not after today.",
+            ("date",),
+            aliases=("Ngày mất", "Ngày, tháng, năm chết"),
+        ),
+        Column(
+            "extract",
+            "Số trích lục khai tử",
+            "Death extract no.",
+            False,
+            "12/TLKT-2022",
+            "Số trích lục khai tử (để đối chiếu; không ghi vào sổ cái).",
+            "The death extract's number (for reference; not recorded in the ledger).",
+            aliases=("Số trích lục", "Số khai tử"),
+        ),
+    ),
+)
+
+LAYOUTS: dict[str, Layout] = {x.name: x for x in (HOUSEHOLDS, PERSONS, BENEFITS, PAYROLL, DEATHS)}

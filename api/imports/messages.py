@@ -117,6 +117,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cột «{column}»: không tra được số định danh: máy chủ không mở được kho dữ liệu cá nhân.",
         "Column “{column}”: id numbers cannot be looked up: the server holds no vault key.",
     ),
+    "DEATH_IN_FUTURE": (
+        "Cột «{column}»: ngày chết {value} sau ngày hôm nay.",
+        "Column “{column}”: the date of death {value} is after today.",
+    ),
+    "DEATH_BEFORE_BIRTH": (
+        "Cột «{column}»: ngày chết {value} trước ngày sinh trong sổ ({born}).",
+        "Column “{column}”: the date of death {value} is before the registered birth ({born}).",
+    ),
+    "NOT_IN_REGISTRY": (
+        "Cột «{column}»: số định danh «{value}» không có trong sổ của xã; bỏ qua dòng này.",
+        "Column “{column}”: id number “{value}” is not in the commune's register; row skipped.",
+    ),
+    "DEATH_ALREADY_RECORDED": (
+        "Cột «{column}»: đã ghi nhận người này mất ngày {date}; bỏ qua dòng này.",
+        "Column “{column}”: this person's death is already recorded ({date}); row skipped.",
+    ),
+    "NAME_MISMATCH": (
+        "Cột «{column}»: «{value}» khác tên trong sổ («{registered}»); kiểm tra số định danh.",
+        "Column “{column}”: “{value}” differs from the registered name (“{registered}”); "
+        "check the id number.",
+    ),
     "INVALID_FIELD": (
         "Cột «{column}»: giá trị không hợp lệ ({problem}).",
         "Column “{column}”: not a valid value ({problem}).",

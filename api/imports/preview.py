@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.imports import cells
+from api.imports.deaths import death_row
 from api.imports.facts import Facts
 from api.imports.layouts import LAYOUTS, Layout
 from api.imports.messages import ImportRefused
@@ -26,6 +27,7 @@ BUILDERS: dict[str, Callable[[Row], None]] = {
     "persons": person_row,
     "benefits": benefit_row,
     "payroll": payment_row,
+    "deaths": death_row,
 }
 LANGS = ("vi", "en")
 
@@ -37,7 +39,7 @@ class Preview:
     vault_checked: bool
     rows: list[Row]  # every row read but the skipped ones, in sheet order
     read_rows: int
-    skipped: int
+    skipped: int  # rows left out, and rows shown with only notes (a death list's unknown ids)
 
     @property
     def bad_rows(self) -> list[Row]:
@@ -58,18 +60,23 @@ class Preview:
             "bad_rows": len(self.bad_rows),
             "skipped": self.skipped,
             "statements": len(self.statements),
+            "notes": sum(len(r.notes) for r in self.rows),
         }
         return doc
 
 
 def row_json(row: Row) -> dict[str, Any]:
-    return {
+    doc = {
         "row": row.number,
         "cells": {row.headers[k]: cells.text(v) for k, v in row.values.items()},
         "statements": [{"type": t, "body": b} for t, b in row.statements],
         "vault": [v.to_json() for v in row.vault],
         "errors": row.errors,
+        "notes": row.notes,
     }
+    if row.shown is not None:
+        doc["death"] = row.shown
+    return doc
 
 
 def layout_of(name: str, lang: str = "vi") -> Layout:
@@ -124,6 +131,7 @@ def parse(
             skipped += 1
         else:
             rows.append(row)
+            skipped += not row.statements and not row.errors
     if chosen.name == "persons":
         facts.person_with_id_number("")  # the vault is read for the duplicates' check
     checked = facts.vault_checked is not False

@@ -43,6 +43,8 @@ class Row:
     statements: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     vault: list[VaultRecord] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
+    notes: list[dict[str, str]] = field(default_factory=list)  # told, not blocking the batch
+    shown: dict[str, Any] | None = None  # what the preview shows beside the cells (deaths)
     skipped: bool = False  # not paid (payroll), counted
     ignored: bool = False  # not a list's row at all (a subtotal), not counted
 
@@ -51,17 +53,25 @@ class Row:
 
     def fail(self, key: str, code: str, *, field_: str | None = None, **values: Any) -> None:
         """Record a problem of the column ``key`` (``code``: a code or ``code.variant``)."""
+        self.errors.append(self._problem(key, code, field_, values))
+
+    def note(self, key: str, code: str, **values: Any) -> None:
+        """Tell something of the column ``key`` that does not stop the batch (a row skipped,
+        a name to check)."""
+        self.notes.append(self._problem(key, code, None, values))
+
+    def _problem(
+        self, key: str, code: str, field_: str | None, values: dict[str, Any]
+    ) -> dict[str, str]:
         column = self.layout.column(key)
         name = self.header(column)
         values.setdefault("value", self.text(key))
-        self.errors.append(
-            {
-                "column": name,
-                "field": field_ or _field_of(column),
-                "code": code.split(".")[0],
-                "message": message(code, self.facts.lang, column=name, **values),
-            }
-        )
+        return {
+            "column": name,
+            "field": field_ or _field_of(column),
+            "code": code.split(".")[0],
+            "message": message(code, self.facts.lang, column=name, **values),
+        }
 
     def text(self, key: str) -> str:
         return cells.text(self.values.get(key))

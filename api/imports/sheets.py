@@ -137,7 +137,7 @@ def _header_matches(row: tuple[Any, ...], known: dict[str, str]) -> dict[str, tu
 
 
 def _under_header(rows: Iterable[tuple[Any, ...]], layout: Layout, lang: str) -> Sheet:
-    known = {normal(h): c.key for c in layout.columns for h in (c.vi, c.en)}
+    known = {normal(h): c.key for c in layout.columns for h in c.headers()}
     iterator = iter(rows)
     above: list[tuple[Any, ...]] = []
     best: tuple[int, dict[str, tuple[int, str]]] = (0, {})

@@ -47,7 +47,9 @@ def test_a_missing_village_is_named_by_its_column_in_english_too(village: Villag
         "code": "MISSING_VALUE",
         "message": "Column “Village”: required, left empty.",
     }
-    assert preview.to_json()["summary"] == {"rows": 2, "bad_rows": 1, "skipped": 0, "statements": 1}
+    assert preview.to_json()["summary"] == {
+        "rows": 2, "bad_rows": 1, "skipped": 0, "statements": 1, "notes": 0
+    }  # fmt: skip
 
 
 def test_a_text_the_ledger_refuses_is_named_by_the_column_it_came_from(village: Village) -> None:

@@ -29,7 +29,9 @@ def test_a_registrar_previews_households_and_the_batch_is_accepted(
     assert response.status_code == 200, response.text
     doc = response.json()
     assert doc["layout"] == "households" and doc["vault_checked"] is True
-    assert doc["summary"] == {"rows": 2, "bad_rows": 0, "skipped": 0, "statements": 2}
+    assert doc["summary"] == {
+        "rows": 2, "bad_rows": 0, "skipped": 0, "statements": 2, "notes": 0
+    }  # fmt: skip
     first = doc["rows"][0]
     assert (first["row"], first["cells"]) == (2, {"Mã hộ": "HH-501", "Thôn/bản": "Bản Mé"})
     size = client.get("/healthz").json()["log_size"]

@@ -4,14 +4,16 @@
 // (POST /v1/imports/{layout}; nothing is recorded there). While any row is bad,
 // nothing can be recorded. When all are good, every statement is signed here,
 // with a progress bar, and sent as ONE JSON-lines batch: the ledger records all
-// of them or none.
+// of them or none. A death list (the civil registry's, matched by national id)
+// also tells of rows it skips (notes) and shows, for each death, the benefits
+// it stops and any payment already made for a month after it.
 
 import { api, ApiError } from "./api.js";
 import { lang, t } from "./i18n.js";
-import { el, download, thisMonth, showMonth, parseMonth } from "./format.js";
+import { el, download, thisMonth, showMonth, parseMonth, showDate, vnd } from "./format.js";
 import { recordBatch } from "./submit.js";
 
-const LAYOUTS = ["households", "persons", "benefits", "payroll"];
+const LAYOUTS = ["households", "persons", "benefits", "payroll", "deaths"];
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const SHOWN_GOOD_ROWS = 100; // bad rows are all shown; good ones up to this many
 
@@ -27,15 +29,18 @@ export function batchOf(rows) {
   return items;
 }
 
-function errorsOf(row) {
-  return row.errors.map((e) => `${e.column ? `${e.column}: ` : ""}${e.message}`).join("; ");
+function errorsOf(row, kind = "errors") {
+  return (row[kind] || []).map((e) => `${e.column ? `${e.column}: ` : ""}${e.message}`).join("; ");
 }
 
-/** The file's rows as the spreadsheet has them: a column per heading, the bad cells marked. */
+/** The file's rows as the spreadsheet has them: a column per heading, the bad cells marked;
+ * rows with notes (skipped, or a name to check) after the bad ones, then the good. */
 function table(rows) {
+  const noted = (r) => !r.errors.length && (r.notes || []).length;
   const bad = rows.filter((r) => r.errors.length);
-  const good = rows.filter((r) => !r.errors.length).slice(0, SHOWN_GOOD_ROWS);
-  const shown = [...bad, ...good];
+  const told = rows.filter(noted);
+  const good = rows.filter((r) => !r.errors.length && !noted(r)).slice(0, SHOWN_GOOD_ROWS);
+  const shown = [...bad, ...told, ...good];
   const headings = [...new Set(shown.flatMap((r) => Object.keys(r.cells || {})))].filter((h) =>
     shown.some((r) => String(r.cells[h] ?? "").trim() !== ""),
   );
@@ -43,9 +48,9 @@ function table(rows) {
     const wrong = new Set(r.errors.map((e) => e.column));
     return el(
       "tr",
-      { class: r.errors.length ? "bad" : null, "data-row": r.row },
+      { class: r.errors.length ? "bad" : noted(r) ? "noted" : null, "data-row": r.row },
       el("td", { class: "num", "data-label": t("row") }, r.row),
-      el("td", { class: "errors", "data-label": t("errors") }, errorsOf(r)),
+      el("td", { class: "errors", "data-label": noted(r) ? t("notes") : t("errors") }, errorsOf(r), noted(r) ? el("span", { class: "note" }, errorsOf(r, "notes")) : null),
       headings.map((h) => el("td", { class: wrong.has(h) ? "bad-cell" : null, "data-label": h }, r.cells[h] ?? "")),
     );
   };
@@ -55,7 +60,7 @@ function table(rows) {
     el(
       "table",
       { class: "rows sheet", id: "import-rows" },
-      el("thead", {}, el("tr", {}, el("th", { class: "num" }, t("row")), el("th", {}, t("errors")), headings.map((h) => el("th", {}, h)))),
+      el("thead", {}, el("tr", {}, el("th", { class: "num" }, t("row")), el("th", {}, told.length ? t("errors_notes") : t("errors")), headings.map((h) => el("th", {}, h)))),
       el("tbody", {}, shown.map(line)),
     ),
   );
@@ -124,6 +129,52 @@ export async function importScreen(main) {
   });
 }
 
+/** A death list's matched rows: who died, and the benefits the death stops (payable up to
+ * the month of death), with the payments already made for a later month (to be flagged). */
+function deathsTable(rows) {
+  const matched = rows.filter((r) => r.death);
+  if (!matched.length) return null;
+  const stops = (d) =>
+    d.benefits.length
+      ? d.benefits.map((b) =>
+          el(
+            "div",
+            { class: "stopped" },
+            `${b.program_code} (${vnd(b.amount)}): ${t("payable_until", { month: showMonth(b.last_month) })}`,
+            b.paid_after_death.length
+              ? el("div", { class: "paid-after" }, `${t("paid_after_death")}: `, b.paid_after_death.map((p) => `${showMonth(p.month)} (${vnd(p.amount)})`).join(", "))
+              : null,
+          ),
+        )
+      : el("span", { class: "muted" }, t("no_benefit"));
+  return el(
+    "div",
+    { class: "scroll" },
+    el("h2", {}, t("deaths_matched", { n: matched.length })),
+    el(
+      "table",
+      { class: "rows", id: "deaths" },
+      el("thead", {}, el("tr", {}, [t("row"), t("household_code"), t("person_code"), t("full_name"), t("date_of_death"), t("benefits_stopped")].map((h) => el("th", {}, h)))),
+      el(
+        "tbody",
+        {},
+        matched.map((r) =>
+          el(
+            "tr",
+            { "data-row": r.row, class: r.death.benefits.some((b) => b.paid_after_death.length) ? "bad" : null },
+            el("td", { class: "num", "data-label": t("row") }, r.row),
+            el("td", { "data-label": t("household_code") }, r.death.household_code),
+            el("td", { "data-label": t("person_code") }, r.death.person_code),
+            el("td", { "data-label": t("full_name") }, r.death.full_name),
+            el("td", { "data-label": t("date_of_death") }, showDate(r.death.date)),
+            el("td", { class: "stops", "data-label": t("benefits_stopped") }, stops(r.death)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 function showChecked(result, checked) {
   const s = checked.summary;
   const summary = el(
@@ -133,6 +184,7 @@ function showChecked(result, checked) {
     el("span", { class: s.bad_rows ? "bad" : "good", id: "bad-count" }, t("bad_rows", { n: s.bad_rows })),
     el("span", {}, t("statements_n", { n: s.statements })),
     s.skipped ? el("span", {}, t("skipped", { n: s.skipped })) : null,
+    s.notes ? el("span", { class: "noted", id: "notes-count" }, t("notes_n", { n: s.notes })) : null,
   );
   if (s.bad_rows) {
     result.replaceChildren(summary, el("div", { class: "problems", id: "nothing-recorded" }, t("nothing_recorded")), table(checked.rows));
@@ -158,5 +210,9 @@ function showChecked(result, checked) {
       state.replaceChildren(el("span", { class: "problems" }, err instanceof ApiError ? err.shown : String(err.message || err)));
     }
   });
-  result.replaceChildren(summary, el("div", { class: "notice" }, t("clean")), el("div", { class: "actions" }, sign), bar, state, table(checked.rows));
+  if (!s.statements) {
+    result.replaceChildren(summary, el("div", { class: "notice", id: "nothing-to-sign" }, t("nothing_to_sign")), table(checked.rows));
+    return;
+  }
+  result.replaceChildren(summary, el("div", { class: "notice" }, t("clean")), el("div", { class: "actions" }, sign), bar, state, deathsTable(checked.rows), table(checked.rows));
 }
