@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from api import reading
 from api.sheets.payroll import payroll_sheet
+from projections.reports.lookup import receipt_lines
 from projections.reports.receipts import receipt_code
 from tests.api.sheets.commune import HUOI, INVALID_VND, ME, MONTH, Sheetland, make_sheetland
 from tests.conftest import Story
@@ -143,3 +144,13 @@ def test_the_openapi_document_lists_the_receipt_lookup(client: TestClient) -> No
     paths = client.get("/openapi.json").json()["paths"]
     assert "404" in paths["/v1/receipts/{code}"]["get"]["responses"]
     assert "/xac-nhan/{code}" in paths
+
+
+def test_every_payroll_line_is_found_by_its_code_with_the_sheets_amounts(story: Story) -> None:
+    make_sheetland(story, huoi=3, me=2)
+    snap = reading.read_at(reading.Direct(story.app), None).snap
+    found = receipt_lines(snap)
+    for row in lines(story):
+        line = found[row["receipt_code"]]
+        assert (line["month"], line["due"], line["paid"]) == (MONTH, row["due"], row["paid"])
+        assert line["status"] == row["status"]
