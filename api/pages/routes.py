@@ -247,6 +247,7 @@ def checkpoints_html(
 RECEIPT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The payroll line (HTML)", "content": _HTML},
     304: {"description": "Not modified since the ETag given"},
+    400: HTML_RESPONSES[400],
     404: {
         "description": "Not a lookup code, or no line has it: a page saying how to type "
         "it and whom to ask",

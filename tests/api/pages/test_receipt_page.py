@@ -11,6 +11,7 @@ from api import reading
 from api.sheets.payroll import payroll_sheet
 from projections.reports.lookup import receipt_lines
 from projections.reports.receipts import receipt_code
+from tests.api.pages.test_plain_words import JARGON, for_villagers
 from tests.api.sheets.commune import HUOI, INVALID_VND, ME, MONTH, Sheetland, make_sheetland
 from tests.conftest import Story
 
@@ -154,3 +155,13 @@ def test_every_payroll_line_is_found_by_its_code_with_the_sheets_amounts(story: 
         line = found[row["receipt_code"]]
         assert (line["month"], line["due"], line["paid"]) == (MONTH, row["due"], row["paid"])
         assert line["status"] == row["status"]
+
+
+def test_the_lookup_pages_speak_plain_words(client: TestClient, story: Story) -> None:
+    make_sheetland(story, huoi=1, me=1)
+    code = paid_line(story)["receipt_code"]
+    for lang in ("vi", "en"):
+        for url in (f"/xac-nhan/{code}", "/xac-nhan", "/xac-nhan/ZZZZZ-ZZZZZ"):
+            words = for_villagers(client.get(f"{url}?lang={lang}").text)
+            left = [term for term in JARGON[lang] if term.lower() in words.lower()]
+            assert left == [], f"{url} ({lang}) still says {left}"
