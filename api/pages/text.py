@@ -205,12 +205,15 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "receipt_payment": ("Đã chi {amount} ngày {day}", "{amount} paid on {day}"),
     "receipt_kind_signature": ("đã ký nhận", "signed for"),
-    "receipt_kind_thumbprint": ("đã điểm chỉ nhận tiền", "thumbprinted for"),
+    "receipt_kind_thumbprint": ("đã điểm chỉ", "thumbprinted for"),
     "receipt_kind_bank_ref": (
         "chuyển khoản, có mã giao dịch ngân hàng",
         "bank transfer, with the bank's reference",
     ),
-    "receipt_kind_proxy": ("người khác nhận thay", "received by someone else on your behalf"),
+    "receipt_kind_proxy": (
+        "người được ủy quyền đã nhận thay",
+        "received on your behalf by an authorised proxy",
+    ),
     "receipt_if_wrong": (
         "Nếu trang ghi đã chi trả mà bạn chưa nhận đủ tiền, hãy báo với cán bộ Ủy ban nhân dân "
         "xã hoặc trưởng thôn, bản, mang theo giấy có mã tra cứu này.",

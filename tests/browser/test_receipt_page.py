@@ -36,6 +36,10 @@ def test_a_beneficiary_types_a_code_and_reads_the_line_on_a_phone_and_a_desk(
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= width, f"the page scrolls sideways at {width}px"
     shoot(page, "receipt-line")
+    page.get_by_role("link", name="English").click()
+    assert "Paid in full." in page.locator("#status").inner_text()
+    assert "signed for" in page.locator("#payments").inner_text()
+    shoot(page, "receipt-line-en")
     page.goto(f"{live.url}/xac-nhan/ZZZZZ-ZZZZZ")
     assert "10 chữ và số" in page.locator("#how-to-type").inner_text()
     shoot(page, "receipt-not-found")
