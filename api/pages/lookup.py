@@ -13,6 +13,11 @@ type it and whom to ask.
 Every line is looked up in an index built once per log size
 (:func:`book_of`, kept as the other pages' documents are), so a lookup does
 not read the ledger. ``GET /v1/receipts/{code}`` answers the same as JSON.
+
+Not built yet: lodging a confirmation ("I received it") or a complaint ("I
+did not") from this page. Either would be recorded in the log, which needs
+new statement types, so a new formats version; until then the page tells
+the reader whom to tell.
 """
 
 from __future__ import annotations
