@@ -42,7 +42,7 @@ BATCH = 1000
 NAMES = ("authority", "notary", "registrar", "approver", "cashier")
 PAYROLL = ["STT", "Thôn/bản", "Mã hộ", "Họ và tên", "Chương trình", "Số tiền phải trả"]
 PAYROLL += ["Số tiền đã nhận", "Ngày nhận", "Hình thức", "Số biên nhận"]
-PAYROLL += ["Số định danh người nhận", "Mã trợ cấp", "Ký nhận"]
+PAYROLL += ["Số định danh người nhận", "Mã trợ cấp", "Mã tra cứu", "Ký nhận"]
 err = Console(stderr=True, highlight=False)
 
 
@@ -125,7 +125,7 @@ def payroll_file(facts: list[dict[str, Any]]) -> bytes:
     for i, f in enumerate(facts, start=1):
         due = [i, "Bản Mé", f["code"], f"Lò Văn {i}", "TB-61", 1_624_000]
         rows.append(
-            [*due, 1624000, "10/02/2022", "Tiền mặt", f"BN-{i:06d}", "", f["benefit_id"], ""]
+            [*due, 1624000, "10/02/2022", "Tiền mặt", f"BN-{i:06d}", "", f["benefit_id"], "", ""]
         )
     return xlsx(rows)
 

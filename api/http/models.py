@@ -269,6 +269,10 @@ class PayrollRow(BaseModel):
     village: str
     household_code: str
     benefit_id: str
+    receipt_code: str | None = Field(
+        default=None,
+        description="the line's lookup code (mã tra cứu), checked at /xac-nhan/{code}",
+    )
     due: Vnd
     paid: Vnd
     status: str = Field(description="paid | unpaid | underpaid | overpaid | not_due")

@@ -45,16 +45,16 @@ def payroll_sheet(
     """The payroll of `month` (danh sách chi trả): who is due what, what was paid.
 
     Without a token, or with a role that may not see it, the sheet is masked:
-    household codes, amounts, paid or not; no names, person ids or
-    recipients. Cashier, approver, inspector and admin see those too.
+    household codes, amounts, paid or not; no names, person ids, lookup
+    codes or recipients. Cashier, approver, inspector and admin see those too.
     """
     check_month(month, "month")
     read = reading.read_at(service, as_of)
     unmasked = officer is not None and officer.may(PAYROLL_ROLES)
     doc = reading.payroll_sheet(read, month, on, named=unmasked)
     if not unmasked:
-        for row in doc["rows"]:
-            del row["person_id"]
+        for row in doc["rows"]:  # the lookup code too: it is the beneficiary's, on paper
+            del row["person_id"], row["receipt_code"]
     doc["masked"] = not unmasked
     name = f"chi-tra-{month}"
     return report(read, response, doc, payroll_views, fmt, lang, name, kind="payroll")

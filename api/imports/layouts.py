@@ -324,6 +324,15 @@ PAYROLL = Layout(
             ("benefit_id", "month"),
         ),
         Column(
+            "receipt_code",
+            "Mã tra cứu",
+            "Lookup code",
+            False,
+            "",
+            "Mã tra cứu in sẵn, để người hưởng tự tra tại trang /xac-nhan; không đọc lại.",
+            "The lookup code printed for the beneficiary to check at /xac-nhan; not read back.",
+        ),
+        Column(
             "signature", "Ký nhận", "Signature", False, "", "Người nhận ký.", "Recipient signs."
         ),
     ),

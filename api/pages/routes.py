@@ -3,7 +3,9 @@
 ``/`` the commune; ``/lists`` the approved lists by village and program;
 ``/print/lists`` a copy for the notice board with its digest and a QR code
 of the page that shows exactly that list; ``/totals`` what each program paid
-per month; ``/checkpoints`` the signed checkpoints and how to verify.
+per month; ``/checkpoints`` the signed checkpoints and how to verify;
+``/xac-nhan/{code}`` one payroll line by the lookup code printed on it
+(:mod:`api.pages.lookup`), and ``/xac-nhan`` a form to type a code.
 ``/lists.json`` and ``/totals.json`` serve the documents the digests are
 computed over, byte for byte. Vietnamese by default, English with
 ``?lang=en``; every page says which checkpoint it was drawn from. Every page
@@ -40,6 +42,7 @@ from api.http.deps import ServiceDep
 from api.pages.ask import Ask
 from api.pages.cache import Rendered
 from api.pages.docs import PublicList
+from api.pages.lookup import form_page, line_page
 from api.pages.serve import serve, serve_json
 from api.pages.views import checkpoints_page, home_page, list_page, qr_svg, query, totals_page
 
@@ -239,3 +242,49 @@ def checkpoints_html(
     """The recent signed checkpoints and how anyone can check the ledger and a list
     (``on``: the day of the list whose check code the page shows)."""
     return serve(request, service, "checkpoints", _checkpoints, on=on, as_of=as_of)
+
+
+RECEIPT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The payroll line (HTML)", "content": _HTML},
+    304: {"description": "Not modified since the ETag given"},
+    400: HTML_RESPONSES[400],
+    404: {
+        "description": "Not a lookup code, or no line has it: a page saying how to type "
+        "it and whom to ask",
+        "content": _HTML,
+    },
+}
+TYPED = 64  # characters of a typed code kept (a longer one is not a code anyway)
+
+
+@router.get(
+    "/xac-nhan",
+    response_class=HTMLResponse,
+    responses=RECEIPT_RESPONSES,
+    summary="Type a payroll line's lookup code",
+)
+def receipt_form(
+    request: Request,
+    service: ServiceDep,
+    ma: Annotated[
+        str | None, Query(description="A lookup code (mã tra cứu) typed in: shows its line")
+    ] = None,
+    lang: Lang = None,
+) -> Response:
+    """A form to type the lookup code printed on a payroll line; with ``ma``, the line."""
+    typed = (ma or "").strip()[:TYPED]
+    return serve(request, service, f"receipt-form:{typed}", lambda ask: form_page(ask, typed))
+
+
+@router.get(
+    "/xac-nhan/{code}",
+    response_class=HTMLResponse,
+    responses=RECEIPT_RESPONSES,
+    summary="One payroll line, by its lookup code",
+)
+def receipt_html(request: Request, service: ServiceDep, code: str, lang: Lang = None) -> Response:
+    """The commune, program, month, amount due and whether it was paid; nothing else (no
+    name, household or id). ``code`` as printed (``XXXXX-XXXXX``), any case, with or
+    without the dash; O is read as 0, I and L as 1."""
+    typed = code.strip()[:TYPED]
+    return serve(request, service, f"receipt:{typed}", lambda ask: line_page(ask, typed))

@@ -178,6 +178,84 @@ TEXT: dict[str, tuple[str, str]] = {
     "receiving": ("{who} hưởng chế độ, trợ cấp", "{who} receiving benefits"),
     "nobody_receiving": ("chưa ai hưởng chế độ, trợ cấp", "nobody receiving benefits"),
     "ledger_id": ("Mã sổ cái", "Ledger id"),
+    # -- /xac-nhan: a payroll line checked by its lookup code (mã tra cứu)
+    "receipt_link": ("Tra cứu khoản chi trả của bạn", "Look up your payment"),
+    "receipt_title": ("Tra cứu khoản chi trả", "Look up a payment"),
+    "receipt_not_found": ("Không tìm thấy mã tra cứu", "Lookup code not found"),
+    "receipt_intro": (
+        "Nhập mã tra cứu in trên danh sách chi trả (dòng có tên bạn) để xem khoản tiền tháng "
+        "đó đã được chi trả hay chưa.",
+        "Type the lookup code printed on the payroll sheet (on your line) to see whether that "
+        "month's money was paid.",
+    ),
+    "receipt_type_code": ("Nhập mã tra cứu", "Type a lookup code"),
+    "receipt_another": ("Tra cứu mã khác", "Look up another code"),
+    "receipt_look_up": ("Tra cứu", "Look up"),
+    "receipt_code": ("Mã tra cứu", "Lookup code"),
+    "receipt_commune": ("Xã", "Commune"),
+    "receipt_month": ("Tháng", "Month"),
+    "receipt_due": ("Số tiền phải trả", "Amount due"),
+    "receipt_paid": ("Đã chi trả đủ.", "Paid in full."),
+    "receipt_unpaid": ("Chưa chi trả.", "Not paid yet."),
+    "receipt_underpaid": ("Mới chi trả một phần.", "Only part of it was paid."),
+    "receipt_overpaid": ("Đã chi trả nhiều hơn số phải trả.", "More than the amount due was paid."),
+    "receipt_not_due": (
+        "Tháng này không có khoản phải trả, nhưng đã có tiền chi.",
+        "Nothing was due this month, but money was paid.",
+    ),
+    "receipt_payment": ("Đã chi {amount} ngày {day}", "{amount} paid on {day}"),
+    "receipt_kind_signature": ("đã ký nhận", "signed for"),
+    "receipt_kind_thumbprint": ("đã điểm chỉ", "thumbprinted for"),
+    "receipt_kind_bank_ref": (
+        "chuyển khoản, có mã giao dịch ngân hàng",
+        "bank transfer, with the bank's reference",
+    ),
+    "receipt_kind_proxy": (
+        "người được ủy quyền đã nhận thay",
+        "received on your behalf by an authorised proxy",
+    ),
+    "receipt_if_wrong": (
+        "Nếu trang ghi đã chi trả mà bạn chưa nhận đủ tiền, hãy báo với cán bộ Ủy ban nhân dân "
+        "xã hoặc trưởng thôn, bản, mang theo giấy có mã tra cứu này.",
+        "If the page says it was paid but you did not receive all of it, tell the commune "
+        "People's Committee or your village head, and bring the paper with this code.",
+    ),
+    "receipt_privacy": (
+        "Trang này chỉ cho biết xã, chương trình, tháng và số tiền; không hiện tên, mã hộ, "
+        "thôn, bản hay số định danh của ai.",
+        "This page shows only the commune, the program, the month and the amounts: never "
+        "anyone's name, household code, village or id number.",
+    ),
+    "receipt_drawn": (
+        "Lập từ sổ cái có chữ ký, đến bút toán thứ {size}.",
+        "Drawn from the signed ledger, up to entry {size}.",
+    ),
+    "receipt_malformed": (
+        "«{code}» không phải là một mã tra cứu.",
+        "«{code}» is not a lookup code.",
+    ),
+    "receipt_unknown": (
+        "Không có khoản chi trả nào mang mã «{code}».",
+        "No payment has the code «{code}».",
+    ),
+    "receipt_how_to_type": (
+        "Mã tra cứu gồm 10 chữ và số, in thành hai nhóm 5 ký tự, ví dụ 7QX3M-0D9KA. Chữ hoa "
+        "hay chữ thường đều được; có thể bỏ dấu gạch ngang; chữ O được đọc là số 0, chữ I và "
+        "L là số 1. Hãy xem lại từng ký tự trên giấy.",
+        "A lookup code has 10 letters and digits, printed as two groups of 5, e.g. "
+        "7QX3M-0D9KA. Capitals or not, with or without the dash; the letter O is read as 0, "
+        "I and L as 1. Check each character on the paper again.",
+    ),
+    "receipt_whom_to_ask": (
+        "Nếu vẫn không tìm thấy, hãy hỏi cán bộ tài chính xã (người chi trả) hoặc Ủy ban "
+        "nhân dân xã.",
+        "If it is still not found, ask the commune's cashier or the commune People's Committee.",
+    ),
+    "receipt_where": (
+        "Mã tra cứu in ở cột «Mã tra cứu» của danh sách chi trả hằng tháng, trên dòng có tên bạn.",
+        "The code is printed in the «Mã tra cứu» (lookup code) column of the monthly payroll "
+        "sheet, on your line.",
+    ),
 }
 
 

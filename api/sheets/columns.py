@@ -21,6 +21,7 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("receipt", "Số biên nhận", "Receipt no."),
     ("recipient_id", "Số định danh người nhận", "Recipient ID"),
     ("benefit_id", "Mã trợ cấp", "Benefit ID"),
+    ("receipt_code", "Mã tra cứu", "Lookup code"),
     ("signature", "Ký nhận", "Signature"),
 )
 COLUMN_KEYS = tuple(key for key, _, _ in COLUMNS)

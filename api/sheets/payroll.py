@@ -5,7 +5,9 @@ the vault as the snapshot commits to them): its rows grouped by village
 (villages in order), numbered across the sheet (STT), each with who is due
 (the beneficiary; of a household benefit, the household's head), what is
 due, what was paid so far, when, how and to whom; a subtotal per village, a
-grand total and the total due in words. A row still unpaid names its
+grand total and the total due in words. Each row carries its lookup code
+(mã tra cứu), which the beneficiary can check on the public page
+``/xac-nhan/{code}``. A row still unpaid names its
 beneficiary as the recipient expected to sign. The sheet states what it was
 drawn from (ledger, entries, checkpoint), as every report does.
 """
@@ -172,6 +174,7 @@ def _row(
         "paid": row["paid"],
         "status": row["status"],
         "benefit_id": row["benefit_id"],
+        "receipt_code": row["receipt_code"],
         "person_id": beneficiary["person_id"],
         "recipient": dict(recipients[0]),
         "recipients": [dict(r) for r in recipients],

@@ -6,7 +6,8 @@ repeated on every printed page), a subtotal row after each village, the
 grand total, the total due in words, and the signature block. A4 landscape,
 fitted to the page's width; the rows tall enough for a thumbprint, the "Ký
 nhận" column wide enough for a signature, the benefit id small and grey (it
-is there for the import to read back, not for people). The page footer
+is there for the import to read back, not for people), the lookup code (mã
+tra cứu) on one line, for the beneficiary to copy and check. The page footer
 names the checkpoint the sheet was drawn from, and the page number.
 """
 
@@ -36,8 +37,8 @@ WIDTHS = {  # in characters of the default font
     "no": 5,
     "village": 12,
     "household_code": 11,
-    "name": 22,
-    "program": 18,
+    "name": 20,
+    "program": 16,
     "due": 13,
     "paid": 13,
     "paid_on": 11,
@@ -45,9 +46,10 @@ WIDTHS = {  # in characters of the default font
     "receipt": 10,
     "recipient_id": 14,
     "benefit_id": 10,
+    "receipt_code": 13,
     "signature": 22,
 }
-SMALL = {"recipient_id": 7, "benefit_id": 6}  # ids: small print, wrapped
+SMALL = {"recipient_id": 7, "benefit_id": 6, "receipt_code": 10}  # ids: small print
 GREY = "808080"
 LAST = get_column_letter(len(COLUMN_KEYS))
 _thin = Side(style="thin")
@@ -153,6 +155,7 @@ def _cells(item: dict[str, Any], lang: str, *, named: bool) -> dict[str, Any]:
         "receipt": "\n".join(p["payment_id"][:8] for p in payments),
         "recipient_id": "\n".join(recipients),
         "benefit_id": item["benefit_id"],
+        "receipt_code": item["receipt_code"],
         "signature": None,
     }
 

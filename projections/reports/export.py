@@ -84,6 +84,7 @@ HEADINGS: Labels = {
     "label": ("Sai phạm, bất thường", "Anomaly"),
     "payment_id": ("Mã chi trả", "Payment id"),
     "benefit_id": ("Mã chế độ", "Benefit id"),
+    "receipt_code": ("Mã tra cứu", "Lookup code"),
     "person_id": ("Mã nhân khẩu", "Person id"),
     "household_id": ("Mã hộ (id)", "Household id"),
     "detail": ("Chi tiết", "Detail"),
@@ -241,7 +242,7 @@ def payroll_views(doc: dict[str, Any], lang: str = "vi") -> list[View]:
     rows = [{**r, "paid_by": [holders.get(h, h) for h in r["paid_by"]]} for r in doc["rows"]]
     named = ["name"] if any("name" in r for r in rows) else []
     columns = ["program_code", "village", "household_code", *named, "person_id", "benefit_id"]
-    columns += ["due", "paid", "status", "paid_on", "paid_by", "payment_ids"]
+    columns += ["receipt_code", "due", "paid", "status", "paid_on", "paid_by", "payment_ids"]
     return [_view("payroll", columns, rows, lang)]
 
 

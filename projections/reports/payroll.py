@@ -2,10 +2,11 @@
 
 One row per benefit due in the month (or paid for it without being due):
 the amount due, what unreversed payments paid for it by ``on``, their ids,
-dates and the officers who recorded them. The default ``on`` is the later of
-the month's last day and the end of the ledger's last month paid, so a sheet
-drawn up ahead of the month lists its dues and one drawn up later its
-arrears. Names come only from the vault, given as ``names``.
+dates and the officers who recorded them, and the line's lookup code (mã tra
+cứu, :mod:`projections.reports.receipts`) the beneficiary can check it by.
+The default ``on`` is the later of the month's last day and the end of the
+ledger's last month paid, so a sheet drawn up ahead of the month lists its
+dues and one drawn up later its arrears. Names come only from the vault, given as ``names``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from projections.reports.entitlements import (
     snapshot_date,
 )
 from projections.reports.funds import counted_payments
+from projections.reports.receipts import receipt_code
 
 
 def status_of(due: int, paid: int) -> str:
@@ -73,6 +75,7 @@ def payroll(
             "village": household.village,
             "household_code": household.code,
             "benefit_id": benefit_id,
+            "receipt_code": receipt_code(snap.ledger_id, benefit_id, month),
             "person_id": benefit.person_id,
             "due": amount_due,
             "paid": amount_paid,

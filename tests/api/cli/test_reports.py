@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import csv
 import gc
 import io
 import json
@@ -24,6 +25,7 @@ from projections.query import snapshot
 from projections.reports.export import reconciliation_views, stamp_of, to_csv, to_json
 from projections.reports.lists import lists
 from projections.reports.payroll import payroll
+from projections.reports.receipts import receipt_code
 from projections.reports.reconciliation import reconcile
 from tests.conftest import Officers, Story, new_id
 from tests.projections.verbs import AMOUNT, benefit, died, fund, pay, set_status
@@ -281,6 +283,20 @@ def test_cli_vault_key_adds_identities_and_names(
     assert dup["person_id"] == paid["other"] and doc["identities_checked"] is True
     sheet = cli.json("payroll", "--month", "2022-01", "--vault-key", key)
     assert {r["name"] for r in sheet["rows"]} == {"Lò Thị Xuân"}
+
+
+def test_cli_payroll_rows_carry_the_lookup_code_printed_for_the_beneficiary(
+    story: Story, paid: dict[str, str], cli: Cli
+) -> None:
+    sheet = cli.json("payroll", "--month", "2022-01")
+    rows = {r["benefit_id"]: r for r in sheet["rows"]}
+    expected = receipt_code(sheet["ledger"]["id"], paid["bid"], "2022-01")
+    assert rows[paid["bid"]]["receipt_code"] == expected
+    assert rows[paid["other_bid"]]["receipt_code"] != expected
+    table = cli("payroll", "--month", "2022-01", "--format", "csv", "--db", cli.db_url).stdout
+    heading, *lines = csv.reader(io.StringIO(table.lstrip("\ufeff")))
+    column = heading.index("Mã tra cứu")
+    assert expected in {line[column] for line in lines}
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from api import reading
 from api.sheets.columns import HEADINGS_VI
 from api.sheets.payroll import payroll_sheet
 from api.sheets.xlsx import HEADING_ROW, sheet_xlsx
+from projections.reports.receipts import receipt_code
 from tests.api.sheets.commune import HUOI, ME, MONTH, make_sheetland
 from tests.conftest import Story
 
@@ -42,7 +43,7 @@ def test_workbook_prints_on_a4_landscape_fitted_to_width(story: Story) -> None:
     assert ws.print_title_rows == f"${HEADING_ROW}:${HEADING_ROW}"
     assert ws.page_margins.left < 0.75 and ws.page_margins.bottom < 0.75
     signer = row_of(ws, "Người lập biểu")
-    assert ws.print_area == f"'{MONTH}'!$A$1:$M${signer + 6}"  # the room to sign printed too
+    assert ws.print_area == f"'{MONTH}'!$A$1:$N${signer + 6}"  # the room to sign printed too
 
 
 def test_workbook_carries_the_form_header_and_exact_headings(story: Story) -> None:
@@ -81,9 +82,9 @@ def test_rows_leave_room_to_sign_and_show_the_benefit_id_small(story: Story) -> 
     first = HEADING_ROW + 1
     assert ws.cell(first, 1).value == 1
     assert ws.cell(first, 12).value == sheet["villages"][0]["rows"][0]["benefit_id"]
-    assert ws.cell(first, 13).value is None  # Ký nhận: left for the pen
+    assert ws.cell(first, 14).value is None  # Ký nhận: left for the pen
     assert ws.row_dimensions[first].height >= 36
-    assert ws.column_dimensions["M"].width >= 20
+    assert ws.column_dimensions["N"].width >= 20
     assert ws.column_dimensions["L"].width <= 12
     assert ws.cell(first, 12).font.sz < 9 and ws.cell(first, 12).font.color.rgb.endswith("808080")
 
@@ -111,7 +112,7 @@ def test_english_workbook_reads_in_english(story: Story) -> None:
     sheet, ws = workbook(story, lang="en")
     found = texts(ws)
     assert "SOCIALIST REPUBLIC OF VIET NAM" in found and "Prepared by" in found
-    assert ws.cell(HEADING_ROW, 13).value == "Signature"
+    assert ws.cell(HEADING_ROW, 14).value == "Signature"
     assert f"In words: {sheet['total_words']}." in found
 
 
@@ -120,3 +121,21 @@ def test_same_sheet_gives_the_same_bytes(story: Story) -> None:
     read = reading.read_at(reading.Direct(story.app), None)
     sheet = payroll_sheet(read, MONTH)
     assert sheet_xlsx(sheet) == sheet_xlsx(sheet)
+
+
+def test_each_line_prints_its_lookup_code_for_the_beneficiary_to_check(story: Story) -> None:
+    make_sheetland(story, huoi=2, me=2)
+    sheet, ws = workbook(story)
+    code_col = HEADINGS_VI.index("Mã tra cứu") + 1
+    benefit_col = HEADINGS_VI.index("Mã trợ cấp") + 1
+    assert HEADINGS_VI[code_col] == "Ký nhận"  # next to where the beneficiary signs
+    printed = {
+        ws.cell(r, benefit_col).value: ws.cell(r, code_col).value
+        for r in range(HEADING_ROW + 1, ws.max_row + 1)
+        if ws.cell(r, benefit_col).value
+    }
+    ledger = sheet["ledger"]["id"]
+    rows = [row for group in sheet["villages"] for row in group["rows"]]
+    assert len(printed) == len(rows) == 4
+    for row in rows:
+        assert printed[row["benefit_id"]] == receipt_code(ledger, row["benefit_id"], MONTH)

@@ -6,7 +6,8 @@
  * `GET /v1/payroll/sheet` (the console fetches it with the officer's token):
  * the commune and the national motto, the title with the month, the table
  * (its heading row repeated on every printed page: a `thead`), a heading and
- * a subtotal row per village, the grand total, the total due in words, the
+ * a subtotal row per village (each row with its lookup code, "mã tra cứu", that
+ * the beneficiary checks at `/xac-nhan/CODE`), the grand total, the total due in words, the
  * signature block, and what the sheet was drawn from (ledger, entries,
  * Merkle root), which is also put in every page's bottom margin. Styles:
  * `payroll-sheet.css`. Everything is written as text nodes, never as HTML.
@@ -79,6 +80,7 @@ const COLUMNS = [
   "receipt",
   "recipient_id",
   "benefit_id",
+  "receipt_code",
   "signature",
 ];
 const MONEY = new Set(["due", "paid"]);
@@ -131,6 +133,7 @@ function cells(row, sheet, t) {
     receipt: payments.map((p) => p.payment_id.slice(0, 8)).join("\n"),
     recipient_id: recipients.join("\n"),
     benefit_id: row.benefit_id,
+    receipt_code: row.receipt_code || "",
     signature: "",
   };
 }
