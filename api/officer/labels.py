@@ -67,6 +67,18 @@ TYPES: dict[str, Label] = {
     "benefit.ended": L("Thôi hưởng chế độ", "End a benefit"),
     "payment.recorded": L("Ghi nhận chi trả", "Record a payment"),
     "payment.reversed": L("Hủy khoản chi trả", "Reverse a payment"),
+    "ledger.formats.adopted": L(
+        "Áp dụng phiên bản định dạng",
+        "Adopt a FORMATS version",
+        "Chỉ lên phiên bản mới hơn, mỗi phiên bản một lần.",
+        "Only to a newer version, each version once.",
+    ),
+    "identity.reviewed": L(
+        "Kết luận trùng nhân thân",
+        "Decide a suspected duplicate",
+        "Hai người nghi trùng: cùng một người hay hai người khác nhau.",
+        "Two people suspected to be one: the same person, or different people.",
+    ),
     "inspection.attested": L("Xác nhận kiểm tra", "Attest an inspection"),
 }
 

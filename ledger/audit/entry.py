@@ -61,7 +61,7 @@ Failure = tuple[int, str]
 
 _LEAF_KEYS = frozenset({"envelope", "index", "recorded_at"})
 _known_keys: dict[str, bytes] = {}
-# Statement types whose body the replay reads (keys, maker-checker, the vault).
+# Statement types whose body the replay reads (keys, maker-checker, the vault, versions).
 _BODY_NEEDED = frozenset(
     {
         "ledger.opened",
@@ -75,6 +75,8 @@ _BODY_NEEDED = frozenset(
         "household.status.rejected",
         "person.registered",
         "person.pii.updated",
+        "ledger.formats.adopted",
+        "identity.reviewed",
     }
 )
 # The whole leaf of an entry with one signature, in RFC 8785 form (FORMATS §3-4).

@@ -26,6 +26,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
 
+from ledger.audit.adoption import Versions
 from ledger.audit.entry import (
     Block,
     Body,
@@ -97,6 +98,7 @@ class Replay:
     last_recorded_at: str = ""
     leaves: bytearray | None = None  # every leaf hash, in order, when a caller needs them
     formats: str = V1  # what entry 0 declares
+    versions: Versions = field(default_factory=lambda: Versions(V1))  # what it adopts since
     warnings: list[tuple[int, str]] = field(default_factory=list)  # (index, why), the first ones
     warning_count: int = 0
 
@@ -118,6 +120,8 @@ class Replay:
             raise VerificationFailed("ledger.opened may only be entry 0", i)
         if amended is not None:
             self._breaks_amendment(i, amended)
+        if (problem := self.versions.problem(kind, body)) is not None:
+            raise VerificationFailed(problem, i)
         if ledger != self.ledger_id:
             raise VerificationFailed(f"statement is for ledger {ledger!r}", i)
         key = self.keys.get(by)
@@ -166,6 +170,7 @@ class Replay:
         self.authority = by
         self.ledger_id = ledger
         self.formats = declared(body)
+        self.versions = Versions(self.formats)
         self.notary_key = base64.b64decode(body["notary_key"]["public_key"])
         self.keys[by] = KeyState(
             base64.b64decode(body["authority_key"]["public_key"]),

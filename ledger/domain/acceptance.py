@@ -230,6 +230,7 @@ class UnitOfWork:
             raise KeyRevoked(
                 f"by: key {s.by[:16]} was revoked at entry {key.revoked_index}", field="by"
             )
+        charter.check_type_allowed(s.type)  # a type of a version the ledger follows (1.2)
         allowed = CATALOG[s.type].roles or frozenset()
         if allowed.isdisjoint(key.roles):
             raise RoleNotAllowed(

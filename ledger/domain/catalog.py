@@ -28,7 +28,7 @@ from ledger.domain.charter import CHARTER_ID, Charter
 from ledger.domain.log import attestation_id
 from ledger.domain.payments import Attestation, Payment
 from ledger.domain.programs import FundMovement, Program
-from ledger.domain.registry import Household, Person, StatusProposal
+from ledger.domain.registry import Household, IdentityReview, Person, StatusProposal, pair_id
 
 Statement = dict[str, Any]
 AggregateOf = Callable[[Statement], str]
@@ -65,6 +65,10 @@ def _body(field: str) -> AggregateOf:
     return lambda s: s["body"][field].replace("-", "")
 
 
+def _pair(s: Statement) -> str:
+    return pair_id(s["body"]["person_id"], s["body"]["other_person_id"]).hex
+
+
 def _attestation(s: Statement) -> str:
     return attestation_id(s["by"], s["nonce"]).hex
 
@@ -89,6 +93,15 @@ CATALOG: Mapping[str, StatementType] = MappingProxyType(
         [
             _row(
                 "ledger.opened", None, (("authority_key", "id"),), Charter, "Opened", _charter, None
+            ),
+            _row(
+                "ledger.formats.adopted",
+                "admin",
+                (),
+                Charter,
+                "FormatsAdopted",
+                _charter,
+                rules.formats_adopted,
             ),
             _row(
                 "key.registered",
@@ -260,6 +273,15 @@ CATALOG: Mapping[str, StatementType] = MappingProxyType(
                 "Reversed",
                 _payment,
                 rules.payment_reversed,
+            ),
+            _row(
+                "identity.reviewed",
+                "approver",
+                ("person_id", "other_person_id"),
+                IdentityReview,
+                "Reviewed",
+                _pair,
+                rules.identity_reviewed,
             ),
             _row(
                 "inspection.attested",

@@ -11,7 +11,8 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import event
 
 from ledger.domain.base import Entity, read_statement
-from ledger.errors import Duplicate, RuleViolation, UnknownEntity
+from ledger.errors import Duplicate, InvalidField, RuleViolation, UnknownEntity
+from ledger.formats.versions import INTRODUCED, V1, at_least
 
 NAMESPACE = UUID("5d9f3c1e-7a51-4d0b-9a8e-2f6b1c0d4e71")
 CHARTER_ID = uuid5(NAMESPACE, "charter")
@@ -59,6 +60,7 @@ class Charter(Entity):
         self.timezone: str = body["timezone"]
         self.authority_key_id: str = body["authority_key"]["id"]
         self.notary_public_key: str = body["notary_key"]["public_key"]
+        self.formats: str = body.get("formats", V1)  # raised by ledger.formats.adopted
         self.keys: dict[str, KeyRecord] = {
             self.authority_key_id: KeyRecord(
                 key_id=self.authority_key_id,
@@ -89,6 +91,28 @@ class Charter(Entity):
             raise RuleViolation(
                 "body.key_id: the authority key cannot be revoked", field="body.key_id"
             )
+
+    def check_type_allowed(self, statement_type: str) -> None:
+        """Refuse a type the version this ledger follows does not have (docs/formats.md §10)."""
+        needs = INTRODUCED.get(statement_type)
+        if needs is not None and not at_least(self.formats, needs):
+            raise InvalidField(
+                "type",
+                f"{statement_type} needs FORMATS {needs}; this ledger follows FORMATS "
+                f"{self.formats}" + ("" if needs == "1.1" else f" (adopt {needs} first)"),
+            )
+
+    def check_adoptable(self, version: str) -> None:
+        """A ledger moves only upward, to a version it does not follow yet."""
+        if at_least(self.formats, version):
+            raise RuleViolation(
+                f"body.formats: this ledger already follows FORMATS {self.formats}",
+                field="body.formats",
+            )
+
+    @event("FormatsAdopted")
+    def adopt_formats(self, index: int, envelope: dict[str, Any]) -> None:
+        self.formats = read_statement(envelope)["body"]["formats"]
 
     @event("KeyRegistered")
     def register_key(self, index: int, envelope: dict[str, Any]) -> None:

@@ -20,8 +20,8 @@ from ledger.domain.charter import Charter, KeyRecord
 from ledger.domain.log import attestation_id
 from ledger.domain.payments import Attestation, Payment
 from ledger.domain.programs import FundMovement, Program
-from ledger.domain.registry import Household, Person, StatusProposal
-from ledger.errors import InvalidField, RuleViolation, SelfApproval
+from ledger.domain.registry import Household, IdentityReview, Person, StatusProposal, pair_id
+from ledger.errors import AlreadyDecided, Duplicate, InvalidField, RuleViolation, SelfApproval
 from ledger.formats.dsse import SignedStatement
 from ledger.formats.keys import check_public_key, decode_public_key
 from ledger.formats.vault import VaultRecord, check_commitment
@@ -61,6 +61,12 @@ def key_revoked(u: Unit, s: SignedStatement, i: int, k: KeyRecord, v: Any) -> No
     charter = u.charter_for_change()
     charter.check_key_revocable(s.body["key_id"])
     charter.revoke_key(index=i, envelope=s.envelope)
+
+
+def formats_adopted(u: Unit, s: SignedStatement, i: int, k: KeyRecord, v: Any) -> None:
+    charter = u.charter_for_change()
+    charter.check_adoptable(s.body["formats"])
+    charter.adopt_formats(index=i, envelope=s.envelope)
 
 
 def household_registered(u: Unit, s: SignedStatement, i: int, k: KeyRecord, v: Any) -> None:
@@ -184,3 +190,18 @@ def inspection_attested(u: Unit, s: SignedStatement, i: int, k: KeyRecord, v: An
             f"body.tree_size: the log holds {i} entries before this one", field="body.tree_size"
         )
     u.add(Attestation.create(attestation_id(s.by, s.nonce), i, s.envelope, u.now))
+
+
+def identity_reviewed(u: Unit, s: SignedStatement, i: int, k: KeyRecord, v: Any) -> None:
+    body = s.body
+    u.load(Person, body["person_id"], "body.person_id")
+    u.load(Person, body["other_person_id"], "body.other_person_id")
+    review = str(pair_id(body["person_id"], body["other_person_id"]))
+    try:
+        u.create(IdentityReview, review, "body.other_person_id", s, i)
+    except Duplicate:
+        raise AlreadyDecided(
+            "body.other_person_id: these two people have been reviewed already "
+            "(one decision per pair)",
+            field="body.other_person_id",
+        ) from None

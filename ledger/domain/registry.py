@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
@@ -82,3 +82,23 @@ class StatusProposal(Entity):
     @event("Rejected")
     def reject(self, index: int, envelope: dict[str, Any]) -> None:
         self.decision = "rejected"
+
+
+PAIRS = UUID("0b6c2f4e-3d1a-5e7f-8a9b-1c2d3e4f5a6b")
+
+
+def pair_id(person_id: str, other_person_id: str) -> UUID:
+    """The id of the review of two people: one per pair, in either order (FORMATS 1.2)."""
+    return uuid5(PAIRS, " ".join(sorted((person_id, other_person_id))))
+
+
+class IdentityReview(Entity):
+    """An officer's decision on a suspected duplicate: the same person, or two people."""
+
+    kind = "identity review"
+
+    @event("Reviewed")
+    def __init__(self, entity_id: UUID, index: int, envelope: dict[str, Any]) -> None:
+        body = self._created(index, envelope)
+        self.person_ids: list[str] = sorted((body["person_id"], body["other_person_id"]))
+        self.outcome: str = body["outcome"]

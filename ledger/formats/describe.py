@@ -46,6 +46,7 @@ _EXAMPLES: dict[str, Any] = {
     "ledger_id": "ansinh.vn/son-la/song-ma/chieng-en",
     "timezone": "Asia/Ho_Chi_Minh",
 }
+_OTHER_UUID = "6a09e667-f3bc-4c90-8b56-bb67ae8584ca"  # where a rule wants two different ids
 # The kinds a template fills in with today (ids: fresh; enums: the first value; else null).
 _TODAY = {"date": "%Y-%m-%d", "month": "%Y-%m", "timestamp": "%Y-%m-%dT00:00:00Z"}
 
@@ -92,6 +93,8 @@ def _walk(check: Check, prefix: str, fields: list[Field], rules: list[Field]) ->
 
 
 def _example(kind: str, bounds: dict[str, Any], name: str) -> Any:
+    if kind == "uuid" and name.startswith("other_"):
+        return _OTHER_UUID
     if kind in _EXAMPLES:
         return _EXAMPLES[kind]
     if kind in ("money", "integer"):

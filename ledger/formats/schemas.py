@@ -47,7 +47,7 @@ from ledger.formats.fields import (
     timestamp,
     uuid,
 )
-from ledger.formats.versions import V1, V1_1
+from ledger.formats.versions import ADOPTABLE, V1, V1_1
 
 ROLES = frozenset({"admin", "registrar", "approver", "cashier", "inspector"})
 CATEGORIES = frozenset(
@@ -68,6 +68,7 @@ SEXES = frozenset({"f", "m", "x"})
 HOUSEHOLD_STATUSES = frozenset({"poor", "near_poor", "not_poor"})
 PAYMENT_METHODS = frozenset({"cash", "post", "bank"})
 RECEIPT_KINDS = frozenset({"signature", "thumbprint", "bank_ref", "proxy"})
+IDENTITY_OUTCOMES = frozenset({"same_person", "different_people"})
 
 
 def _enum(values: frozenset[str]) -> Check:
@@ -152,6 +153,15 @@ label(_end_not_before_start, "rule", rule="not_before", fields=["end", "start"])
 KEY = obj({"id": KEY_ID, "public_key": base64_32}, _key_id_matches)
 
 
+def _two_people(body: dict[str, object], path: str) -> None:
+    """identity.reviewed names two different people (FORMATS 1.2)."""
+    if body["other_person_id"] == body["person_id"]:
+        fail(join(path, "other_person_id"), "must not be person_id (a pair is two people)")
+
+
+label(_two_people, "rule", rule="different", fields=["other_person_id", "person_id"])
+
+
 # Bodies (FORMATS §6) ---------------------------------------------------------
 def _bodies(kinds: Kinds) -> Mapping[str, Check]:
     """The body of each statement type, with the field kinds of one version."""
@@ -170,6 +180,7 @@ def _bodies(kinds: Kinds) -> Mapping[str, Check]:
                     "formats": optional(constant(V1_1)),  # the declaration (docs/formats.md)
                 }
             ),
+            "ledger.formats.adopted": obj({"formats": one_of(*ADOPTABLE)}),
             "key.registered": obj(
                 {
                     "key": KEY,
@@ -269,6 +280,16 @@ def _bodies(kinds: Kinds) -> Mapping[str, Check]:
                 }
             ),
             "payment.reversed": obj({"payment_id": uuid, "reason": free_text}),
+            "identity.reviewed": obj(
+                {
+                    "person_id": uuid,
+                    "other_person_id": uuid,
+                    "outcome": _enum(IDENTITY_OUTCOMES),
+                    "basis": free_text,
+                    "decision": optional(decision),
+                },
+                _two_people,
+            ),
             "inspection.attested": obj(
                 {
                     "tree_size": integer(1),

@@ -12,9 +12,21 @@ from typing import Any
 
 V1 = "1"
 V1_1 = "1.1"
-VERSIONS = (V1, V1_1)
+V1_2 = "1.2"
+VERSIONS = (V1, V1_1, V1_2)
+"""Every version, oldest first (a ledger only ever moves up this order)."""
+ADOPTABLE = (V1_2,)
+"""What ``ledger.formats.adopted`` may adopt (``ledger.opened`` declares only 1.1)."""
 ACCEPTING = V1_1
-"""The rules a statement is accepted under, at every entry point, in every ledger."""
+"""The rules a statement is accepted under, at every entry point, in every ledger.
+
+1.2 keeps the 1.1 rules of text, holder ids, money and envelopes; it only
+adds statement types (``INTRODUCED``)."""
+INTRODUCED = {"ledger.formats.adopted": V1_1, "identity.reviewed": V1_2}
+"""The types a version added, and the version: only a ledger following it may record them.
+
+``ledger.formats.adopted`` is itself a 1.1-valid statement in a 1.1 ledger:
+it is how a 1.1 ledger moves to 1.2 (docs/formats.md, section 10)."""
 
 MAX_SAFE_INTEGER = 2**53 - 1
 """The largest integer JCS writes exactly (RFC 8785 numbers are IEEE doubles)."""
@@ -27,6 +39,11 @@ def declared(opened_body: dict[str, Any]) -> str:
     version = opened_body.get("formats", V1)
     assert version in VERSIONS, version  # the schema admits no other
     return str(version)
+
+
+def at_least(version: str, wanted: str) -> bool:
+    """Whether a ledger following ``version`` follows ``wanted`` too (both in ``VERSIONS``)."""
+    return VERSIONS.index(version) >= VERSIONS.index(wanted)
 
 
 def exact_json(value: Any) -> Any:

@@ -276,6 +276,7 @@ def _reversed_rows(p: Page, i: int, h: str, s: Statement, b: Body) -> None:
 MEANINGS: Mapping[str, Meaning] = MappingProxyType(
     {
         "ledger.opened": Meaning("holders", _opened, _opened_rows, _authority),
+        "ledger.formats.adopted": Meaning(),
         "key.registered": Meaning(
             "holders",
             _key_registered,
@@ -304,6 +305,7 @@ MEANINGS: Mapping[str, Meaning] = MappingProxyType(
         "benefit.ended": Meaning("benefits", _benefit_ended, _benefit_ended_rows),
         "payment.recorded": Meaning("payments", _payment, _payment_rows),
         "payment.reversed": Meaning("payments", _reversed, _reversed_rows),
+        "identity.reviewed": Meaning(),  # read by the reconciliation, from the log
         "inspection.attested": Meaning(),
     }
 )

@@ -50,4 +50,6 @@ def test_each_type_that_changes_a_snapshot_also_writes_rows_of_one_read_model() 
     assert {k for k, m in MEANINGS.items() if m.model is None} == {
         "key.revoked",
         "inspection.attested",
+        "ledger.formats.adopted",
+        "identity.reviewed",
     }

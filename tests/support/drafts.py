@@ -18,6 +18,7 @@ from api.demo import statements as st
 from ledger.domain.acceptance import Submission
 from ledger.domain.catalog import CATALOG
 from ledger.formats.vault import VaultRecord
+from ledger.formats.versions import V1_2
 from tests.conftest import Officers, Story, new_id
 
 RECORD = {"full_name": "Lò Văn Minh", "national_id": "014090001234"}
@@ -122,7 +123,28 @@ def inspection(s: Story) -> Draft:
     return Draft("inspector", "inspection.attested", body)
 
 
+def adopted(s: Story) -> Draft:
+    return Draft("authority", "ledger.formats.adopted", {"formats": V1_2})
+
+
+def identity_reviewed(s: Story, outcome: str = "different_people") -> Draft:
+    """A decision on two people of one household; the ledger adopts FORMATS 1.2 first."""
+    if s.app.charter().formats != V1_2:
+        s.submit(adopted(s).sub(s.o))
+    household = s.household()
+    first, second = s.person(household), s.person(household)
+    body = {
+        "person_id": first,
+        "other_person_id": second,
+        "outcome": outcome,
+        "basis": "Đối chiếu sổ hộ khẩu và căn cước",
+        "decision": DECISION,
+    }
+    return Draft("approver", "identity.reviewed", body)
+
+
 BUILDERS: dict[str, Callable[[Story], Draft]] = {
+    "ledger.formats.adopted": adopted,
     "key.registered": key_registered,
     "key.revoked": lambda s: Draft(
         "authority", "key.revoked", {"key_id": s.o.keys["cashier"].key_id, "reason": "Nghỉ hưu"}
@@ -177,6 +199,7 @@ BUILDERS: dict[str, Callable[[Story], Draft]] = {
     "payment.reversed": lambda s: Draft(
         "cashier", "payment.reversed", {"payment_id": payment(s), "reason": "Chi nhầm người"}
     ),
+    "identity.reviewed": identity_reviewed,
     "inspection.attested": inspection,
 }
 assert set(BUILDERS) | {"ledger.opened"} == set(CATALOG)

@@ -27,6 +27,7 @@ TEXT_FIELDS = {
     "fund.returned": ["reference"],
     "benefit.proposed": ["basis"],
     "inspection.attested": ["scope", "findings"],
+    "identity.reviewed": ["basis", "decision.number"],  # §10.3
 }
 MONEY_FIELDS = ["amount", "basis.income_per_capita_month"]
 HOLDER_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")

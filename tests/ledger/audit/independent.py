@@ -3,7 +3,7 @@
 It imports nothing from ``ledger`` or ``api``: SHA-256, Ed25519 (PyNaCl)
 and an RFC 8785 canonicaliser, as FORMATS.md promises is enough, and the
 1.1 amendments as docs/formats.md says (``tests/support/independent_amendments.py``,
-standard library only).
+standard library only), and the 1.2 adoption and types of its section 10.
 """
 
 from __future__ import annotations
@@ -42,7 +42,11 @@ ROLE = {
     "payment.recorded": "cashier",
     "payment.reversed": "cashier",
     "inspection.attested": "inspector",
+    "ledger.formats.adopted": "admin",  # docs/formats.md §10.1
+    "identity.reviewed": "approver",  # docs/formats.md §10.3
 }
+VERSION_ORDER = ["1", "1.1", "1.2"]  # docs/formats.md §10
+NEEDS = {"ledger.formats.adopted": "1.1", "identity.reviewed": "1.2"}  # §10.2
 PROPOSAL = {  # decision type -> (proposal type, the body field naming the proposal)
     "benefit.approved": ("benefit.proposed", "benefit_id"),
     "benefit.rejected": ("benefit.proposed", "benefit_id"),
@@ -101,6 +105,7 @@ def verify_independently(
     nonces: set[tuple[str, str]] = set()
     proposers: dict[tuple[str, str], str] = {}
     opened: dict[str, Any] = {}  # ledger id and notary key, from entry 0
+    reviewed: set[tuple[str, str]] = set()  # pairs decided by identity.reviewed
     leaves: list[bytes] = []
 
     def check_entry(i: int, line: bytes) -> None:
@@ -128,6 +133,7 @@ def verify_independently(
             opened["notary"] = b64(body["notary_key"]["public_key"], at)
             opened["formats"] = body.get("formats", "1")
             need(opened["formats"] in ("1", "1.1"), at, f"unknown formats {opened['formats']!r}")
+            opened["follows"] = opened["formats"]
         need(statement["ledger"] == opened["ledger"], at, "statement for another ledger")
         need(kind != "ledger.opened" or i == 0, at, "ledger.opened after entry 0")
         key = keys.get(by)
@@ -141,6 +147,13 @@ def verify_independently(
             payload,
         )
         need(ed25519_ok(key["public"], pae, b64(mine[0]["sig"], at)), at, "bad signature")
+        follows = VERSION_ORDER.index(opened["follows"])
+        if kind in NEEDS:
+            need(
+                follows >= VERSION_ORDER.index(NEEDS[kind]),
+                at,
+                f"{kind} before FORMATS {NEEDS[kind]}",
+            )
         need(i == 0 or ROLE.get(kind) in key["roles"], at, f"role may not sign {kind}")
         need((by, statement["nonce"]) not in nonces, at, "replayed nonce")
         nonces.add((by, statement["nonce"]))
@@ -167,6 +180,15 @@ def verify_independently(
         elif kind in ("benefit.proposed", "household.status.proposed"):
             field = "benefit_id" if kind == "benefit.proposed" else "proposal_id"
             proposers[(kind, body[field])] = key["holder"]
+        elif kind == "ledger.formats.adopted":
+            need(body["formats"] == "1.2", at, "adopts an unknown version")
+            need(VERSION_ORDER.index(body["formats"]) > follows, at, "adopts no later version")
+            opened["follows"] = body["formats"]  # from the next entry on
+        elif kind == "identity.reviewed":
+            pair = tuple(sorted((body["person_id"], body["other_person_id"])))
+            need(pair[0] != pair[1], at, "reviews one person against themself")
+            need(pair not in reviewed, at, "pair decided twice")
+            reviewed.add((pair[0], pair[1]))
         elif kind in PROPOSAL:
             proposal, field = PROPOSAL[kind]
             proposer = proposers.pop((proposal, body[field]), None)

@@ -36,8 +36,8 @@ def test_the_independent_verifier_gives_each_type_the_catalog_s_role() -> None:
         assert CATALOG[name].roles == {role}
 
 
-def test_the_catalog_lists_the_twenty_one_types_with_their_roles() -> None:
-    assert len(CATALOG) == 21
+def test_the_catalog_lists_the_twenty_three_types_with_their_roles() -> None:
+    assert len(CATALOG) == 23
     assert CATALOG["ledger.opened"].roles is None
     assert CATALOG["ledger.opened"].rule is None
     for name, row in CATALOG.items():

@@ -116,6 +116,14 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
         "receipt": {"kind": "signature", "evidence": EVIDENCE},
     },
     "payment.reversed": {"payment_id": PAYMENT, "reason": "Chi trùng"},
+    "ledger.formats.adopted": {"formats": "1.2"},
+    "identity.reviewed": {
+        "person_id": PERSON,
+        "other_person_id": "0f1e2d3c-4b5a-4697-8877-665544332211",
+        "outcome": "same_person",
+        "basis": "Cùng số căn cước, đăng ký hai lần",
+        "decision": DECISION,
+    },
     "inspection.attested": {
         "tree_size": 12,
         "root": "qhJa61LG8jvNeY+4yXJRBa97zlTzH99Be+MeqjsCsLY=",
@@ -132,6 +140,7 @@ OPTIONAL_FIELDS = {
     ("benefit.proposed", "end"),
     ("payment.recorded", "month"),
     ("inspection.attested", "report_sha256"),
+    ("identity.reviewed", "decision"),
 }
 ONE_OF_FIELDS = {("benefit.proposed", "person_id"), ("benefit.proposed", "household_id")}
 

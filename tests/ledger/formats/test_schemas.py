@@ -40,8 +40,8 @@ from tests.ledger.formats.cases import (
 
 
 # Accepted ---------------------------------------------------------------------
-def test_the_schemas_cover_exactly_the_twenty_one_statement_types() -> None:
-    assert len(BODY_TYPES) == 21
+def test_the_schemas_cover_exactly_the_twenty_three_statement_types() -> None:
+    assert len(BODY_TYPES) == 23
     assert set(VALID_BODIES) == BODY_TYPES
 
 

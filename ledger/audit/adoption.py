@@ -1,0 +1,52 @@
+"""What a verifier checks of FORMATS versions after entry 0 (docs/formats.md, section 10).
+
+A ledger that declares 1.1 may adopt 1.2 with ``ledger.formats.adopted``;
+the types a version introduced are refused before the ledger follows it;
+``identity.reviewed`` decides each pair of people once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ledger.errors import AlreadyDecided, InvalidField, RuleViolation
+from ledger.formats.versions import INTRODUCED, at_least
+
+
+@dataclass
+class Versions:
+    """The version a ledger follows, entry by entry, and the pairs already reviewed."""
+
+    formats: str
+    reviewed: set[tuple[str, str]] = field(default_factory=set)
+
+    def problem(self, kind: str, body: dict[str, Any] | None) -> str | None:
+        """Why entry ``kind`` (with ``body``) may not stand here, or None; applies it."""
+        needs = INTRODUCED.get(kind)
+        if needs is None:
+            return None
+        if not at_least(self.formats, needs):
+            return (
+                f"{InvalidField.code}: type: {kind} needs FORMATS {needs}; "
+                f"the ledger follows FORMATS {self.formats}"
+            )
+        if body is None:  # checked by a worker that keeps no body: nothing else to apply
+            return None
+        if kind == "ledger.formats.adopted":
+            if at_least(self.formats, body["formats"]):
+                return (
+                    f"{RuleViolation.code}: body.formats: the ledger already follows "
+                    f"FORMATS {self.formats}"
+                )
+            self.formats = body["formats"]
+        elif kind == "identity.reviewed":
+            first, second = sorted((body["person_id"], body["other_person_id"]))
+            pair = (first, second)
+            if pair in self.reviewed:
+                return (
+                    f"{AlreadyDecided.code}: body.other_person_id: these two people have been "
+                    "reviewed already"
+                )
+            self.reviewed.add(pair)
+        return None
