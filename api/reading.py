@@ -32,6 +32,7 @@ from projections import query
 from projections.model import Person, Snapshot
 from projections.reports import codes as entity_codes
 from projections.reports.basis import basis
+from projections.reports.duplicates import Pair, suspected_pairs
 from projections.reports.entitlements import check_date, snapshot_date, status_book, status_on
 from projections.reports.lists import lists
 from projections.reports.payroll import payroll
@@ -242,11 +243,16 @@ def reconciliation(
     """Đối soát of ``first..last``; ``identities``: duplicate national ids looked for too;
     ``named``: each finding with the ``name`` of the person it names (of a finding about a
     household, its head's), from the vault."""
-    found = None
+    found: dict[str, str] | None = None
+    names_of: dict[str, str] | None = None
+    reviews: dict[Pair, str] = {}
     if identities:
         ids = vault_field(read, read.snap.people, "national_id")
         found = {pid: value for pid, value in ids.items() if value}
-    doc = reconcile(read.snap, first, last, on, found, read.checkpoint)
+        full_names = vault_field(read, read.snap.people, "full_name")
+        names_of = {pid: value for pid, value in full_names.items() if value}
+        reviews = identity_reviews(read, suspected_pairs(read.snap, found, names_of))
+    doc = reconcile(read.snap, first, last, on, found, read.checkpoint, names_of, reviews)
     if named:
         snap = read.snap
         head_of = {
@@ -262,6 +268,20 @@ def reconciliation(
             if person is not None:
                 a["name"] = names.get(person)
     return doc
+
+
+def identity_reviews(read: Read, pairs: Iterable[Pair]) -> dict[Pair, str]:
+    """The outcome of each pair's ``identity.reviewed`` recorded within the snapshot (FORMATS 1.2).
+
+    A review's id is the pair's (``LedgerApplication.identity_review``), so only
+    the suspected pairs are looked up, never the whole log.
+    """
+    out = {}
+    for first, second in pairs:
+        review = read.ledger.identity_review(first, second)
+        if review is not None and review.created_index < read.snap.as_of:
+            out[(first, second)] = review.outcome
+    return out
 
 
 # -- entities by code ----------------------------------------------------------------------

@@ -22,7 +22,7 @@ from ledger.collector import collector_paused
 from ledger.domain.acceptance import Accepted, Submission, UnitOfWork
 from ledger.domain.charter import CHARTER_ID, Charter, KeyRecord
 from ledger.domain.log import LOG_ID, Claim, Entry, Log
-from ledger.domain.registry import Person
+from ledger.domain.registry import IdentityReview, Person, pair_id
 from ledger.errors import BatchError, Busy, LedgerError, NotOpened, UnknownEntity
 from ledger.formats.dsse import SignedStatement
 from ledger.formats.vault import SealedRecord, VaultKey, VaultRecord
@@ -319,6 +319,14 @@ class LedgerApplication(Application[UUID]):
         except AggregateNotFoundError:
             raise NotOpened("no ledger here yet: run `ansinh init` first") from None
         return charter
+
+    def identity_review(self, first: str, second: str) -> IdentityReview | None:
+        """The ``identity.reviewed`` decision on two people (either order), if there is one."""
+        try:
+            review: object = self.repository.get(pair_id(first, second))
+        except AggregateNotFoundError:
+            return None
+        return review if isinstance(review, IdentityReview) else None
 
     def key_records(self) -> list[KeyRecord]:
         return sorted(self.charter().keys.values(), key=lambda k: k.registered_index)

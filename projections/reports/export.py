@@ -120,6 +120,10 @@ VALUES: dict[str, Labels] = {
         "SELF_APPROVED_PAYMENT": ("Người phê duyệt tự chi trả", "Paid by the approver"),
         "OVERLAPPING_BENEFITS": ("Hưởng trùng chế độ", "Overlapping benefits"),
         "DUPLICATE_IDENTITY": ("Trùng số định danh", "Duplicate national id"),
+        "UNRESOLVED_DUPLICATE": (
+            "Nghi trùng nhân thân, chưa kết luận",
+            "Suspected duplicate, not reviewed",
+        ),
     },
     "status": {
         "poor": ("hộ nghèo", "poor"),

@@ -135,7 +135,7 @@ def _evidence(
         if not dead and benefit is not None and benefit.household_id is not None:
             dead = [p for p in snap.people.values() if p.household_id == benefit.household_id]
         yield from _given(*(p.died_index for p in dead))
-    if code in ("RECIPIENT_NOT_ELIGIBLE", "DUPLICATE_IDENTITY"):
+    if code in ("RECIPIENT_NOT_ELIGIBLE", "DUPLICATE_IDENTITY", "UNRESOLVED_DUPLICATE"):
         people = [a["person_id"], a.get("first_person_id")]
         for person in (snap.people[p] for p in people if p in snap.people):
             yield person.index

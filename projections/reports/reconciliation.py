@@ -33,6 +33,7 @@ from projections.model import Benefit, Payment, Snapshot
 from projections.reports import wording as say
 from projections.reports.basis import basis
 from projections.reports.codes import person_codes
+from projections.reports.duplicates import Pair, duplicate_findings
 from projections.reports.entitlements import (
     Book,
     Entitlement,
@@ -67,6 +68,7 @@ CODES = (
     "SELF_APPROVED_PAYMENT",
     "OVERLAPPING_BENEFITS",
     "DUPLICATE_IDENTITY",
+    "UNRESOLVED_DUPLICATE",
 )
 _ID_FIELDS = ("payment_id", "benefit_id", "person_id", "household_id", "month", "program_id")
 Anomaly = dict[str, Any]
@@ -92,12 +94,18 @@ def reconcile(
     on: str | None = None,
     identities: Mapping[str, str] | None = None,
     checkpoint: Mapping[str, Any] | None = None,
+    names: Mapping[str, str] | None = None,
+    reviews: Mapping[Pair, str] | None = None,
 ) -> dict[str, Any]:
     """The reconciliation of ``from_month..to_month`` as it stood on ``on``.
 
     ``identities`` ({person_id: national_id}, from the vault) enables
-    DUPLICATE_IDENTITY; ``checkpoint`` ({tree_size, root, ...}) names the log
-    state the snapshot was computed from and is copied into the result.
+    DUPLICATE_IDENTITY; with ``names`` ({person_id: full_name}) people of the
+    same name, birth year and village are suspected too (UNRESOLVED_DUPLICATE
+    until reviewed); ``reviews`` ({sorted pair: outcome}) are the
+    ``identity.reviewed`` decisions (:mod:`projections.reports.duplicates`).
+    ``checkpoint`` ({tree_size, root, ...}) names the log state the snapshot
+    was computed from and is copied into the result.
     """
     check_period(from_month, to_month)
     on = check_date(on, "on") if on is not None else snapshot_date(snap, to_month)
@@ -126,7 +134,7 @@ def reconcile(
     fund_rows = funds(snap, on)
     found += _overdrawn(fund_rows)
     if identities is not None:
-        found += _duplicate_identities(snap, identities)
+        found += duplicate_findings(snap, identities, names, reviews or {}, anomaly)
     found.sort(key=lambda a: (a["code"], *(a.get(k, "") for k in _ID_FIELDS), a["detail"]))
     annotate(snap, found, {k: e.amount for k, e in due.items()}, groups, fund_rows)
     programs = _program_rows(snap, due, groups)
@@ -308,29 +316,6 @@ def _overdrawn(fund_rows: list[dict[str, Any]]) -> list[Anomaly]:
         for row in fund_rows
         if row["balance"] < 0
     ]
-
-
-def _duplicate_identities(snap: Snapshot, identities: Mapping[str, str]) -> list[Anomaly]:
-    """Each person registered after another with the same national id."""
-    holders: dict[str, list[str]] = defaultdict(list)
-    for person_id, national_id in identities.items():
-        if person_id in snap.people and national_id and national_id.strip():
-            holders[national_id.strip()].append(person_id)
-    out = []
-    codes = person_codes(snap)
-    for people in holders.values():
-        first, *rest = sorted(people, key=lambda pid: (snap.people[pid].index, pid))
-        for person_id in rest:
-            out.append(
-                anomaly(
-                    "DUPLICATE_IDENTITY",
-                    say.same_identity(first, codes.get(first, first)),
-                    person_id=person_id,
-                    household_id=snap.people[person_id].household_id,
-                    first_person_id=first,
-                )
-            )
-    return out
 
 
 def _program_rows(

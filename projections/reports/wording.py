@@ -162,3 +162,17 @@ def same_identity(first_id: str, first_code: str) -> Said:
         f"same national id as person {first_id}",
         f"Trùng số định danh với nhân khẩu {first_code}",
     )
+
+
+def same_person_decided(first_id: str, first_code: str) -> Said:
+    return (
+        f"decided to be the same person as person {first_id} (identity.reviewed)",
+        f"Đã kết luận là cùng một người với nhân khẩu {first_code}",
+    )
+
+
+def unresolved_duplicate(first_id: str, first_code: str) -> Said:
+    return (
+        f"same name, birth year and village as person {first_id}; not yet reviewed",
+        f"Trùng họ tên, năm sinh và thôn/bản với nhân khẩu {first_code}; chưa kết luận",
+    )
