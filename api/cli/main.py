@@ -80,6 +80,10 @@ COMMANDS: dict[str, Lazy] = {
     ),
     "keys": Lazy("api.cli.keys:keys_app", "Officers' signing keys."),
     "vault": Lazy("api.cli.keys:vault_app", "The personal-data vault."),
+    "formats": Lazy(
+        "api.cli.formats:formats_app",
+        "The FORMATS version this ledger follows (docs/formats.md).",
+    ),
     "witness": Lazy(
         "api.cli.log:witness_app",
         "Witnesses: cosign checkpoints that extend what you saw.",

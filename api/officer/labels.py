@@ -95,6 +95,13 @@ FIELDS: dict[str, Label] = {
         "Tìm theo tên, mã hộ hoặc thôn/bản.",
         "Search by name, household code or village.",
     ),
+    "other_person_id": L(
+        "Người nghi trùng",
+        "The other person",
+        "Người thứ hai của cặp nghi trùng nhân thân.",
+        "The second person of the suspected pair.",
+    ),
+    "outcome": L("Kết luận", "Outcome"),
     "proposal_id": L("Đề nghị", "Proposal"),
     "program_id": L("Chương trình", "Program"),
     "benefit_id": L("Chế độ", "Benefit"),
@@ -195,6 +202,10 @@ FIELDS: dict[str, Label] = {
 
 BY_TYPE: dict[str, dict[str, Label]] = {
     "ledger.opened": {"name": L("Tên xã", "Commune")},
+    "identity.reviewed": {
+        "basis": L("Căn cứ đối chiếu", "What was compared"),
+        "decision": L("Quyết định (nếu có)", "Written decision (if any)"),
+    },
     "program.defined": {
         "code": L("Mã chương trình", "Program code"),
         "name": L("Tên chương trình", "Program name"),
@@ -236,6 +247,10 @@ V = tuple[str, str]
 VALUES: dict[str, dict[str, V]] = {
     "relation": {"head": ("Chủ hộ", "Head"), "member": ("Thành viên", "Member")},
     "sex": {"f": ("Nữ", "Female"), "m": ("Nam", "Male"), "x": ("Khác", "Other")},
+    "outcome": {
+        "same_person": ("Cùng một người", "The same person"),
+        "different_people": ("Hai người khác nhau", "Different people"),
+    },
     "status": {
         "poor": ("Hộ nghèo", "Poor"),
         "near_poor": ("Hộ cận nghèo", "Near-poor"),
@@ -268,7 +283,7 @@ VALUES: dict[str, dict[str, V]] = {
         "proxy": ("Người được ủy quyền nhận thay", "Authorised proxy"),
     },
     "currency": {"VND": ("đồng (VND)", "đồng (VND)")},
-    "formats": {"1.1": ("FORMATS 1.1", "FORMATS 1.1")},
+    "formats": {"1.1": ("FORMATS 1.1", "FORMATS 1.1"), "1.2": ("FORMATS 1.2", "FORMATS 1.2")},
     "roles": {
         "admin": ("Quản trị", "Admin"),
         "registrar": ("Công chức văn hóa - xã hội", "Registrar"),

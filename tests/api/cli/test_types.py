@@ -20,7 +20,9 @@ def test_types_lists_each_type_with_its_signers_and_fields(cli: Cli) -> None:
     assert "month?:month" in payment
     assert "method:enum[bank|cash|post]" in payment
     assert "(self-signed)" in rows["ledger.opened"]
-    assert len(rows) == 21
+    assert len(rows) == 23
+    assert "│ approver │" in one_line(rows["identity.reviewed"])  # FORMATS 1.2
+    assert "outcome:enum[different_people|same_person]" in one_line(rows["identity.reviewed"])
 
 
 def test_types_json_is_the_document_the_server_serves(cli: Cli, client: TestClient) -> None:
@@ -81,4 +83,4 @@ def test_signing_without_a_key_says_so(cli: Cli) -> None:
 
 def test_sign_help_lists_the_statement_types(cli: Cli) -> None:
     helped = one_line(cli("sign", "--help").stdout)
-    assert "payment.recorded, payment.reversed, inspection.attested" in helped
+    assert "payment.recorded, payment.reversed, identity.reviewed, inspection.attested" in helped

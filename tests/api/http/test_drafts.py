@@ -48,7 +48,7 @@ def test_the_types_say_who_signs_each_and_the_kind_of_each_field(client: TestCli
     response = client.get("/v1/types")
     assert response.status_code == 200
     types = {t["type"]: t for t in response.json()["types"]}
-    assert len(types) == 21
+    assert len(types) == 23
     paying = types["payment.recorded"]
     assert paying["roles"] == ["cashier"]
     assert paying["ids"] == ["payment_id", "benefit_id", "recipient"]
