@@ -41,6 +41,39 @@ def test_a_review_before_the_ledger_adopts_1_2_is_refused_naming_type(story: Sto
     assert story.submit(story.o.sub("approver", "identity.reviewed", body)).created
 
 
+def test_an_adoption_and_a_review_in_one_batch_are_recorded_together(story: Story) -> None:
+    """The review, later in the same batch, sees the adoption before it."""
+    household = story.household()
+    body = {
+        "person_id": story.person(household),
+        "other_person_id": story.person(household),
+        "outcome": "different_people",
+        "basis": "Khác cha mẹ, khác quê",
+    }
+    size = story.app.size()
+    review = story.o.sub("approver", "identity.reviewed", body)
+    accepted = story.app.submit_batch([adopted(story).sub(story.o), review])
+    assert [a.index for a in accepted] == [size, size + 1]
+    assert story.app.charter().formats == V1_2
+
+
+def test_a_batch_with_the_review_before_the_adoption_is_refused_whole(story: Story) -> None:
+    household = story.household()
+    body = {
+        "person_id": story.person(household),
+        "other_person_id": story.person(household),
+        "outcome": "same_person",
+        "basis": "Cùng số căn cước",
+    }
+    size = story.app.size()
+    review = story.o.sub("approver", "identity.reviewed", body)
+    with pytest.raises(LedgerError) as err:
+        story.app.submit_batch([review, adopted(story).sub(story.o)])
+    assert (err.value.code, err.value.field) == ("INVALID_FIELD", "type")
+    assert story.app.size() == size
+    assert story.app.charter().formats == V1_1
+
+
 def test_a_ledger_adopts_1_2_once_and_only_upward(story: Story) -> None:
     assert story.app.charter().formats == V1_1
     story.submit(adopted(story).sub(story.o))
