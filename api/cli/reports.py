@@ -21,6 +21,7 @@ from rich.text import Text
 
 from api import reading
 from api.cli.deps import DbOpt, VaultKeyOpt, err, open_ledger, out, refusals
+from api.cli.duplicates import duplicates_command
 from api.sheets import payroll as sheets
 from api.sheets.pdf import to_pdf
 from api.sheets.report import report_xlsx
@@ -364,3 +365,6 @@ def _payroll_sheet(
             read, month, on=on, village=village, program=program, lang=lang.value
         )
         _write(out_path, sheet_xlsx(found), private=vault_key is not None)
+
+
+report_app.command("duplicates")(duplicates_command)  # the queue (FORMATS 1.2), in its own module

@@ -45,3 +45,27 @@ def test_an_unknown_version_is_refused_naming_body_formats(commune: Cli) -> None
 
 def _statement(leaf: dict) -> dict:
     return dict(json.loads(base64.b64decode(leaf["envelope"]["payload"])))
+
+
+def test_the_duplicates_queue_shows_each_suspected_pair_and_its_decision(commune: Cli) -> None:
+    first, _ = commune.person(RECORD)
+    second, _ = commune.person(RECORD)  # the same national id and name
+    vault = commune.key("vault")
+    (row,) = json.loads(commune("report", "duplicates", "--json", *opts(vault_key=vault)).stdout)
+    assert (row["person_id"], row["first_person_id"]) == (second, first)
+    assert (row["why"], row["decision"]) == ("national_id", None)
+    listed = commune("report", "duplicates", *opts(vault_key=vault)).stdout
+    assert "1 of 1 pairs to review" in listed
+    commune("formats", "adopt", "1.2", *opts(admin_key=commune.key("authority")))
+    review = {
+        "person_id": second,
+        "other_person_id": first,
+        "outcome": "different_people",
+        "basis": "Hai người khác nhau, số căn cước nhập nhầm",
+    }
+    commune.record("approver", "identity.reviewed", review)
+    (row,) = json.loads(commune("report", "duplicates", "--json", *opts(vault_key=vault)).stdout)
+    assert row["decision"] == "different_people"
+    shown = commune("report", "duplicates", *opts(vault_key=vault)).stdout
+    assert "0 of 1 pairs to review" in shown
+    assert RECORD["national_id"] not in shown and RECORD["full_name"] not in shown
