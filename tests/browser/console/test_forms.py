@@ -105,3 +105,27 @@ def test_a_households_csv_is_imported_as_one_batch(
     page.click("#sign-all")
     expect(page.locator("#batch-recorded")).to_contain_text(f"từ số {before} đến số {before + 1}")
     assert story.app.size() == before + 2
+
+
+def test_an_approver_decides_a_suspected_pair_picking_both_people_by_name(
+    live: Live, page: Page, story: Story, tmp_path: Path
+) -> None:
+    """identity.reviewed (FORMATS 1.2): both people are chosen with the person picker."""
+    story.submit(story.o.sub("authority", "ledger.formats.adopted", {"formats": "1.2"}))
+    first_home, second_home = story.household(), story.household()
+    first, second = story.person(first_home), story.person(second_home)
+    codes = [f"CE-{first_home[:6]}", f"CE-{second_home[:6]}"]
+    sign_in(page, live.url, key_file(tmp_path, "approver", story.o.keys["approver"], None))
+    choose_type(page, "identity.reviewed")
+    pick(page, "person_id", "lo thi", codes[0])
+    pick(page, "other_person_id", "lo thi", codes[1])
+    type_in(page, "basis", "Khác cha mẹ, khác quê quán")
+    box(page, "outcome").locator("select").first.select_option("different_people")
+    type_in(page, "decision.number", "27/QĐ-UBND")
+    type_in(page, "decision.date", "03/12/2026")
+    shoot(page, "console-identity-review-form")
+    index = check_and_sign(page)
+    body = read_statement(story.app.entry(index).envelope)["body"]
+    assert (body["person_id"], body["other_person_id"]) == (first, second)
+    assert body["outcome"] == "different_people"
+    assert body["decision"] == {"number": "27/QĐ-UBND", "date": "2026-12-03"}

@@ -66,7 +66,9 @@ function widgetFor(type, field, made) {
   }
   if (path === "receipt.evidence") return evidenceWidget(type, field);
   if (path === "household_id") return pickerWidget(type, field, pickers.householdPicker(id));
-  if (path === "person_id" || path === "recipient") return pickerWidget(type, field, pickers.personPicker(id));
+  if (path === "person_id" || path === "recipient" || path === "other_person_id") {
+    return pickerWidget(type, field, pickers.personPicker(id));
+  }
   if (path === "benefit_id") return pickerWidget(type, field, pickers.benefitPicker(id, BENEFIT_STATE[type]));
   if (path === "program_id") return pickerWidget(type, field, pickers.programPicker(id));
   if (path === "proposal_id") return pickerWidget(type, field, pickers.proposalPicker(id));
