@@ -120,8 +120,6 @@ class Replay:
             raise VerificationFailed("ledger.opened may only be entry 0", i)
         if amended is not None:
             self._breaks_amendment(i, amended)
-        if (problem := self.versions.problem(kind, body)) is not None:
-            raise VerificationFailed(problem, i)
         if ledger != self.ledger_id:
             raise VerificationFailed(f"statement is for ledger {ledger!r}", i)
         key = self.keys.get(by)
@@ -136,6 +134,8 @@ class Replay:
             raise VerificationFailed(
                 f"{KeyRevoked.code}: key {by[:16]} was revoked at entry {key.revoked}", i
             )
+        if (problem := self.versions.problem(kind, body)) is not None:
+            raise VerificationFailed(problem, i)
         row = CATALOG.get(kind)
         allowed = None if row is None else row.roles
         if i > 0 and (allowed is None or allowed.isdisjoint(key.roles)):
