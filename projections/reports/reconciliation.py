@@ -52,6 +52,7 @@ from projections.reports.entitlements import (
 )
 from projections.reports.findings import annotate
 from projections.reports.funds import counted_payments, funds
+from projections.reports.tally import tally, zeros
 from projections.reports.villages import village_rows
 
 CODES = (
@@ -324,7 +325,8 @@ def _program_rows(
     """Per program and month: entitled, paid, unpaid, overpaid (đồng) and counts."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
 
-    def row(program_id: str, month: str) -> dict[str, Any]:
+    def row(benefit_id: str, month: str) -> dict[str, Any]:
+        program_id = snap.benefits[benefit_id].program_id
         if (program_id, month) not in rows:
             p = snap.programs[program_id]
             rows[(program_id, month)] = {
@@ -334,27 +336,9 @@ def _program_rows(
                 "category": p.category,
                 "kind": p.kind,
                 "month": month,
-                **dict.fromkeys(("entitled", "paid", "unpaid", "overpaid"), 0),
-                **dict.fromkeys(("entitled_count", "paid_count", "unpaid_count"), 0),
+                **zeros(),
             }
         return rows[(program_id, month)]
 
-    paid_in = {
-        key: payments[0].amount if len(payments) == 1 else sum(p.amount for p in payments)
-        for key, payments in groups.items()
-    }
-    for key, e in due.items():
-        r = row(e.program_id, e.month)
-        paid = paid_in.get(key)
-        r["entitled"] += e.amount
-        r["entitled_count"] += 1
-        r["unpaid"] += max(0, e.amount - (paid or 0))
-        r["unpaid_count"] += paid is None
-    for key, payments in groups.items():
-        r = row(snap.benefits[key[0]].program_id, key[1])
-        paid = paid_in[key]
-        entitled = owed.amount if (owed := due.get(key)) is not None else 0
-        r["paid"] += paid
-        r["paid_count"] += len(payments)
-        r["overpaid"] += max(0, paid - entitled)
+    tally(due, groups, row)
     return [rows[k] for k in sorted(rows, key=lambda k: (rows[k]["program_code"], k))]

@@ -15,10 +15,7 @@ from typing import Any
 
 from projections.model import Payment, Snapshot
 from projections.reports.entitlements import Entitlement, beneficiary_household
-
-MEASURES = ("entitled", "paid", "unpaid", "overpaid")
-COUNTS = ("entitled_count", "paid_count", "unpaid_count")
-Key = tuple[str, str]  # (benefit_id, month)
+from projections.reports.tally import Key, Row, tally, zeros
 
 
 def village_rows(
@@ -30,8 +27,9 @@ def village_rows(
     entitlements ``due`` and the payment ``groups`` by (benefit, month) of one period;
     ordered by village, then program code."""
     villages: dict[str, str] = {}  # benefit id -> village
+    rows: dict[Key, Row] = {}
 
-    def row(rows: dict[Key, dict[str, Any]], benefit_id: str) -> dict[str, Any]:
+    def row(benefit_id: str, month: str) -> Row:
         if benefit_id not in villages:
             benefit = snap.benefits[benefit_id]
             home = beneficiary_household(snap, benefit, snap.as_of)
@@ -44,25 +42,11 @@ def village_rows(
                 "program_id": program.program_id,
                 "program_code": program.code,
                 "program_name": program.name,
-                **dict.fromkeys(MEASURES + COUNTS, 0),
+                **zeros(),
             }
         return rows[key]
 
-    rows: dict[Key, dict[str, Any]] = {}
-    paid_in = {key: sum(p.amount for p in payments) for key, payments in groups.items()}
-    for key, e in due.items():
-        r = row(rows, e.benefit_id)
-        paid = paid_in.get(key)
-        r["entitled"] += e.amount
-        r["entitled_count"] += 1
-        r["unpaid"] += max(0, e.amount - (paid or 0))
-        r["unpaid_count"] += paid is None
-    for key, payments in groups.items():
-        r = row(rows, key[0])
-        owed = due.get(key)
-        r["paid"] += paid_in[key]
-        r["paid_count"] += len(payments)
-        r["overpaid"] += max(0, paid_in[key] - (owed.amount if owed is not None else 0))
+    tally(due, groups, row)
     return [
         rows[k]
         for k in sorted(rows, key=lambda k: (rows[k]["village"], rows[k]["program_code"], k))
