@@ -24,12 +24,12 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from api.sheets.columns import text
 from api.sheets.printout import Printout, Table, printout, sheet_title
+from api.sheets.xlsx import fit_to_a4
 from ledger.formats.versions import exact_json
 from projections.reports.export import MONEY_FORMAT, View, fixed_zip, stamp_of
 
@@ -280,13 +280,7 @@ def _print_setup(
     """A4, fitted to the width, the heading row of the sheet's longest table repeated."""
     width, last_row = size
     wide = sum(ws.column_dimensions[get_column_letter(c)].width or 10 for c in range(1, width + 1))
-    ws.page_setup.orientation = "landscape" if wide > WIDE else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages as the rows need
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.2, footer=0.3)
+    fit_to_a4(ws, landscape=wide > WIDE)
     if heading_row is not None:
         ws.print_title_rows = f"{heading_row}:{heading_row}"
         ws.freeze_panes = f"A{heading_row + 1}"

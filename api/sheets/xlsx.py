@@ -203,15 +203,20 @@ def _signatures(ws: Worksheet, row: int, sheet: dict[str, Any]) -> int:
     return row + 7
 
 
-def _print_setup(ws: Worksheet, sheet: dict[str, Any], last: int) -> None:
-    lang = sheet["lang"]
-    ws.page_setup.orientation = "landscape"
+def fit_to_a4(ws: Worksheet, *, landscape: bool) -> None:
+    """Print on A4, fitted to the page's width, centred, with room for the footer."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages as the rows need
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.2, footer=0.3)
+
+
+def _print_setup(ws: Worksheet, sheet: dict[str, Any], last: int) -> None:
+    lang = sheet["lang"]
+    fit_to_a4(ws, landscape=True)
     ws.print_title_rows = f"{HEADING_ROW}:{HEADING_ROW}"
     ws.print_area = f"A1:{LAST}{last}"
     ws.freeze_panes = f"A{HEADING_ROW + 1}"
