@@ -22,7 +22,6 @@ member dies.
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,6 +30,7 @@ from api.imports import cells
 from api.imports.rows import Row
 from projections.model import Benefit, Person
 from projections.reports.codes import person_codes
+from projections.reports.duplicates import name_key
 from projections.reports.entitlements import approved_on, is_monthly, last_month
 
 
@@ -64,7 +64,7 @@ def death_row(row: Row) -> None:
     if person.died_on is not None:
         row.note("national_id", "DEATH_ALREADY_RECORDED", date=_shown_day(person.died_on))
         return
-    if written_name is not None and _same_name(written_name) != _same_name(name):
+    if written_name is not None and name_key(written_name) != name_key(name):
         row.note("full_name", "NAME_MISMATCH", registered=name)
     if row.errors or died_on is None:
         return
@@ -72,11 +72,6 @@ def death_row(row: Row) -> None:
     if row.statements:
         facts.dying[person.person_id] = died_on
         row.shown = _stopped(row, person, name, died_on)
-
-
-def _same_name(name: str) -> str:
-    """A name as compared: NFC, case and spacing ignored (diacritics count)."""
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
 
 def _shown_day(iso: str) -> str:

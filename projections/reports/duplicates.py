@@ -34,7 +34,8 @@ def pair(a: str, b: str) -> Pair:
     return first, second
 
 
-def _name_key(name: str) -> str:
+def name_key(name: str) -> str:
+    """A name as compared: NFC, case and spacing ignored (diacritics count)."""
     return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
 
@@ -53,7 +54,7 @@ def suspected_pairs(
         if person is None or not name or not name.strip():
             continue
         village = snap.households[person.household_id].village
-        by_name[(_name_key(name), person.birth_year, _name_key(village))].append(person_id)
+        by_name[(name_key(name), person.birth_year, name_key(village))].append(person_id)
     found: dict[Pair, tuple[str, str, str]] = {}
     for why, groups in (("national_id", by_id.values()), ("name", by_name.values())):
         for people in groups:
