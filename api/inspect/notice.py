@@ -30,7 +30,7 @@ from typing import Any
 import orjson
 
 from api.pages.docs import PublicList, check_filters, list_fields, public_of
-from api.reading import Read, name_lists, vault_field
+from api.reading import Names, Read, name_lists, vault_field
 from ledger.audit.bundle import open_bundle
 from ledger.audit.ledger import verify_bundle
 from ledger.audit.verifier import Outcome
@@ -133,19 +133,38 @@ def check_list(
     verified = verify_bundle(bundle, authority=authority)
     read = _read_bundle(bundle, as_of)
     check_filters(read.snap, village, program)
+    names = [(True, lambda people: _names(read, people))] if read.vault else []
+    matched, named, tried = _first_match(
+        read.snap, read.checkpoint, printed, [*names, (False, _withheld)], (village, program, on)
+    )
+    return Checked(printed, matched, named, tried, verified, bool(read.vault))
+
+
+def _withheld(people: set[str]) -> dict[str, str | None]:
+    """No names: the list as a server without the vault key prints it."""
+    return dict.fromkeys(people)
+
+
+def _first_match(
+    snap: Snapshot,
+    checkpoint: dict[str, Any],
+    printed: str,
+    forms: list[tuple[bool, Names]],
+    which: tuple[str | None, str | None, str | None],
+) -> tuple[PublicList | None, bool | None, tuple[tuple[PublicList, bool], ...]]:
+    """The list of ``which`` (village, program, on) drawn in each of ``forms`` (named or
+    not, its names) in turn until one's digest starts with ``printed``: that one, whether
+    it is the named form, and every form tried."""
+    village, program, on = which
     tried: list[tuple[PublicList, bool]] = []
-    forms = (True, False) if read.vault else (False,)
-    for named in forms:
-        doc = lists(read.snap, on, read.checkpoint)
-        if named:
-            name_lists(read.snap, doc, lambda people: _names(read, people))
-        else:
-            name_lists(read.snap, doc, lambda people: dict.fromkeys(people))
-        found = public_of(read.snap, read.checkpoint, list_fields(doc, village, program))
+    for named, names in forms:
+        doc = lists(snap, on, checkpoint)
+        name_lists(snap, doc, names)
+        found = public_of(snap, checkpoint, list_fields(doc, village, program))
         tried.append((found, named))
         if found.digest.startswith(printed):
-            return Checked(printed, found, named, tuple(tried), verified, bool(read.vault))
-    return Checked(printed, None, None, tuple(tried), verified, bool(read.vault))
+            return found, named, tuple(tried)
+    return None, None, tuple(tried)
 
 
 @dataclass(frozen=True)
@@ -173,15 +192,11 @@ def check_served(
     if on is not None:
         check_date(on, "on")
     check_filters(read.snap, village, program)
-    tried: list[tuple[PublicList, bool]] = []
-    for named in (True, False):
-        doc = lists(read.snap, on, read.checkpoint)
-        if named:
-            name_lists(read.snap, doc, lambda people: vault_field(read, people, "full_name"))
-        else:
-            name_lists(read.snap, doc, lambda people: dict.fromkeys(people))
-        found = public_of(read.snap, read.checkpoint, list_fields(doc, village, program))
-        tried.append((found, named))
-        if found.digest.startswith(printed):
-            return Served(printed, found, named, tuple(tried))
-    return Served(printed, None, None, tuple(tried))
+    forms: list[tuple[bool, Names]] = [
+        (True, lambda people: vault_field(read, people, "full_name")),
+        (False, _withheld),
+    ]
+    matched, named, tried = _first_match(
+        read.snap, read.checkpoint, printed, forms, (village, program, on)
+    )
+    return Served(printed, matched, named, tried)
