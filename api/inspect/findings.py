@@ -5,9 +5,8 @@ from __future__ import annotations
 from ledger.application import LedgerApplication
 from ledger.errors import InvalidField
 from projections import query
-from projections.model import Snapshot
-from projections.reports.entitlements import snapshot_date
-from projections.reports.reconciliation import paid_for, reconcile
+from projections.reports.entitlements import covered_months
+from projections.reports.reconciliation import reconcile
 
 
 def finding_evidence(ledger: LedgerApplication, finding_id: str) -> list[int]:
@@ -19,9 +18,11 @@ def finding_evidence(ledger: LedgerApplication, finding_id: str) -> list[int]:
         raise InvalidField("finding", f"{finding_id!r} is not a finding id (12 hex digits)")
     snap = query.snapshot(ledger)
     span = covered_months(snap)
-    if span is None:
+    if span is None or not snap.benefits:
         raise InvalidField("finding", "this ledger has no benefits or payments: no findings")
-    first, last = span
+    # from the first month any benefit starts: a month due and never paid is a finding too
+    first = min(span[0], *(b.start for b in snap.benefits.values()))
+    last = span[1]
     for anomaly in reconcile(snap, first, last)["anomalies"]:
         if anomaly["finding_id"] == wanted:
             return list(anomaly["evidence"])
@@ -30,16 +31,3 @@ def finding_evidence(ledger: LedgerApplication, finding_id: str) -> list[int]:
         f"no finding {finding_id} in the reconciliation of {first}..{last} "
         "(the id is the first column of the report's findings)",
     )
-
-
-def covered_months(snap: Snapshot) -> tuple[str, str] | None:
-    """The first and last months the ledger's benefits and payments are for."""
-    months = {b.start for b in snap.benefits.values()}
-    months |= {paid_for(snap, p) for p in snap.payments.values()}
-    if not months:
-        return None
-    last = max(months)
-    on = snapshot_date(snap)
-    if on is not None:
-        last = max(last, on[:7])
-    return min(months), last
