@@ -178,6 +178,7 @@ class MerkleLog(StoredTree):
         size = self.store.leaf_count()
         done = 0
         while limit is None or done < limit:
+            page_start = position
             notifications = self.ledger.recorder.select_notifications(
                 start=position, limit=PAGE, topics=[ENTRY_TOPIC], inclusive_of_start=False
             )
@@ -197,7 +198,17 @@ class MerkleLog(StoredTree):
                     )
                 hashes.append(_entry_hash(index, recorded_at, envelope))
                 position = n.id
-            size = self.append_leaves(hashes, Tracking(self.ledger.name, position))
+            try:
+                size = self.append_leaves(hashes, Tracking(self.ledger.name, position))
+            except IntegrityError:
+                # Another process (the server, a command on the same database) appended
+                # these entries first: the nodes are a function of the entries, so what it
+                # wrote is what this would have; go on from where it got to.
+                position = self.store.max_tracking_id(self.ledger.name) or 0
+                size = self.store.leaf_count()
+                if position <= page_start:
+                    raise  # nobody moved the cache forward: not a race, a real conflict
+                continue
             done += len(notifications)
         return size
 

@@ -131,6 +131,25 @@ def test_incremental_catch_up_builds_the_same_tree_as_a_rebuild(grown) -> None:
     assert incremental[-1] == merkle.root_hash(leaf_hashes(story.app))
 
 
+def test_a_catch_up_another_process_beat_goes_on_from_where_that_one_got_to(
+    grown, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story, mlog, _ = grown
+    households(story, 5)
+    other = MerkleLog(story.app)  # a server or a command on the same database
+    real, raced = mlog.store.append, []
+
+    def beaten(nodes: Any, tracking: Any) -> None:
+        if not raced:  # the other appends the same entries just before this one does
+            raced.append(True)
+            assert other.catch_up() == story.app.size()
+        real(nodes, tracking)
+
+    monkeypatch.setattr(mlog.store, "append", beaten)
+    assert mlog.catch_up() == story.app.size() and raced
+    assert mlog.root() == merkle.root_hash(leaf_hashes(story.app))
+
+
 def test_issued_checkpoint_opens_with_the_charters_notary_key_and_the_ledger_id_as_origin(
     story: Story,
 ) -> None:
