@@ -30,6 +30,10 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
 
 from ledger.application import LedgerApplication
 from ledger.domain.acceptance import Submission, UnitOfWork
@@ -41,6 +45,8 @@ from ledger.formats.describe import check_type, describe
 from ledger.formats.dsse import PAYLOAD_TYPE, SignedStatement, jcs, make_statement
 from ledger.formats.problems import problems
 from ledger.formats.vault import VaultRecord, parse_vault_items
+
+_EVERY_VERSION = 2**62
 
 NOBODY = "0" * 64
 """The ``by`` of a draft that names no signer (a well-formed key id no key has)."""
@@ -191,6 +197,19 @@ class _DraftUnit(UnitOfWork):
         )
         self.signer_named = signer_named
         self.found: list[LedgerError] = []
+
+    def _cached(self, entity_id: UUID) -> Aggregate | None:
+        # What is stored now, not the writer's cache: another process (a command, a
+        # second server) may have recorded since, and a form must not be told of a
+        # refusal that no longer holds. (A version past any aggregate's reads them all
+        # from the store and leaves the cache alone.)
+        if entity_id in self.touched:
+            return self.touched[entity_id]
+        try:
+            agg: Aggregate = self.repository.get(entity_id, version=_EVERY_VERSION)
+            return agg
+        except AggregateNotFoundError:
+            return None
 
     def _authorise(self, charter: Charter, s: SignedStatement) -> KeyRecord:
         if self.signer_named:
