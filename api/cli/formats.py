@@ -18,19 +18,20 @@ formats_app = typer.Typer(
 
 @formats_app.command("show")
 def formats_show(db: DbOpt = None) -> None:
-    """Print the version the ledger follows now: 1, 1.1 or 1.2."""
+    """Print the version the ledger follows now: 1, 1.1, 1.2 or 1.3."""
     with refusals():
         out.print(open_ledger(db).charter().formats)
 
 
 @formats_app.command("adopt")
 def formats_adopt(
-    version: Annotated[str, typer.Argument(help="The version to adopt: 1.2")],
+    version: Annotated[str, typer.Argument(help="The version to adopt: 1.2 or 1.3")],
     admin_key: Annotated[Path, typer.Option("--admin-key", help="Key file of an admin")],
     db: DbOpt = None,
 ) -> None:
     """Adopt a newer FORMATS version (ledger.formats.adopted): once, only upward, from the
-    next entry on. 1.2 brings identity.reviewed (decisions on suspected duplicates)."""
+    next entry on. 1.2 brings identity.reviewed (decisions on suspected duplicates); 1.3
+    the procedures (docs/formats.md section 11)."""
     with refusals():
         ledger = open_ledger(db)
         admin = load_key(admin_key)

@@ -11,19 +11,11 @@ whose field has no label here fails it. Served as JSON at
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
+from api.officer import words
+from api.officer.label import Label
 from projections.reports.export import VALUES as EXPORT_VALUES
-
-
-class Label(NamedTuple):
-    """A field's label and help, in Vietnamese and English."""
-
-    vi: str
-    en: str
-    help_vi: str = ""
-    help_en: str = ""
-
 
 L = Label
 TYPES: dict[str, Label] = {
@@ -283,15 +275,28 @@ VALUES: dict[str, dict[str, V]] = {
         "proxy": ("Người được ủy quyền nhận thay", "Authorised proxy"),
     },
     "currency": {"VND": ("đồng (VND)", "đồng (VND)")},
-    "formats": {"1.1": ("FORMATS 1.1", "FORMATS 1.1"), "1.2": ("FORMATS 1.2", "FORMATS 1.2")},
+    "formats": {
+        "1.1": ("FORMATS 1.1", "FORMATS 1.1"),
+        "1.2": ("FORMATS 1.2", "FORMATS 1.2"),
+        "1.3": ("FORMATS 1.3", "FORMATS 1.3"),
+    },
     "roles": {
         "admin": ("Quản trị", "Admin"),
         "registrar": ("Công chức văn hóa - xã hội", "Registrar"),
         "approver": ("Chủ tịch UBND (phê duyệt)", "Approver"),
         "cashier": ("Cán bộ tài chính - kế toán", "Cashier"),
         "inspector": ("Thanh tra, kiểm tra", "Inspector"),
+        "agent": ("Tổ chức dịch vụ chi trả", "Paying agent"),
+        "intake": ("Trang tra cứu công khai (tiếp nhận)", "Public lookup page (intake)"),
     },
 }
+
+for _words in words.MODULES:  # the FORMATS 1.3 procedures, one module each
+    TYPES.update(_words.TYPES)
+    FIELDS.update(_words.FIELDS)
+    BY_TYPE.update(_words.BY_TYPE)
+    for _field, _values in _words.VALUES.items():
+        VALUES[_field] = {**VALUES.get(_field, {}), **_values}
 
 
 def label_of(statement_type: str, path: str) -> Label | None:

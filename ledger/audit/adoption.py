@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ledger.errors import AlreadyDecided, InvalidField, RuleViolation
-from ledger.formats.versions import INTRODUCED, at_least
+from ledger.formats.versions import INTRODUCED, ROLES_INTRODUCED, at_least
 
 
 @dataclass
@@ -23,6 +23,14 @@ class Versions:
 
     def problem(self, kind: str, body: dict[str, Any] | None) -> str | None:
         """Why entry ``kind`` (with ``body``) may not stand here, or None; applies it."""
+        if kind == "key.registered" and body is not None:
+            for role in sorted(body["roles"]):
+                wanted = ROLES_INTRODUCED.get(role)
+                if wanted is not None and not at_least(self.formats, wanted):
+                    return (
+                        f"{InvalidField.code}: body.roles: role {role} needs FORMATS {wanted}; "
+                        f"the ledger follows FORMATS {self.formats}"
+                    )
         needs = INTRODUCED.get(kind)
         if needs is None:
             return None

@@ -12,57 +12,23 @@ by statement type to this one. The shape of each type's body is in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
 from uuid import UUID
 
-from eventsourcing.utils import get_topic
-
 from ledger.domain import handlers as rules
-from ledger.domain.base import Entity
 from ledger.domain.benefits import Benefit
 from ledger.domain.charter import CHARTER_ID, Charter
 from ledger.domain.log import attestation_id
 from ledger.domain.payments import Attestation, Payment
+from ledger.domain.procedures import ROWS as PROCEDURE_ROWS
 from ledger.domain.programs import FundMovement, Program
 from ledger.domain.registry import Household, IdentityReview, Person, StatusProposal, pair_id
-
-Statement = dict[str, Any]
-AggregateOf = Callable[[Statement], str]
-"""The id of the aggregate a statement changes, as 32 hex digits (``UUID.hex``)."""
-IdField = str | tuple[str, str]
-"""A body field that names an id: its name, or (object, field) for one inside an object."""
-
-
-@dataclass(frozen=True)
-class StatementType:
-    """What the ledger knows of one statement type."""
-
-    name: str
-    roles: frozenset[str] | None  # one of which the author's key holds; None: self-signed
-    ids: tuple[IdField, ...]  # the body fields that name ids
-    aggregate: type[Entity]  # the aggregate it creates or changes
-    event: str  # the event it records there
-    target: AggregateOf  # the id of that aggregate
-    rule: rules.Handler | None  # what it requires of the state; None: opens the ledger
-
-    @cached_property
-    def topic(self) -> str:
-        """The topic of the event it stores."""
-        return get_topic(getattr(self.aggregate, self.event))
+from ledger.domain.rows import Statement, StatementType, body_id, row
 
 
 def _charter(s: Statement) -> str:
     return CHARTER_ID.hex
-
-
-def _body(field: str) -> AggregateOf:
-    # Ids in statements are lowercase UUIDs (the schema checks): without the
-    # dashes they are the UUID's hex.
-    return lambda s: s["body"][field].replace("-", "")
 
 
 def _pair(s: Statement) -> str:
@@ -73,19 +39,7 @@ def _attestation(s: Statement) -> str:
     return attestation_id(s["by"], s["nonce"]).hex
 
 
-def _row(
-    name: str,
-    role: str | None,
-    ids: tuple[IdField, ...],
-    aggregate: type[Entity],
-    event: str,
-    target: AggregateOf,
-    rule: rules.Handler | None,
-) -> tuple[str, StatementType]:
-    roles = None if role is None else frozenset({role})
-    return name, StatementType(name, roles, ids, aggregate, event, target, rule)
-
-
+_body, _row = body_id, row
 _proposal, _benefit, _payment = _body("proposal_id"), _body("benefit_id"), _body("payment_id")
 _person = _body("person_id")
 CATALOG: Mapping[str, StatementType] = MappingProxyType(
@@ -292,6 +246,7 @@ CATALOG: Mapping[str, StatementType] = MappingProxyType(
                 _attestation,
                 rules.inspection_attested,
             ),
+            *PROCEDURE_ROWS,  # FORMATS 1.3 (docs/formats.md section 11)
         ]
     )
 )

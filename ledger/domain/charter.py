@@ -12,7 +12,7 @@ from eventsourcing.domain import event
 
 from ledger.domain.base import Entity, read_statement
 from ledger.errors import Duplicate, InvalidField, RuleViolation, UnknownEntity
-from ledger.formats.versions import INTRODUCED, V1, at_least
+from ledger.formats.versions import INTRODUCED, ROLES_INTRODUCED, V1, at_least
 
 NAMESPACE = UUID("5d9f3c1e-7a51-4d0b-9a8e-2f6b1c0d4e71")
 CHARTER_ID = uuid5(NAMESPACE, "charter")
@@ -101,6 +101,17 @@ class Charter(Entity):
                 f"{statement_type} needs FORMATS {needs}; this ledger follows FORMATS "
                 f"{self.formats}" + ("" if needs == "1.1" else f" (adopt {needs} first)"),
             )
+
+    def check_roles_allowed(self, roles: list[str]) -> None:
+        """Refuse a role the version this ledger follows does not have (docs/formats.md §11)."""
+        for role in sorted(roles):
+            needs = ROLES_INTRODUCED.get(role)
+            if needs is not None and not at_least(self.formats, needs):
+                raise InvalidField(
+                    "body.roles",
+                    f"role {role} needs FORMATS {needs}; this ledger follows FORMATS "
+                    f"{self.formats} (adopt {needs} first)",
+                )
 
     def check_adoptable(self, version: str) -> None:
         """A ledger moves only upward, to a version it does not follow yet."""

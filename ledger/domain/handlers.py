@@ -53,6 +53,7 @@ def key_registered(u: Unit, s: SignedStatement, i: int, k: KeyRecord, v: Any) ->
         decode_public_key(body["key"]["public_key"], "body.key.public_key"), "body.key.public_key"
     )
     charter = u.charter_for_change()
+    charter.check_roles_allowed(body["roles"])
     charter.check_key_new(body["key"]["id"])
     charter.register_key(index=i, envelope=s.envelope)
 

@@ -18,10 +18,9 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 
-from ledger.formats import versions
+from ledger.formats import procedures, versions
 from ledger.formats.fields import (
     Check,
     base64_32,
@@ -47,9 +46,11 @@ from ledger.formats.fields import (
     timestamp,
     uuid,
 )
+from ledger.formats.kinds import Kinds
 from ledger.formats.versions import ADOPTABLE, V1, V1_1
 
-ROLES = frozenset({"admin", "registrar", "approver", "cashier", "inspector"})
+ROLES = frozenset({"admin", "registrar", "approver", "cashier", "inspector", "agent", "intake"})
+"""Every role; ``agent`` and ``intake`` only in a ledger following 1.3 (``ROLES_INTRODUCED``)."""
 CATEGORIES = frozenset(
     {
         "meritorious",
@@ -89,17 +90,6 @@ HOLDER_ID = pattern(
     64,
     "must be 1 to 64 characters of a-z 0-9 . _ -, the first a letter or digit (FORMATS 1.1)",
 )
-
-
-@dataclass(frozen=True)
-class Kinds:
-    """The kinds of field whose rules a version of FORMATS sets."""
-
-    short_text: Check  # codes, decision numbers, references
-    text: Check  # names, villages, reasons, notes, sources, scopes
-    long_text: Check  # an inspection's findings
-    holder_id: Check
-    money: Check
 
 
 def _kinds(
@@ -290,6 +280,7 @@ def _bodies(kinds: Kinds) -> Mapping[str, Check]:
                 },
                 _two_people,
             ),
+            **procedures.bodies(kinds),  # FORMATS 1.3 (docs/formats.md section 11)
             "inspection.attested": obj(
                 {
                     "tree_size": integer(1),

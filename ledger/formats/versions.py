@@ -13,20 +13,35 @@ from typing import Any
 V1 = "1"
 V1_1 = "1.1"
 V1_2 = "1.2"
-VERSIONS = (V1, V1_1, V1_2)
+V1_3 = "1.3"
+VERSIONS = (V1, V1_1, V1_2, V1_3)
 """Every version, oldest first (a ledger only ever moves up this order)."""
-ADOPTABLE = (V1_2,)
+ADOPTABLE = (V1_2, V1_3)
 """What ``ledger.formats.adopted`` may adopt (``ledger.opened`` declares only 1.1)."""
 ACCEPTING = V1_1
 """The rules a statement is accepted under, at every entry point, in every ledger.
 
 1.2 keeps the 1.1 rules of text, holder ids, money and envelopes; it only
 adds statement types (``INTRODUCED``)."""
-INTRODUCED = {"ledger.formats.adopted": V1_1, "identity.reviewed": V1_2}
+TYPES_1_3: dict[str, tuple[str, ...]] = {
+    # One entry per procedure (docs/formats.md section 11), in the order of its subsections.
+    "allowances": (),
+    "agents": (),
+    "reviews": (),
+    "grievances": (),
+}
+"""The types FORMATS 1.3 adds, by procedure (each module of ``ledger.formats.procedures``)."""
+INTRODUCED = {
+    "ledger.formats.adopted": V1_1,
+    "identity.reviewed": V1_2,
+    **{kind: V1_3 for kinds in TYPES_1_3.values() for kind in kinds},
+}
 """The types a version added, and the version: only a ledger following it may record them.
 
 ``ledger.formats.adopted`` is itself a 1.1-valid statement in a 1.1 ledger:
 it is how a 1.1 ledger moves to 1.2 (docs/formats.md, section 10)."""
+ROLES_INTRODUCED = {"agent": V1_3, "intake": V1_3}
+"""Roles a version added: a key may be registered with one only in a ledger following it."""
 
 MAX_SAFE_INTEGER = 2**53 - 1
 """The largest integer JCS writes exactly (RFC 8785 numbers are IEEE doubles)."""

@@ -18,7 +18,7 @@ from api.demo import statements as st
 from ledger.domain.acceptance import Submission
 from ledger.domain.catalog import CATALOG
 from ledger.formats.vault import VaultRecord
-from ledger.formats.versions import V1_2
+from ledger.formats.versions import V1_2, V1_3, at_least
 from tests.conftest import Officers, Story, new_id
 
 RECORD = {"full_name": "Lò Văn Minh", "national_id": "014090001234"}
@@ -129,7 +129,7 @@ def adopted(s: Story) -> Draft:
 
 def identity_reviewed(s: Story, outcome: str = "different_people") -> Draft:
     """A decision on two people of one household; the ledger adopts FORMATS 1.2 first."""
-    if s.app.charter().formats != V1_2:
+    if not at_least(s.app.charter().formats, V1_2):
         s.submit(adopted(s).sub(s.o))
     household = s.household()
     first, second = s.person(household), s.person(household)
@@ -203,3 +203,18 @@ BUILDERS: dict[str, Callable[[Story], Draft]] = {
     "inspection.attested": inspection,
 }
 assert set(BUILDERS) | {"ledger.opened"} == set(CATALOG)
+
+
+def adopted_1_3(s: Story) -> None:
+    """Have the ledger follow FORMATS 1.3 (section 11), adopting it if it does not yet."""
+    if not at_least(s.app.charter().formats, V1_3):
+        s.submit(Draft("authority", "ledger.formats.adopted", {"formats": V1_3}).sub(s.o))
+
+
+def _procedure_builders() -> dict[str, Callable[[Story], Draft]]:
+    from tests.support.steps import builders
+
+    return builders()
+
+
+BUILDERS.update(_procedure_builders())

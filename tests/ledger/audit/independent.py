@@ -3,7 +3,9 @@
 It imports nothing from ``ledger`` or ``api``: SHA-256, Ed25519 (PyNaCl)
 and an RFC 8785 canonicaliser, as FORMATS.md promises is enough, and the
 1.1 amendments as docs/formats.md says (``tests/support/independent_amendments.py``,
-standard library only), and the 1.2 adoption and types of its section 10.
+standard library only), the 1.2 adoption and types of its section 10, and
+the 1.3 procedures of its section 11 (``tests/support/procedures``, one
+module per procedure).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import nacl.exceptions
 import nacl.signing
 import rfc8785
 
+from tests.support import procedures
 from tests.support.independent_amendments import broken_amendment, unique_keys
 
 LEDGER = "ansinh.vn/son-la/song-ma/chieng-en"
@@ -44,9 +47,15 @@ ROLE = {
     "inspection.attested": "inspector",
     "ledger.formats.adopted": "admin",  # docs/formats.md §10.1
     "identity.reviewed": "approver",  # docs/formats.md §10.3
+    **procedures.ROLES,  # docs/formats.md §11
 }
-VERSION_ORDER = ["1", "1.1", "1.2"]  # docs/formats.md §10
-NEEDS = {"ledger.formats.adopted": "1.1", "identity.reviewed": "1.2"}  # §10.2
+VERSION_ORDER = ["1", "1.1", "1.2", "1.3"]  # docs/formats.md §10, §11
+NEEDS = {  # §10.2, §11.1
+    "ledger.formats.adopted": "1.1",
+    "identity.reviewed": "1.2",
+    **{kind: "1.3" for kind in procedures.ROLES},
+}
+ROLE_NEEDS = {"agent": "1.3", "intake": "1.3"}  # §11.1
 PROPOSAL = {  # decision type -> (proposal type, the body field naming the proposal)
     "benefit.approved": ("benefit.proposed", "benefit_id"),
     "benefit.rejected": ("benefit.proposed", "benefit_id"),
@@ -106,6 +115,7 @@ def verify_independently(
     proposers: dict[tuple[str, str], str] = {}
     opened: dict[str, Any] = {}  # ledger id and notary key, from entry 0
     reviewed: set[tuple[str, str]] = set()  # pairs decided by identity.reviewed
+    procedure_state: dict[str, dict[str, Any]] = {m.__name__: {} for m in procedures.MODULES}
     leaves: list[bytes] = []
 
     def check_entry(i: int, line: bytes) -> None:
@@ -166,6 +176,9 @@ def verify_independently(
             if warnings is not None:
                 warnings.append(f"{at}: {broken}")
         if kind == "key.registered":
+            for role in body["roles"]:
+                wanted = ROLE_NEEDS.get(role)
+                need(wanted is None or follows >= VERSION_ORDER.index(wanted), at, f"role {role}")
             public, kid = b64(body["key"]["public_key"], at), body["key"]["id"]
             need(key_id(public) == kid, at, "key id is not the hash of the key")
             need(kid not in keys, at, "key registered twice")
@@ -181,7 +194,7 @@ def verify_independently(
             field = "benefit_id" if kind == "benefit.proposed" else "proposal_id"
             proposers[(kind, body[field])] = key["holder"]
         elif kind == "ledger.formats.adopted":
-            need(body["formats"] == "1.2", at, "adopts an unknown version")
+            need(body["formats"] in ("1.2", "1.3"), at, "adopts an unknown version")
             need(VERSION_ORDER.index(body["formats"]) > follows, at, "adopts no later version")
             opened["follows"] = body["formats"]  # from the next entry on
         elif kind == "identity.reviewed":
@@ -194,6 +207,14 @@ def verify_independently(
             proposer = proposers.pop((proposal, body[field]), None)
             need(proposer is not None, at, "decides no open proposal")
             need(not kind.endswith("approved") or proposer != key["holder"], at, "self-approval")
+        for module in procedures.MODULES:
+            module.check(
+                kind,
+                body,
+                key["holder"],
+                procedure_state[module.__name__],
+                lambda ok, why: need(ok, at, why),
+            )
         leaves.append(hashlib.sha256(b"\x00" + line).digest())
 
     need(entries.endswith(b"\n"), "entries.jsonl", "does not end with a newline")

@@ -83,7 +83,7 @@ def test_a_ledger_adopts_1_2_once_and_only_upward(story: Story) -> None:
 
 
 def test_an_unknown_version_cannot_be_adopted(story: Story) -> None:
-    draft = Draft("authority", "ledger.formats.adopted", {"formats": "1.3"})
+    draft = Draft("authority", "ledger.formats.adopted", {"formats": "1.4"})
     with pytest.raises(LedgerError) as err:
         draft.sub(story.o)
     assert err.value.code == "INVALID_FIELD"

@@ -122,12 +122,14 @@ def test_each_bad_role_of_a_set_is_named_and_a_repeat_is_a_duplicate() -> None:
     assert pairs(problems(statement)) == [
         (
             "body.roles[0]",
-            "body.roles[0]: must be one of admin, approver, cashier, inspector, registrar",
+            "body.roles[0]: must be one of admin, agent, approver, cashier, inspector, intake, "
+            "registrar",
         ),
         ("body.roles[2]", "body.roles[2]: duplicate"),
         (
             "body.roles[3]",
-            "body.roles[3]: must be one of admin, approver, cashier, inspector, registrar",
+            "body.roles[3]: must be one of admin, agent, approver, cashier, inspector, intake, "
+            "registrar",
         ),
     ]
 

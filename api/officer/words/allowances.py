@@ -1,0 +1,16 @@
+"""The console's words for one FORMATS 1.3 procedure.
+
+Allowance changes: standard levels, coefficients, suspension, resumption,
+leaving the commune (docs/formats.md 11.2).
+
+Merged into :mod:`api.officer.labels` (same shapes as its tables).
+"""
+
+from __future__ import annotations
+
+from api.officer.label import Label
+
+TYPES: dict[str, Label] = {}
+FIELDS: dict[str, Label] = {}
+BY_TYPE: dict[str, dict[str, Label]] = {}
+VALUES: dict[str, dict[str, tuple[str, str]]] = {}

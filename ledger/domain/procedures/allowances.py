@@ -1,0 +1,12 @@
+"""The ledger's rules and aggregates for one FORMATS 1.3 procedure.
+
+Allowance changes: standard levels, coefficients, suspension, resumption,
+leaving the commune (docs/formats.md 11.2).
+"""
+
+from __future__ import annotations
+
+from ledger.domain.rows import StatementType
+
+ROWS: list[tuple[str, StatementType]] = []
+"""Catalog rows of this procedure's types (:mod:`ledger.domain.catalog`)."""

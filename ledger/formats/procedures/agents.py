@@ -1,0 +1,20 @@
+"""Bodies of the FORMATS 1.3 types of one procedure.
+
+Paying agents: lists sent before the 25th, the agent's settlement, money
+returned (docs/formats.md 11.3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ledger.formats.fields import Check
+from ledger.formats.kinds import Kinds
+
+TYPES: tuple[str, ...] = ()
+"""The types this module gives bodies to, as listed in ``versions.INTRODUCED``."""
+
+
+def bodies(kinds: Kinds) -> Mapping[str, Check]:
+    """The body of each type, with the field kinds of one version."""
+    return {}
