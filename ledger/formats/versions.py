@@ -26,7 +26,7 @@ adds statement types (``INTRODUCED``)."""
 TYPES_1_3: dict[str, tuple[str, ...]] = {
     # One entry per procedure (docs/formats.md section 11), in the order of its subsections.
     "allowances": (),
-    "agents": (),
+    "agents": ("payroll.sent", "payroll.settled", "payroll.settlement.recorded", "agent.refunded"),
     "reviews": (),
     "grievances": (),
 }
