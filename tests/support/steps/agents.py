@@ -7,12 +7,14 @@ holder ``buu-dien-song-ma``, whose key is ``story.o.keys["agent"]``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from api.demo import statements as st
 from ledger.formats.keys import KeyPair
 from tests.conftest import Story, new_id
-from tests.support.drafts import Draft, adopted_1_3
+
+if TYPE_CHECKING:
+    from tests.support.drafts import Draft
 
 AGENT = "buu-dien-song-ma"
 AGENT_SEED = bytes([61]) * 32
@@ -22,6 +24,8 @@ FILE_SHA256 = "f1" * 32
 
 def agent_key(s: Story, name: str = "agent", holder: str = AGENT) -> KeyPair:
     """``name``'s key, holding the role agent for ``holder``; the ledger follows 1.3 first."""
+    from tests.support.drafts import adopted_1_3  # (drafts imports this module's BUILDERS)
+
     adopted_1_3(s)
     if name not in s.o.keys:
         s.o.keys[name] = KeyPair.from_seed(bytes([61 + len(s.o.keys)]) * 32)
@@ -69,14 +73,20 @@ def line_body(
     return body
 
 
+def _draft(who: str, kind: str, body: dict[str, Any]) -> Draft:
+    from tests.support.drafts import Draft
+
+    return Draft(who, kind, body)
+
+
 def _settled(kind: str) -> Callable[[Story], Draft]:
     def build(s: Story) -> Draft:
         sending_id = send(s)
         _, _, benefit_id = s.beneficiary()
         body = line_body(sending_id, benefit_id)
         if kind == "payroll.settlement.recorded":
-            return Draft("cashier", kind, body | {"source": FILE_SHA256})
-        return Draft("agent", kind, body)
+            return _draft("cashier", kind, body | {"source": FILE_SHA256})
+        return _draft("agent", kind, body)
 
     return build
 
@@ -89,11 +99,11 @@ def refunded(s: Story) -> Draft:
         "date": "2022-02-05",
         "reference": "GNT-0125",
     }
-    return Draft("cashier", "agent.refunded", body)
+    return _draft("cashier", "agent.refunded", body)
 
 
 BUILDERS: dict[str, Callable[[Story], Draft]] = {
-    "payroll.sent": lambda s: Draft("cashier", "payroll.sent", sending_body(s)),
+    "payroll.sent": lambda s: _draft("cashier", "payroll.sent", sending_body(s)),
     "payroll.settled": _settled("payroll.settled"),
     "payroll.settlement.recorded": _settled("payroll.settlement.recorded"),
     "agent.refunded": refunded,
