@@ -59,18 +59,16 @@ _LINE = {
     "paid_on": L("Ngày chi trả", "Paid on", "Chỉ với dòng đã chi.", "Paid lines only."),
     "reason": L("Lý do (chưa chi, trả lại)", "Reason (not paid, returned)"),
 }
+_SOURCE = L(
+    "Mã băm tệp quyết toán",
+    "Settlement file SHA-256",
+    "SHA-256 của tệp CSV/XLSX tổ chức chi trả gửi.",
+    "SHA-256 of the CSV/XLSX file the agent sent.",
+)
 BY_TYPE: dict[str, dict[str, L]] = {
     "payroll.sent": {"month": L("Tháng chi trả", "Month to be paid")},
-    "payroll.settled": _LINE,
-    "payroll.settlement.recorded": {
-        **_LINE,
-        "source": L(
-            "Mã băm tệp quyết toán",
-            "Settlement file SHA-256",
-            "SHA-256 của tệp CSV/XLSX tổ chức chi trả gửi.",
-            "SHA-256 of the CSV/XLSX file the agent sent.",
-        ),
-    },
+    "payroll.settled": {**_LINE, "source": _SOURCE},
+    "payroll.settlement.recorded": {**_LINE, "source": _SOURCE},
     "agent.refunded": {
         "amount": L("Số tiền nộp lại (đồng)", "Amount handed back (đồng)"),
         "date": L("Ngày nộp lại", "Handed back on"),

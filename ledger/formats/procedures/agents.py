@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from ledger.formats.fields import (
     Check,
+    OptionalField,
     calendar_date,
     integer,
     month,
@@ -35,7 +36,7 @@ MAX_LINES = 100_000
 """The most lines one list may hold (a commune's month is a few thousand)."""
 
 
-def _line(kinds: Kinds, **more: Check) -> Check:
+def _line(kinds: Kinds, **more: Check | OptionalField) -> Check:
     """One line of a settlement: the agent's word on one benefit of one list."""
     return obj(
         {
@@ -64,7 +65,7 @@ def bodies(kinds: Kinds) -> Mapping[str, Check]:
                 "list_sha256": sha256_hex,
             }
         ),
-        "payroll.settled": _line(kinds),
+        "payroll.settled": _line(kinds, source=optional(sha256_hex)),
         "payroll.settlement.recorded": _line(kinds, source=sha256_hex),
         "agent.refunded": obj(
             {

@@ -163,7 +163,7 @@ VALID_BODIES.update(
             "total": 698_512_000,
             "list_sha256": EVIDENCE,
         },
-        "payroll.settled": _LINE,
+        "payroll.settled": {**_LINE, "source": EVIDENCE},
         "payroll.settlement.recorded": {**_LINE, "source": EVIDENCE},
         "agent.refunded": {
             "refund_id": RETURN,
@@ -178,7 +178,7 @@ OPTIONAL_FIELDS |= {
     (kind, field)
     for kind in ("payroll.settled", "payroll.settlement.recorded")
     for field in ("paid_on", "reason")
-}
+} | {("payroll.settled", "source")}
 ONE_OF_FIELDS = {("benefit.proposed", "person_id"), ("benefit.proposed", "household_id")}
 
 
