@@ -10,7 +10,8 @@ for that month. Each good row becomes the cashier's
 signed with the agent's own key, ``ansinh import`` records the same lines as
 ``payroll.settled``, the agent's word.
 
-A bad row stops the batch: a code that is no line of the month, a benefit id
+A bad row stops the batch: a code that is no line of the list (its lines
+recomputed from the payroll as the log stood before it was sent), a benefit id
 that does not match the code, a line the ledger or the file settles already,
 a paid line without its day or paid before the list was sent, more lines
 than the list holds.
@@ -25,8 +26,8 @@ from api.imports.layouts import Column, Layout
 from api.imports.messages import MESSAGES
 from api.imports.rows import Row
 from projections import query
-from projections.reports.agents import TYPES
-from projections.reports.receipts import read_code, receipt_code
+from projections.reports.agents import TYPES, list_lines
+from projections.reports.receipts import read_code
 
 SETTLEMENT = Layout(
     "settlement",
@@ -151,15 +152,16 @@ def _sending(row: Row) -> dict[str, Any] | None:
     """The latest list sent for the import's month, with what the ledger settled of it."""
     facts = row.facts
     if facts.sending is None:
-        read, found = facts.read, {}
-        for _, _, kind, _, body in query.of_types(read.ledger, TYPES, read.snap.as_of):
+        read, found, index = facts.read, {}, 0
+        for at, _, kind, _, body in query.of_types(read.ledger, TYPES, read.snap.as_of):
             if kind == "payroll.sent" and body["month"] == facts.month:
-                found = {**body, "settled": {}}
+                found, index = {**body, "settled": {}}, at
             elif kind in TYPES[1:3] and body["sending_id"] == found.get("sending_id"):
                 found["settled"][body["benefit_id"]] = body["outcome"]
-        codes = {
-            receipt_code(read.snap.ledger_id, b, str(facts.month)): b for b in read.snap.benefits
-        }
+        codes = {}
+        if found:  # the list's lines, recomputed from the log before it was sent
+            before = query.snapshot(read.ledger, index)
+            codes = {code: b for code, b, _ in list_lines(before, str(facts.month))}
         facts.sending = {"list": found or None, "codes": codes}
     sent: dict[str, Any] | None = facts.sending["list"]
     return sent

@@ -44,10 +44,15 @@ Item = tuple[int, str, str, str, dict[str, Any]]
 
 
 # -- the list's bytes -------------------------------------------------------------------------
+def list_lines(snap: Snapshot, month: str) -> list[tuple[str, str, int]]:
+    """The lines of ``month``'s list from ``snap``: (code, benefit id, amount), by code."""
+    rows = [r for r in payroll(snap, month)["rows"] if r["due"] > 0]
+    return sorted((r["receipt_code"], r["benefit_id"], r["due"]) for r in rows)
+
+
 def agent_list(snap: Snapshot, month: str) -> tuple[bytes, int, int]:
     """The list of ``month`` from ``snap`` (the log before the sending): bytes, lines, total."""
-    rows = [r for r in payroll(snap, month)["rows"] if r["due"] > 0]
-    lines = sorted((r["receipt_code"], r["benefit_id"], r["due"]) for r in rows)
+    lines = list_lines(snap, month)
     text = LIST_HEADER + "".join(f"{code},{bid},{due}\n" for code, bid, due in lines)
     return text.encode(), len(lines), sum(due for _, _, due in lines)
 

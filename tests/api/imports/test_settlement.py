@@ -197,3 +197,11 @@ def test_a_cashier_previews_the_settlement_over_http_and_a_registrar_may_not(
         "/v1/imports/settlement?month=2022-01", content=data, headers=headers | bearer(token)
     )
     assert refused.status_code == 403
+
+
+def test_a_benefit_approved_after_the_list_was_sent_is_no_line_of_it(
+    story: Story, lines: tuple[str, list[str]]
+) -> None:
+    later = story.beneficiary()[2]
+    data = _csv([[1, _code(later), "", 1624000, "Đã chi", "08/01/2022", ""]])
+    assert _errors(_preview(story, data)) == [(2, "NOT_A_LINE")]
