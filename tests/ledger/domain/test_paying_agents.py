@@ -14,6 +14,7 @@ from uuid import UUID
 import pytest
 
 from ledger.audit.ledger import verify_ledger
+from ledger.audit.verifier import VerificationFailed
 from ledger.domain.procedures.agents import Sending
 from ledger.errors import InvalidField
 from ledger.tlog.merkle_log import MerkleLog
@@ -195,3 +196,29 @@ def test_a_log_of_lists_settlements_and_refunds_verifies(story: Story) -> None:
     story.submit(_refund(sending_id, 1_624_000).sub(story.o))
     MerkleLog(story.app).issue(story.o.keys["notary"])
     assert verify_ledger(story.app).entries == story.app.size()
+
+
+def test_the_verifier_fails_a_line_settled_twice_by_software_that_skipped_the_rule(
+    story: Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sending_id = send(story)
+    _, _, benefit = story.beneficiary()
+    _settle(story, line_body(sending_id, benefit))
+    monkeypatch.setattr(Sending, "check_line", lambda self, benefit_id, amount: None)
+    again = story.submit(story.o.sub("agent", "payroll.settled", line_body(sending_id, benefit)))
+    with pytest.raises(VerificationFailed) as failed:
+        verify_ledger(story.app)
+    assert failed.value.index == again.index
+    assert failed.value.reason == ("ALREADY_DECIDED: body.benefit_id: this line is settled already")
+
+
+def test_the_verifier_fails_a_refund_beyond_what_the_agent_holds(
+    story: Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sending_id = send(story)
+    monkeypatch.setattr(Sending, "check_refund", lambda self, refund_id, amount: None)
+    index = story.submit(_refund(sending_id, 3_248_001).sub(story.o)).index
+    with pytest.raises(VerificationFailed) as failed:
+        verify_ledger(story.app)
+    assert failed.value.index == index
+    assert failed.value.reason.startswith("RULE_VIOLATION: body.amount: the agent holds 3248000")
