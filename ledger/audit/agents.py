@@ -36,7 +36,7 @@ class Agents:
 
     def track(self, kind: str, body: dict[str, Any]) -> None:
         """Keys registered and revoked: who may be sent a list."""
-        if kind == "key.registered":
+        if kind == "key.registered" and "key" in body:  # (a replay of roles alone has none)
             self.keys[body["key"]["id"]] = (body["holder"]["id"], "agent" in body["roles"])
         elif kind == "key.revoked":
             self.keys.pop(body["key_id"], None)
