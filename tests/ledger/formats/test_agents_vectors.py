@@ -20,12 +20,14 @@ import pytest
 from api import reading
 from ledger.application import LedgerApplication
 from ledger.audit.ledger import verify_bundle
+from ledger.audit.verifier import VerificationFailed
 from ledger.domain.acceptance import submission_from_json
 from ledger.errors import LedgerError
 from ledger.formats.merkle import leaf_hash, root_hash
+from ledger.formats.notes import sign_checkpoint
 from projections import query
 from projections.reports.agents import TYPES, agent_list, agents_report
-from tests.ledger.audit.independent import verify_independently
+from tests.ledger.audit.independent import Rejected, verify_independently
 from tests.support.paths import PROJECT_VECTORS
 from tests.vectors import make_formats_1_3_agents as maker
 
@@ -113,3 +115,41 @@ def test_the_log_verifies_with_both_verifiers(tmp_path: Path) -> None:
     size, root = verify_independently(entries, LOG["checkpoint"], AUTHORITY)
     assert size == 20
     assert root == root_hash([leaf_hash(leaf.encode()) for leaf in _leaves()])
+
+
+def _with(extra: dict[str, Any]) -> tuple[list[str], str]:
+    """The log with one more entry, as software that skipped the ledger's rules wrote it."""
+    statements = [*maker.log(), (extra, ())]
+    leaves = []
+    for i, (s, vault) in enumerate(statements):
+        sub = json.loads(maker.submission(s, vault))
+        envelope = sub["envelope"] if vault else sub
+        at = f"2026-12-04T07:00:{i:02d}.000000Z"
+        leaves.append(maker.Entry(index=i, recorded_at=at, envelope=envelope).leaf.decode())
+    root = root_hash([leaf_hash(leaf.encode()) for leaf in leaves])
+    notary = maker.SigningKey(bytes([maker.SEEDS["notary"]]) * 32)
+    return leaves, sign_checkpoint(maker.LEDGER, len(leaves), root, maker.LEDGER, notary)
+
+
+@pytest.mark.parametrize(
+    ("extra", "reason", "why"),
+    [
+        (maker.line("agent", "a", "returned", 201), "ALREADY_DECIDED: body.benefit_id",
+         "a line settled twice"),
+        (maker.line("other_agent", "a", "paid", 202, maker.SECOND), "RULE_VIOLATION: by",
+         "settled by another holder than the list's agent"),
+        (maker.refund("00000000-0000-4000-8000-0000000000f9", maker.SENDING, 1, 203),
+         "RULE_VIOLATION: body.amount", "refunds more than the agent holds"),
+    ],
+)  # fmt: skip
+def test_both_verifiers_fail_what_the_ledger_would_have_refused(
+    tmp_path: Path, extra: dict[str, Any], reason: str, why: str
+) -> None:
+    leaves, checkpoint = _with(extra)
+    with pytest.raises(VerificationFailed) as failed:
+        verify_bundle(_bundle(tmp_path, leaves, checkpoint), authority=AUTHORITY)
+    assert failed.value.index == 20
+    assert failed.value.reason.startswith(reason)
+    with pytest.raises(Rejected) as rejected:
+        verify_independently("".join(f"{x}\n" for x in leaves).encode(), checkpoint, AUTHORITY)
+    assert str(rejected.value) == f"entry 20: {why}"
