@@ -145,3 +145,19 @@ def test_a_report_as_of_an_earlier_entry_counts_only_what_was_recorded_by_then(
     (before,) = _report(story, on="2022-01-31", as_of=str(size))["sendings"]
     (now,) = _report(story, on="2022-01-31")["sendings"]
     assert (before["settled_lines"], now["settled_lines"]) == (0, 1)
+
+
+def test_the_report_is_served_to_anyone_as_of_any_size(story: Story, client: Any) -> None:
+    sending_id = send(story, sent_on="2021-12-26")
+    _settle(story, line_body(sending_id, story.beneficiary()[2]))
+    served = client.get("/v1/reports/agents", params={"on": "2022-01-15"})
+    assert served.status_code == 200, served.text
+    doc = served.json()
+    assert doc["as_of"]["entries"] == story.app.size()
+    (row,) = doc["sendings"]
+    assert (row["sending_id"], row["paid_lines"], row["late"]) == (sending_id, 1, True)
+    assert [f["code"] for f in doc["findings"]] == ["LIST_SENT_LATE"]
+    earlier = client.get("/v1/reports/agents", params={"as_of": str(story.app.size() - 1)})
+    assert earlier.json()["sendings"][0]["paid_lines"] == 0
+    refused = client.get("/v1/reports/agents", params={"on": "2022-13-01"})
+    assert refused.status_code == 400
