@@ -29,7 +29,7 @@ from projections import query
 from projections.reports.agents import TYPES, agent_list, agents_report
 from tests.ledger.audit.independent import Rejected, verify_independently
 from tests.support.paths import PROJECT_VECTORS
-from tests.vectors import make_formats_1_3_agents as maker
+from tests.vectors import agents_maker as maker
 
 FILE = PROJECT_VECTORS / "formats-1.3-agents.json"
 VECTORS: dict[str, Any] = json.loads(FILE.read_text("ascii"))

@@ -1,7 +1,7 @@
 """Write ``formats-1.3-agents.json``, the vectors of docs/formats.md section 11.3 (run from
 the root).
 
-    .venv/bin/python tests/vectors/make_formats_1_3_agents.py
+    .venv/bin/python tests/vectors/agents_maker.py
 
 Keys come from the seeds of the 1.1 vectors (and three more), vault salts
 from fixed bytes and Ed25519 is deterministic, so the same code writes the
