@@ -73,34 +73,7 @@ def window_end(month: str) -> str:
     return month_end(next_month(month))
 
 
-# -- what each finding says ---------------------------------------------------------------------
-def _late(sent_on: str, month: str) -> say.Said:
-    return (
-        f"list for {month} sent on {sent_on}, on or after {deadline(month)}",
-        f"Danh sách chi trả tháng {say.month_vi(month)} gửi ngày {say.date_vi(sent_on)}, "
-        f"không trước ngày {say.date_vi(deadline(month))}",
-    )
-
-
-def _holds(agent: str, held: int, month: str) -> say.Said:
-    end = window_end(month)
-    return (
-        f"{agent} holds {held} đồng of the list for {month} past {end}",
-        f"Tổ chức chi trả {agent} còn giữ {say.vnd(held)} của danh sách tháng "
-        f"{say.month_vi(month)} quá ngày {say.date_vi(end)} (chưa chi, chưa nộp lại)",
-    )
-
-
-def _not_acknowledged(agent: str, month: str, outcome: str | None) -> say.Said:
-    said = {None: "not settled", "not_paid": "settled not paid", "returned": "settled returned"}
-    said_vi = {None: "chưa quyết toán", "not_paid": "báo chưa chi", "returned": "báo bị trả lại"}
-    return (
-        f"payment by post for {month}; {agent} {said[outcome]} this line",
-        f"Đã ghi chi qua bưu điện tháng {say.month_vi(month)} nhưng tổ chức chi trả "
-        f"{agent} {said_vi[outcome]} dòng này",
-    )
-
-
+# -- the findings ----------------------------------------------------------------------------
 def _finding(code: str, said: say.Said, **fields: Any) -> dict[str, Any]:
     assert code in CODES, code
     found = {"code": code, "detail": said[0], "detail_vi": said[1]}
@@ -171,7 +144,10 @@ def agents_report(
         if r["late"]:
             found.append(
                 _finding(
-                    "LIST_SENT_LATE", _late(r["sent_on"], r["month"]), **ids, evidence=[r["index"]]
+                    "LIST_SENT_LATE",
+                    say.list_late(r["sent_on"], r["month"], r["deadline"]),
+                    **ids,
+                    evidence=[r["index"]],
                 )
             )
         if on > r["window_end"] and r["held"] > 0:
@@ -183,7 +159,7 @@ def agents_report(
             found.append(
                 _finding(
                     "AGENT_HOLDS_FUNDS",
-                    _holds(r["agent"], r["held"], r["month"]),
+                    say.agent_holds(r["agent"], r["held"], r["month"], window_end(r["month"])),
                     **ids,
                     amount=r["held"],
                     evidence=sorted(evidence)[:50],
@@ -230,7 +206,7 @@ def _unacknowledged(
         found.append(
             _finding(
                 "PAYMENT_NOT_ACKNOWLEDGED",
-                _not_acknowledged(s["agent"], s["month"], outcome),
+                say.not_acknowledged(s["agent"], s["month"], outcome),
                 sending_id=s["sending_id"],
                 month=s["month"],
                 agent=s["agent"],
