@@ -19,12 +19,13 @@ import typer
 from rich.table import Table
 
 from api import reading
-from api.cli.deps import DbOpt, load_key, open_ledger, out, refusals
+from api.cli.deps import DbOpt, err, load_key, open_ledger, out, refusals
 from ledger.domain.acceptance import Submission
 from ledger.errors import InvalidField
 from ledger.formats.dsse import make_statement, open_envelope, sign_statement
 from ledger.storage.private_files import write_private
-from projections.reports.agents import list_digest
+from projections import query
+from projections.reports.agents import agent_list, list_digest
 from projections.reports.entitlements import check_date, check_month
 from projections.reports.wording import vnd
 
@@ -84,6 +85,12 @@ def send(
         path = list_out or Path(f"danh-sach-{month}-{agent}.csv")
         accepted = ledger.submit(Submission(open_envelope(envelope)))
         write_private(path, data)
+        before = query.snapshot(ledger, accepted.index)
+        if agent_list(before, month)[0] != data:  # another entry came in between
+            err.print(
+                f"warning: the log changed before entry {accepted.index}; its list differs "
+                "from the one written: send a corrected list"
+            )
         out.print(
             f"list {body['sending_id']} of {month} sent to {agent}: {lines} lines, "
             f"{vnd(total)}, sha256 {body['list_sha256']} (entry {accepted.index}); "
