@@ -13,7 +13,8 @@ docs/formats.md 11.3. Two things live here:
   handed back once the settlement window closed: the last day of the month
   after the month paid), ``PAYMENT_NOT_ACKNOWLEDGED`` (a payment through the
   post recorded for a line of a list that the agent did not acknowledge as
-  paid: settled otherwise, or not settled when the window closed).
+  paid: settled otherwise, or not settled when the window closed, of a
+  benefit approved before the list was sent).
 
 The statements come from the log (``items``: index, recorded time, type,
 holder, body, in log order, as :func:`projections.query.history` gives them),
@@ -201,6 +202,9 @@ def _unacknowledged(
             continue
         if line is None and on <= window_end(s["month"]):
             continue  # the agent may still settle it
+        approved = snap.benefits[payment.benefit_id].approved_index
+        if line is None and (approved is None or approved > s["index"]):
+            continue  # approved after the list was sent: not one of its lines
         outcome = None if line is None else line[0]
         evidence = [s["index"], *([] if line is None else [line[2]]), payment.index]
         found.append(

@@ -119,8 +119,8 @@ def test_money_not_paid_out_nor_handed_back_is_held_past_the_window(story: Story
 def test_a_payment_by_post_counts_only_once_the_agent_acknowledges_its_line(
     story: Story,
 ) -> None:
-    sending_id = send(story, lines=3, total=3 * 1_624_000)
     paid, refused, silent = (story.beneficiary() for _ in range(3))
+    sending_id = send(story, lines=3, total=3 * 1_624_000)
     for _, person, benefit in (paid, refused, silent):
         _pay_by_post(story, benefit, person)
     _settle(story, line_body(sending_id, paid[2]))
@@ -161,3 +161,15 @@ def test_the_report_is_served_to_anyone_as_of_any_size(story: Story, client: Any
     assert earlier.json()["sendings"][0]["paid_lines"] == 0
     refused = client.get("/v1/reports/agents", params={"on": "2022-13-01"})
     assert refused.status_code == 400
+
+
+def test_a_payment_by_post_of_a_benefit_approved_after_the_list_is_not_the_agent_s(
+    story: Story,
+) -> None:
+    send(story)
+    _, person, benefit = story.beneficiary()  # approved after the list was sent
+    _pay_by_post(story, benefit, person)
+    assert _report(story, on="2022-03-01")["findings"][0]["code"] == "AGENT_HOLDS_FUNDS"
+    assert "PAYMENT_NOT_ACKNOWLEDGED" not in {
+        f["code"] for f in _report(story, on="2022-03-01")["findings"]
+    }
