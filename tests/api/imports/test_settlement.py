@@ -7,6 +7,7 @@ import csv
 import gc
 import hashlib
 import io
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from api.imports.templates import template_csv
 from ledger.formats.keys import write_key_file
 from projections.reports.receipts import receipt_code
 from tests.api.http.test_auth import bearer, sign_in
+from tests.api.imports.village import xlsx
 from tests.conftest import LEDGER_ID, Officers, Story
 from tests.support.steps.agents import line_body, send
 
@@ -205,3 +207,31 @@ def test_a_benefit_approved_after_the_list_was_sent_is_no_line_of_it(
     later = story.beneficiary()[2]
     data = _csv([[1, _code(later), "", 1624000, "Đã chi", "08/01/2022", ""]])
     assert _errors(_preview(story, data)) == [(2, "NOT_A_LINE")]
+
+
+def test_an_xlsx_settlement_with_its_month_above_the_header_imports_too(
+    story: Story, lines: tuple[str, list[str]], tmp_path: Path
+) -> None:
+    sending_id, (first, second, _) = lines
+    rows = [
+        ["BƯU ĐIỆN HUYỆN SÔNG MÃ"],
+        ["BẢNG QUYẾT TOÁN CHI TRẢ"],
+        ["Tháng: 01/2022"],
+        HEADER,
+        [1, _code(first), "Lò Văn Pắn", 1624000, "Đã chi", datetime(2022, 1, 8), ""],
+        [2, _code(second), "Quàng Thị Xuân", 1624000, "Trả lại", None, "Sai số tài khoản"],
+    ]
+    read = reading.read_at(reading.Direct(story.app), None)
+    preview = parse("settlement", xlsx(rows), "xlsx", read)
+    assert _errors(preview) == []
+    assert preview.month == "2022-01"
+    assert [(b["sending_id"], b["outcome"]) for _, _, b in preview.statements] == [
+        (sending_id, "paid"),
+        (sending_id, "returned"),
+    ]
+    template = tmp_path / "quyet-toan.xlsx"
+    result = CliRunner().invoke(
+        cli_app, ["import", "--template", "settlement", "--out", str(template)]
+    )
+    assert result.exit_code == 0, result.output
+    assert template.read_bytes().startswith(b"PK")
