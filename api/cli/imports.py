@@ -213,10 +213,11 @@ def import_sheet(
 
 def _as_signer(checked: Checked, key: KeyRecord | None) -> Checked:
     """A paying agent's own key signs its settlement as its own word (``payroll.settled``,
-    docs/formats.md 11.3); any other key, as the cashier who transcribed it."""
+    docs/formats.md 11.3), and no payment; any other key, as the cashier who transcribed it."""
     if key is None or "agent" not in key.roles:
         return checked
-    return Checked(checked.doc, [replace(p, type=as_agent(p.type)) for p in checked.planned])
+    planned = [(p, as_agent(p.type)) for p in checked.planned]
+    return Checked(checked.doc, [replace(p, type=kind) for p, kind in planned if kind])
 
 
 def _over_http(

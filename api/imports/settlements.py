@@ -6,9 +6,12 @@ lookup code (mã tra cứu) as the list printed it; the row says what became of
 it: ``Đã chi`` (paid, with the day), ``Chưa chi`` (not paid) or ``Trả lại``
 (returned), with the amount and a reason. The list is the latest one sent
 for that month. Each good row becomes the cashier's
-``payroll.settlement.recorded``, naming the file by its SHA-256 (``source``);
-signed with the agent's own key, ``ansinh import`` records the same lines as
-``payroll.settled``, the agent's word.
+``payroll.settlement.recorded``, naming the file by its SHA-256 (``source``),
+and a paid one also the ``payment.recorded`` by post the reconciliation
+counts (unless one is recorded: the agent's word acknowledges it), its
+receipt the file. Signed with the agent's own key, ``ansinh import`` records
+the same lines as ``payroll.settled``, the agent's word, and no payment (a
+cashier records those).
 
 A bad row stops the batch: a code that is no line of the list (its lines
 recomputed from the payroll as the log stood before it was sent), a benefit id
@@ -24,7 +27,7 @@ from typing import Any
 from api.imports import cells
 from api.imports.layouts import Column, Layout
 from api.imports.messages import MESSAGES
-from api.imports.rows import Row
+from api.imports.rows import Row, new_id
 from projections import query
 from projections.reports.agents import TYPES, list_lines
 from projections.reports.receipts import read_code
@@ -210,8 +213,37 @@ def settlement_row(row: Row) -> None:
     }
     body |= ({"paid_on": paid_on} if paid_on else {}) | ({"reason": reason} if reason else {})
     row.statement("payroll.settlement.recorded", body | {"source": facts.file_sha256})
+    if row.statements and outcome == "paid":
+        _payment(row, benefit_id, amount, paid_on)
 
 
-def as_agent(kind: str) -> str:
-    """The type of the same line as the agent's own word, for a key holding the role agent."""
+def _payment(row: Row, benefit_id: str, amount: int, paid_on: str) -> None:
+    """A paid line's ``payment.recorded`` by post, unless the ledger or the file has one: the
+    recipient the beneficiary (a household's head), the receipt the agent's file."""
+    facts = row.facts
+    benefit = facts.read.snap.benefits[benefit_id]
+    monthly = facts.read.snap.programs[benefit.program_id].kind == "monthly"
+    month = facts.month if monthly else None
+    if (benefit_id, month) in facts.paid or (benefit_id, month) in facts.seen_payments:
+        return  # recorded before: the agent's word acknowledges it
+    facts.seen_payments[(benefit_id, month)] = row.number
+    recipient = benefit.person_id
+    if recipient is None:
+        head = facts.heads.get(benefit.household_id or "")
+        if head is None:
+            row.note("code", "NO_RECIPIENT")
+            return
+        recipient = head.person_id
+    body: dict[str, Any] = {"payment_id": new_id(), "benefit_id": benefit_id}
+    body |= ({"month": month} if month else {}) | {"amount": amount, "paid_on": paid_on}
+    body |= {"method": "post", "recipient": recipient}
+    body["receipt"] = {"kind": "signature", "evidence": facts.file_sha256}
+    row.statement("payment.recorded", body)
+
+
+def as_agent(kind: str) -> str | None:
+    """The type of the same line as the agent's own word, for a key holding the role agent
+    (None: a statement only a cashier signs, left out)."""
+    if kind == "payment.recorded":
+        return None
     return "payroll.settled" if kind == "payroll.settlement.recorded" else kind
