@@ -11,6 +11,7 @@ settlement window closes unless an ``agent.refunded`` hands it back.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ def pay_through_agent(
     sent_on: str,
     settled_on: str,
     not_paid: int = 2,
+    record_payments: bool = True,
 ) -> AgentMonth:
     """Send ``month``'s list to the post office on ``sent_on`` and record its settlement.
 
@@ -52,7 +54,9 @@ def pay_through_agent(
     key (the list); ``agent`` is the post office's key, added to
     ``officers.keys`` as ``"agent"``. The month must have lines due
     (monthly benefits approved by then); ``settled_on`` is the day the paid
-    lines were paid, on or after ``sent_on``.
+    lines were paid, on or after ``sent_on``. ``record_payments``: the cashier
+    records each paid line's ``payment.recorded`` by post too, as the
+    settlement import does, so the reconciliation counts them.
     """
     if not at_least(ledger.charter().formats, V1_3):
         ledger.submit(officers.sub("authority", "ledger.formats.adopted", {"formats": V1_3}))
@@ -79,4 +83,21 @@ def pay_through_agent(
             line |= {"outcome": "paid", "paid_on": settled_on}
         settled.append(officers.sub("agent", "payroll.settled", line))
     ledger.submit_batch(settled)
+    if record_payments:  # the cashier records what the agent paid, its receipt the settlement
+        receipt = ("signature", hashlib.sha256(b"quyet-toan " + sending_id.encode()).hexdigest())
+        heads = reading.heads(read.snap, reading.FAR_FUTURE)
+        payments = []
+        for _, benefit_id, amount in lines[not_paid:]:
+            benefit = read.snap.benefits[benefit_id]
+            head = heads.get(benefit.household_id or "")
+            recipient = benefit.person_id or (head.person_id if head is not None else None)
+            if recipient is None:
+                continue
+            monthly = read.snap.programs[benefit.program_id].kind == "monthly"
+            body = st.payment_recorded(
+                str(uuid.uuid4()), benefit_id, amount, recipient, receipt, settled_on,
+                month if monthly else None, "post",
+            )  # fmt: skip
+            payments.append(officers.sub("cashier", "payment.recorded", body))
+        ledger.submit_batch(payments)
     return AgentMonth(sending_id, data, len(lines), total, tuple(unpaid))

@@ -23,3 +23,6 @@ def test_the_post_office_settles_a_month_leaving_two_lines_not_paid(story: Story
     assert row["list_sha256"] == hashlib.sha256(done.list_bytes).hexdigest()
     assert (row["paid_lines"], row["not_paid_lines"], row["held"]) == (2, 2, 2 * 1_624_000)
     assert [f["code"] for f in doc["findings"]] == ["AGENT_HOLDS_FUNDS"]
+    snap = reading.read_at(reading.Direct(story.app), None).snap
+    paid = {p.benefit_id for p in snap.payments.values() if p.method == "post"}
+    assert len(paid) == 2 and not paid & set(done.not_paid)
