@@ -73,15 +73,19 @@ def build(
     seed: int = 1,
     vault_key: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    later: bool = True,
 ) -> dict[str, Any]:
-    """Build the demo ledger in ``db`` with its keys in ``keys``; returns the summary."""
+    """Build the demo ledger in ``db`` with its keys in ``keys``; returns the summary.
+
+    ``later``: the years to December 2024 too (:mod:`api.demo.later`); without
+    them the first half of 2022 only."""
     started = time.perf_counter()
     start_helper()  # the signature helper gets ready while the statements are written
     vault_key = vault_key or keys / "vault.key"
     ledger = LedgerApplication(db, vault_key=vault_key)  # the key is read when first needed
     try:
         refuse_to_overwrite(ledger, keys)
-        demo = generate(seed)
+        demo = generate(seed, later)
         write_keys(demo, keys, vault_key)
         submit_all(demo, ledger.submit_batch, progress)
         issued = MerkleLog(ledger).issue(demo.keys["notary"])
@@ -274,15 +278,22 @@ def demo(
         ),
     ] = None,
     as_json: JsonOpt = False,
+    later: Annotated[
+        bool,
+        typer.Option(
+            "--later/--no-later",
+            help="Go on to December 2024 (FORMATS 1.3 procedures), or stop at June 2022",
+        ),
+    ] = True,
 ) -> None:
-    """Build the Chiềng En demo ledger (first half of 2022) in --db, keys in --keys."""
+    """Build the Chiềng En demo ledger (January 2022 - December 2024) in --db, keys in --keys."""
     with refusals(), Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("building the demo ledger", total=None)
 
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        summary = build(db, keys, seed, vault_key, advance)
+        summary = build(db, keys, seed, vault_key, advance, later)
     if as_json:
         print(json.dumps(summary, ensure_ascii=False))
     else:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.demo import data as d
+from api.demo import later as later_years
 from api.demo.commune import Commune, Grant
 from api.demo.scribe import Scribe
 from ledger.domain.acceptance import Accepted, Submission
@@ -52,8 +53,9 @@ class Demo:
     planted_payments: set[str]
 
 
-def generate(seed: int) -> Demo:
-    """Every statement of the demo, signed, in the order they are submitted."""
+def generate(seed: int, later: bool = True) -> Demo:
+    """Every statement of the demo, signed, in the order they are submitted; with ``later``
+    the years to December 2024 too (:mod:`api.demo.later`), else the first half-year only."""
     rng = random.Random(seed)
     keys = {name: KeyPair.from_seed(rng.randbytes(32)) for name in d.KEY_FILES}
     scribe = Scribe(rng, keys)
@@ -72,6 +74,8 @@ def generate(seed: int) -> Demo:
     commune.child_cards()
     plot.fire()
     commune.natural_deaths()
+    if later:
+        later_years.run(commune)
     return Demo(scribe.sign_all(), keys, plot.planted, plot.payments)
 
 
