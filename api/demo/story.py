@@ -51,6 +51,7 @@ class Demo:
     keys: dict[str, KeyPair]
     planted: list[Planted]
     planted_payments: set[str]
+    later: later_years.LaterYears | None = None  # the years to December 2024, if written
 
 
 def generate(seed: int, later: bool = True) -> Demo:
@@ -74,9 +75,8 @@ def generate(seed: int, later: bool = True) -> Demo:
     commune.child_cards()
     plot.fire()
     commune.natural_deaths()
-    if later:
-        later_years.run(commune)
-    return Demo(scribe.sign_all(), keys, plot.planted, plot.payments)
+    years = later_years.run(commune) if later else None
+    return Demo(scribe.sign_all(), keys, plot.planted, plot.payments, years)
 
 
 def submit_all(

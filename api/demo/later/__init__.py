@@ -50,6 +50,8 @@ class LaterYears:
         self.amount_for: Callable[[Grant, str], int] = lambda g, month: g.amount
         self.stopped: dict[str, str] = {}  # benefit id -> the first month not paid
         self.paid_by_agent: Callable[[Grant, str], bool] = lambda g, month: False
+        # What the procedures plant for the reconciliation of these years: (code, detail).
+        self.planted: list[tuple[str, str]] = []
 
     def continuing(self) -> list[Grant]:
         """The monthly grants still paid after June 2022: approved, never ended, their
