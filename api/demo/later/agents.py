@@ -7,6 +7,11 @@ records its settlement, signed by its own key: every line paid on
 did not pay (the beneficiary was away). The agent then holds their money:
 ``ansinh agents report`` shows it, and ``AGENT_HOLDS_FUNDS`` once the
 settlement window closes unless an ``agent.refunded`` hands it back.
+
+It works on a ledger as recorded (the list's digest needs the payroll as the
+log stands before the sending), so it runs after the scribe's statements are
+submitted, and signs with the current time and fresh nonces: a demo that
+must be byte-identical per seed would sign these through its scribe instead.
 """
 
 from __future__ import annotations
