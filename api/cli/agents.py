@@ -2,7 +2,8 @@
 (docs/formats.md 11.3).
 
 ``send`` writes the month's list (its exact bytes, whose SHA-256 the ledger
-keeps) and records ``payroll.sent``; ``report`` shows each list sent: sent,
+keeps) and records ``payroll.sent``; ``refund`` records money the agent
+hands back (``agent.refunded``); ``report`` shows each list sent: sent,
 acknowledged paid, not paid, returned, refunded, held, and the findings. The
 agent's settlement comes in with ``ansinh import FILE --layout settlement``.
 """
@@ -96,6 +97,35 @@ def send(
             f"{vnd(total)}, sha256 {body['list_sha256']} (entry {accepted.index}); "
             f"written to {path}"
         )
+
+
+@agents_app.command("refund")
+def refund(
+    sending: Annotated[str, typer.Option("--sending", help="The list's sending id")],
+    amount: Annotated[int, typer.Option("--amount", help="Đồng handed back")],
+    reference: Annotated[str, typer.Option("--reference", help="Receipt or transfer number")],
+    key: Annotated[Path, typer.Option("--key", help="Key file of a cashier")],
+    day: Annotated[
+        str | None, typer.Option("--date", help="The day it came back (default: today)")
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """Record money of a list the agent hands back (agent.refunded): at most what it holds."""
+    when = _checked(day, "--date") if day else date.today().isoformat()
+    with refusals():
+        ledger = open_ledger(db)
+        cashier = load_key(key)
+        body = {
+            "refund_id": str(uuid.uuid4()),
+            "sending_id": sending,
+            "amount": amount,
+            "date": when,
+            "reference": reference,
+        }
+        ledger_id = ledger.charter().ledger_id
+        statement = make_statement(ledger_id, "agent.refunded", body, cashier.key_id)
+        accepted = ledger.submit(Submission(open_envelope(sign_statement(statement, cashier))))
+        out.print(f"{vnd(amount)} handed back on list {sending} (entry {accepted.index})")
 
 
 @agents_app.command("report")

@@ -15,7 +15,7 @@ from ledger.domain.base import read_statement
 from ledger.formats.keys import write_key_file
 from projections.reports.agents import LIST_HEADER
 from tests.conftest import Story
-from tests.support.steps.agents import AGENT, agent_key
+from tests.support.steps.agents import AGENT, agent_key, send
 
 
 def _run(db_url: str, *args: object, code: int = 0) -> Result:
@@ -74,3 +74,16 @@ def test_send_refuses_a_holder_who_is_no_agent_and_writes_nothing(
     empty = _run(db_url, "send", "--month", "2021-06", "--agent", AGENT, "--key", key,
                  "--db", db_url, code=1)  # fmt: skip
     assert "nothing to send" in empty.output
+
+
+def test_refund_records_money_handed_back_and_refuses_more_than_is_held(
+    story: Story, db_url: str, tmp_path: Path
+) -> None:
+    sending_id = send(story)  # 3.248.000 đ, nothing settled
+    key = tmp_path / "cashier.key"
+    write_key_file(key, story.o.keys["cashier"])
+    args = ("--sending", sending_id, "--reference", "GNT-0205", "--key", key, "--db", db_url)
+    done = _run(db_url, "refund", "--amount", 1_000_000, "--date", "2022-02-05", *args)
+    assert "1.000.000 đ handed back" in done.stdout
+    refused = _run(db_url, "refund", "--amount", 2_248_001, "--date", "2022-02-06", *args, code=1)
+    assert "RULE_VIOLATION: body.amount: the agent holds 2248000" in refused.output
