@@ -29,6 +29,7 @@ WRONG_KEY = {
     "approver": "cashier",
     "cashier": "registrar",
     "inspector": "cashier",
+    "intake": "registrar",
 }
 
 
