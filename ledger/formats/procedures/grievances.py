@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from ledger.formats.fields import (
     Check,
+    Rule,
     calendar_date,
     fail,
     join,
@@ -75,7 +76,7 @@ def late_due(due: str, lodged_on: str) -> str | None:
     return None
 
 
-def _due(start: str) -> Check:
+def _due(start: str) -> Rule:
     def check(body: dict[str, object], path: str) -> None:
         due, lodged_on = body.get("due"), body[start]
         if isinstance(due, str) and isinstance(lodged_on, str):

@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.errors import InvalidField
-from ledger.formats.versions import TYPES_1_3
 from ledger.formats.schemas import (
     BODY_TYPES,
     CATEGORIES,
@@ -20,6 +19,7 @@ from ledger.formats.schemas import (
     ROLES,
     validate_statement,
 )
+from ledger.formats.versions import TYPES_1_3
 from tests.ledger.formats.cases import (
     AUTHORITY_ID,
     HOUSEHOLD,

@@ -103,7 +103,9 @@ BUILDERS: dict[str, Callable[[Story], Draft]] = {
     "grievance.assigned": lambda s: Draft(
         "approver", "grievance.assigned", {"grievance_id": lodged(s), "to": ANSWERER}
     ),
-    "grievance.answered": lambda s: Draft("registrar", "grievance.answered", answer_body(assigned(s))),
+    "grievance.answered": lambda s: Draft(
+        "registrar", "grievance.answered", answer_body(assigned(s))
+    ),
     "grievance.closed": lambda s: Draft(
         "approver",
         "grievance.closed",
