@@ -77,6 +77,12 @@ _BODY_NEEDED = frozenset(
         "person.pii.updated",
         "ledger.formats.adopted",
         "identity.reviewed",
+        # FORMATS 1.3 grievances (ledger.audit.grievances)
+        "grievance.lodged",
+        "grievance.assigned",
+        "grievance.answered",
+        "grievance.closed",
+        "receipt.confirmed",
     }
 )
 # The whole leaf of an entry with one signature, in RFC 8785 form (FORMATS §3-4).

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from ledger.audit.adoption import Versions
+from ledger.audit.grievances import TYPES as GRIEVANCE_TYPES
+from ledger.audit.grievances import Grievances
 from ledger.audit.entry import (
     Block,
     Body,
@@ -92,6 +94,7 @@ class Replay:
     proposers: dict[str, str] = field(default_factory=dict)
     watch_people: set[str] = field(default_factory=set)
     commitments: dict[str, str] = field(default_factory=dict)
+    grievances: Grievances = field(default_factory=Grievances)  # FORMATS 1.3 (11.5)
     tree: RootAccumulator = field(default_factory=RootAccumulator)
     roots_at: dict[int, bytes] = field(default_factory=dict)
     want_roots: set[int] = field(default_factory=set)
@@ -226,6 +229,10 @@ class Replay:
             body["person_id"] in self.watch_people
         ):
             self.commitments[body["person_id"]] = body["pii"]
+        elif kind in GRIEVANCE_TYPES:
+            problem = self.grievances.problem(kind, key.holder, body)
+            if problem is not None:
+                raise VerificationFailed(problem, i)
 
 
 @dataclass(frozen=True)
