@@ -27,8 +27,6 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from ledger.audit.adoption import Versions
-from ledger.audit.grievances import TYPES as GRIEVANCE_TYPES
-from ledger.audit.grievances import Grievances
 from ledger.audit.entry import (
     Block,
     Body,
@@ -39,6 +37,8 @@ from ledger.audit.entry import (
     learn_keys,
     opens,
 )
+from ledger.audit.grievances import TYPES as GRIEVANCE_TYPES
+from ledger.audit.grievances import Grievances
 from ledger.domain.catalog import CATALOG
 from ledger.errors import BadSignature, KeyRevoked, ReplayedNonce, RoleNotAllowed, SelfApproval
 from ledger.formats.merkle import RootAccumulator

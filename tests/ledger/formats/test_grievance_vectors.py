@@ -1,4 +1,4 @@
-"""Every byte of tests/vectors/formats-1.3-grievances.json, reproduced, and every outcome it expects.
+"""Every byte of tests/vectors/formats-1.3-grievances.json, reproduced, and each outcome.
 
 The vectors (docs/formats.md 11.5): a 1.1 log that adopts FORMATS 1.3, then
 lodges, assigns, answers and closes a grievance, and records two
