@@ -2,7 +2,8 @@
 
 A ledger that declares 1.1 may adopt 1.2 with ``ledger.formats.adopted``;
 the types a version introduced are refused before the ledger follows it;
-``identity.reviewed`` decides each pair of people once.
+``identity.reviewed`` decides each pair of people once; grievances are
+answered and closed in order (:mod:`ledger.audit.grievances`, FORMATS 1.3).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ledger.audit.grievances import TYPES as GRIEVANCE_TYPES
+from ledger.audit.grievances import Grievances
 from ledger.errors import AlreadyDecided, InvalidField, RuleViolation
 from ledger.formats.versions import INTRODUCED, ROLES_INTRODUCED, at_least
 
@@ -20,9 +23,11 @@ class Versions:
 
     formats: str
     reviewed: set[tuple[str, str]] = field(default_factory=set)
+    grievances: Grievances = field(default_factory=Grievances)  # FORMATS 1.3 (11.5)
 
-    def problem(self, kind: str, body: dict[str, Any] | None) -> str | None:
-        """Why entry ``kind`` (with ``body``) may not stand here, or None; applies it."""
+    def problem(self, kind: str, body: dict[str, Any] | None, holder: str = "") -> str | None:
+        """Why entry ``kind`` (with ``body``, signed by ``holder``) may not stand here, or
+        None; applies it."""
         if kind == "key.registered" and body is not None:
             for role in sorted(body["roles"]):
                 wanted = ROLES_INTRODUCED.get(role)
@@ -57,4 +62,6 @@ class Versions:
                     "reviewed already"
                 )
             self.reviewed.add(pair)
+        elif kind in GRIEVANCE_TYPES:
+            return self.grievances.problem(kind, holder, body)
         return None

@@ -37,8 +37,6 @@ from ledger.audit.entry import (
     learn_keys,
     opens,
 )
-from ledger.audit.grievances import TYPES as GRIEVANCE_TYPES
-from ledger.audit.grievances import Grievances
 from ledger.domain.catalog import CATALOG
 from ledger.errors import BadSignature, KeyRevoked, ReplayedNonce, RoleNotAllowed, SelfApproval
 from ledger.formats.merkle import RootAccumulator
@@ -94,7 +92,6 @@ class Replay:
     proposers: dict[str, str] = field(default_factory=dict)
     watch_people: set[str] = field(default_factory=set)
     commitments: dict[str, str] = field(default_factory=dict)
-    grievances: Grievances = field(default_factory=Grievances)  # FORMATS 1.3 (11.5)
     tree: RootAccumulator = field(default_factory=RootAccumulator)
     roots_at: dict[int, bytes] = field(default_factory=dict)
     want_roots: set[int] = field(default_factory=set)
@@ -137,7 +134,7 @@ class Replay:
             raise VerificationFailed(
                 f"{KeyRevoked.code}: key {by[:16]} was revoked at entry {key.revoked}", i
             )
-        if (problem := self.versions.problem(kind, body)) is not None:
+        if (problem := self.versions.problem(kind, body, key.holder)) is not None:
             raise VerificationFailed(problem, i)
         row = CATALOG.get(kind)
         allowed = None if row is None else row.roles
@@ -229,10 +226,6 @@ class Replay:
             body["person_id"] in self.watch_people
         ):
             self.commitments[body["person_id"]] = body["pii"]
-        elif kind in GRIEVANCE_TYPES:
-            problem = self.grievances.problem(kind, key.holder, body)
-            if problem is not None:
-                raise VerificationFailed(problem, i)
 
 
 @dataclass(frozen=True)

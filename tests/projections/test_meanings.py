@@ -52,4 +52,10 @@ def test_each_type_that_changes_a_snapshot_also_writes_rows_of_one_read_model() 
         "inspection.attested",
         "ledger.formats.adopted",
         "identity.reviewed",
+        # FORMATS 1.3 grievances and confirmations, read from the log (11.5)
+        "grievance.lodged",
+        "grievance.assigned",
+        "grievance.answered",
+        "grievance.closed",
+        "receipt.confirmed",
     }

@@ -25,7 +25,7 @@ from ledger.errors import LedgerError
 from ledger.formats.merkle import leaf_hash, root_hash
 from tests.ledger.audit.independent import Rejected, verify_independently
 from tests.support.paths import PROJECT_VECTORS
-from tests.vectors import make_formats_1_3_grievances as maker
+from tests.vectors import grievances as maker
 
 FILE = PROJECT_VECTORS / "formats-1.3-grievances.json"
 VECTORS: dict[str, Any] = json.loads(FILE.read_text("ascii"))
