@@ -49,7 +49,7 @@ from api.http.forwarded import ForwardedHeaders, PublicAddress
 from api.http.limits import BodyLimit, Limits, RateLimiter
 from api.officer import STATIC as OFFICER_STATIC
 from api.officer import routes as officer
-from api.pages import confirm
+from api.pages import complaints, confirm
 from api.pages import routes as pages
 from api.service import LedgerService
 from ledger.errors import LedgerError
@@ -78,6 +78,7 @@ ROUTES = (
     imports,
     pages,
     confirm,  # a beneficiary's confirmation from the lookup page (FORMATS 1.3)
+    complaints,  # grievances in numbers (FORMATS 1.3)
 )
 
 DESCRIPTION = """\

@@ -65,4 +65,44 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "confirm_bad_form": ("Hãy bấm một trong các nút.", "Press one of the buttons."),
     "confirm_unknown": ("Không có khoản chi trả nào mang mã này.", "No payment has this code."),
+    # /khieu-nai (api.pages.complaints)
+    "grievances_link": (
+        "Khiếu nại, phản ánh: số lượng và thời hạn",
+        "Grievances: numbers and deadlines",
+    ),
+    "grievances_title": ("Khiếu nại, phản ánh", "Grievances"),
+    "grievances_intro": (
+        "Số khiếu nại, phản ánh về danh sách, chi trả và chế độ mà Ủy ban nhân dân xã đã tiếp "
+        "nhận, và thời hạn giải quyết của những việc chưa kết thúc (Luật Khiếu nại 2011: 30 "
+        "ngày, việc phức tạp 45 ngày).",
+        "The grievances about lists, payments and benefits the commune received, and the due "
+        "dates of those still open (Law on Complaints 2011: 30 days, 45 for complex cases).",
+    ),
+    "grievances_open": ("Đang giải quyết", "Open"),
+    "grievances_none_open": ("Không có khiếu nại nào đang chờ.", "No grievance is open."),
+    "grievances_by_month": ("Số khiếu nại theo tháng tiếp nhận", "Grievances by month lodged"),
+    "grievances_closed": ("Đã kết thúc: {closed}.", "Closed: {closed}."),
+    "grievances_confirmed": (
+        "Trên trang tra cứu: {confirmed}.",
+        "On the lookup page: {confirmed}.",
+    ),
+    "grievances_privacy": (
+        "Trang này không hiện tên, mã hộ, thôn, bản hay nội dung khiếu nại của ai.",
+        "This page never shows anyone's name, household, village or what they said.",
+    ),
+    "grievance_about": ("Về", "About"),
+    "grievance_lodged_on": ("Ngày tiếp nhận", "Lodged on"),
+    "grievance_due": ("Hạn giải quyết", "Due"),
+    "grievance_state": ("Tình trạng", "State"),
+    "grievance_overdue": ("Quá hạn, chưa trả lời", "Overdue, no answer"),
+    "grievance_answered": ("Đã trả lời, chưa kết thúc", "Answered, not closed"),
+    "grievance_waiting": ("Đang chờ trả lời", "Waiting for an answer"),
+    "grievance_subject_payment": ("Chi trả", "Payment"),
+    "grievance_subject_list": ("Danh sách", "List"),
+    "grievance_subject_exclusion": ("Không được đưa vào danh sách", "Exclusion"),
+    "grievance_subject_benefit": ("Chế độ, mức hưởng", "Benefit"),
+    "grievance_subject_other": ("Việc khác", "Other"),
+    "grievance_closed_resolved": ("{n} đã giải quyết", "{n} resolved"),
+    "grievance_closed_unfounded": ("{n} không có cơ sở", "{n} unfounded"),
+    "grievance_closed_withdrawn": ("{n} rút khiếu nại", "{n} withdrawn"),
 }

@@ -68,3 +68,10 @@ def test_a_beneficiary_confirms_on_a_phone_and_the_page_thanks_and_counts(
     statement = read_statement(story.app.entry(size).envelope)
     assert statement["type"] == "receipt.confirmed"
     assert statement["body"]["outcome"] == "received"
+    page.get_by_role("button", name="Tôi chưa nhận").click()
+    page.wait_for_url(f"**/xac-nhan/{code}?da_gui=not_received")
+    assert "Xã phải trả lời trong 30 ngày" in page.locator("#confirm-sent").inner_text()
+    page.goto(f"{taking.url}/khieu-nai")
+    assert "Đang chờ trả lời" in page.locator("#open").inner_text()
+    assert code not in page.locator("body").inner_text()
+    shoot(page, "grievances")

@@ -125,3 +125,26 @@ def test_more_presses_than_the_rate_allows_are_refused_with_retry_after(
     assert again.status_code == 429 and int(again.headers["retry-after"]) >= 1
     counted = taking.get(f"/xac-nhan/{code}").text
     assert "3 lần xác nhận đã nhận đủ" in counted
+
+
+def test_the_grievances_page_counts_and_gives_due_dates_but_no_identity(
+    taking: TestClient, story: Story, code: str
+) -> None:
+    from tests.support.steps.grievances import lodged
+
+    lodged(story)  # lodged on 1 February 2022 about a paid line, due 3 March
+    taking.post(
+        f"/xac-nhan/{code}",
+        data={"ket_qua": "not_received"},
+        headers=ORIGIN,
+        follow_redirects=False,
+    )
+    page = taking.get("/khieu-nai?on=2022-03-10")
+    assert page.status_code == 200
+    assert "03/03/2022" in page.text and "Quá hạn, chưa trả lời" in page.text
+    assert "02/2022" in page.text  # the month the first was lodged
+    assert "1 lần báo chưa nhận" in page.text
+    for secret in (code, "Hộ trình bày", "staff-registrar", "Lò Thị Xuân"):
+        assert secret not in page.text
+    home = taking.get("/")
+    assert 'href="/khieu-nai"' in home.text
