@@ -29,6 +29,7 @@ PAGES = (
     ("/", "public lists (Vietnamese; ?lang=en for English)"),
     ("/lists", "approved lists by village and program"),
     ("/checkpoints", "signed checkpoints, to check a printed list"),
+    ("/khieu-nai", "grievances in numbers: per month, the open ones' due dates"),
     ("/officer", "the officers' console: sign in with your key file"),
     ("/docs", "the HTTP API (OpenAPI)"),
 )
