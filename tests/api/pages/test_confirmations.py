@@ -148,3 +148,25 @@ def test_the_grievances_page_counts_and_gives_due_dates_but_no_identity(
         assert secret not in page.text
     home = taking.get("/")
     assert 'href="/khieu-nai"' in home.text
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_an_anonymous_reconciliation_says_a_grievance_is_overdue_but_not_whose(
+    client: TestClient, story: Story, fmt: str
+) -> None:
+    from tests.support.steps.grievances import lodged
+
+    lodged(story)  # about a paid line: a household's month
+    answer = client.get(
+        f"/v1/reports/reconciliation?from=2022-01&to=2022-01&on=2022-03-10&format={fmt}"
+        + ("&table=anomalies" if fmt == "csv" else "")
+    )
+    assert answer.status_code == 200
+    if fmt == "csv":
+        assert "GRIEVANCE_OVERDUE" in answer.text or "Khiếu nại quá hạn" in answer.text
+        return
+    (found,) = [a for a in answer.json()["anomalies"] if a["code"] == "GRIEVANCE_OVERDUE"]
+    assert set(found) == {
+        "code", "detail", "detail_vi", "finding_id", "program_code", "program_name", "evidence"
+    }  # fmt: skip
+    assert found["evidence"] == []
