@@ -11,6 +11,7 @@ import { inboxScreen } from "./inbox.js";
 import { importScreen } from "./imports.js";
 import { payrollScreen } from "./payments.js";
 import { inspectScreen } from "./inspect.js";
+import { duplicatesScreen } from "./duplicates.js";
 
 const SCREENS = {
   key: keyScreen,
@@ -19,6 +20,7 @@ const SCREENS = {
   import: importScreen,
   payroll: payrollScreen,
   inspect: inspectScreen,
+  duplicates: duplicatesScreen,
 };
 
 function current() {
