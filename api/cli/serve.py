@@ -29,7 +29,6 @@ PAGES = (
     ("/", "public lists (Vietnamese; ?lang=en for English)"),
     ("/lists", "approved lists by village and program"),
     ("/checkpoints", "signed checkpoints, to check a printed list"),
-    ("/khieu-nai", "grievances in numbers: per month, the open ones' due dates"),
     ("/officer", "the officers' console: sign in with your key file"),
     ("/docs", "the HTTP API (OpenAPI)"),
 )
@@ -210,7 +209,7 @@ def serve(
     if service.notary is None:
         err.print("note: no --notary-key: checkpoints are only those signed before", markup=False)
     if intake is None:
-        print("  the lookup page takes no confirmations (no --intake-key)")
+        err.print("note: no --intake-key: the lookup page takes no confirmations", markup=False)
     elif intake.key_id not in charter.keys or "intake" not in charter.keys[intake.key_id].roles:
         err.print("note: the --intake-key is not registered with the role intake", markup=False)
     if not _has_vault_key(vault_key):

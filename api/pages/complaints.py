@@ -23,6 +23,7 @@ from api.http.deps import ServiceDep
 from api.pages.ask import HTML, Ask
 from api.pages.cache import Rendered
 from api.pages.confirm import cases_of
+from api.pages.routes import HTML_RESPONSES
 from api.pages.serve import serve
 from api.pages.views import page_html
 from projections.reports.grievances import public_summary
@@ -83,6 +84,7 @@ def page(ask: Ask, today: str) -> tuple[Rendered, bool]:
 @router.get(
     PATH,
     response_class=HTMLResponse,
+    responses=HTML_RESPONSES,
     summary="Grievances in numbers: per month and kind, the open ones' due dates",
 )
 def grievances_html(

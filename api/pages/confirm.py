@@ -50,6 +50,7 @@ router = APIRouter(tags=["public pages"])
 OUTCOMES = ("received", "not_received", "wrong_amount")
 PER_MINUTE = 6.0
 BURST = 3
+_HTML = {"text/html": {"schema": {"type": "string"}}}
 FORM_BYTES = 200  # ket_qua=wrong_amount&lang=en is 31
 
 
@@ -135,9 +136,16 @@ def _limiter(request: Request) -> RateLimiter:
     summary="Confirm a payroll line from its page (a form, not an API)",
     responses={
         303: {"description": "Recorded: back to the line's page, which thanks"},
-        403: {"description": "Not sent from this site's page, or confirmations not taken here"},
-        404: {"description": "No payroll line has this code"},
-        429: {"description": "Too many confirmations from this address; Retry-After"},
+        400: {"description": "No answer among the three: a page saying so", "content": _HTML},
+        403: {
+            "description": "Not sent from this site's page, or confirmations not taken here",
+            "content": _HTML,
+        },
+        404: {"description": "No payroll line has this code", "content": _HTML},
+        429: {
+            "description": "Too many confirmations from this address; Retry-After",
+            "content": _HTML,
+        },
     },
 )
 async def confirm(request: Request, service: ServiceDep, code: str) -> Response:
