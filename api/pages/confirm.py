@@ -32,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.http.deps import ServiceDep, client_of
 from api.http.limits import RateLimiter
-from api.pages.ask import HTML, Ask, ask_of, links_of
+from api.pages.ask import HTML, Ask, ask_of, links_of, public_base_url
 from api.pages.cache import Rendered
 from api.pages.lookup import PATH, book_of, find
 from api.pages.serve import respond
@@ -113,11 +113,14 @@ def _refused(request: Request, status: int, problem_key: str, **headers: str) ->
 
 
 def same_origin(request: Request) -> bool:
-    """Whether a browser sent this form from this site (``Origin``, else ``Sec-Fetch-Site``)."""
+    """Whether a browser sent this form from this site (``Origin``, else ``Sec-Fetch-Site``):
+    the address the request was made to, or the public address (``--public-url``)."""
     origin = request.headers.get("origin")
     if origin is not None:
         parts = urlsplit(origin)
-        return (parts.scheme, parts.netloc) == (request.url.scheme, request.url.netloc)
+        public = urlsplit(public_base_url(request))
+        sites = {(request.url.scheme, request.url.netloc), (public.scheme, public.netloc)}
+        return (parts.scheme, parts.netloc) in sites
     fetch_site = request.headers.get("sec-fetch-site")
     return fetch_site in ("same-origin", "none")
 

@@ -170,3 +170,20 @@ def test_an_anonymous_reconciliation_says_a_grievance_is_overdue_but_not_whose(
         "code", "detail", "detail_vi", "finding_id", "program_code", "program_name", "evidence"
     }  # fmt: skip
     assert found["evidence"] == []
+
+
+def test_a_form_from_the_public_address_is_taken_behind_a_proxy(
+    service: Any, story: Story, code: str
+) -> None:
+    from api.http.forwarded import PublicAddress
+
+    public = PublicAddress.of("https://xa-chieng-en.example.vn", "127.0.0.1")
+    app = create_app(service, public=public, intake=story.o.keys[INTAKE])
+    with TestClient(app) as test_client:
+        sent = test_client.post(
+            f"/xac-nhan/{code}",
+            data={"ket_qua": "received"},
+            headers={"origin": "https://xa-chieng-en.example.vn"},
+            follow_redirects=False,
+        )
+    assert sent.status_code == 303
