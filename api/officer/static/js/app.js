@@ -11,7 +11,6 @@ import { inboxScreen } from "./inbox.js";
 import { importScreen } from "./imports.js";
 import { payrollScreen } from "./payments.js";
 import { inspectScreen } from "./inspect.js";
-import { duplicatesScreen } from "./duplicates.js";
 
 const SCREENS = {
   key: keyScreen,
@@ -20,7 +19,6 @@ const SCREENS = {
   import: importScreen,
   payroll: payrollScreen,
   inspect: inspectScreen,
-  duplicates: duplicatesScreen,
 };
 
 function current() {

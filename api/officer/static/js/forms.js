@@ -94,8 +94,6 @@ function widgetOf(widgets, field) {
   );
 }
 
-const PERSON_FIELDS = ["person_id", "other_person_id", "recipient"];
-
 function prefill(type, byPath) {
   if (type === "payment.recorded") {
     byPath.month?.set?.(thisMonth());
@@ -110,15 +108,6 @@ function prefill(type, byPath) {
     });
   }
   for (const path of ["decision.date", "date", "effective"]) byPath[path]?.set?.(today());
-  // fields given in the address (#record?type=identity.reviewed&person_id=...): a link
-  // from another screen fills them in (duplicates.js)
-  const given = new URLSearchParams(location.hash.split("?")[1] || "");
-  for (const [path, value] of given) {
-    if (path === "type" || !byPath[path]) continue;
-    const text = given.get(`${path}_text`) || value;
-    if (PERSON_FIELDS.includes(path)) byPath[path].picker.pick({ person_id: value, full_name: text });
-    else if (!byPath[path].picker) byPath[path].set?.(value);
-  }
 }
 
 /** The form of one type: its fields, the problems, the preview, the buttons. */
