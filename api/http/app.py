@@ -30,7 +30,6 @@ from api.http import (
     auth,
     console,
     drafts,
-    duplicates,
     entities,
     households,
     imports,
@@ -80,7 +79,6 @@ ROUTES = (
     pages,
     confirm,  # a beneficiary's confirmation from the lookup page (FORMATS 1.3)
     complaints,  # grievances in numbers (FORMATS 1.3)
-    duplicates,  # the queue of suspected duplicate identities (FORMATS 1.2)
 )
 
 DESCRIPTION = """\
