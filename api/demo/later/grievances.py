@@ -14,9 +14,10 @@ who complained.
 
 What it needs: the ledger follows 1.3 before the first of these days (from
 June 2024); the scribe's ``keys`` hold ``registrar``, ``approver`` and
-``intake`` (for :func:`run`: ``intake`` among ``api.demo.data.KEY_FILES``,
-so that the key is seeded and written with the others, and ``ansinh serve
---intake-key keys/intake.key`` takes confirmations on the demo);
+``intake`` (:func:`run` adds ``intake`` when missing, drawn from the authority
+key's seed so that the demo's generator, and every id after it, stays as
+it was; to take confirmations on the demo with ``ansinh serve --intake-key
+keys/intake.key``, the demo's build writes it with the other keys);
 ``registrar_holder`` is the registrar's holder id; ``paid`` lists the
 lookup codes of at least three payroll lines paid in 2024
 (:func:`projections.reports.receipts.receipt_code` of the benefit and
@@ -26,9 +27,12 @@ month), in any order. What it plants for the reconciliation of December
 
 from __future__ import annotations
 
+import hashlib
+
 from api.demo import data as d
 from api.demo.later import ADOPTED_ON, LaterYears
 from api.demo.scribe import Scribe
+from ledger.formats.keys import KeyPair
 from ledger.formats.procedures.grievances import due_after
 from projections.reports.receipts import receipt_code
 
@@ -44,6 +48,10 @@ PAID_IN = "2024-06"  # the month whose paid lines are confirmed and complained a
 def run(later: LaterYears) -> None:
     """This procedure's step of the later years (see the module's docstring)."""
     day = due_after(ADOPTED_ON, 1)
+    keys = later.s.keys
+    if "intake" not in keys:  # drawn from the authority's seed, not from the demo's generator
+        seed = hashlib.sha256(b"ansinh-demo/intake\n" + keys["authority"].seed).digest()
+        keys["intake"] = KeyPair.from_seed(seed)
     later.c.register_key(day, "intake", *INTAKE, ["intake"])
     lines = [
         receipt_code(d.LEDGER_ID, g.benefit_id, PAID_IN)
