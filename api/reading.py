@@ -253,7 +253,8 @@ def reconciliation(
         full_names = vault_field(read, read.snap.people, "full_name")
         names_of = {pid: value for pid, value in full_names.items() if value}
         reviews = identity_reviews(read, suspected_pairs(read.snap, found, names_of))
-    doc = reconcile(read.snap, first, last, on, found, read.checkpoint, names_of, reviews)
+    cases = query.grievance_cases(read.ledger, read.snap.as_of)  # FORMATS 1.3 (11.5)
+    doc = reconcile(read.snap, first, last, on, found, read.checkpoint, names_of, reviews, cases)
     if named:
         snap = read.snap
         head_of = {

@@ -23,6 +23,8 @@ from ledger.application import LedgerApplication
 from ledger.domain.base import read_statement
 from ledger.errors import Busy, InvalidField
 from projections.model import Snapshot
+from projections.reports.grievances import TYPES as GRIEVANCE_TYPES
+from projections.reports.grievances import Case, cases_of
 from projections.tables.replay import replay
 from projections.tables.runner import Projections
 
@@ -148,3 +150,23 @@ def _bodies(ledger: LedgerApplication, indexes: list[int]) -> dict[int, dict[str
             found[entry.index] = read_statement(entry.envelope)["body"]
     assert len(found) == len(set(indexes)), "every indexed entry is in the log"
     return found
+
+
+def grievance_cases(ledger: LedgerApplication, before: int) -> dict[str, Case]:
+    """The grievances and confirmations among the first ``before`` entries (FORMATS 1.3,
+    docs/formats.md 11.5), read from the log: the tables index entries by type and keep
+    no rows of these (:mod:`projections.reports.grievances`)."""
+    tables = projections(ledger)
+    tables.catch_up()
+    indexes = tables.store.indexes_of_types(GRIEVANCE_TYPES, before)
+    statements = []
+    start = 0
+    while start < len(indexes):  # runs of consecutive entries, each read at once
+        end = start + 1
+        while end < len(indexes) and indexes[end] == indexes[end - 1] + 1:
+            end += 1
+        for entry in ledger.entries(indexes[start], indexes[end - 1] + 1):
+            statement = read_statement(entry.envelope)
+            statements.append((entry.index, statement["type"], statement["body"]))
+        start = end
+    return cases_of(statements)

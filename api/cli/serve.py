@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli.deps import DbOpt, NotaryOpt, VaultKeyOpt, err, notary_key, refusals
+from api.cli.deps import DbOpt, NotaryOpt, VaultKeyOpt, err, load_key, notary_key, refusals
 from api.http.forwarded import LOOPBACK, PublicAddress, check_public_url, parse_trusted
 from api.http.limits import MIB, Limits
 from api.service import LedgerService
@@ -45,6 +45,14 @@ _MAX_BODY_HELP = (
     "Largest body of POST /v1/statements, in MiB (a batch of 1,000 statements with personal "
     "data is about 1.2 MB); larger ones are refused before they are read"
 )
+IntakeOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--intake-key",
+        help="The key (role intake, FORMATS 1.3) the lookup page /xac-nhan signs beneficiaries' "
+        "confirmations with; without it the page takes none",
+    ),
+]
 MaxBodyOpt = Annotated[float, typer.Option("--max-body-mb", min=0.001, help=_MAX_BODY_HELP)]
 _RATE_HELP = "Sign-in requests (challenge, token) each client address may make a minute"
 SigninRateOpt = Annotated[float, typer.Option("--signin-per-minute", min=0.01, help=_RATE_HELP)]
@@ -163,6 +171,7 @@ def serve(
     batches_at_once: BatchesOpt = Limits.batches_at_once,
     public_url: PublicUrlOpt = None,
     forwarded_allow_ips: AllowIpsOpt = LOOPBACK,
+    intake_key: IntakeOpt = None,
 ) -> None:
     """Serve the ledger: the API under /v1 (docs at /docs) and the public pages."""
     import uvicorn
@@ -179,6 +188,7 @@ def serve(
 
     with refusals():
         service = open_service(db, vault_key, notary, checkpoint_every)
+        intake = load_key(intake_key) if intake_key is not None else None
     try:
         sock = bind(host, port)
     except BaseException:
@@ -198,12 +208,16 @@ def serve(
         print(f"  printed notices carry {public.url}")
     if service.notary is None:
         err.print("note: no --notary-key: checkpoints are only those signed before", markup=False)
+    if intake is None:
+        err.print("note: no --intake-key: the lookup page takes no confirmations", markup=False)
+    elif intake.key_id not in charter.keys or "intake" not in charter.keys[intake.key_id].roles:
+        err.print("note: the --intake-key is not registered with the role intake", markup=False)
     if not _has_vault_key(vault_key):
         err.print("note: no vault key: statements with personal data will be refused", markup=False)
     print("Ctrl-C stops it.", flush=True)
     configure_logging()
     config = uvicorn.Config(
-        create_app(service, limits, public),
+        create_app(service, limits, public, intake),
         host=host,
         port=port,
         proxy_headers=False,  # the app's ForwardedHeaders decides, with --forwarded-allow-ips

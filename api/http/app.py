@@ -51,9 +51,11 @@ from api.http.forwarded import ForwardedHeaders, PublicAddress
 from api.http.limits import BodyLimit, Limits, RateLimiter
 from api.officer import STATIC as OFFICER_STATIC
 from api.officer import routes as officer
+from api.pages import complaints, confirm
 from api.pages import routes as pages
 from api.service import LedgerService
 from ledger.errors import LedgerError
+from ledger.formats.keys import KeyPair
 
 access_log = logging.getLogger("ansinh.access")
 # Each resource's routes, in the order the OpenAPI document lists them.
@@ -79,6 +81,8 @@ ROUTES = (
     officer,
     imports,
     pages,
+    confirm,  # a beneficiary's confirmation from the lookup page (FORMATS 1.3)
+    complaints,  # grievances in numbers (FORMATS 1.3)
 )
 
 DESCRIPTION = """\
@@ -144,12 +148,17 @@ async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
 
 
 def create_app(
-    service: LedgerService, limits: Limits | None = None, public: PublicAddress | None = None
+    service: LedgerService,
+    limits: Limits | None = None,
+    public: PublicAddress | None = None,
+    intake: KeyPair | None = None,
 ) -> FastAPI:
     """The whole HTTP surface over one ledger, accepting what ``limits`` allow.
 
     ``public``: the address printed notices carry and the proxies whose
     ``X-Forwarded-*`` headers are believed (default: none given, loopback).
+    ``intake``: the key the lookup page signs beneficiaries' confirmations with
+    (:mod:`api.pages.confirm`; without it, the page takes none).
     """
     limits = limits or Limits()
     public = public or PublicAddress()
@@ -173,6 +182,7 @@ def create_app(
     app.state.service = service
     app.state.limits = limits
     app.state.public = public
+    app.state.intake_key = intake
     app.state.signin_rate = RateLimiter(limits.signin_per_minute, limits.signin_burst)
     app.state.batch_turns = asyncio.Semaphore(limits.batches_at_once)
     app.add_exception_handler(LedgerError, _ledger_error)

@@ -37,7 +37,7 @@ class StatementTypeOut(BaseModel):
             "example}`, with `values` (enum, set), `max_chars` (text), `min`/`max` (money, "
             "integer), `pattern`, `chars` where they bound the field. Kinds: uuid, text, "
             "short_text, long_text, money, month, date, integer, enum, set, sha256_hex, "
-            "base64_32, key_id, holder_id, timezone, object"
+            "base64_32, key_id, holder_id, timezone, receipt_code, object"
         ),
         examples=[
             [

@@ -18,6 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from api import reading
 from api.duplicates import duplicate_queue
+from api.http.answers import SIGNED
 from api.http.deps import ServiceDep, require_roles
 from api.http.roles import IDENTITY_ROLES
 from api.http.signin import Officer
@@ -27,7 +28,7 @@ router = APIRouter(prefix="/v1", tags=["inspection"])
 Reviewer = Annotated[Officer, Depends(require_roles(*sorted(IDENTITY_ROLES)))]
 
 
-@router.get("/duplicates")
+@router.get("/duplicates", responses=SIGNED)
 async def duplicates(service: ServiceDep, _: Reviewer) -> dict[str, Any]:
     """Suspected duplicates, oldest first: `person` (registered later) and `first`, each
     with `person_id`, `code`, `full_name`, `birth_year`, `village`; `why` (`national_id`

@@ -19,7 +19,13 @@ from api.http.answers import (
 )
 from api.http.deps import AsOfQ, OfficerDep, OnQ, ServiceDep
 from api.http.inspection import ReconciliationOut
-from api.http.roles import DETAIL_ROLES, IDENTITY_ROLES, NAME_ROLES, withhold_deaths
+from api.http.roles import (
+    DETAIL_ROLES,
+    IDENTITY_ROLES,
+    NAME_ROLES,
+    withhold_complainants,
+    withhold_deaths,
+)
 from projections.reports.entitlements import check_month, covered_months
 from projections.reports.export import reconciliation_views
 
@@ -59,6 +65,10 @@ def reconciliation(
     its head). Signed in with a role that sees national ids, duplicate
     national ids (DUPLICATE_IDENTITY) are looked for in the vault too.
 
+    Anonymously, a finding about a grievance (GRIEVANCE_OVERDUE,
+    PAYMENT_DISPUTED) keeps only its code, texts, program and `finding_id`:
+    nothing that says who complained.
+
     Each finding names its `household_code`, `village`, `person_code`,
     program, `months`, amounts (`expected`, `paid`, `difference`, đồng), the
     log entries that prove it (`evidence`) and a stable `finding_id`;
@@ -83,6 +93,7 @@ def reconciliation(
     if doc["masked"]:
         deaths = {p.died_index for p in read.snap.people.values() if p.died_index is not None}
         withhold_deaths(doc["anomalies"], deaths)
+        withhold_complainants(doc["anomalies"])  # who complained (FORMATS 1.3)
     name = f"doi-soat-{from_}-{to}"
     return report(
         read,

@@ -66,3 +66,18 @@ def withhold_deaths(anomalies: list[dict[str, Any]], deaths: set[int]) -> None:
             anomaly["detail"] = DEATH_WITHHELD
             anomaly["detail_vi"] = DEATH_WITHHELD_VI
             anomaly["evidence"] = [i for i in anomaly.get("evidence", []) if i not in deaths]
+
+
+COMPLAINT_FINDINGS = ("GRIEVANCE_OVERDUE", "PAYMENT_DISPUTED")
+# What a finding about a grievance keeps for an anonymous reader (FORMATS 1.3, 11.5).
+COMPLAINT_KEPT = ("code", "detail", "detail_vi", "finding_id", "program_code", "program_name")
+
+
+def withhold_complainants(anomalies: list[dict[str, Any]]) -> None:
+    """Findings about grievances (docs/formats.md 11.5) without what would say who
+    complained: no household, village, person, benefit, payment, grievance or entry."""
+    for anomaly in anomalies:
+        if anomaly["code"] in COMPLAINT_FINDINGS:
+            kept = {k: v for k, v in anomaly.items() if k in COMPLAINT_KEPT}
+            anomaly.clear()
+            anomaly.update(kept, evidence=[])

@@ -14,14 +14,15 @@ Every line is looked up in an index built once per log size
 (:func:`book_of`, kept as the other pages' documents are), so a lookup does
 not read the ledger. ``GET /v1/receipts/{code}`` answers the same as JSON.
 
-Not built yet: lodging a confirmation ("I received it") or a complaint ("I
-did not") from this page. Either would be recorded in the log, which needs
-new statement types, so a new formats version; until then the page tells
-the reader whom to tell.
+A confirmation ("I received it in full") or a complaint ("I did not, or not
+in full") is taken from this page when the server holds the page's key
+(FORMATS 1.3, :mod:`api.pages.confirm`); otherwise the page tells the reader
+whom to tell.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -94,8 +95,11 @@ def form_page(ask: Ask, typed: str | None) -> tuple[Rendered, bool]:
     return Rendered.of(200, body, HTML), True
 
 
-def line_page(ask: Ask, typed: str) -> tuple[Rendered, bool]:
-    """``/xac-nhan/{code}``: the line, or a 404 page in plain words."""
+def line_page(
+    ask: Ask, typed: str, confirm: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+) -> tuple[Rendered, bool]:
+    """``/xac-nhan/{code}``: the line, or a 404 page in plain words; ``confirm`` gives what
+    it shows of confirmations (:func:`api.pages.confirm.context`)."""
     book = book_of(ask)
     t = ask.t
     try:
@@ -137,6 +141,7 @@ def line_page(ask: Ask, typed: str) -> tuple[Rendered, bool]:
         None,
         title=t("receipt_title"),
         line=shown,
+        confirm=confirm(line) if confirm is not None else None,
         entries=t.number(book.entries),
         form=_form(ask, ""),
     )

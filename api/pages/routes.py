@@ -39,6 +39,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from api.http.deps import ServiceDep
+from api.pages import confirm
 from api.pages.ask import Ask
 from api.pages.cache import Rendered
 from api.pages.docs import PublicList
@@ -58,6 +59,9 @@ AsOf = Annotated[
     str | None, Query(description="What the ledger knew: the first N entries, or an ISO time")
 ]
 Lang = Annotated[str | None, Query(description="vi (default) or en")]
+Sent = Annotated[
+    str | None, Query(description="The confirmation just recorded (its outcome): thanks for it")
+]
 
 
 def _list_query(
@@ -282,9 +286,18 @@ def receipt_form(
     responses=RECEIPT_RESPONSES,
     summary="One payroll line, by its lookup code",
 )
-def receipt_html(request: Request, service: ServiceDep, code: str, lang: Lang = None) -> Response:
+def receipt_html(
+    request: Request, service: ServiceDep, code: str, lang: Lang = None, da_gui: Sent = None
+) -> Response:
     """The commune, program, month, amount due and whether it was paid; nothing else (no
     name, household or id). ``code`` as printed (``XXXXX-XXXXX``), any case, with or
     without the dash; O is read as 0, I and L as 1."""
     typed = code.strip()[:TYPED]
-    return serve(request, service, f"receipt:{typed}", lambda ask: line_page(ask, typed))
+    sent = da_gui if da_gui in confirm.OUTCOMES else None
+    taking = confirm.intake_key(request) is not None
+    return serve(
+        request,
+        service,
+        f"receipt:{typed}:{sent}:{taking}",
+        lambda ask: line_page(ask, typed, lambda line: confirm.context(request, ask, line, sent)),
+    )

@@ -7,6 +7,7 @@ money, ``dd/mm/yyyy`` for dates. English (``?lang=en``) writes
 
 from __future__ import annotations
 
+from api.pages.confirm_text import TEXT as CONFIRM_TEXT
 from ledger.errors import InvalidField
 from projections.reports.export import VALUES, label
 
@@ -256,6 +257,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "The code is printed in the «Mã tra cứu» (lookup code) column of the monthly payroll "
         "sheet, on your line.",
     ),
+    **CONFIRM_TEXT,  # the lookup page's confirmations (api.pages.confirm)
 }
 
 

@@ -3,7 +3,8 @@
 A ledger that declares 1.1 may adopt 1.2 with ``ledger.formats.adopted``;
 the types a version introduced are refused before the ledger follows it;
 ``identity.reviewed`` decides each pair of people once; the paying agents'
-lists, settlements and refunds keep their rules (:mod:`ledger.audit.agents`).
+lists, settlements and refunds keep their rules (:mod:`ledger.audit.agents`);
+grievances are answered and closed in order (:mod:`ledger.audit.grievances`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ledger.audit.agents import Agents
+from ledger.audit.grievances import TYPES as GRIEVANCE_TYPES
+from ledger.audit.grievances import Grievances
 from ledger.errors import AlreadyDecided, InvalidField, RuleViolation
 from ledger.formats.procedures.agents import TYPES as AGENT_TYPES
 from ledger.formats.versions import INTRODUCED, ROLES_INTRODUCED, at_least
@@ -24,10 +27,11 @@ class Versions:
     formats: str
     reviewed: set[tuple[str, str]] = field(default_factory=set)
     agents: Agents = field(default_factory=Agents)  # paying agents (FORMATS 1.3)
+    grievances: Grievances = field(default_factory=Grievances)  # FORMATS 1.3 (11.5)
 
     def problem(self, kind: str, body: dict[str, Any] | None, holder: str = "") -> str | None:
-        """Why entry ``kind`` (with ``body``, by ``holder``) may not stand here, or None;
-        applies it."""
+        """Why entry ``kind`` (with ``body``, signed by ``holder``) may not stand here, or
+        None; applies it."""
         if body is not None:
             self.agents.track(kind, body)
         if kind == "key.registered" and body is not None:
@@ -66,4 +70,6 @@ class Versions:
             self.reviewed.add(pair)
         elif kind in AGENT_TYPES:
             return self.agents.problem(kind, body, holder)
+        elif kind in GRIEVANCE_TYPES:
+            return self.grievances.problem(kind, holder, body)
         return None

@@ -79,6 +79,12 @@ _BODY_NEEDED = frozenset(
         "ledger.formats.adopted",
         "identity.reviewed",
         *AGENT_TYPES,  # paying agents (ledger.audit.agents)
+        # FORMATS 1.3 grievances (ledger.audit.grievances)
+        "grievance.lodged",
+        "grievance.assigned",
+        "grievance.answered",
+        "grievance.closed",
+        "receipt.confirmed",
     }
 )
 # The whole leaf of an entry with one signature, in RFC 8785 form (FORMATS §3-4).

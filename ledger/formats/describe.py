@@ -45,6 +45,7 @@ _EXAMPLES: dict[str, Any] = {
     "holder_id": "officer-1",
     "ledger_id": "ansinh.vn/son-la/song-ma/chieng-en",
     "timezone": "Asia/Ho_Chi_Minh",
+    "receipt_code": "7QX3M-0D9KA",  # a lookup code (docs/formats.md section 9)
 }
 _OTHER_UUID = "6a09e667-f3bc-4c90-8b56-bb67ae8584ca"  # where a rule wants two different ids
 # The kinds a template fills in with today (ids: fresh; enums: the first value; else null).

@@ -28,7 +28,13 @@ TYPES_1_3: dict[str, tuple[str, ...]] = {
     "allowances": (),
     "agents": ("payroll.sent", "payroll.settled", "payroll.settlement.recorded", "agent.refunded"),
     "reviews": (),
-    "grievances": (),
+    "grievances": (
+        "grievance.lodged",
+        "grievance.assigned",
+        "grievance.answered",
+        "grievance.closed",
+        "receipt.confirmed",
+    ),
 }
 """The types FORMATS 1.3 adds, by procedure (each module of ``ledger.formats.procedures``)."""
 INTRODUCED = {

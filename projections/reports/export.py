@@ -124,6 +124,8 @@ VALUES: dict[str, Labels] = {
             "Nghi trùng nhân thân, chưa kết luận",
             "Suspected duplicate, not reviewed",
         ),
+        "GRIEVANCE_OVERDUE": ("Khiếu nại quá hạn chưa trả lời", "Grievance overdue"),
+        "PAYMENT_DISPUTED": ("Người hưởng báo chưa nhận đủ tiền", "Payment disputed"),
     },
     "status": {
         "poor": ("hộ nghèo", "poor"),

@@ -49,6 +49,8 @@ _HASHED = (
 def finding_id(anomaly: dict[str, Any]) -> str:
     """A short stable name: 12 hex digits of SHA-256 over the code and the ids."""
     text = "|".join([anomaly["code"], *(f"{k}={anomaly.get(k, '')}" for k in _HASHED)])
+    if "grievance_id" in anomaly:  # one finding per grievance (FORMATS 1.3)
+        text += f"|grievance_id={anomaly['grievance_id']}"
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -148,6 +150,7 @@ def _evidence(
                 yield from _given(proposal.index, proposal.decided_index)
     if code == "FUND_OVERDRAWN":
         yield from _overdrawn_by(snap, a["program_id"])
+    yield from a.pop("grievance_entries", ())  # the grievance's own entries (FORMATS 1.3)
 
 
 def _overdrawn_by(snap: Snapshot, program_id: str) -> Iterable[int]:

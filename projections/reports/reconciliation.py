@@ -52,6 +52,7 @@ from projections.reports.entitlements import (
 )
 from projections.reports.findings import annotate
 from projections.reports.funds import counted_payments, funds
+from projections.reports.grievances import Case, grievance_findings
 from projections.reports.tally import tally, zeros
 from projections.reports.villages import village_rows
 
@@ -70,8 +71,18 @@ CODES = (
     "OVERLAPPING_BENEFITS",
     "DUPLICATE_IDENTITY",
     "UNRESOLVED_DUPLICATE",
+    "GRIEVANCE_OVERDUE",  # FORMATS 1.3 (docs/formats.md 11.5): projections.reports.grievances
+    "PAYMENT_DISPUTED",
 )
-_ID_FIELDS = ("payment_id", "benefit_id", "person_id", "household_id", "month", "program_id")
+_ID_FIELDS = (
+    "payment_id",
+    "benefit_id",
+    "person_id",
+    "household_id",
+    "month",
+    "program_id",
+    "grievance_id",
+)
 Anomaly = dict[str, Any]
 Key = tuple[str, str]  # (benefit_id, month)
 
@@ -97,6 +108,7 @@ def reconcile(
     checkpoint: Mapping[str, Any] | None = None,
     names: Mapping[str, str] | None = None,
     reviews: Mapping[Pair, str] | None = None,
+    cases: Mapping[str, Case] | None = None,
 ) -> dict[str, Any]:
     """The reconciliation of ``from_month..to_month`` as it stood on ``on``.
 
@@ -105,7 +117,9 @@ def reconcile(
     same name, birth year and village are suspected too (UNRESOLVED_DUPLICATE
     until reviewed); ``reviews`` ({sorted pair: outcome}) are the
     ``identity.reviewed`` decisions (:mod:`projections.reports.duplicates`).
-    ``checkpoint`` ({tree_size, root, ...}) names the log state the snapshot
+    ``cases`` (grievances and confirmations read from the log,
+    :mod:`projections.reports.grievances`) enable GRIEVANCE_OVERDUE and
+    PAYMENT_DISPUTED. ``checkpoint`` ({tree_size, root, ...}) names the log state the snapshot
     was computed from and is copied into the result.
     """
     check_period(from_month, to_month)
@@ -136,6 +150,8 @@ def reconcile(
     found += _overdrawn(fund_rows)
     if identities is not None:
         found += duplicate_findings(snap, identities, names, reviews or {}, anomaly)
+    if cases and on is not None:
+        found += grievance_findings(snap, cases, on, anomaly)
     found.sort(key=lambda a: (a["code"], *(a.get(k, "") for k in _ID_FIELDS), a["detail"]))
     annotate(snap, found, {k: e.amount for k, e in due.items()}, groups, fund_rows)
     programs = _program_rows(snap, due, groups)

@@ -205,3 +205,31 @@ def not_acknowledged(agent: str, month: str, outcome: str | None) -> Said:
         f"Đã ghi chi qua bưu điện tháng {month_vi(month)} nhưng tổ chức chi trả "
         f"{agent} {_SETTLED_VI[outcome]} dòng này",
     )
+
+
+# FORMATS 1.3 grievances and confirmations (docs/formats.md 11.5) -------------------------
+SUBJECT_VI = {
+    "list": "danh sách",
+    "payment": "chi trả",
+    "exclusion": "không được đưa vào danh sách",
+    "benefit": "chế độ, mức hưởng",
+    "other": "việc khác",
+}
+CONFIRMED_VI = {"not_received": "chưa nhận được tiền", "wrong_amount": "nhận không đủ tiền"}
+
+
+def grievance_overdue(subject: str, lodged_on: str, due: str, on: str) -> Said:
+    return (
+        f"grievance about a {subject} lodged on {lodged_on}, due {due}: no answer by {on}",
+        f"Khiếu nại về {SUBJECT_VI.get(subject, subject)} tiếp nhận ngày {date_vi(lodged_on)}, "
+        f"hạn giải quyết {date_vi(due)}: đến ngày {date_vi(on)} chưa được trả lời",
+    )
+
+
+def payment_disputed(outcome: str, month: str, paid: int, said_on: str) -> Said:
+    said = "not received" if outcome == "not_received" else "not the right amount"
+    return (
+        f"paid {paid:,} for {month}; the beneficiary said on {said_on}: {said}; not closed",
+        f"Đã chi {vnd(paid)} tháng {month_vi(month)}, nhưng ngày {date_vi(said_on)} người hưởng "
+        f"báo {CONFIRMED_VI.get(outcome, outcome)} (trang tra cứu); chưa kết thúc giải quyết",
+    )

@@ -312,6 +312,13 @@ MEANINGS: Mapping[str, Meaning] = MappingProxyType(
         "payment.reversed": Meaning("payments", _reversed, _reversed_rows),
         "identity.reviewed": Meaning(),  # read by the reconciliation, from the log
         "inspection.attested": Meaning(),
+        # FORMATS 1.3 grievances and confirmations (docs/formats.md 11.5): read by the
+        # reconciliation and the public pages from the log (projections.reports.grievances)
+        "grievance.lodged": Meaning(),
+        "grievance.assigned": Meaning(),
+        "grievance.answered": Meaning(),
+        "grievance.closed": Meaning(),
+        "receipt.confirmed": Meaning(),
     }
 )
 assert MEANINGS.keys() == CATALOG.keys(), "every statement type has its meaning"

@@ -232,6 +232,14 @@ class ProjectionTables:
         )
         return self._select(query, (*types, end))
 
+    def indexes_of_types(self, types: Sequence[str], before: int) -> list[int]:
+        """The indexes of the entries of these types among the first ``before``, in order."""
+        marks = ", ".join("?" for _ in types)
+        query = (
+            f"SELECT idx FROM {{p}}proj_entry_meta WHERE type IN ({marks}) AND idx < ? ORDER BY idx"
+        )
+        return [int(row[0]) for row in self._select(query, (*types, before))]
+
     def pages(self, table: str) -> Iterator[list[tuple[Any, ...]]]:
         """Every row of a table, in key order, a page at a time (for checking a whole table)."""
         order = TABLES[table][1] if table == HISTORY else "idx"

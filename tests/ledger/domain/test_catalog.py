@@ -38,6 +38,7 @@ def test_the_independent_verifier_gives_each_type_the_catalog_s_role() -> None:
 
 
 def test_the_catalog_lists_the_twenty_three_types_with_their_roles() -> None:
+    # and those of the FORMATS 1.3 procedures (docs/formats.md section 11)
     assert len(CATALOG) == 23 + sum(len(kinds) for kinds in TYPES_1_3.values())
     assert CATALOG["ledger.opened"].roles is None
     assert CATALOG["ledger.opened"].rule is None

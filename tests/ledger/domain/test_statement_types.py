@@ -30,6 +30,7 @@ WRONG_KEY = {
     "cashier": "registrar",
     "inspector": "cashier",
     "agent": "cashier",  # FORMATS 1.3: paying agents (docs/formats.md 11.3)
+    "intake": "registrar",
 }
 
 

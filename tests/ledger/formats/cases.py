@@ -124,6 +124,36 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
         "basis": "Cùng số căn cước, đăng ký hai lần",
         "decision": DECISION,
     },
+    # FORMATS 1.3 grievances and confirmations (docs/formats.md 11.5)
+    "grievance.lodged": {
+        "grievance_id": "3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d",
+        "subject": {"kind": "payment", "code": "7QX3M-0D9KA"},
+        "channel": "in_person",
+        "lodged_on": "2022-02-01",
+        "due": "2022-03-03",
+        "summary": "Chưa nhận tiền trợ cấp tháng 01/2022",
+    },
+    "grievance.assigned": {
+        "grievance_id": "3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d",
+        "to": "staff-registrar",
+        "due": "2022-03-18",
+    },
+    "grievance.answered": {
+        "grievance_id": "3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d",
+        "answer": "Đã chi bổ sung ngày 05/02/2022",
+        "answered_on": "2022-02-05",
+    },
+    "grievance.closed": {
+        "grievance_id": "3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d",
+        "outcome": "resolved",
+        "closed_on": "2022-02-06",
+    },
+    "receipt.confirmed": {
+        "confirmation_id": "4b3c2d1e-0f9a-4b8c-9d7e-6f5a4b3c2d1e",
+        "code": "7QX3M-0D9KA",
+        "outcome": "received",
+        "confirmed_on": "2022-01-12",
+    },
     "inspection.attested": {
         "tree_size": 12,
         "root": "qhJa61LG8jvNeY+4yXJRBa97zlTzH99Be+MeqjsCsLY=",
@@ -141,6 +171,8 @@ OPTIONAL_FIELDS = {
     ("payment.recorded", "month"),
     ("inspection.attested", "report_sha256"),
     ("identity.reviewed", "decision"),
+    ("grievance.assigned", "due"),
+    ("grievance.lodged", "subject.code"),
 }
 # Paying agents (FORMATS 1.3, docs/formats.md 11.3)
 SENDING = "2b7e1516-28ae-4d2a-a6d2-15f7cf4f3c0a"

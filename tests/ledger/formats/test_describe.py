@@ -28,6 +28,7 @@ LEAVES = [(t, f) for t, f in FIELDS if f["kind"] != "object"]
 KINDS = {
     "uuid", "text", "short_text", "long_text", "money", "month", "date", "integer", "enum",
     "set", "sha256_hex", "base64_32", "key_id", "holder_id", "object", "timezone",
+    "receipt_code",
 }  # fmt: skip
 
 
@@ -121,7 +122,7 @@ def test_the_bounds_a_field_is_described_with_are_the_ones_checked(
         assert problems_at(statement_type, path, field["min"] - 1)
         assert problems_at(statement_type, path, field["max"] + 1)
         checked += 1
-    if kind in {"uuid", "date", "month", "sha256_hex", "key_id", "base64_32"}:
+    if kind in {"uuid", "date", "month", "sha256_hex", "key_id", "base64_32", "receipt_code"}:
         assert problems_at(statement_type, path, field["example"] + "0")
         checked += 1
     assert checked, f"{kind}: nothing described to check"

@@ -42,6 +42,7 @@ from tests.ledger.formats.cases import (
 
 # Accepted ---------------------------------------------------------------------
 def test_the_schemas_cover_exactly_the_twenty_three_statement_types() -> None:
+    # and those of the FORMATS 1.3 procedures (docs/formats.md section 11)
     assert len(BODY_TYPES) == 23 + sum(len(kinds) for kinds in TYPES_1_3.values())
     assert set(VALID_BODIES) == BODY_TYPES
 

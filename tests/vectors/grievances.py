@@ -1,0 +1,275 @@
+"""Write ``formats-1.3-grievances.json``, the vectors of docs/formats.md 11.5 (run from the root).
+
+    .venv/bin/python tests/vectors/grievances.py
+
+Keys come from fixed seeds, vault salts from fixed bytes and Ed25519 is
+deterministic, so the same code writes the same bytes;
+``tests/ledger/formats/test_grievance_vectors.py`` rebuilds the file byte
+for byte, submits every case to a ledger holding the log, and has both
+verifiers check the log.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from nacl.signing import SigningKey
+
+from api.demo import statements as st
+from ledger.domain.log import Entry
+from ledger.formats.dsse import make_statement, sign_statement
+from ledger.formats.keys import KeyPair
+from ledger.formats.merkle import leaf_hash, root_hash
+from ledger.formats.notes import sign_checkpoint
+from ledger.formats.vault import VaultRecord
+from projections.reports.receipts import receipt_code
+
+OUT = Path(__file__).parent / "formats-1.3-grievances.json"
+LEDGER = "ansinh.vn/son-la/song-ma/chieng-en"
+SEEDS = {"authority": 1, "notary": 2, "registrar": 3, "approver": 4, "cashier": 5, "intake": 6}
+KEYS = {name: KeyPair.from_seed(bytes([n]) * 32) for name, n in SEEDS.items()}
+HOLDERS = {
+    "registrar": ("can-bo-ldtbxh", ["registrar"]),
+    "approver": ("chu-tich", ["approver"]),
+    "cashier": ("ke-toan", ["cashier"]),
+}
+HOUSEHOLD = "6f1c2a40-7a0e-4e0b-9c51-0d5c1b2a3e02"
+PERSON = "00000000-0000-4000-8000-00000000000a"  # generated: Lò Văn Minh
+PROGRAM = "11111111-2222-4333-8444-555555555555"
+BENEFIT = "22222222-3333-4444-8555-666666666666"
+PAYMENT = "33333333-4444-4555-8666-777777777777"
+LODGED = "44444444-5555-4666-8777-000000000001"  # lodged, assigned, answered, closed
+RECEIVED = "44444444-5555-4666-8777-000000000002"  # a confirmation of receipt
+DISPUTED = "44444444-5555-4666-8777-000000000003"  # a complaint from the page, open
+CODE_PAID = receipt_code(LEDGER, BENEFIT, "2022-01")
+CODE_DUE = receipt_code(LEDGER, BENEFIT, "2022-02")
+
+
+def statement(who: str, type_: str, body: dict[str, Any], n: int) -> dict[str, Any]:
+    at = f"2026-12-04T04:{n // 60:02d}:{n % 60:02d}Z"
+    return make_statement(LEDGER, type_, body, KEYS[who].key_id, at=at, nonce=f"{n:032x}")
+
+
+def text(value: Any) -> str:
+    """A submission as a client sends it: compact JSON, UTF-8 not escaped."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def submission(s: dict[str, Any], vault: tuple[VaultRecord, ...] = ()) -> str:
+    by = next(k for k in KEYS.values() if k.key_id == s["by"])
+    env = sign_statement(s, by, validate=False)
+    if not vault:
+        return text(env)
+    return text({"envelope": env, "vault": [r.to_json() for r in vault]})
+
+
+def lodged(gid: str, n: int, **change: Any) -> dict[str, Any]:
+    body = {
+        "grievance_id": gid,
+        "subject": {"kind": "payment", "code": CODE_PAID},
+        "channel": "in_person",
+        "lodged_on": "2022-01-20",
+        "due": "2022-02-19",
+        "summary": "Hộ trình bày nhận thiếu tiền trợ cấp tháng 01/2022",
+    } | change
+    return statement("registrar", "grievance.lodged", body, n)
+
+
+def confirmed(cid: str, code: str, outcome: str, n: int, who: str = "intake") -> dict[str, Any]:
+    body = {"confirmation_id": cid, "code": code, "outcome": outcome, "confirmed_on": "2022-01-25"}
+    return statement(who, "receipt.confirmed", body, n)
+
+
+def step(who: str, type_: str, gid: str, n: int, **body: Any) -> dict[str, Any]:
+    return statement(who, type_, {"grievance_id": gid, **body}, n)
+
+
+def log() -> list[tuple[dict[str, Any], tuple[VaultRecord, ...]]]:
+    """The statements of the log, in order, each with the vault records it commits to."""
+    opened = st.ledger_opened("UBND xã Chiềng En", KEYS["authority"], KEYS["notary"], "1.1")
+    out: list[tuple[dict[str, Any], tuple[VaultRecord, ...]]] = [
+        (statement("authority", "ledger.opened", opened, 1), ()),
+    ]
+    for n, (name, (holder, roles)) in enumerate(HOLDERS.items(), 3):
+        body = st.key_registered(KEYS[name], holder, f"Cán bộ {holder}", roles)
+        out.append((statement("authority", "key.registered", body, n), ()))
+    household = st.household_registered(HOUSEHOLD, "CE-12", "Bản Huổi Pao")
+    out.append((statement("registrar", "household.registered", household, 7), ()))
+    record = VaultRecord(
+        PERSON, bytes([8]) * 32, {"full_name": "Lò Văn Minh", "national_id": "000000000101"}
+    )
+    person = st.person_registered(PERSON, HOUSEHOLD, "head", "m", 1956, record)
+    out.append((statement("registrar", "person.registered", person, 8), (record,)))
+    program = st.program_defined(PROGRAM, "NCC", "Trợ cấp người có công", "meritorious", "monthly")
+    out.append((statement("authority", "program.defined", program, 9), ()))
+    benefit = st.benefit_proposed(
+        BENEFIT, PROGRAM, {"person_id": PERSON}, 1_624_000, "2022-01", "Thương binh 61%"
+    )
+    out.append((statement("registrar", "benefit.proposed", benefit, 10), ()))
+    approval = st.benefit_approved(BENEFIT, "15/QĐ-UBND", "2022-01-06")
+    out.append((statement("approver", "benefit.approved", approval, 11), ()))
+    paid = st.payment_recorded(
+        PAYMENT, BENEFIT, 1_624_000, PERSON, ("thumbprint", "ab" * 32), "2022-01-10", "2022-01"
+    )
+    out.append((statement("cashier", "payment.recorded", paid, 12), ()))
+    # the intake key may be registered only once the ledger follows 1.3: it comes after
+    out.append((statement("authority", "ledger.formats.adopted", {"formats": "1.3"}, 2), ()))
+    intake = st.key_registered(
+        KEYS["intake"], "trang-tra-cuu", "Trang tra cứu công khai", ["intake"]
+    )
+    out.append((statement("authority", "key.registered", intake, 19), ()))
+    out.append((lodged(LODGED, 13), ()))
+    out.append((step("approver", "grievance.assigned", LODGED, 14, to="can-bo-ldtbxh"), ()))
+    answer = "Đã đối chiếu danh sách chi trả: hộ đã điểm chỉ nhận đủ 1.624.000 đ"
+    out.append(
+        (
+            step(
+                "registrar",
+                "grievance.answered",
+                LODGED,
+                15,
+                answer=answer,
+                answered_on="2022-01-27",
+            ),
+            (),
+        )
+    )
+    out.append(
+        (
+            step(
+                "approver",
+                "grievance.closed",
+                LODGED,
+                16,
+                outcome="unfounded",
+                closed_on="2022-01-28",
+            ),
+            (),
+        )
+    )
+    out.append((confirmed(RECEIVED, CODE_PAID, "received", 17), ()))
+    out.append((confirmed(DISPUTED, CODE_DUE, "not_received", 18), ()))
+    return out
+
+
+ADOPTION = 10  # the index of ledger.formats.adopted in the log
+
+
+def cases() -> list[dict[str, Any]]:
+    new = "44444444-5555-4666-8777-0000000000f"
+
+    def case(
+        name: str, state: str, s: dict[str, Any], code: str | None = None, field: str | None = None
+    ) -> dict[str, Any]:
+        return {
+            "name": name,
+            "state": state,
+            "submission": submission(s),
+            "code": code,
+            "field": field,
+        }
+
+    answer = {"answer": "Đã chi bổ sung", "answered_on": "2022-01-30"}
+    return [
+        case("a grievance before 1.3 is adopted", "before_adoption", lodged(new + "1", 101),
+             "INVALID_FIELD", "type"),
+        case("a grievance lodged in person", "whole", lodged(new + "2", 102)),
+        case("a due date before the lodging", "whole", lodged(new + "3", 103, due="2022-01-19"),
+             "INVALID_FIELD", "body.due"),
+        case("a due date 61 days after the lodging", "whole",
+             lodged(new + "4", 104, due="2022-03-22"), "INVALID_FIELD", "body.due"),
+        case("a lookup code on a subject that is not a payment", "whole",
+             lodged(new + "5", 105, subject={"kind": "list", "code": CODE_PAID}),
+             "INVALID_FIELD", "body.subject.code"),
+        case("a confirmation signed by the registrar", "whole",
+             confirmed(new + "6", CODE_PAID, "received", 106, who="registrar"),
+             "ROLE_NOT_ALLOWED", "by"),
+        case("a confirmation of another line", "whole",
+             confirmed(new + "7", CODE_DUE, "wrong_amount", 107)),
+        case("answering the page's complaint before it is assigned", "whole",
+             step("registrar", "grievance.answered", DISPUTED, 108, **answer),
+             "RULE_VIOLATION", "body.grievance_id"),
+        case("assigning it to the cashier", "whole",
+             step("approver", "grievance.assigned", DISPUTED, 109, to="ke-toan"),
+             "RULE_VIOLATION", "body.to"),
+        case("assigning it to the registrar", "whole",
+             step("approver", "grievance.assigned", DISPUTED, 110, to="can-bo-ldtbxh")),
+        case("closing it unanswered as resolved", "whole",
+             step("approver", "grievance.closed", DISPUTED, 111, outcome="resolved",
+                  closed_on="2022-01-30"), "RULE_VIOLATION", "body.outcome"),
+        case("closing the closed grievance again", "whole",
+             step("approver", "grievance.closed", LODGED, 112, outcome="resolved",
+                  closed_on="2022-01-30"), "ALREADY_DECIDED", "body.grievance_id"),
+        case("assigning a confirmation of receipt", "whole",
+             step("approver", "grievance.assigned", RECEIVED, 113, to="can-bo-ldtbxh"),
+             "RULE_VIOLATION", "body.grievance_id"),
+        case("a grievance about an unknown grievance id", "whole",
+             step("approver", "grievance.assigned", new + "8", 114, to="can-bo-ldtbxh"),
+             "UNKNOWN_ENTITY", "body.grievance_id"),
+    ]  # fmt: skip
+
+
+def leaves_of(statements: list[tuple[dict[str, Any], tuple[VaultRecord, ...]]]) -> list[str]:
+    """Each statement's leaf, recorded at one second after the one before."""
+    leaves = []
+    for i, (s, vault) in enumerate(statements):
+        sub = json.loads(submission(s, vault))
+        env = sub["envelope"] if vault else sub
+        stamp = f"2026-12-04T05:{i // 60:02d}:{i % 60:02d}.000000Z"
+        leaves.append(Entry(index=i, recorded_at=stamp, envelope=env).leaf.decode())
+    return leaves
+
+
+def checkpoint(leaves: list[str]) -> str:
+    """The notary's signed checkpoint of these leaves."""
+    root = root_hash([leaf_hash(leaf.encode()) for leaf in leaves])
+    notary = SigningKey(bytes([SEEDS["notary"]]) * 32)
+    return sign_checkpoint(LEDGER, len(leaves), root, LEDGER, notary)
+
+
+def build() -> str:
+    """The whole file, as text."""
+    statements = log()
+    leaves = leaves_of(statements)
+    entries = [
+        {"type": s["type"], "submission": submission(s, vault), "leaf": leaf}
+        for (s, vault), leaf in zip(statements, leaves, strict=True)
+    ]
+    root = root_hash([leaf_hash(leaf.encode()) for leaf in leaves])
+    doc = {
+        "about": (
+            "Vectors for docs/formats.md section 11.5 (FORMATS 1.3: grievances and "
+            "beneficiaries' confirmations). Keys are made from 32-byte seeds (the seed byte "
+            "repeated); vault salts are fixed bytes; signatures are deterministic. Cases are "
+            "sent to a ledger holding the log up to its adoption of 1.3 (state before_adoption) "
+            "or the whole log (whole)."
+        ),
+        "ledger_id": LEDGER,
+        "keys": {
+            name: {"seed_hex": (bytes([n]) * 32).hex(), "key_id": KEYS[name].key_id}
+            for name, n in SEEDS.items()
+        },
+        "codes": {"paid": CODE_PAID, "due": CODE_DUE},
+        "log": {
+            "adoption_index": ADOPTION,
+            "entries": entries,
+            "root": base64.b64encode(root).decode(),
+            "checkpoint": checkpoint(leaves),
+        },
+        "cases": cases(),
+    }
+    # ASCII, escaped, as the 1.1 vectors: no editor changes a byte.
+    return json.dumps(doc, indent=1) + "\n"
+
+
+def main() -> None:
+    OUT.write_text(build(), encoding="ascii")
+    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
