@@ -306,6 +306,16 @@ MEANINGS: Mapping[str, Meaning] = MappingProxyType(
         "payment.recorded": Meaning("payments", _payment, _payment_rows),
         "payment.reversed": Meaning("payments", _reversed, _reversed_rows),
         "identity.reviewed": Meaning(),  # read by the reconciliation, from the log
+        # Poverty review rounds (docs/formats.md 11.4): read from the log by the status
+        # history (projections.reports.reviews), the reconciliation and the public lists.
+        "review.opened": Meaning(),
+        "household.assessed": Meaning(),
+        "village.meeting.held": Meaning(),
+        "assessment.voted": Meaning(),
+        "review.posted": Meaning(),
+        "objection.lodged": Meaning(),
+        "objection.answered": Meaning(),
+        "review.recognized": Meaning(),
         "inspection.attested": Meaning(),
     }
 )
