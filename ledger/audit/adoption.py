@@ -2,7 +2,8 @@
 
 A ledger that declares 1.1 may adopt 1.2 with ``ledger.formats.adopted``;
 the types a version introduced are refused before the ledger follows it;
-``identity.reviewed`` decides each pair of people once.
+``identity.reviewed`` decides each pair of people once; the poverty review
+rounds of 1.3 are held to their rules (:mod:`ledger.audit.reviews`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ledger.audit.reviews import BODIES as REVIEW_BODIES
+from ledger.audit.reviews import Rounds
 from ledger.errors import AlreadyDecided, InvalidField, RuleViolation
 from ledger.formats.versions import INTRODUCED, ROLES_INTRODUCED, at_least
 
@@ -20,9 +23,17 @@ class Versions:
 
     formats: str
     reviewed: set[tuple[str, str]] = field(default_factory=set)
+    rounds: Rounds = field(default_factory=Rounds)
 
-    def problem(self, kind: str, body: dict[str, Any] | None) -> str | None:
-        """Why entry ``kind`` (with ``body``) may not stand here, or None; applies it."""
+    def problem(self, kind: str, body: dict[str, Any] | None, holder: str = "") -> str | None:
+        """Why entry ``kind`` (with ``body``, by ``holder``) may not stand here, or None;
+        applies it."""
+        if body is not None and kind in REVIEW_BODIES:
+            wanted = INTRODUCED.get(kind)
+            if (wanted is None or at_least(self.formats, wanted)) and (
+                problem := self.rounds.problem(kind, body, holder)
+            ) is not None:
+                return problem
         if kind == "key.registered" and body is not None:
             for role in sorted(body["roles"]):
                 wanted = ROLES_INTRODUCED.get(role)
