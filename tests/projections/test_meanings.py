@@ -52,4 +52,12 @@ def test_each_type_that_changes_a_snapshot_also_writes_rows_of_one_read_model() 
         "inspection.attested",
         "ledger.formats.adopted",
         "identity.reviewed",
+        # poverty review rounds (11.4): read from the log, but for the recognition
+        "review.opened",
+        "household.assessed",
+        "village.meeting.held",
+        "assessment.voted",
+        "review.posted",
+        "objection.lodged",
+        "objection.answered",
     }

@@ -119,7 +119,9 @@ def answered(n: int, answered_on: str = "2024-10-23") -> dict[str, Any]:
 
 
 def recognized(assessment_id: str, n: int, date: str = DECISION["date"]) -> dict[str, Any]:
-    body = {"assessment_id": assessment_id, "decision": {**DECISION, "date": date}}
+    household, result = {A1: (H1, "poor"), A2: (H2, "near_poor")}[assessment_id]
+    body = {"assessment_id": assessment_id, "household_id": household, "result": result}
+    body["decision"] = {**DECISION, "date": date}
     return statement("approver", "review.recognized", body, n)
 
 

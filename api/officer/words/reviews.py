@@ -126,6 +126,10 @@ BY_TYPE: dict[str, dict[str, Label]] = {
     },
     "objection.answered": {"outcome": L("Kết luận", "Outcome")},
     "review.recognized": {
+        "household_id": L(
+            "Hộ được công nhận", "Household", "Hộ của phiếu rà soát.", "The assessment's household."
+        ),
+        "result": L("Công nhận là", "Recognised as"),
         "decision": L("Quyết định công nhận", "Recognition decision"),
         "decision.number": L("Số quyết định", "Decision no."),
         "decision.date": L("Ngày quyết định", "Decision date"),

@@ -97,6 +97,7 @@ def recognized(u: Unit, s: SignedStatement, i: int, k: KeyRecord, v: Any) -> Non
     assessment = u.load(Assessment, s.body["assessment_id"], "body.assessment_id", change=True)
     review, village = _round_and_village(u, assessment)
     assessment.check_recognizable(review)
+    assessment.check_named(s.body["household_id"], s.body["result"])
     check_maker_checker(u, s, assessment.created_by, "assessment")
     posting = review.posting(village, "body.assessment_id")
     if s.body["decision"]["date"] <= posting.end:
@@ -168,7 +169,7 @@ ROWS: list[tuple[str, StatementType]] = [
     row(
         "review.recognized",
         "approver",
-        ("assessment_id",),
+        ("assessment_id", "household_id"),
         Assessment,
         "Recognized",
         _assessment,

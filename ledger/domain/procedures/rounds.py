@@ -235,6 +235,18 @@ class Assessment(Entity):
         if open_:
             raise RuleViolation(f"{field}: objection {open_[0]} is unanswered", field=field)
 
+    def check_named(self, household_id: str, result: str) -> None:
+        """The decision names the assessment's household and result, as the written one does."""
+        if household_id != self.household_id:
+            raise RuleViolation(
+                f"body.household_id: the assessment is of household {self.household_id}",
+                field="body.household_id",
+            )
+        if result != self.result:
+            raise RuleViolation(
+                f"body.result: the assessment's result is {self.result}", field="body.result"
+            )
+
     @event("Recognized")
     def recognize(self, index: int, envelope: dict[str, Any]) -> None:
         self.recognized_on = read_statement(envelope)["body"]["decision"]["date"]

@@ -146,5 +146,12 @@ def bodies(kinds: Kinds) -> Mapping[str, Check]:
                 "answered_on": calendar_date,
             }
         ),
-        "review.recognized": obj({"assessment_id": uuid, "decision": decision}),
+        "review.recognized": obj(
+            {
+                "assessment_id": uuid,
+                "household_id": uuid,
+                "result": one_of(*RESULTS),
+                "decision": decision,
+            }
+        ),
     }

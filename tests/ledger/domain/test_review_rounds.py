@@ -9,6 +9,9 @@ from __future__ import annotations
 import pytest
 
 from ledger.formats.problems import body_problems
+from projections import query
+from projections.reports.entitlements import status_on
+from projections.tables.replay import replay
 from tests.conftest import Story
 from tests.ledger.domain.refusals import refused
 from tests.support.drafts import Draft, adopted_1_3
@@ -178,10 +181,10 @@ def test_an_objection_after_the_window_closes_is_accepted_and_still_must_be_answ
 ) -> None:
     assessed = r.posted_assessment(story)
     late = _submit(story, r.objection(_id(assessed), "2024-10-28"))
-    message = _refused(story, r.recognition(_id(assessed)), "RULE_VIOLATION", "body.assessment_id")
+    message = _refused(story, r.recognition(assessed), "RULE_VIOLATION", "body.assessment_id")
     assert f"objection {late.body['objection_id']} is unanswered" in message
     _submit(story, r.answer(late, answered_on="2024-10-30"))
-    _submit(story, r.recognition(_id(assessed)))
+    _submit(story, r.recognition(assessed))
 
 
 def test_an_objection_is_answered_once_and_not_before_it_was_lodged(story: Story) -> None:
@@ -202,56 +205,56 @@ def test_recognition_refused_before_posting_window_closes(story: Story) -> None:
     assessed = r.posted_assessment(story)
     on_last_day = {"number": "245/QĐ-UBND", "date": "2024-10-21"}
     message = _refused(
-        story, r.recognition(_id(assessed), on_last_day), "RULE_VIOLATION", "body.decision.date"
+        story, r.recognition(assessed, on_last_day), "RULE_VIOLATION", "body.decision.date"
     )
     assert "closes on 2024-10-21" in message
-    _submit(story, r.recognition(_id(assessed), {"number": "245/QĐ-UBND", "date": "2024-10-22"}))
+    _submit(story, r.recognition(assessed, {"number": "245/QĐ-UBND", "date": "2024-10-22"}))
 
 
 def test_recognition_refused_with_an_objection_unanswered(story: Story) -> None:
     assessed = r.posted_assessment(story)
     lodged = _submit(story, r.objection(_id(assessed)))
-    _refused(story, r.recognition(_id(assessed)), "RULE_VIOLATION", "body.assessment_id")
+    _refused(story, r.recognition(assessed), "RULE_VIOLATION", "body.assessment_id")
     _submit(story, r.answer(lodged))
-    _submit(story, r.recognition(_id(assessed)))
+    _submit(story, r.recognition(assessed))
 
 
 def test_recognition_refused_before_the_results_are_posted(story: Story) -> None:
     assessed, _ = r.voted_assessment(story)
-    message = _refused(story, r.recognition(_id(assessed)), "RULE_VIOLATION", "body.assessment_id")
+    message = _refused(story, r.recognition(assessed), "RULE_VIOLATION", "body.assessment_id")
     assert "have not been posted" in message
 
 
 def test_recognition_refused_without_a_meeting_vote(story: Story) -> None:
     assessed = r.assess(story)
-    message = _refused(story, r.recognition(_id(assessed)), "RULE_VIOLATION", "body.assessment_id")
+    message = _refused(story, r.recognition(assessed), "RULE_VIOLATION", "body.assessment_id")
     assert "no village meeting has voted" in message
 
 
 def test_recognition_refused_when_under_half_of_those_present_agreed(story: Story) -> None:
     assessed, meeting_id = r.voted_assessment(story, agree=19, present=40)
     _submit(story, r.posting(story, _id(assessed, "round_id")))
-    message = _refused(story, r.recognition(_id(assessed)), "RULE_VIOLATION", "body.assessment_id")
+    message = _refused(story, r.recognition(assessed), "RULE_VIOLATION", "body.assessment_id")
     assert "19 of 40" in message and "reviewed again" in message
     _submit(story, r.vote(_id(assessed), meeting_id, agree=20))  # exactly half is enough
-    _submit(story, r.recognition(_id(assessed)))
+    _submit(story, r.recognition(assessed))
 
 
 def test_an_assessment_is_recognised_once(story: Story) -> None:
-    recognized = _submit(story, r.recognition(_id(r.posted_assessment(story))))
+    recognized = _submit(story, r.recognition(r.posted_assessment(story)))
     _refused(story, recognized, "ALREADY_DECIDED", "body.assessment_id")
 
 
 def test_the_assessor_s_holder_cannot_recognise_the_assessment(story: Story) -> None:
     story.submit(story.o.register("registrar2", ["approver"], holder="staff-registrar"))
     assessed = r.posted_assessment(story)
-    draft = r.recognition(_id(assessed))
+    draft = r.recognition(assessed)
     assert refused(story, draft.sub(story.o, who="registrar2"), "SELF_APPROVAL").field == "by"
 
 
 def test_no_objection_or_vote_after_recognition(story: Story) -> None:
     assessed = r.posted_assessment(story)
-    _submit(story, r.recognition(_id(assessed)))
+    _submit(story, r.recognition(assessed))
     _refused(
         story, r.objection(_id(assessed), "2024-11-06"), "RULE_VIOLATION", "body.assessment_id"
     )
@@ -261,9 +264,30 @@ def test_an_upheld_objection_does_not_stop_recognition(story: Story) -> None:
     assessed = r.posted_assessment(story)
     lodged = _submit(story, r.objection(_id(assessed)))
     _submit(story, r.answer(lodged, outcome="upheld"))
-    _submit(story, r.recognition(_id(assessed)))  # the reconciliation flags it
+    _submit(story, r.recognition(assessed))  # the reconciliation flags it
 
 
 def test_review_types_need_their_roles(story: Story) -> None:
     draft = r.round_opened(story)
     assert refused(story, draft.sub(story.o, who="registrar"), "ROLE_NOT_ALLOWED").field == "by"
+
+
+def test_the_recognition_names_the_assessment_s_household_and_result(story: Story) -> None:
+    assessed = r.posted_assessment(story)
+    other = r.recognition(assessed)
+    other.body["household_id"] = story.household()
+    _refused(story, other, "RULE_VIOLATION", "body.household_id")
+    other = r.recognition(assessed)
+    other.body["result"] = "near_poor"
+    message = _refused(story, other, "RULE_VIOLATION", "body.result")
+    assert "the assessment's result is poor" in message
+
+
+def test_a_recognised_household_is_poor_from_the_decision_date(story: Story) -> None:
+    assessed = r.posted_assessment(story)
+    household_id = str(assessed.body["household_id"])
+    _submit(story, r.recognition(assessed))
+    snap = query.snapshot(story.app)
+    assert status_on(snap, household_id, "2024-11-04") is None
+    assert status_on(snap, household_id, "2024-11-05") == "poor"
+    assert replay(story.app.entries(0, snap.as_of), snap.as_of).proposals == snap.proposals

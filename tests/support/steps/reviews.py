@@ -122,8 +122,13 @@ def answer(objection: Draft, outcome: str = "dismissed", answered_on: str = "202
     return Draft("approver", "objection.answered", body)
 
 
-def recognition(assessment_id: str, decision: dict[str, str] | None = None) -> Draft:
-    body = {"assessment_id": assessment_id, "decision": decision or RECOGNITION}
+def recognition(assessed: Draft, decision: dict[str, str] | None = None) -> Draft:
+    body = {
+        "assessment_id": assessed.body["assessment_id"],
+        "household_id": assessed.body["household_id"],
+        "result": assessed.body["result"],
+        "decision": decision or RECOGNITION,
+    }
     return Draft("approver", "review.recognized", body)
 
 
@@ -170,7 +175,7 @@ def _answer(s: Story) -> Draft:
 
 
 def _recognition(s: Story) -> Draft:
-    return recognition(str(posted_assessment(s).body["assessment_id"]))
+    return recognition(posted_assessment(s))
 
 
 BUILDERS: dict[str, Callable[[Story], Draft]] = {
