@@ -52,6 +52,7 @@ from projections.reports.entitlements import (
 )
 from projections.reports.findings import annotate
 from projections.reports.funds import counted_payments, funds
+from projections.reports.reviews import ReviewLog, review_findings
 from projections.reports.tally import tally, zeros
 from projections.reports.villages import village_rows
 
@@ -70,6 +71,8 @@ CODES = (
     "OVERLAPPING_BENEFITS",
     "DUPLICATE_IDENTITY",
     "UNRESOLVED_DUPLICATE",
+    "STATUS_SKIPPED_REVIEW",
+    "OBJECTION_UPHELD_RECOGNIZED",
 )
 _ID_FIELDS = ("payment_id", "benefit_id", "person_id", "household_id", "month", "program_id")
 Anomaly = dict[str, Any]
@@ -97,6 +100,7 @@ def reconcile(
     checkpoint: Mapping[str, Any] | None = None,
     names: Mapping[str, str] | None = None,
     reviews: Mapping[Pair, str] | None = None,
+    rounds: ReviewLog | None = None,
 ) -> dict[str, Any]:
     """The reconciliation of ``from_month..to_month`` as it stood on ``on``.
 
@@ -105,6 +109,7 @@ def reconcile(
     same name, birth year and village are suspected too (UNRESOLVED_DUPLICATE
     until reviewed); ``reviews`` ({sorted pair: outcome}) are the
     ``identity.reviewed`` decisions (:mod:`projections.reports.duplicates`).
+    ``rounds``: the poverty review rounds read from the log (:mod:`.reviews`).
     ``checkpoint`` ({tree_size, root, ...}) names the log state the snapshot
     was computed from and is copied into the result.
     """
@@ -136,6 +141,8 @@ def reconcile(
     found += _overdrawn(fund_rows)
     if identities is not None:
         found += duplicate_findings(snap, identities, names, reviews or {}, anomaly)
+    if rounds is not None:
+        found += review_findings(snap, rounds, on or "9999-12-31", anomaly)
     found.sort(key=lambda a: (a["code"], *(a.get(k, "") for k in _ID_FIELDS), a["detail"]))
     annotate(snap, found, {k: e.amount for k, e in due.items()}, groups, fund_rows)
     programs = _program_rows(snap, due, groups)

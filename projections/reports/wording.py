@@ -176,3 +176,19 @@ def unresolved_duplicate(first_id: str, first_code: str) -> Said:
         f"same name, birth year and village as person {first_id}; not yet reviewed",
         f"Trùng họ tên, năm sinh và thôn/bản với nhân khẩu {first_code}; chưa kết luận",
     )
+
+
+def skipped_review(status: str, decision_date: str | None) -> Said:
+    return (
+        f"status {status} approved on {decision_date} without a review round",
+        f"Phê duyệt {STATUS_VI.get(status, status)} ngày {date_vi(decision_date)} "
+        "không qua rà soát, bình xét và niêm yết công khai",
+    )
+
+
+def upheld_recognized(objection_id: str, status: str) -> Said:
+    return (
+        f"recognised as {status} although objection {objection_id} was upheld",
+        f"Công nhận {STATUS_VI.get(status, status)} dù khiếu nại {objection_id[:8]} "
+        "được kết luận là có cơ sở",
+    )

@@ -223,6 +223,12 @@ class ProjectionTables:
         )
         return self._select(query, (entity_id,))
 
+    def type_rows(self, types: Sequence[str], end: int) -> list[tuple[int, str]]:
+        """(index, type) of every entry before ``end`` whose type is one of ``types``."""
+        marks = ", ".join("?" for _ in types)
+        query = f"SELECT idx, type FROM {{p}}proj_entry_meta WHERE type IN ({marks}) AND idx < ?"
+        return self._select(query + " ORDER BY idx", (*types, end))
+
     def pages(self, table: str) -> Iterator[list[tuple[Any, ...]]]:
         """Every row of a table, in key order, a page at a time (for checking a whole table)."""
         order = TABLES[table][1] if table == HISTORY else "idx"
