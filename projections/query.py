@@ -129,11 +129,11 @@ def entries_of(
 ) -> list[tuple[int, str, dict[str, Any]]]:
     """(index, type, body) of the entries before ``end`` of these types, in log order.
 
-    One indexed query of the tables, then a read of just those entries.
+    One indexed query of the tables, then a read of just those entries. The
+    tables are not caught up here (the snapshot read before did that, or could
+    not): when they are behind ``end``, the log itself is read.
     """
     tables = projections(ledger)
-    with suppress(Busy):
-        tables.catch_up()
     if tables.position() < end:  # the tables cannot answer yet: read the log itself
         wanted = frozenset(types)
         found = []

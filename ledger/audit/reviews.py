@@ -54,7 +54,7 @@ class Rounds:
     def problem(self, kind: str, body: dict[str, Any], holder: str) -> str | None:
         """Why entry ``kind`` (with ``body``, signed by ``holder``) may not stand; applies it."""
         if kind == "household.registered":
-            self.villages[body["household_id"]] = body["village"]
+            self.villages[body.get("household_id", "")] = body["village"]
         elif kind == "household.assessed":
             village = self.villages.get(body["household_id"], "")
             self.assessments[body["assessment_id"]] = _Assessment(body["round_id"], village, holder)
