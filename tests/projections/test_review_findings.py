@@ -12,7 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from api import reading
+from ledger.tlog.merkle_log import MerkleLog
 from projections.reports.reviews import posting_windows
+from projections.tables.audit import verify_database
 from tests.conftest import Story
 from tests.support.drafts import DECISION, adopted_1_3, proposal
 from tests.support.steps import reviews as r
@@ -87,3 +89,16 @@ def test_each_village_s_posting_window_lists_days_left_and_objections(story: Sto
     assert (row["open"], row["days_left"], row["objections_answered"]) == (False, 0, 1)
     (before,) = posting_windows(reading.review_rounds(read), "2024-10-01")
     assert (before["open"], before["days_left"]) == (False, 7)
+
+
+def test_a_ledger_with_a_whole_round_verifies_with_its_tables_and_read_models(
+    story: Story,
+) -> None:
+    assessed = r.posted_assessment(story)
+    lodged = r.objection(str(assessed.body["assessment_id"]))
+    story.submit(lodged.sub(story.o))
+    story.submit(r.answer(lodged, outcome="upheld").sub(story.o))
+    story.submit(r.recognition(assessed).sub(story.o))
+    MerkleLog(story.app).issue(story.o.keys["notary"])
+    outcome = verify_database(story.app)
+    assert outcome.entries == story.app.size()
