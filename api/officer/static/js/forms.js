@@ -24,6 +24,12 @@ export const NEW_ID = {
   "fund.returned": "return_id",
   "benefit.proposed": "benefit_id",
   "payment.recorded": "payment_id",
+  // poverty review rounds (docs/formats.md 11.4)
+  "review.opened": "round_id",
+  "household.assessed": "assessment_id",
+  "village.meeting.held": "meeting_id",
+  "review.posted": "posting_id",
+  "objection.lodged": "objection_id",
 };
 // The benefits a decision or a payment may name, by the state they must be in.
 const BENEFIT_STATE = {
