@@ -124,6 +124,14 @@ VALUES: dict[str, Labels] = {
             "Nghi trùng nhân thân, chưa kết luận",
             "Suspected duplicate, not reviewed",
         ),
+        "STATUS_SKIPPED_REVIEW": (
+            "Phê duyệt diện hộ không qua rà soát, bình xét",
+            "Status approved without a review round",
+        ),
+        "OBJECTION_UPHELD_RECOGNIZED": (
+            "Công nhận dù khiếu nại được kết luận có cơ sở",
+            "Recognised despite an upheld objection",
+        ),
     },
     "status": {
         "poor": ("hộ nghèo", "poor"),

@@ -148,6 +148,9 @@ def _evidence(
                 yield from _given(proposal.index, proposal.decided_index)
     if code == "FUND_OVERDRAWN":
         yield from _overdrawn_by(snap, a["program_id"])
+    if a.get("proposal_id") in snap.proposals:  # a status decided (review rounds, 11.4)
+        decided = snap.proposals[a["proposal_id"]]
+        yield from _given(decided.index, decided.decided_index)
 
 
 def _overdrawn_by(snap: Snapshot, program_id: str) -> Iterable[int]:

@@ -13,6 +13,8 @@ from typing import Any
 
 from api import reading
 from ledger.tlog.merkle_log import MerkleLog
+from projections.reports.export import VALUES as EXPORT_VALUES
+from projections.reports.reconciliation import CODES
 from projections.reports.reviews import posting_windows
 from projections.tables.audit import verify_database
 from tests.conftest import Story
@@ -46,6 +48,8 @@ def test_a_status_approved_without_a_round_after_1_3_is_flagged(story: Story) ->
     (found,) = _findings(story)
     assert found["code"] == "STATUS_SKIPPED_REVIEW"
     assert (found["household_id"], found["proposal_id"]) == (household, proposal_id)
+    approved = story.app.size() - 1
+    assert found["evidence"] == [approved - 1, approved]  # the proposal and its approval
     assert "without a review round" in found["detail"]
     assert "không qua rà soát" in found["detail_vi"]
 
@@ -102,3 +106,10 @@ def test_a_ledger_with_a_whole_round_verifies_with_its_tables_and_read_models(
     MerkleLog(story.app).issue(story.o.keys["notary"])
     outcome = verify_database(story.app)
     assert outcome.entries == story.app.size()
+
+
+def test_the_review_findings_have_words_in_the_exports() -> None:
+    for code in ("STATUS_SKIPPED_REVIEW", "OBJECTION_UPHELD_RECOGNIZED"):
+        assert code in CODES
+        vi, en = EXPORT_VALUES["label"][code]
+        assert vi.strip() and en.strip()
