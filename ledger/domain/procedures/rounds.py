@@ -62,6 +62,7 @@ class ReviewRound(Entity):
         self.end: str = body["to"]
         self.meetings: dict[str, Meeting] = {}
         self.postings: dict[str, Posting] = {}  # by village: the latest one
+        self.posting_ids: set[str] = set()
 
     def check_dates(self) -> None:
         """A periodic round runs within 1 September .. 14 December of one year."""
@@ -107,7 +108,7 @@ class ReviewRound(Entity):
         return found
 
     def check_posting(self, posting_id: str, village: str, start: str) -> None:
-        if any(p.posting_id == posting_id for p in self.postings.values()):
+        if posting_id in self.posting_ids:
             raise Duplicate(
                 f"body.posting_id: {posting_id} is already a posting of this round",
                 field="body.posting_id",
@@ -130,6 +131,7 @@ class ReviewRound(Entity):
         self.postings[body["village"]] = Posting(
             body["posting_id"], body["village"], body["place"], body["from"], body["to"]
         )
+        self.posting_ids.add(body["posting_id"])
 
     def posting(self, village: str, field: str) -> Posting:
         found = self.postings.get(village)

@@ -291,3 +291,24 @@ def test_a_recognised_household_is_poor_from_the_decision_date(story: Story) -> 
     assert status_on(snap, household_id, "2024-11-04") is None
     assert status_on(snap, household_id, "2024-11-05") == "poor"
     assert replay(story.app.entries(0, snap.as_of), snap.as_of).proposals == snap.proposals
+
+
+def test_a_posting_id_is_used_once_in_a_round_even_after_a_later_posting(story: Story) -> None:
+    round_id = r.open_round(story)
+    r.hold_meeting(story, round_id)
+    first = _submit(story, r.posting(story, round_id))
+    _submit(story, r.posting(story, round_id, window=("2024-10-22", "2024-10-28")))
+    again = r.posting(story, round_id, window=("2024-10-29", "2024-11-04"))
+    again.body["posting_id"] = first.body["posting_id"]
+    _refused(story, again, "DUPLICATE", "body.posting_id")
+
+
+def test_a_later_posting_of_the_village_sets_the_window_recognition_waits_for(
+    story: Story,
+) -> None:
+    assessed = r.posted_assessment(story)
+    round_id = _id(assessed, "round_id")
+    _submit(story, r.posting(story, round_id, window=("2024-10-25", "2024-11-10")))
+    _refused(story, r.recognition(assessed), "RULE_VIOLATION", "body.decision.date")
+    later = {"number": "245/QĐ-UBND", "date": "2024-11-11"}
+    _submit(story, r.recognition(assessed, later))
