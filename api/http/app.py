@@ -41,6 +41,7 @@ from api.http import (
     payroll,
     receipts,
     reconciliation,
+    reviews,
     statements,
     vault,
     witnesses,
@@ -70,6 +71,7 @@ ROUTES = (
     vault,
     entities,
     console,
+    reviews,  # the review rounds, for the console's pickers (docs/formats.md 11.4)
     inspect,
     inspect_proofs,
     officer,

@@ -30,6 +30,7 @@ TYPES = (
     "household.registered",
     "review.opened",
     "household.assessed",
+    "village.meeting.held",
     "review.posted",
     "objection.lodged",
     "objection.answered",
@@ -49,6 +50,7 @@ class ReviewLog:
     villages: dict[str, str] = field(default_factory=dict)  # household -> village
     rounds: dict[str, dict[str, Any]] = field(default_factory=dict)
     assessments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    meetings: dict[str, dict[str, Any]] = field(default_factory=dict)
     postings: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     objections: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -66,6 +68,8 @@ def review_log(records: Iterable[Record]) -> ReviewLog:
         elif kind == "household.assessed":
             village = log.villages.get(body["household_id"], "")
             log.assessments[body["assessment_id"]] = {**body, "village": village, "index": index}
+        elif kind == "village.meeting.held":
+            log.meetings[body["meeting_id"]] = {**body, "index": index}
         elif kind == "review.posted":
             log.postings[(body["round_id"], body["village"])] = {**body, "index": index}
         elif kind == "objection.lodged":
