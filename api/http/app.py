@@ -30,6 +30,7 @@ from api.http import (
     auth,
     console,
     drafts,
+    duplicates,
     entities,
     households,
     imports,
@@ -74,6 +75,7 @@ ROUTES = (
     reviews,  # the review rounds, for the console's pickers (docs/formats.md 11.4)
     inspect,
     inspect_proofs,
+    duplicates,
     officer,
     imports,
     pages,
