@@ -19,12 +19,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from api.demo.data import Home
 from api.demo.scribe import Scribe
 from ledger.domain.procedures.rounds import standard_result
 from ledger.formats.procedures.reviews import DEPRIVATIONS
+
+if TYPE_CHECKING:
+    from api.demo.later import LaterYears
 
 INDICATORS = sorted(DEPRIVATIONS)
 PLAN = {"number": "95/KH-UBND", "date": "2024-08-26"}
@@ -79,6 +82,12 @@ def review_round_2024(scribe: Scribe, homes: Sequence[Home]) -> RoundSummary:
         }
         scribe.add(DECISION["date"], "approver", "review.recognized", **body)
     return summary
+
+
+def in_later_years(later: LaterYears, homes: Sequence[Home] | None = None) -> RoundSummary:
+    """The round as :func:`api.demo.later.run` would call it, after the adoption of 1.3:
+    over ``homes`` (default: every household of the commune)."""
+    return review_round_2024(later.s, later.c.homes if homes is None else homes)
 
 
 def _assess(

@@ -11,9 +11,13 @@ from __future__ import annotations
 import random
 
 from api import reading
+from api.demo import data as d
+from api.demo.commune import Commune
 from api.demo.data import Home
-from api.demo.later.reviews import DECISION, review_round_2024
+from api.demo.later import LaterYears
+from api.demo.later.reviews import DECISION, in_later_years, review_round_2024
 from api.demo.scribe import Scribe
+from ledger.formats.keys import KeyPair
 from projections.reports.entitlements import status_on
 from projections.reports.reviews import posting_windows
 from tests.conftest import Story
@@ -51,3 +55,13 @@ def test_the_2024_round_is_accepted_and_recognises_every_household(story: Story)
     assert sorted({w["village"] for w in windows}) == sorted(VILLAGES)
     assert sum(w["objections_lodged"] for w in windows) == 1
     assert all(w["objections_answered"] == w["objections_lodged"] for w in windows)
+
+
+def test_the_later_years_call_it_over_every_household_of_the_commune() -> None:
+    rng = random.Random(7)
+    keys = {name: KeyPair.from_seed(rng.randbytes(32)) for name in d.KEY_FILES}
+    commune = Commune(rng, Scribe(rng, keys))
+    summary = in_later_years(LaterYears(commune))
+    assert set(summary.assessments) == {h.household_id for h in commune.homes}
+    assert summary.upheld in summary.assessments
+    assert set(summary.windows) == {h.village for h in commune.homes}
