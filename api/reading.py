@@ -38,6 +38,8 @@ from projections.reports.entitlements import check_date, snapshot_date, status_b
 from projections.reports.lists import lists
 from projections.reports.payroll import payroll
 from projections.reports.reconciliation import reconcile
+from projections.reports.reviews import TYPES as REVIEW_TYPES
+from projections.reports.reviews import ReviewLog, review_log
 
 FAR_FUTURE = "9999-12-31"
 MEMBER_DETAIL = ("sex", "birth_year", "died_on")  # a member's fields kept in the log, not the vault
@@ -254,7 +256,19 @@ def reconciliation(
         names_of = {pid: value for pid, value in full_names.items() if value}
         reviews = identity_reviews(read, suspected_pairs(read.snap, found, names_of))
     cases = query.grievance_cases(read.ledger, read.snap.as_of)  # FORMATS 1.3 (11.5)
-    doc = reconcile(read.snap, first, last, on, found, read.checkpoint, names_of, reviews, cases)
+    rounds = review_rounds(read)  # FORMATS 1.3 (11.4)
+    doc = reconcile(
+        read.snap,
+        first,
+        last,
+        on,
+        found,
+        read.checkpoint,
+        names_of,
+        reviews,
+        cases=cases,
+        rounds=rounds,
+    )
     if named:
         snap = read.snap
         head_of = {
@@ -270,6 +284,11 @@ def reconciliation(
             if person is not None:
                 a["name"] = names.get(person)
     return doc
+
+
+def review_rounds(read: Read) -> ReviewLog:
+    """The poverty review rounds recorded within the snapshot (FORMATS 1.3, 11.4)."""
+    return review_log(query.entries_of(read.ledger, REVIEW_TYPES, read.snap.as_of))
 
 
 def identity_reviews(read: Read, pairs: Iterable[Pair]) -> dict[Pair, str]:

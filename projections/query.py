@@ -136,6 +136,29 @@ def of_types(ledger: LedgerApplication, types: Sequence[str], end: int) -> list[
     return [(*row, bodies[row[0]]) for row in rows]
 
 
+def entries_of(
+    ledger: LedgerApplication, types: Sequence[str], end: int
+) -> list[tuple[int, str, dict[str, Any]]]:
+    """(index, type, body) of the entries before ``end`` of these types, in log order.
+
+    One indexed query of the tables, then a read of just those entries. The
+    tables are not caught up here (the snapshot read before did that, or could
+    not): when they are behind ``end``, the log itself is read.
+    """
+    tables = projections(ledger)
+    if tables.position() < end:  # the tables cannot answer yet: read the log itself
+        wanted = frozenset(types)
+        found = []
+        for entry in ledger.entries(0, end):
+            statement = read_statement(entry.envelope)
+            if statement["type"] in wanted:
+                found.append((entry.index, statement["type"], statement["body"]))
+        return found
+    rows = tables.store.type_rows(types, end)
+    bodies = _bodies(ledger, [row[0] for row in rows])
+    return [(index, kind, bodies[index]) for index, _, kind, _ in rows]
+
+
 def _bodies(ledger: LedgerApplication, indexes: list[int]) -> dict[int, dict[str, Any]]:
     """The statement bodies of these entries, read in runs of consecutive indexes."""
     runs: list[list[int]] = []

@@ -43,6 +43,7 @@ from api.http import (
     payroll,
     receipts,
     reconciliation,
+    reviews,
     statements,
     vault,
     witnesses,
@@ -75,6 +76,7 @@ ROUTES = (
     vault,
     entities,
     console,
+    reviews,  # the review rounds, for the console's pickers (docs/formats.md 11.4)
     inspect,
     inspect_proofs,
     duplicates,

@@ -40,12 +40,13 @@ from typing import Any
 
 import rfc8785
 
-from api.reading import Read, approved_lists
+from api.reading import Read, approved_lists, review_rounds
 from ledger.errors import InvalidField, UnknownEntity
 from ledger.formats.versions import exact_json
 from projections.model import Snapshot
 from projections.reports.entitlements import check_date, snapshot_date
 from projections.reports.funds import counted_payments
+from projections.reports.reviews import posting_windows
 
 HOUSEHOLDS = "households"  # the ``program`` filter naming the poor / near-poor list
 _YEAR = re.compile(r"(19|20|21)\d\d")
@@ -148,7 +149,10 @@ def list_document(
     check_filters(read.snap, village, program)
     approved = approved_lists(read, on, named=True)
     fields = list_fields(approved, village, program)
-    return public(read, fields, {"recipients": recipients(read.snap, approved, village, program)})
+    windows = posting_windows(review_rounds(read), approved["on"])
+    postings = [w for w in windows if village is None or w["village"] == village]
+    extra = {"recipients": recipients(read.snap, approved, village, program), "postings": postings}
+    return public(read, fields, extra)
 
 
 def chosen_benefits(

@@ -258,6 +258,24 @@ TEXT: dict[str, tuple[str, str]] = {
         "sheet, on your line.",
     ),
     **CONFIRM_TEXT,  # the lookup page's confirmations (api.pages.confirm)
+    # Poverty review rounds: each village's public posting (docs/formats.md 11.4).
+    "postings_title": (
+        "Niêm yết công khai kết quả rà soát hộ nghèo, hộ cận nghèo",
+        "Public posting of the poverty review results",
+    ),
+    "postings_note": (
+        "Kết quả bình xét ở hội nghị thôn được niêm yết tại thôn, bản; trong thời gian niêm yết, "
+        "người dân có thể khiếu nại, phản ánh với UBND xã mà không cần ghi tên.",
+        "The village meeting's results are posted in each village; while they are posted, "
+        "anyone may object to the commune, without giving a name.",
+    ),
+    "posting_place": ("Nơi niêm yết", "Posted at"),
+    "posting_from": ("Từ ngày", "From"),
+    "posting_to": ("Đến hết ngày", "Until"),
+    "days_left": ("Còn lại (ngày)", "Days left"),
+    "posting_closed": ("Đã hết hạn", "Closed"),
+    "objections_lodged": ("Khiếu nại, phản ánh đã nhận", "Objections lodged"),
+    "objections_answered": ("Đã trả lời", "Answered"),
 }
 
 

@@ -158,6 +158,7 @@ def list_page(public: PublicList, params: Mapping[str, Any]) -> dict[str, Any]:
         "show_beneficiaries": program != HOUSEHOLDS,
         "households": households,
         "sections": sections,
+        "postings": public.extra.get("postings", []),  # review rounds' posting windows
         "withheld": any(
             r["head" if r["list"] == "households" else "name"] is None for r in public.rows
         ),

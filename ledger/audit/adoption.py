@@ -4,7 +4,8 @@ A ledger that declares 1.1 may adopt 1.2 with ``ledger.formats.adopted``;
 the types a version introduced are refused before the ledger follows it;
 ``identity.reviewed`` decides each pair of people once; the paying agents'
 lists, settlements and refunds keep their rules (:mod:`ledger.audit.agents`);
-grievances are answered and closed in order (:mod:`ledger.audit.grievances`).
+grievances are answered and closed in order (:mod:`ledger.audit.grievances`);
+the poverty review rounds are held to theirs (:mod:`ledger.audit.reviews`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 from ledger.audit.agents import Agents
 from ledger.audit.grievances import TYPES as GRIEVANCE_TYPES
 from ledger.audit.grievances import Grievances
+from ledger.audit.reviews import BODIES as REVIEW_BODIES
+from ledger.audit.reviews import Rounds
 from ledger.errors import AlreadyDecided, InvalidField, RuleViolation
 from ledger.formats.procedures.agents import TYPES as AGENT_TYPES
 from ledger.formats.versions import INTRODUCED, ROLES_INTRODUCED, at_least
@@ -28,12 +31,19 @@ class Versions:
     reviewed: set[tuple[str, str]] = field(default_factory=set)
     agents: Agents = field(default_factory=Agents)  # paying agents (FORMATS 1.3)
     grievances: Grievances = field(default_factory=Grievances)  # FORMATS 1.3 (11.5)
+    rounds: Rounds = field(default_factory=Rounds)  # poverty review rounds (FORMATS 1.3)
 
     def problem(self, kind: str, body: dict[str, Any] | None, holder: str = "") -> str | None:
         """Why entry ``kind`` (with ``body``, signed by ``holder``) may not stand here, or
         None; applies it."""
         if body is not None:
             self.agents.track(kind, body)
+        if body is not None and kind in REVIEW_BODIES:
+            wanted = INTRODUCED.get(kind)
+            if (wanted is None or at_least(self.formats, wanted)) and (
+                problem := self.rounds.problem(kind, body, holder)
+            ) is not None:
+                return problem
         if kind == "key.registered" and body is not None:
             for role in sorted(body["roles"]):
                 wanted = ROLES_INTRODUCED.get(role)

@@ -38,6 +38,7 @@ from typing import Any, NamedTuple
 import nacl.bindings
 import orjson
 
+from ledger.audit.reviews import BODIES as REVIEW_BODIES
 from ledger.errors import LedgerError
 from ledger.formats.dsse import PAYLOAD_TYPE, check_one_signature, leaf_json, open_envelope, pae
 from ledger.formats.fields import timestamp
@@ -85,6 +86,7 @@ _BODY_NEEDED = frozenset(
         "grievance.answered",
         "grievance.closed",
         "receipt.confirmed",
+        *REVIEW_BODIES,  # poverty review rounds (ledger.audit.reviews)
     }
 )
 # The whole leaf of an entry with one signature, in RFC 8785 form (FORMATS §3-4).

@@ -27,7 +27,16 @@ TYPES_1_3: dict[str, tuple[str, ...]] = {
     # One entry per procedure (docs/formats.md section 11), in the order of its subsections.
     "allowances": (),
     "agents": ("payroll.sent", "payroll.settled", "payroll.settlement.recorded", "agent.refunded"),
-    "reviews": (),
+    "reviews": (
+        "review.opened",
+        "household.assessed",
+        "village.meeting.held",
+        "assessment.voted",
+        "review.posted",
+        "objection.lodged",
+        "objection.answered",
+        "review.recognized",
+    ),
     "grievances": (
         "grievance.lodged",
         "grievance.assigned",

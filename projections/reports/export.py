@@ -126,6 +126,14 @@ VALUES: dict[str, Labels] = {
         ),
         "GRIEVANCE_OVERDUE": ("Khiếu nại quá hạn chưa trả lời", "Grievance overdue"),
         "PAYMENT_DISPUTED": ("Người hưởng báo chưa nhận đủ tiền", "Payment disputed"),
+        "STATUS_SKIPPED_REVIEW": (
+            "Phê duyệt diện hộ không qua rà soát, bình xét",
+            "Status approved without a review round",
+        ),
+        "OBJECTION_UPHELD_RECOGNIZED": (
+            "Công nhận dù khiếu nại được kết luận có cơ sở",
+            "Recognised despite an upheld objection",
+        ),
     },
     "status": {
         "poor": ("hộ nghèo", "poor"),

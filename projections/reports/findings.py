@@ -151,6 +151,9 @@ def _evidence(
     if code == "FUND_OVERDRAWN":
         yield from _overdrawn_by(snap, a["program_id"])
     yield from a.pop("grievance_entries", ())  # the grievance's own entries (FORMATS 1.3)
+    if a.get("proposal_id") in snap.proposals:  # a status decided (review rounds, 11.4)
+        decided = snap.proposals[a["proposal_id"]]
+        yield from _given(decided.index, decided.decided_index)
 
 
 def _overdrawn_by(snap: Snapshot, program_id: str) -> Iterable[int]:

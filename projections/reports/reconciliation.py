@@ -53,6 +53,7 @@ from projections.reports.entitlements import (
 from projections.reports.findings import annotate
 from projections.reports.funds import counted_payments, funds
 from projections.reports.grievances import Case, grievance_findings
+from projections.reports.reviews import ReviewLog, review_findings
 from projections.reports.tally import tally, zeros
 from projections.reports.villages import village_rows
 
@@ -73,6 +74,8 @@ CODES = (
     "UNRESOLVED_DUPLICATE",
     "GRIEVANCE_OVERDUE",  # FORMATS 1.3 (docs/formats.md 11.5): projections.reports.grievances
     "PAYMENT_DISPUTED",
+    "STATUS_SKIPPED_REVIEW",  # FORMATS 1.3 (11.4): projections.reports.reviews
+    "OBJECTION_UPHELD_RECOGNIZED",
 )
 _ID_FIELDS = (
     "payment_id",
@@ -109,6 +112,7 @@ def reconcile(
     names: Mapping[str, str] | None = None,
     reviews: Mapping[Pair, str] | None = None,
     cases: Mapping[str, Case] | None = None,
+    rounds: ReviewLog | None = None,
 ) -> dict[str, Any]:
     """The reconciliation of ``from_month..to_month`` as it stood on ``on``.
 
@@ -120,6 +124,8 @@ def reconcile(
     ``cases`` (grievances and confirmations read from the log,
     :mod:`projections.reports.grievances`) enable GRIEVANCE_OVERDUE and
     PAYMENT_DISPUTED. ``checkpoint`` ({tree_size, root, ...}) names the log state the snapshot
+    ``rounds``: the poverty review rounds read from the log (:mod:`.reviews`).
+    ``checkpoint`` ({tree_size, root, ...}) names the log state the snapshot
     was computed from and is copied into the result.
     """
     check_period(from_month, to_month)
@@ -152,6 +158,8 @@ def reconcile(
         found += duplicate_findings(snap, identities, names, reviews or {}, anomaly)
     if cases and on is not None:
         found += grievance_findings(snap, cases, on, anomaly)
+    if rounds is not None:
+        found += review_findings(snap, rounds, on or "9999-12-31", anomaly)
     found.sort(key=lambda a: (a["code"], *(a.get(k, "") for k in _ID_FIELDS), a["detail"]))
     annotate(snap, found, {k: e.amount for k, e in due.items()}, groups, fund_rows)
     programs = _program_rows(snap, due, groups)

@@ -233,3 +233,19 @@ def payment_disputed(outcome: str, month: str, paid: int, said_on: str) -> Said:
         f"Đã chi {vnd(paid)} tháng {month_vi(month)}, nhưng ngày {date_vi(said_on)} người hưởng "
         f"báo {CONFIRMED_VI.get(outcome, outcome)} (trang tra cứu); chưa kết thúc giải quyết",
     )
+
+
+def skipped_review(status: str, decision_date: str | None) -> Said:
+    return (
+        f"status {status} approved on {decision_date} without a review round",
+        f"Phê duyệt {STATUS_VI.get(status, status)} ngày {date_vi(decision_date)} "
+        "không qua rà soát, bình xét và niêm yết công khai",
+    )
+
+
+def upheld_recognized(objection_id: str, status: str) -> Said:
+    return (
+        f"recognised as {status} although objection {objection_id} was upheld",
+        f"Công nhận {STATUS_VI.get(status, status)} dù khiếu nại {objection_id[:8]} "
+        "được kết luận là có cơ sở",
+    )

@@ -168,6 +168,21 @@ def _status_decided_rows(p: Page, i: int, h: str, s: Statement, b: Body) -> None
     p.change("proposal_decided", b["proposal_id"], state, h, *decision, i, b.get("reason"))
 
 
+def _recognized(snap: Snapshot, i: int, h: str, s: Statement, b: Body) -> None:
+    """A household recognised by a review round: an approved status from the decision date."""
+    snap.proposals[b["assessment_id"]] = StatusProposal(*_recognized_row(i, h, b))
+
+
+def _recognized_rows(p: Page, i: int, h: str, s: Statement, b: Body) -> None:
+    p.add("proj_proposals", _recognized_row(i, h, b))
+
+
+def _recognized_row(i: int, h: str, b: Body) -> list[Any]:
+    number, date = b["decision"]["number"], b["decision"]["date"]
+    row = [b["assessment_id"], b["household_id"], b["result"], date, h, i]
+    return [*row, "approved", h, number, date, i, None]
+
+
 # -- programs and funds ----------------------------------------------------------------
 def _program(snap: Snapshot, i: int, h: str, s: Statement, b: Body) -> None:
     snap.programs[b["program_id"]] = Program(
@@ -311,6 +326,16 @@ MEANINGS: Mapping[str, Meaning] = MappingProxyType(
         "payment.recorded": Meaning("payments", _payment, _payment_rows),
         "payment.reversed": Meaning("payments", _reversed, _reversed_rows),
         "identity.reviewed": Meaning(),  # read by the reconciliation, from the log
+        # Poverty review rounds (docs/formats.md 11.4): a recognition is an approved status
+        # (keyed by the assessment); the rest is read from the log (projections.reports.reviews).
+        "review.opened": Meaning(),
+        "household.assessed": Meaning(),
+        "village.meeting.held": Meaning(),
+        "assessment.voted": Meaning(),
+        "review.posted": Meaning(),
+        "objection.lodged": Meaning(),
+        "objection.answered": Meaning(),
+        "review.recognized": Meaning("proposals", _recognized, _recognized_rows),
         "inspection.attested": Meaning(),
         # FORMATS 1.3 grievances and confirmations (docs/formats.md 11.5): read by the
         # reconciliation and the public pages from the log (projections.reports.grievances)

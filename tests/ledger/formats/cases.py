@@ -163,6 +163,67 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     },
 }
 
+# Poverty review rounds (FORMATS 1.3, docs/formats.md 11.4).
+ROUND, ASSESSMENT = "a1000000-0000-4000-8000-000000000001", "a2000000-0000-4000-8000-000000000001"
+VALID_BODIES |= {
+    "review.opened": {
+        "round_id": ROUND,
+        "kind": "periodic",
+        "from": "2024-09-01",
+        "to": "2024-12-14",
+        "plan": {"number": "112/KH-UBND", "date": "2024-08-20"},
+    },
+    "household.assessed": {
+        "assessment_id": ASSESSMENT,
+        "round_id": ROUND,
+        "household_id": HOUSEHOLD,
+        "request": "form_01",
+        "area": "rural",
+        "income_per_capita_month": 1_200_000,
+        "deprivations": ["nutrition", "sanitation", "telecom_use"],
+        "result": "poor",
+    },
+    "village.meeting.held": {
+        "meeting_id": PERSON,
+        "round_id": ROUND,
+        "village": "Bản Huổi",
+        "date": "2024-10-10",
+        "chair": "Trưởng bản",
+        "supervisor": "Mặt trận",
+        "present": 40,
+        "minutes_sha256": EVIDENCE,
+    },
+    "assessment.voted": {"assessment_id": ASSESSMENT, "meeting_id": PERSON, "agree": 31},
+    "review.posted": {
+        "posting_id": PERSON,
+        "round_id": ROUND,
+        "village": "Bản Huổi",
+        "place": "Nhà văn hóa",
+        "from": "2024-10-15",
+        "to": "2024-10-21",
+    },
+    "objection.lodged": {
+        "objection_id": PERSON,
+        "assessment_id": ASSESSMENT,
+        "lodged_on": "2024-10-16",
+        "objector": PII,
+        "summary": "Hộ có xe mới",
+    },
+    "objection.answered": {
+        "objection_id": PERSON,
+        "assessment_id": ASSESSMENT,
+        "outcome": "dismissed",
+        "answer": "Xe đi mượn",
+        "answered_on": "2024-10-20",
+    },
+    "review.recognized": {
+        "assessment_id": ASSESSMENT,
+        "household_id": HOUSEHOLD,
+        "result": "poor",
+        "decision": DECISION,
+    },
+}
+
 OPTIONAL_FIELDS = {
     ("household.status.proposed", "basis.income_per_capita_month"),
     ("household.status.proposed", "basis.deprivation_count"),
@@ -173,6 +234,8 @@ OPTIONAL_FIELDS = {
     ("identity.reviewed", "decision"),
     ("grievance.assigned", "due"),
     ("grievance.lodged", "subject.code"),
+    ("household.assessed", "deprivations"),
+    ("objection.lodged", "objector"),
 }
 # Paying agents (FORMATS 1.3, docs/formats.md 11.3)
 SENDING = "2b7e1516-28ae-4d2a-a6d2-15f7cf4f3c0a"

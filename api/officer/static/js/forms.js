@@ -24,6 +24,12 @@ export const NEW_ID = {
   "fund.returned": "return_id",
   "benefit.proposed": "benefit_id",
   "payment.recorded": "payment_id",
+  // poverty review rounds (docs/formats.md 11.4)
+  "review.opened": "round_id",
+  "household.assessed": "assessment_id",
+  "village.meeting.held": "meeting_id",
+  "review.posted": "posting_id",
+  "objection.lodged": "objection_id",
 };
 // The benefits a decision or a payment may name, by the state they must be in.
 const BENEFIT_STATE = {
@@ -74,6 +80,10 @@ function widgetFor(type, field, made) {
   if (path === "proposal_id") return pickerWidget(type, field, pickers.proposalPicker(id));
   if (path === "key_id") return pickerWidget(type, field, pickers.keyPicker(id));
   if (path === "payment_id") return pickerWidget(type, field, pickers.paymentPicker(id));
+  if (path === "round_id") return pickerWidget(type, field, pickers.roundPicker(id));
+  if (path === "meeting_id") return pickerWidget(type, field, pickers.meetingPicker(id));
+  if (path === "assessment_id") return pickerWidget(type, field, pickers.assessmentPicker(id));
+  if (path === "objection_id") return pickerWidget(type, field, pickers.objectionPicker(id));
   return plainWidget(type, field);
 }
 
@@ -105,6 +115,22 @@ function prefill(type, byPath) {
       const recipient = byPath.recipient?.picker;
       if (b.beneficiary && recipient && !recipient.value()) recipient.pick({ ...b.beneficiary, household: b.household });
       if (b.program.kind !== "monthly") byPath.month?.set?.("");
+    });
+  }
+  if (type === "review.recognized") {
+    // the decision names the assessment's household and result
+    byPath.assessment_id?.picker.onPick((a) => {
+      byPath.result?.set?.(a.result);
+      const home = byPath.household_id?.picker;
+      if (home && !home.value()) home.pick({ ...a.household, members: [] });
+    });
+  }
+  if (type === "objection.answered") {
+    byPath.objection_id?.picker.onPick(async (o) => {
+      const assessment = byPath.assessment_id?.picker;
+      if (!assessment || assessment.value()) return;
+      const found = (await get("/v1/reviews")).assessments.find((a) => a.assessment_id === o.assessment_id);
+      if (found) assessment.pick(found);
     });
   }
   for (const path of ["decision.date", "date", "effective"]) byPath[path]?.set?.(today());

@@ -6,7 +6,7 @@
 
 import { get } from "./api.js";
 import { t, valueLabel } from "./i18n.js";
-import { el, vnd, showMonth } from "./format.js";
+import { el, vnd, showDate, showMonth } from "./format.js";
 
 /** A search box with results; `load(q, village)` -> {items, more}; `describe(item)` -> text. */
 function searchPicker({ id, load, describe, keyOf, villages = false }) {
@@ -222,4 +222,54 @@ export function paymentPicker(id) {
     );
   });
   return { node: el("div", {}, benefit.node, select), value: () => select.value || undefined, onPick: () => {} };
+}
+
+// -- poverty review rounds (docs/formats.md 11.4), from GET /v1/reviews ------------------
+/** What a review picker chooses from: `which` is rounds, meetings, assessments or objections. */
+function reviewPicker(id, which, describe, keyOf, enrich = (items) => items) {
+  return searchPicker({
+    id,
+    keyOf,
+    describe,
+    load: async (q) => {
+      const found = await get("/v1/reviews");
+      const items = enrich(found[which], found).filter((x) => matches(describe(x), q));
+      return { items: items.slice(0, 50), more: items.length > 50 };
+    },
+  });
+}
+
+/** A review round, by its kind and dates. */
+export function roundPicker(id) {
+  const describe = (r) => `${valueLabel("kind", r.kind)} · ${showDate(r.start)} - ${showDate(r.end)}`;
+  return reviewPicker(id, "rounds", describe, (r) => r.round_id);
+}
+
+/** A village meeting, by its village and date. */
+export function meetingPicker(id) {
+  const describe = (m) => `${m.village} · ${showDate(m.date)} · ${m.present}`;
+  return reviewPicker(id, "meetings", describe, (m) => m.meeting_id);
+}
+
+/** A household's assessment, by its household code and village (recognised ones last). */
+export function assessmentPicker(id) {
+  const describe = (a) =>
+    [a.household.code, a.household.village, valueLabel("result", a.result), a.recognized ? "✓" : ""]
+      .filter(Boolean)
+      .join(" · ");
+  return reviewPicker(id, "assessments", describe, (a) => a.assessment_id);
+}
+
+/** An objection, by the day it was lodged and the household it is about. */
+export function objectionPicker(id) {
+  const describe = (o) =>
+    [showDate(o.lodged_on), o.code, o.outcome ? valueLabel("outcome", o.outcome) : "…"]
+      .filter(Boolean)
+      .join(" · ");
+  const withCodes = (objections, found) =>
+    objections.map((o) => {
+      const a = found.assessments.find((x) => x.assessment_id === o.assessment_id);
+      return { ...o, code: a?.household.code };
+    });
+  return reviewPicker(id, "objections", describe, (o) => o.objection_id, withCodes);
 }
