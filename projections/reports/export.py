@@ -124,6 +124,8 @@ VALUES: dict[str, Labels] = {
             "Nghi trùng nhân thân, chưa kết luận",
             "Suspected duplicate, not reviewed",
         ),
+        "PAID_WHILE_SUSPENDED": ("Chi trong thời gian tạm dừng", "Paid while suspended"),
+        "PAID_AFTER_LEAVING": ("Chi sau khi chuyển đi nơi khác", "Paid after leaving"),
     },
     "status": {
         "poor": ("hộ nghèo", "poor"),

@@ -19,7 +19,9 @@ _CHANGE = ("change_id", "benefit_id", "kind", "from", "coefficient", "reason")
 
 
 def level(snap: Snapshot, i: int, h: str, s: Statement, b: Body) -> None:
-    snap.levels[(b["category"], b["effective"])] = Level(*[b[f] for f in _LEVEL], i)
+    snap.levels[(b["category"], b["effective"])] = Level(
+        b["category"], b["effective"], b["amount"], b["legal_basis"], i
+    )
 
 
 def level_rows(p: Page, i: int, h: str, s: Statement, b: Body) -> None:
@@ -27,7 +29,16 @@ def level_rows(p: Page, i: int, h: str, s: Statement, b: Body) -> None:
 
 
 def proposed(snap: Snapshot, i: int, h: str, s: Statement, b: Body) -> None:
-    snap.changes[b["change_id"]] = BenefitChange(*[b.get(f) for f in _CHANGE], h, i)
+    snap.changes[b["change_id"]] = BenefitChange(
+        b["change_id"],
+        b["benefit_id"],
+        b["kind"],
+        b["from"],
+        b.get("coefficient"),
+        b["reason"],
+        h,
+        i,
+    )
 
 
 def proposed_rows(p: Page, i: int, h: str, s: Statement, b: Body) -> None:
