@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ledger.audit.allowance_changes import TYPES as ALLOWANCE_TYPES
+from ledger.audit.allowance_changes import ChangeDecisions
 from ledger.errors import AlreadyDecided, InvalidField, RuleViolation
 from ledger.formats.versions import INTRODUCED, ROLES_INTRODUCED, at_least
 
@@ -20,9 +22,13 @@ class Versions:
 
     formats: str
     reviewed: set[tuple[str, str]] = field(default_factory=set)
+    changes: ChangeDecisions = field(default_factory=ChangeDecisions)  # FORMATS 1.3 §11.2
 
-    def problem(self, kind: str, body: dict[str, Any] | None) -> str | None:
-        """Why entry ``kind`` (with ``body``) may not stand here, or None; applies it."""
+    def problem(
+        self, kind: str, body: dict[str, Any] | None, holder: str | None = None
+    ) -> str | None:
+        """Why entry ``kind`` (with ``body``, signed by ``holder``) may not stand here, or
+        None; applies it."""
         if kind == "key.registered" and body is not None:
             for role in sorted(body["roles"]):
                 wanted = ROLES_INTRODUCED.get(role)
@@ -57,4 +63,6 @@ class Versions:
                     "reviewed already"
                 )
             self.reviewed.add(pair)
+        elif kind in ALLOWANCE_TYPES:
+            return self.changes.problem(kind, body, holder)
         return None

@@ -38,6 +38,7 @@ from typing import Any, NamedTuple
 import nacl.bindings
 import orjson
 
+from ledger.audit.allowance_changes import TYPES as ALLOWANCE_TYPES
 from ledger.errors import LedgerError
 from ledger.formats.dsse import PAYLOAD_TYPE, check_one_signature, leaf_json, open_envelope, pae
 from ledger.formats.fields import timestamp
@@ -77,6 +78,7 @@ _BODY_NEEDED = frozenset(
         "person.pii.updated",
         "ledger.formats.adopted",
         "identity.reviewed",
+        *ALLOWANCE_TYPES,  # FORMATS 1.3 §11.2
     }
 )
 # The whole leaf of an entry with one signature, in RFC 8785 form (FORMATS §3-4).

@@ -134,7 +134,7 @@ class Replay:
             raise VerificationFailed(
                 f"{KeyRevoked.code}: key {by[:16]} was revoked at entry {key.revoked}", i
             )
-        if (problem := self.versions.problem(kind, body)) is not None:
+        if (problem := self.versions.problem(kind, body, key.holder)) is not None:
             raise VerificationFailed(problem, i)
         row = CATALOG.get(kind)
         allowed = None if row is None else row.roles

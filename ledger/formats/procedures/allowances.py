@@ -29,6 +29,16 @@ TYPES: tuple[str, ...] = (
 )
 """The types this module gives bodies to, as listed in ``versions.INTRODUCED``."""
 CHANGE_KINDS = ("rebase", "suspend", "resume")
+CATEGORIES = (  # a program's categories (schemas.CATEGORIES, which imports this module)
+    "emergency_relief",
+    "employment",
+    "health_insurance",
+    "meritorious",
+    "other",
+    "poverty",
+    "social_protection",
+    "tet_gift",
+)
 MAX_COEFFICIENT = 1000
 """The largest coefficient, in hundredths (10.0 times the standard level)."""
 coefficient = integer(1, MAX_COEFFICIENT, "an integer number of hundredths (150 is 1.5)")
@@ -36,13 +46,11 @@ coefficient = integer(1, MAX_COEFFICIENT, "an integer number of hundredths (150 
 
 def bodies(kinds: Kinds) -> Mapping[str, Check]:
     """The body of each type, with the field kinds of one version."""
-    from ledger.formats import schemas  # (schemas imports this module; its names exist by now)
-
     decision = obj({"number": kinds.short_text, "date": calendar_date})
     return {
         "allowance.level.set": obj(
             {
-                "category": one_of(*sorted(schemas.CATEGORIES)),
+                "category": one_of(*CATEGORIES),
                 "effective": month,
                 "amount": kinds.money,
                 "legal_basis": kinds.short_text,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import pytest
 
 from ledger.errors import InvalidField, LedgerError
+from ledger.formats.procedures import allowances as procedure
+from ledger.formats.schemas import CATEGORIES
 from tests.conftest import Story
 from tests.ledger.domain.refusals import refused
 from tests.support.drafts import Draft, adopted_1_3
@@ -247,3 +249,7 @@ def test_decisions_of_changes_are_for_approvers(story: Story) -> None:
     refused(
         story, Draft("cashier", "person.left", left(story).body).sub(story.o), "ROLE_NOT_ALLOWED"
     )
+
+
+def test_a_level_s_categories_are_the_programs_categories() -> None:
+    assert set(procedure.CATEGORIES) == CATEGORIES
