@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from projections.query import snapshot
 from projections.reports.entitlements import entitlements
+from projections.reports.lists import lists
 from tests.conftest import Story
 from tests.projections.verbs import benefit, died, fund, only, pay, report
 from tests.support.drafts import Draft, adopted_1_3
@@ -132,3 +133,22 @@ def test_a_household_benefit_stops_when_no_member_is_alive_and_present(story: St
     assert found[0]["detail"].startswith(
         "the last household member present left the commune in 2022-03"
     )
+
+
+def test_the_beneficiary_list_shows_the_rebased_amount_and_leaves_out_a_suspension(
+    story: Story,
+) -> None:
+    bid = social_benefit(story)
+    story.submit(level(story, 360_000, "2021-07").sub(story.o))
+    story.submit(level(story, 500_000, "2024-07").sub(story.o))
+    changed(story, bid, "rebase", "2024-01", 150)
+
+    def listed(on: str) -> list[int]:
+        rows = lists(snapshot(story.app), on)["beneficiaries"]
+        return [r["amount"] for r in rows if r["benefit_id"] == bid]
+
+    assert listed("2024-06-30") == [540_000]
+    assert listed("2024-07-31") == [750_000]
+    changed(story, bid, "suspend", "2024-09")
+    assert listed("2024-08-31") == [750_000]
+    assert listed("2024-09-30") == []
