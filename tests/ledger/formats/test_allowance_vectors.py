@@ -24,7 +24,7 @@ from ledger.errors import LedgerError
 from ledger.formats.merkle import leaf_hash, root_hash
 from tests.ledger.audit.independent import Rejected, verify_independently
 from tests.support.paths import PROJECT_VECTORS
-from tests.vectors import make_formats_1_3_allowances as maker
+from tests.vectors import allowances as maker
 
 FILE = PROJECT_VECTORS / "formats-1.3-allowances.json"
 VECTORS: dict[str, Any] = json.loads(FILE.read_text("ascii"))

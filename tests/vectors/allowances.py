@@ -1,6 +1,6 @@
 """Write ``formats-1.3-allowances.json``, the vectors of docs/formats.md 11.2 (run from the root).
 
-    .venv/bin/python tests/vectors/make_formats_1_3_allowances.py
+    .venv/bin/python tests/vectors/allowances.py
 
 Keys come from fixed seeds, vault salts from fixed bytes and Ed25519 is
 deterministic, so the same code writes the same bytes;
