@@ -7,11 +7,29 @@ a change proposed and decided (docs/formats.md 11.2).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from projections.reports.entitlements import next_month
 from tests.conftest import Story, new_id
-from tests.support.drafts import DECISION, Draft, adopted_1_3
+
+if TYPE_CHECKING:
+    from tests.support.drafts import Draft
+
+# ``tests.support.drafts`` merges these builders as it is imported: its names are
+# looked up when a builder runs, so that either module may be imported first.
+
+
+def adopted_1_3(s: Story) -> None:
+    from tests.support.drafts import adopted_1_3 as adopt
+
+    adopt(s)
+
+
+def _draft(who: str, type_: str, body: dict[str, Any]) -> Draft:
+    from tests.support.drafts import Draft
+
+    return Draft(who, type_, body)
+
 
 LAW_2021 = "Nghị định 20/2021/NĐ-CP"
 LAW_2024 = "Nghị định 76/2024/NĐ-CP"
@@ -36,7 +54,7 @@ def level(
         "amount": amount,
         "legal_basis": LAW_2021 if effective < "2024-07" else LAW_2024,
     }
-    return Draft("authority", "allowance.level.set", body)
+    return _draft("authority", "allowance.level.set", body)
 
 
 def social_benefit(s: Story, person_id: str | None = None, approve: bool = True) -> str:
@@ -58,14 +76,16 @@ def change(
         "suspend": "Tạm dừng: không nhận trợ cấp 3 tháng liền",
         "resume": "Tiếp tục chi trả",
     }[kind]
-    return Draft("registrar", "benefit.change.proposed", body)
+    return _draft("registrar", "benefit.change.proposed", body)
 
 
 def decided(change_draft: Draft, approve: bool = True, who: str = "approver") -> Draft:
     ids = {k: change_draft.body[k] for k in ("change_id", "benefit_id")}
     if approve:
-        return Draft(who, "benefit.change.approved", {**ids, "decision": DECISION})
-    return Draft(who, "benefit.change.rejected", {**ids, "reason": "Chưa đủ hồ sơ"})
+        from tests.support.drafts import DECISION
+
+        return _draft(who, "benefit.change.approved", {**ids, "decision": DECISION})
+    return _draft(who, "benefit.change.rejected", {**ids, "reason": "Chưa đủ hồ sơ"})
 
 
 def changed(
@@ -94,7 +114,7 @@ def _proposed(s: Story) -> Draft:
 def left(s: Story) -> Draft:
     adopted_1_3(s)
     body = {"person_id": s.person(s.household()), "date": "2022-03-15", "to": "xã Mường Lầm"}
-    return Draft("registrar", "person.left", body)
+    return _draft("registrar", "person.left", body)
 
 
 BUILDERS: dict[str, Callable[[Story], Draft]] = {

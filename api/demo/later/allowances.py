@@ -1,0 +1,73 @@
+"""The demo's 2024 allowance changes: the July 2024 standard levels, and the social
+allowances rebased on them (docs/formats.md 11.2).
+
+Decree 76/2024/NĐ-CP raised the social-assistance standard level from
+360.000 đ to 500.000 đ from July 2024; Decree 77/2024/NĐ-CP the standard
+level of allowances for meritorious people to 2.789.000 đ. A social benefit
+rebased on the level (its coefficient in hundredths) follows it from then
+on without being proposed again. The ledger must follow FORMATS 1.3 first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from api.demo.data import Level
+
+LEVELS_2024 = (
+    ("social_protection", 500_000, "Nghị định 76/2024/NĐ-CP"),
+    ("meritorious", 2_789_000, "Nghị định 77/2024/NĐ-CP"),
+)
+DECISION = {"number": "52/QĐ-UBND", "date": "2024-07-05"}
+
+
+class Add(Protocol):
+    """How statements are collected (:meth:`api.demo.scribe.Scribe.add`)."""
+
+    def __call__(self, day: str, who: str, type_: str, *args: Any, **body: Any) -> None: ...
+
+
+def coefficient(level: Level) -> int:
+    """A demo level's coefficient in hundredths (its ``halves``: 3 is 1,5, so 150)."""
+    return level.halves * 50
+
+
+def rebase_2024(
+    add: Add,
+    new_id: Callable[[], str],
+    benefits: Sequence[tuple[str, int]],
+    *,
+    admin: str = "authority",
+    registrar: str = "registrar",
+    approver: str = "approver",
+) -> list[str]:
+    """Set the July 2024 levels and rebase each social benefit on its coefficient.
+
+    ``benefits``: (benefit id, coefficient in hundredths) of approved monthly
+    social-protection benefits started by 2024-07. Adds, by business date: on
+    2024-07-01 the two levels from 2024-07 (``admin``); on 2024-07-02 a rebase
+    from 2024-07 per benefit (``registrar``); on 2024-07-05 their approvals
+    (``approver``, decision 52/QĐ-UBND). Returns the change ids, in order.
+    """
+    for category, amount, law in LEVELS_2024:
+        add(
+            "2024-07-01",
+            admin,
+            "allowance.level.set",
+            category=category,
+            effective="2024-07",
+            amount=amount,
+            legal_basis=law,
+        )
+    changes = []
+    for benefit_id, hundredths in benefits:
+        change_id = new_id()
+        reason = f"Điều chỉnh theo mức chuẩn mới (hệ số {hundredths / 100:.2f})".replace(".", ",")
+        body = {"change_id": change_id, "benefit_id": benefit_id, "kind": "rebase"}
+        add("2024-07-02", registrar, "benefit.change.proposed", **body, **{"from": "2024-07"},
+            coefficient=hundredths, reason=reason)  # fmt: skip
+        add("2024-07-05", approver, "benefit.change.approved", change_id=change_id,
+            benefit_id=benefit_id, decision=dict(DECISION))  # fmt: skip
+        changes.append(change_id)
+    return changes
