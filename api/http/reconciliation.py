@@ -19,7 +19,13 @@ from api.http.answers import (
 )
 from api.http.deps import AsOfQ, OfficerDep, OnQ, ServiceDep
 from api.http.inspection import ReconciliationOut
-from api.http.roles import DETAIL_ROLES, IDENTITY_ROLES, NAME_ROLES, withhold_deaths
+from api.http.roles import (
+    DETAIL_ROLES,
+    IDENTITY_ROLES,
+    NAME_ROLES,
+    withhold_deaths,
+    withhold_departures,
+)
 from projections.reports.entitlements import check_month, covered_months
 from projections.reports.export import reconciliation_views
 
@@ -83,6 +89,8 @@ def reconciliation(
     if doc["masked"]:
         deaths = {p.died_index for p in read.snap.people.values() if p.died_index is not None}
         withhold_deaths(doc["anomalies"], deaths)
+        left = {d.index for d in read.snap.departures.values()}
+        withhold_departures(doc["anomalies"], left)
     name = f"doi-soat-{from_}-{to}"
     return report(
         read,
