@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from ledger.formats.versions import TYPES_1_3
 from tests.api.cli.officer import Cli, one_line, opts
 
 
@@ -20,7 +21,7 @@ def test_types_lists_each_type_with_its_signers_and_fields(cli: Cli) -> None:
     assert "month?:month" in payment
     assert "method:enum[bank|cash|post]" in payment
     assert "(self-signed)" in rows["ledger.opened"]
-    assert len(rows) == 23
+    assert len(rows) == 23 + sum(len(kinds) for kinds in TYPES_1_3.values())
     assert "│ approver │" in one_line(rows["identity.reviewed"])  # FORMATS 1.2
     assert "outcome:enum[different_people|same_person]" in one_line(rows["identity.reviewed"])
 
