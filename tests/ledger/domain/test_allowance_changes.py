@@ -253,3 +253,20 @@ def test_decisions_of_changes_are_for_approvers(story: Story) -> None:
 
 def test_a_level_s_categories_are_the_programs_categories() -> None:
     assert set(procedure.CATEGORIES) == CATEGORIES
+
+
+def test_a_batch_sets_a_level_and_proposes_and_approves_changes_in_order(story: Story) -> None:
+    bid = social_benefit(story)
+    rebase = change(story, bid, "rebase", "2024-07", 150)
+    suspend, again = (
+        change(story, bid, "suspend", "2024-09"),
+        change(story, bid, "suspend", "2024-10"),
+    )
+    steps = [level(story, 500_000, "2024-07"), rebase, decided(rebase), suspend, decided(suspend)]
+    size = story.app.size()
+    with pytest.raises(LedgerError) as err:  # all or nothing: the second suspension breaks it
+        story.app.submit_batch([d.sub(story.o) for d in [*steps, again, decided(again)]])
+    assert (err.value.code, story.app.size()) == ("RULE_VIOLATION", size)
+    accepted = story.app.submit_batch([d.sub(story.o) for d in steps])
+    assert [a.index for a in accepted] == list(range(size, size + 5))
+    assert story.app.charter().levels["social_protection"] == {"2024-07": 500_000}
