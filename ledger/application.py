@@ -43,6 +43,9 @@ MAX_ATTEMPTS = 200
 PAGE = 1000
 
 
+EVERY_VERSION = 2**62  # a version no aggregate reaches: read every event, bypassing the cache
+
+
 class LedgerApplication(Application[UUID]):
     """One commune's ledger, in one database."""
 
@@ -313,9 +316,13 @@ class LedgerApplication(Application[UUID]):
             return entry
         raise UnknownEntity(f"index: no entry {index} (the log has {self.size()})", field="index")
 
-    def charter(self) -> Charter:
+    def charter(self, *, fresh: bool = False) -> Charter:
+        """The ledger's charter (keys, version followed); ``fresh``: read from the store,
+        not this process's cache (which another process's writes do not update)."""
         try:
-            charter: Charter = self.repository.get(CHARTER_ID)
+            charter: Charter = self.repository.get(
+                CHARTER_ID, version=EVERY_VERSION if fresh else None
+            )
         except AggregateNotFoundError:
             raise NotOpened("no ledger here yet: run `ansinh init` first") from None
         return charter

@@ -35,7 +35,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
-from ledger.application import LedgerApplication
+from ledger.application import EVERY_VERSION, LedgerApplication
 from ledger.domain.acceptance import Submission, UnitOfWork
 from ledger.domain.benefits import Benefit
 from ledger.domain.catalog import CATALOG
@@ -46,7 +46,7 @@ from ledger.formats.dsse import PAYLOAD_TYPE, SignedStatement, jcs, make_stateme
 from ledger.formats.problems import problems
 from ledger.formats.vault import VaultRecord, parse_vault_items
 
-_EVERY_VERSION = 2**62
+_EVERY_VERSION = EVERY_VERSION
 
 NOBODY = "0" * 64
 """The ``by`` of a draft that names no signer (a well-formed key id no key has)."""
@@ -210,6 +210,10 @@ class _DraftUnit(UnitOfWork):
             return agg
         except AggregateNotFoundError:
             return None
+
+    def _stored(self, uid: UUID, *, copy: bool) -> Aggregate:
+        agg: Aggregate = self.repository.get(uid, version=_EVERY_VERSION)  # a fresh copy
+        return agg
 
     def _authorise(self, charter: Charter, s: SignedStatement) -> KeyRecord:
         if self.signer_named:

@@ -60,7 +60,7 @@ COMMANDS: dict[str, Lazy] = {
     ),
     "demo": Lazy(
         "api.demo.build:demo",
-        "Build the Chiềng En demo ledger (first half of 2022) in --db, keys in --keys.",
+        "Build the Chiềng En demo ledger (January 2022 - December 2024) in --db, keys in --keys.",
     ),
     "import": Lazy(
         "api.cli.imports:import_sheet",

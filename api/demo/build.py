@@ -1,4 +1,4 @@
-"""``ansinh demo``: the Chiềng En demo ledger, first half of 2022.
+"""``ansinh demo``: the Chiềng En demo ledger, January 2022 - December 2024.
 
 The ledger is built the way a real commune would build it: every fact is a
 statement signed by the officer whose job it is, submitted in batches. The
@@ -36,6 +36,7 @@ from projections.model import Snapshot
 from projections.query import snapshot
 
 REPORT_FROM, REPORT_TO, REPORT_ON = "2022-01", "2022-06", "2022-06-30"
+LATER_FROM, LATER_TO, LATER_ON = "2022-07", "2024-12", "2024-12-31"
 
 
 def refuse_to_overwrite(ledger: LedgerApplication, keys: Path) -> None:
@@ -73,15 +74,19 @@ def build(
     seed: int = 1,
     vault_key: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    later: bool = True,
 ) -> dict[str, Any]:
-    """Build the demo ledger in ``db`` with its keys in ``keys``; returns the summary."""
+    """Build the demo ledger in ``db`` with its keys in ``keys``; returns the summary.
+
+    ``later``: the years to December 2024 too (:mod:`api.demo.later`); without
+    them the first half of 2022 only."""
     started = time.perf_counter()
     start_helper()  # the signature helper gets ready while the statements are written
     vault_key = vault_key or keys / "vault.key"
     ledger = LedgerApplication(db, vault_key=vault_key)  # the key is read when first needed
     try:
         refuse_to_overwrite(ledger, keys)
-        demo = generate(seed)
+        demo = generate(seed, later)
         write_keys(demo, keys, vault_key)
         submit_all(demo, ledger.submit_batch, progress)
         issued = MerkleLog(ledger).issue(demo.keys["notary"])
@@ -110,13 +115,17 @@ def approved_statuses(snap: Snapshot) -> Counter[str]:
     return Counter(status for _, _, status in latest.values())
 
 
-def anomaly_counts(snap: Snapshot) -> dict[str, int] | None:
-    """What the reconciliation finds, by code; None where it is not installed."""
+def anomaly_counts(
+    snap: Snapshot, period: tuple[str, str, str] = (REPORT_FROM, REPORT_TO, REPORT_ON)
+) -> dict[str, int] | None:
+    """What the reconciliation of ``(from, to, on)`` finds, by code; None where it is not
+    installed."""
     try:
         from projections.reports.reconciliation import reconcile
     except ImportError:
         return None
-    report = reconcile(snap, REPORT_FROM, REPORT_TO, on=REPORT_ON)
+    first, last, on = period
+    report = reconcile(snap, first, last, on=on)
     return dict(sorted(Counter(a["code"] for a in report["anomalies"]).items()))
 
 
@@ -182,6 +191,20 @@ def summarize(snap: Snapshot, demo: Demo) -> dict[str, Any]:
         },
         "planted": [p.to_json() for p in demo.planted],
         "anomalies": anomaly_counts(snap),
+        "later": None if demo.later is None else summarize_later(snap, demo),
+    }
+
+
+def summarize_later(snap: Snapshot, demo: Demo) -> dict[str, Any]:
+    """The years to December 2024: what was paid, and what their reconciliation finds."""
+    assert demo.later is not None
+    paid = [p for p in snap.payments.values() if not p.reversed and p.paid_on > REPORT_ON]
+    return {
+        "period": [LATER_FROM, LATER_TO],
+        "payments": len(paid),
+        "paid_vnd": sum(p.amount for p in paid),
+        "planted": [{"code": code, "detail": detail} for code, detail in demo.later.planted],
+        "anomalies": anomaly_counts(snap, (LATER_FROM, LATER_TO, LATER_ON)),
     }
 
 
@@ -257,7 +280,27 @@ def print_summary(s: dict[str, Any]) -> None:
         )
         for code, count in found.items():
             out.print(f"  {code:<24} {count}")
+    if s["later"] is not None:
+        print_later(s["later"])
     out.print(f"Thời gian (time): {s['seconds']} s")
+
+
+def print_later(later: dict[str, Any]) -> None:
+    out.print(
+        f"[bold]07/2022 - 12/2024[/bold] (FORMATS 1.3 từ 05/2024): {num(later['payments'])} "
+        f"lượt chi (payments), {vnd(later['paid_vnd'])}"
+    )
+    if later["planted"]:
+        out.print("Cài sẵn trong các năm sau (planted in the later years):")
+        for p in later["planted"]:
+            out.print(f"  {p['code']:<24} {p['detail']}")
+    found = later["anomalies"] or {}
+    out.print(
+        f"Đối soát (reconciliation) 07/2022 - 12/2024, ngày (on) 31/12/2024: "
+        f"{sum(found.values())} bất thường (anomalies)"
+    )
+    for code, count in found.items():
+        out.print(f"  {code:<24} {count}")
 
 
 def demo(
@@ -274,15 +317,22 @@ def demo(
         ),
     ] = None,
     as_json: JsonOpt = False,
+    later: Annotated[
+        bool,
+        typer.Option(
+            "--later/--no-later",
+            help="Go on to December 2024 (FORMATS 1.3 procedures), or stop at June 2022",
+        ),
+    ] = True,
 ) -> None:
-    """Build the Chiềng En demo ledger (first half of 2022) in --db, keys in --keys."""
+    """Build the Chiềng En demo ledger (January 2022 - December 2024) in --db, keys in --keys."""
     with refusals(), Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("building the demo ledger", total=None)
 
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        summary = build(db, keys, seed, vault_key, advance)
+        summary = build(db, keys, seed, vault_key, advance, later)
     if as_json:
         print(json.dumps(summary, ensure_ascii=False))
     else:

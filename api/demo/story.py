@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.demo import data as d
+from api.demo import later as later_years
 from api.demo.commune import Commune, Grant
 from api.demo.scribe import Scribe
 from ledger.domain.acceptance import Accepted, Submission
@@ -50,10 +51,12 @@ class Demo:
     keys: dict[str, KeyPair]
     planted: list[Planted]
     planted_payments: set[str]
+    later: later_years.LaterYears | None = None  # the years to December 2024, if written
 
 
-def generate(seed: int) -> Demo:
-    """Every statement of the demo, signed, in the order they are submitted."""
+def generate(seed: int, later: bool = True) -> Demo:
+    """Every statement of the demo, signed, in the order they are submitted; with ``later``
+    the years to December 2024 too (:mod:`api.demo.later`), else the first half-year only."""
     rng = random.Random(seed)
     keys = {name: KeyPair.from_seed(rng.randbytes(32)) for name in d.KEY_FILES}
     scribe = Scribe(rng, keys)
@@ -72,7 +75,8 @@ def generate(seed: int) -> Demo:
     commune.child_cards()
     plot.fire()
     commune.natural_deaths()
-    return Demo(scribe.sign_all(), keys, plot.planted, plot.payments)
+    years = later_years.run(commune) if later else None
+    return Demo(scribe.sign_all(), keys, plot.planted, plot.payments, years)
 
 
 def submit_all(

@@ -117,6 +117,11 @@ class UnitOfWork:
         except AggregateNotFoundError:
             return None
 
+    def _stored(self, uid: UUID, *, copy: bool) -> Aggregate:
+        """An aggregate as the repository has it (``copy``: a private copy to change)."""
+        agg: Aggregate = self.repository.get(uid, deepcopy_from_cache=copy)
+        return agg
+
     @property
     def charter(self) -> Charter | None:
         if not self._charter_loaded:
@@ -132,7 +137,7 @@ class UnitOfWork:
             agg = self.touched.get(uid)
             if agg is None:
                 try:
-                    agg = self.repository.get(uid, deepcopy_from_cache=change)
+                    agg = self._stored(uid, copy=change)
                 except AggregateNotFoundError:
                     raise UnknownEntity(
                         f"{field}: no {cls.kind} {entity_id}", field=field
@@ -266,7 +271,7 @@ class UnitOfWork:
         charter = self.charter
         assert charter is not None
         if CHARTER_ID not in self.touched:
-            charter = self.repository.get(CHARTER_ID)  # a private copy to change
+            charter = self._stored(CHARTER_ID, copy=True)  # type: ignore[assignment]
             self._charter = charter
             self.touched[CHARTER_ID] = charter
         return charter

@@ -48,7 +48,7 @@ runner = CliRunner()
 def test_the_demo_told_over_http_verifies_and_adds_up_as_built_in_process(
     db_url: str, tmp_path: Path
 ) -> None:
-    demo = generate(1)
+    demo = generate(1, later=False)
     vault_key = VaultKey(VaultKey.generate())
     witness = demo.keys["inspector"]  # the server takes cosignatures from inspectors' keys
     vkey = verifier_key("thanh-tra-huyen", witness)
@@ -82,7 +82,7 @@ def test_the_demo_told_over_http_verifies_and_adds_up_as_built_in_process(
     assert outcome.entries == exported.entries == count
     assert outcome.checkpoint_size == count and outcome.witnesses
 
-    reference = build(str(tmp_path / "in-process.db"), tmp_path / "keys", seed=1)
+    reference = build(str(tmp_path / "in-process.db"), tmp_path / "keys", seed=1, later=False)
     assert {k: reference[k] for k in over_http} == over_http
     assert over_http["meritorious"]["total_vnd"] > 3_000_000_000
     in_process = LedgerApplication(str(tmp_path / "in-process.db"))

@@ -1,5 +1,6 @@
 // app.js: the console's entry point. Loads the labels, draws the tabs, shows one
-// screen at a time (#key, #record, #inbox, #import, #payroll); every screen but
+// screen at a time (#key, #record, #inbox, #import, #payroll, #inspect,
+// #duplicates); every screen but
 // the key's needs a signed-in officer.
 
 import { onSession, session } from "./api.js";
@@ -11,6 +12,7 @@ import { inboxScreen } from "./inbox.js";
 import { importScreen } from "./imports.js";
 import { payrollScreen } from "./payments.js";
 import { inspectScreen } from "./inspect.js";
+import { duplicatesScreen } from "./duplicates.js";
 
 const SCREENS = {
   key: keyScreen,
@@ -19,6 +21,7 @@ const SCREENS = {
   import: importScreen,
   payroll: payrollScreen,
   inspect: inspectScreen,
+  duplicates: duplicatesScreen,
 };
 
 function current() {
