@@ -11,15 +11,21 @@ on without being proposed again. The ledger must follow FORMATS 1.3 first.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from api.demo.data import Level
+
+if TYPE_CHECKING:
+    from api.demo.commune import Grant
+    from api.demo.later import LaterYears
 
 LEVELS_2024 = (
     ("social_protection", 500_000, "Nghị định 76/2024/NĐ-CP"),
     ("meritorious", 2_789_000, "Nghị định 77/2024/NĐ-CP"),
 )
 DECISION = {"number": "52/QĐ-UBND", "date": "2024-07-05"}
+SOCIAL_LEVEL_2024 = 500_000
+FROM = "2024-07"
 
 
 class Add(Protocol):
@@ -70,4 +76,28 @@ def rebase_2024(
         add("2024-07-05", approver, "benefit.change.approved", change_id=change_id,
             benefit_id=benefit_id, decision=dict(DECISION))  # fmt: skip
         changes.append(change_id)
+    return changes
+
+
+def apply(later: LaterYears) -> list[str]:
+    """The procedure in the demo's later years (:func:`api.demo.later.run`, after the
+    adoption of 1.3 in May 2024, before funding and paying): the July 2024 levels, each
+    continuing social allowance rebased on its coefficient from 2024-07, and
+    ``later.amount_for`` paying it 500.000 đ × coefficient from then. Returns the
+    change ids."""
+    rebased = {
+        g.benefit_id: coefficient(g.level)
+        for g in later.continuing()
+        if g.program == "BTXH" and g.level is not None
+    }
+    changes = rebase_2024(later.s.add, later.s.new_id, sorted(rebased.items()))
+    before = later.amount_for
+
+    def amount_for(g: Grant, month: str) -> int:
+        hundredths = rebased.get(g.benefit_id)
+        if hundredths is None or month < FROM:
+            return before(g, month)
+        return SOCIAL_LEVEL_2024 * hundredths // 100
+
+    later.amount_for = amount_for
     return changes
