@@ -11,7 +11,7 @@ on without being proposed again. The ledger must follow FORMATS 1.3 first.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from api.demo.data import Level
 
@@ -101,3 +101,39 @@ def apply(later: LaterYears) -> list[str]:
 
     later.amount_for = amount_for
     return changes
+
+
+LEFT_ON, MOVED_TO = "2024-10-20", "xã Mường Lầm, huyện Sông Mã"
+SUSPENSION = {"number": "61/QĐ-UBND", "date": "2024-11-25"}
+
+
+def plant(later: LaterYears) -> tuple[str, str]:
+    """Two irregularities of the later years, for the reconciliation to find (optional;
+    call after :func:`apply`): a social-allowance holder moves away on 20/10/2024 and is
+    still paid November (``PAID_AFTER_LEAVING``); another allowance is suspended from
+    12/2024 by decision 61/QĐ-UBND and still paid December (``PAID_WHILE_SUSPENDED``).
+    Adds to ``later.planted`` and ``later.stopped``; returns the two benefit ids."""
+    social = [
+        g
+        for g in later.continuing()
+        if g.program == "BTXH" and g.person is not None and g.benefit_id not in later.stopped
+    ]
+    leaving, suspended = social[0], social[1]
+    assert leaving.person is not None
+    later.s.add("2024-10-22", "registrar", "person.left", person_id=leaving.person.person_id,
+                date=LEFT_ON, to=MOVED_TO)  # fmt: skip
+    later.stopped[leaving.benefit_id] = "2024-12"  # November paid all the same
+    later.planted.append(
+        ("PAID_AFTER_LEAVING", "moved to xã Mường Lầm on 20/10/2024; November still paid")
+    )
+    change_id, add = later.s.new_id(), cast(Add, later.s.add)
+    body = {"change_id": change_id, "benefit_id": suspended.benefit_id, "kind": "suspend"}
+    reason = "Tạm dừng để xác minh lại điều kiện hưởng"
+    add("2024-11-20", "registrar", "benefit.change.proposed", **body,
+                **{"from": "2024-12"}, reason=reason)  # fmt: skip
+    later.s.add("2024-11-25", "approver", "benefit.change.approved", change_id=change_id,
+                benefit_id=suspended.benefit_id, decision=dict(SUSPENSION))  # fmt: skip
+    later.planted.append(
+        ("PAID_WHILE_SUSPENDED", "suspended from 12/2024 (61/QĐ-UBND); December still paid")
+    )
+    return leaving.benefit_id, suspended.benefit_id

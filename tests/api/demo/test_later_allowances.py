@@ -15,7 +15,7 @@ from api.demo import later as later_years
 from api.demo.commune import Commune
 from api.demo.data import SOCIAL_LEVELS
 from api.demo.later import LaterYears
-from api.demo.later.allowances import apply, coefficient, rebase_2024
+from api.demo.later.allowances import apply, coefficient, plant, rebase_2024
 from api.demo.scribe import Scribe
 from api.demo.story import generate, submit_all
 from ledger.application import LedgerApplication
@@ -41,18 +41,22 @@ def test_the_july_2024_levels_raise_a_rebased_social_allowance(story: Story) -> 
     assert snap.levels[("meritorious", "2024-07")].amount == 2_789_000
 
 
+planted: list[str] = []
+
+
 def _run_with_levels(commune: Commune) -> LaterYears:
     """The later years as :func:`api.demo.later.run` writes them, with this procedure."""
     later = LaterYears(commune)
     grants = later.continuing()
     later.adopt()
     apply(later)
+    planted.extend(plant(later))
     later.fund(grants)
     later.pay(grants)
     return later
 
 
-def test_in_the_demo_the_social_allowances_rise_in_july_2024_and_reconcile(
+def test_in_the_demo_the_allowances_rise_in_july_2024_and_the_planted_payments_are_found(
     app: LedgerApplication, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(later_years, "run", _run_with_levels)
@@ -72,3 +76,10 @@ def test_in_the_demo_the_social_allowances_rise_in_july_2024_and_reconcile(
     doc = reconcile(snap, "2024-06", "2024-12")
     wrong = [a for a in doc["anomalies"] if a["code"] in ("OVERPAYMENT", "UNDERPAYMENT")]
     assert wrong == []
+    leaving, suspended = planted[-2:]
+    found = {(a["code"], a["benefit_id"], a["month"]) for a in doc["anomalies"]
+             if a["code"] in ("PAID_AFTER_LEAVING", "PAID_WHILE_SUSPENDED")}  # fmt: skip
+    assert found == {
+        ("PAID_AFTER_LEAVING", leaving, "2024-11"),
+        ("PAID_WHILE_SUSPENDED", suspended, "2024-12"),
+    }
