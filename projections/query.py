@@ -13,6 +13,7 @@ the tables are.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
@@ -119,6 +120,16 @@ def history(ledger: LedgerApplication, entity_id: str) -> list[HistoryItem]:
     tables = projections(ledger)
     tables.catch_up()
     rows = tables.store.history_rows(entity_id)
+    bodies = _bodies(ledger, [row[0] for row in rows])
+    return [(*row, bodies[row[0]]) for row in rows]
+
+
+def of_types(ledger: LedgerApplication, types: Sequence[str], end: int) -> list[HistoryItem]:
+    """The statements of ``types`` among the first ``end`` entries, in log order (one indexed
+    query, then a read of just those entries)."""
+    tables = projections(ledger)
+    tables.catch_up()
+    rows = tables.store.type_rows(types, end)
     bodies = _bodies(ledger, [row[0] for row in rows])
     return [(*row, bodies[row[0]]) for row in rows]
 

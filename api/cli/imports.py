@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,9 +22,11 @@ import typer
 from api.cli.deps import DbOpt, UrlOpt, VaultKeyOpt, err, load_key, open_ledger, out, refusals
 from api.demo.statements import sign
 from api.imports.preview import Preview, layout_of, parse
+from api.imports.settlements import as_agent
 from api.imports.sheets import format_of
 from api.imports.templates import template_csv, template_xlsx
 from ledger.domain.acceptance import Accepted, Submission
+from ledger.domain.charter import KeyRecord
 from ledger.errors import BatchError, InvalidField
 from ledger.formats.dsse import make_statement, open_envelope
 from ledger.formats.keys import KeyPair, read_key_file
@@ -134,7 +136,9 @@ def import_sheet(
     file: Annotated[Path | None, typer.Argument(help="The spreadsheet: .xlsx or .csv")] = None,
     layout: Annotated[
         str | None,
-        typer.Option("--layout", help="households, persons, benefits, payroll or deaths"),
+        typer.Option(
+            "--layout", help="households, persons, benefits, payroll, deaths or settlement"
+        ),
     ] = None,
     key: Annotated[Path | None, typer.Option("--key", help="The signer's private key file")] = None,
     passphrase_env: Annotated[
@@ -187,7 +191,7 @@ def import_sheet(
             preview = parse(
                 layout, data, fmt, reading.read_at(reading.Direct(ledger), None), month, lang
             )
-        checked = checked_here(preview)
+        checked = _as_signer(checked_here(preview), ledger.charter().keys.get(pair.key_id))
         if not _report(checked, lang):
             raise typer.Exit(1)
         if dry_run:
@@ -205,6 +209,15 @@ def import_sheet(
             exc.message = f"{WORDS[lang][0]} {row}: {exc.cause.message} (nothing recorded)"
             raise
         _recorded(results, checked.doc)
+
+
+def _as_signer(checked: Checked, key: KeyRecord | None) -> Checked:
+    """A paying agent's own key signs its settlement as its own word (``payroll.settled``,
+    docs/formats.md 11.3), and no payment; any other key, as the cashier who transcribed it."""
+    if key is None or "agent" not in key.roles:
+        return checked
+    planned = [(p, as_agent(p.type)) for p in checked.planned]
+    return Checked(checked.doc, [replace(p, type=kind) for p, kind in planned if kind])
 
 
 def _over_http(

@@ -97,6 +97,10 @@ COMMANDS: dict[str, Lazy] = {
         "api.cli.reports:report_app",
         "Reports: reconciliation (đối soát), approved lists, payroll.",
     ),
+    "agents": Lazy(
+        "api.cli.agents:agents_app",
+        "Paying agents: send a month's list, see what each agent settled.",
+    ),
 }
 
 

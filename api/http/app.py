@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http import (
+    agents,
     apidocs,
     auth,
     console,
@@ -68,6 +69,7 @@ ROUTES = (
     payroll,
     receipts,
     reconciliation,
+    agents,
     vault,
     entities,
     console,

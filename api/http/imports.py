@@ -31,8 +31,8 @@ from ledger.errors import RoleNotAllowed
 
 router = APIRouter(prefix="/v1", tags=["imports"])
 LayoutP = Annotated[
-    Literal["households", "persons", "benefits", "payroll", "deaths"],
-    Path(description="Which list: households, persons, benefits, payroll, deaths"),
+    Literal["households", "persons", "benefits", "payroll", "deaths", "settlement"],
+    Path(description="Which list: households, persons, benefits, payroll, deaths, settlement"),
 ]
 ImportLangQ = Annotated[Literal["vi", "en"], Query(description="Language of the messages")]
 CSV_TYPES = ("text/csv", "text/plain", "application/csv")

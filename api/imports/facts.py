@@ -9,6 +9,7 @@ server without the vault key cannot, and says so (:attr:`vault_checked`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from api import reading
 from api.reading import FAR_FUTURE, Read
@@ -36,6 +37,10 @@ class Facts:
     _by_id_number: dict[str, str] | None = None
     _records: dict[str, VaultRecord | None] = field(default_factory=dict)
     vault_checked: bool | None = None  # None: not needed yet
+    # a paying agent's settlement (api.imports.settlements): the file, the list, lines so far
+    file_sha256: str = ""
+    sending: dict[str, Any] | None = None
+    seen_lines: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, read: Read, lang: str, month: str | None = None) -> Facts:

@@ -8,6 +8,7 @@ only if no row is bad. Each new entity has a fresh lowercase UUID.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from api.imports.layouts import LAYOUTS, Layout
 from api.imports.messages import ImportRefused
 from api.imports.payments import payment_row
 from api.imports.rows import Row, benefit_row, household_row, person_row
+from api.imports.settlements import SETTLEMENT, settlement_row
 from api.imports.sheets import format_of, read_sheet
 from api.reading import Read
 
@@ -28,6 +30,7 @@ BUILDERS: dict[str, Callable[[Row], None]] = {
     "benefits": benefit_row,
     "payroll": payment_row,
     "deaths": death_row,
+    "settlement": settlement_row,
 }
 LANGS = ("vi", "en")
 
@@ -80,10 +83,14 @@ def row_json(row: Row) -> dict[str, Any]:
 
 
 def layout_of(name: str, lang: str = "vi") -> Layout:
-    layout = LAYOUTS.get(name)
+    layout = LAYOUTS.get(name) or (SETTLEMENT if name == SETTLEMENT.name else None)
     if layout is None:
         raise ImportRefused(
-            "UNKNOWN_LAYOUT", lang, field="layout", value=name, known=", ".join(LAYOUTS)
+            "UNKNOWN_LAYOUT",
+            lang,
+            field="layout",
+            value=name,
+            known=", ".join([*LAYOUTS, SETTLEMENT.name]),
         )
     return layout
 
@@ -114,9 +121,10 @@ def parse(
             ) from None
     sheet = read_sheet(data, format_of(filename_or_format, lang), chosen, lang)
     month = month or sheet.title_month
-    if chosen.name == "payroll" and month is None:
+    if chosen.name in ("payroll", "settlement") and month is None:
         raise ImportRefused("MISSING_MONTH", lang, field="month")
     facts = Facts.of(read, lang, month)
+    facts.file_sha256 = hashlib.sha256(data).hexdigest()
     build = BUILDERS[chosen.name]
     headers = {key: written for key, (_, written) in sheet.columns.items()}
     places = [(key, position) for key, (position, _) in sheet.columns.items()]

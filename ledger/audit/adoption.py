@@ -2,7 +2,8 @@
 
 A ledger that declares 1.1 may adopt 1.2 with ``ledger.formats.adopted``;
 the types a version introduced are refused before the ledger follows it;
-``identity.reviewed`` decides each pair of people once.
+``identity.reviewed`` decides each pair of people once; the paying agents'
+lists, settlements and refunds keep their rules (:mod:`ledger.audit.agents`).
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ledger.audit.agents import Agents
 from ledger.audit.allowance_changes import TYPES as ALLOWANCE_TYPES
 from ledger.audit.allowance_changes import ChangeDecisions
 from ledger.errors import AlreadyDecided, InvalidField, RuleViolation
+from ledger.formats.procedures.agents import TYPES as AGENT_TYPES
 from ledger.formats.versions import INTRODUCED, ROLES_INTRODUCED, at_least
 
 
@@ -22,13 +25,14 @@ class Versions:
 
     formats: str
     reviewed: set[tuple[str, str]] = field(default_factory=set)
+    agents: Agents = field(default_factory=Agents)  # paying agents (FORMATS 1.3)
     changes: ChangeDecisions = field(default_factory=ChangeDecisions)  # FORMATS 1.3 §11.2
 
-    def problem(
-        self, kind: str, body: dict[str, Any] | None, holder: str | None = None
-    ) -> str | None:
-        """Why entry ``kind`` (with ``body``, signed by ``holder``) may not stand here, or
-        None; applies it."""
+    def problem(self, kind: str, body: dict[str, Any] | None, holder: str = "") -> str | None:
+        """Why entry ``kind`` (with ``body``, by ``holder``) may not stand here, or None;
+        applies it."""
+        if body is not None:
+            self.agents.track(kind, body)
         if kind == "key.registered" and body is not None:
             for role in sorted(body["roles"]):
                 wanted = ROLES_INTRODUCED.get(role)
@@ -63,6 +67,8 @@ class Versions:
                     "reviewed already"
                 )
             self.reviewed.add(pair)
+        elif kind in AGENT_TYPES:
+            return self.agents.problem(kind, body, holder)
         elif kind in ALLOWANCE_TYPES:
             return self.changes.problem(kind, body, holder)
         return None

@@ -33,7 +33,7 @@ class ChangeDecisions:
     decided: set[str] = field(default_factory=set)
     left: set[str] = field(default_factory=set)
 
-    def problem(self, kind: str, body: dict[str, Any], holder: str | None) -> str | None:
+    def problem(self, kind: str, body: dict[str, Any], holder: str) -> str | None:
         """Why entry ``kind`` may not stand here, or None; applies it."""
         if kind == "allowance.level.set":
             level = (body["category"], body["effective"])
@@ -44,7 +44,7 @@ class ChangeDecisions:
                 )
             self.levels.add(level)
         elif kind == "benefit.change.proposed":
-            self.open[body["change_id"]] = (body["benefit_id"], holder or "")
+            self.open[body["change_id"]] = (body["benefit_id"], holder)
         elif kind in ("benefit.change.approved", "benefit.change.rejected"):
             return self._decided(kind, body, holder)
         elif kind == "person.left":
@@ -53,7 +53,7 @@ class ChangeDecisions:
             self.left.add(body["person_id"])
         return None
 
-    def _decided(self, kind: str, body: dict[str, Any], holder: str | None) -> str | None:
+    def _decided(self, kind: str, body: dict[str, Any], holder: str) -> str | None:
         change_id = body["change_id"]
         if change_id in self.decided:
             return f"{AlreadyDecided.code}: body.change_id: change {change_id} decided already"
@@ -63,7 +63,7 @@ class ChangeDecisions:
         benefit_id, proposer = proposed
         if benefit_id != body["benefit_id"]:
             return f"{RuleViolation.code}: body.benefit_id: change {change_id} is of {benefit_id}"
-        if kind == "benefit.change.approved" and holder is not None and proposer == holder:
+        if kind == "benefit.change.approved" and holder and proposer == holder:
             return f"{SelfApproval.code}: {holder} approves their own change {change_id}"
         self.decided.add(change_id)
         return None

@@ -42,6 +42,7 @@ from ledger.audit.allowance_changes import TYPES as ALLOWANCE_TYPES
 from ledger.errors import LedgerError
 from ledger.formats.dsse import PAYLOAD_TYPE, check_one_signature, leaf_json, open_envelope, pae
 from ledger.formats.fields import timestamp
+from ledger.formats.procedures.agents import TYPES as AGENT_TYPES
 from ledger.formats.schemas import validate_statement
 from ledger.formats.versions import V1, V1_1
 
@@ -79,6 +80,7 @@ _BODY_NEEDED = frozenset(
         "ledger.formats.adopted",
         "identity.reviewed",
         *ALLOWANCE_TYPES,  # FORMATS 1.3 §11.2
+        *AGENT_TYPES,  # paying agents (ledger.audit.agents)
     }
 )
 # The whole leaf of an entry with one signature, in RFC 8785 form (FORMATS §3-4).

@@ -32,7 +32,7 @@ TYPES_1_3: dict[str, tuple[str, ...]] = {
         "benefit.change.rejected",
         "person.left",
     ),
-    "agents": (),
+    "agents": ("payroll.sent", "payroll.settled", "payroll.settlement.recorded", "agent.refunded"),
     "reviews": (),
     "grievances": (),
 }

@@ -197,3 +197,32 @@ def after_leaving(household: bool, left: str, to: str, month: str) -> Said:
         f"Chi cho tháng {month_vi(month)} sau khi {who_vi} chuyển đi nơi khác "
         f"(tháng {month_vi(left)}, đến {to})",
     )
+
+
+# -- paying agents (projections.reports.agents, docs/formats.md 11.3) ---------------------
+def list_late(sent_on: str, month: str, deadline: str) -> Said:
+    return (
+        f"list for {month} sent on {sent_on}, on or after {deadline}",
+        f"Danh sách chi trả tháng {month_vi(month)} gửi ngày {date_vi(sent_on)}, "
+        f"không trước ngày {date_vi(deadline)}",
+    )
+
+
+def agent_holds(agent: str, held: int, month: str, window_end: str) -> Said:
+    return (
+        f"{agent} holds {held} đồng of the list for {month} past {window_end}",
+        f"Tổ chức chi trả {agent} còn giữ {vnd(held)} của danh sách tháng {month_vi(month)} "
+        f"quá ngày {date_vi(window_end)} (chưa chi, chưa nộp lại)",
+    )
+
+
+_SETTLED = {None: "not settled", "not_paid": "settled not paid", "returned": "settled returned"}
+_SETTLED_VI = {None: "chưa quyết toán", "not_paid": "báo chưa chi", "returned": "báo bị trả lại"}
+
+
+def not_acknowledged(agent: str, month: str, outcome: str | None) -> Said:
+    return (
+        f"payment by post for {month}; {agent} {_SETTLED[outcome]} this line",
+        f"Đã ghi chi qua bưu điện tháng {month_vi(month)} nhưng tổ chức chi trả "
+        f"{agent} {_SETTLED_VI[outcome]} dòng này",
+    )

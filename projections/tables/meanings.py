@@ -304,6 +304,11 @@ MEANINGS: Mapping[str, Meaning] = MappingProxyType(
         "benefit.approved": Meaning("benefits", _benefit_approved, _benefit_approved_rows),
         "benefit.rejected": Meaning("benefits", _benefit_rejected, _benefit_rejected_rows),
         "benefit.ended": Meaning("benefits", _benefit_ended, _benefit_ended_rows),
+        # Paying agents (docs/formats.md 11.3): read from the log by projections.reports.agents.
+        "payroll.sent": Meaning(),
+        "payroll.settled": Meaning(),
+        "payroll.settlement.recorded": Meaning(),
+        "agent.refunded": Meaning(),
         "payment.recorded": Meaning("payments", _payment, _payment_rows),
         "payment.reversed": Meaning("payments", _reversed, _reversed_rows),
         "identity.reviewed": Meaning(),  # read by the reconciliation, from the log

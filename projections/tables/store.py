@@ -223,6 +223,15 @@ class ProjectionTables:
         )
         return self._select(query, (entity_id,))
 
+    def type_rows(self, types: Sequence[str], end: int) -> list[tuple[int, str, str, str]]:
+        """(index, recorded_at, type, holder) of every entry before ``end`` of one of ``types``."""
+        marks = ", ".join("?" for _ in types)
+        query = (
+            "SELECT idx, recorded_at, type, holder FROM {p}proj_entry_meta "
+            f"WHERE type IN ({marks}) AND idx < ? ORDER BY idx"
+        )
+        return self._select(query, (*types, end))
+
     def pages(self, table: str) -> Iterator[list[tuple[Any, ...]]]:
         """Every row of a table, in key order, a page at a time (for checking a whole table)."""
         order = TABLES[table][1] if table == HISTORY else "idx"

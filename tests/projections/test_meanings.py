@@ -10,6 +10,7 @@ from typing import Any
 
 import projections
 from ledger.domain.catalog import CATALOG
+from ledger.formats.versions import TYPES_1_3
 from projections.tables.meanings import MEANINGS, Meaning
 
 
@@ -52,4 +53,4 @@ def test_each_type_that_changes_a_snapshot_also_writes_rows_of_one_read_model() 
         "inspection.attested",
         "ledger.formats.adopted",
         "identity.reviewed",
-    }
+    } | set(TYPES_1_3["agents"])  # paying agents: read from the log (docs/formats.md 11.3)

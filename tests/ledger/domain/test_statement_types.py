@@ -29,6 +29,7 @@ WRONG_KEY = {
     "approver": "cashier",
     "cashier": "registrar",
     "inspector": "cashier",
+    "agent": "cashier",  # FORMATS 1.3: paying agents (docs/formats.md 11.3)
 }
 
 

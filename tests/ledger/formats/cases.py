@@ -142,6 +142,43 @@ OPTIONAL_FIELDS = {
     ("inspection.attested", "report_sha256"),
     ("identity.reviewed", "decision"),
 }
+# Paying agents (FORMATS 1.3, docs/formats.md 11.3)
+SENDING = "2b7e1516-28ae-4d2a-a6d2-15f7cf4f3c0a"
+_LINE = {
+    "sending_id": SENDING,
+    "benefit_id": BENEFIT,
+    "amount": 2789000,
+    "outcome": "paid",
+    "paid_on": "2022-01-08",
+    "reason": "Chi tại nhà",
+}
+VALID_BODIES.update(
+    {
+        "payroll.sent": {
+            "sending_id": SENDING,
+            "agent": "buu-dien-song-ma",
+            "month": "2022-01",
+            "sent_on": "2021-12-20",
+            "lines": 412,
+            "total": 698_512_000,
+            "list_sha256": EVIDENCE,
+        },
+        "payroll.settled": {**_LINE, "source": EVIDENCE},
+        "payroll.settlement.recorded": {**_LINE, "source": EVIDENCE},
+        "agent.refunded": {
+            "refund_id": RETURN,
+            "sending_id": SENDING,
+            "amount": 2789000,
+            "date": "2022-02-05",
+            "reference": "GNT-0125",
+        },
+    }
+)
+OPTIONAL_FIELDS |= {
+    (kind, field)
+    for kind in ("payroll.settled", "payroll.settlement.recorded")
+    for field in ("paid_on", "reason")
+} | {("payroll.settled", "source")}
 ONE_OF_FIELDS = {("benefit.proposed", "person_id"), ("benefit.proposed", "household_id")}
 
 # FORMATS 1.3 allowance changes (docs/formats.md 11.2)

@@ -1,0 +1,155 @@
+"""Every byte of tests/vectors/formats-1.3-agents.json, reproduced, and every outcome it expects.
+
+The vectors (docs/formats.md section 11.3): a 1.1 log that adopts FORMATS
+1.3, registers two agents, sends January's list (its exact bytes given),
+records the agent's settlement of both lines and a refund, and sends
+February's list late; submissions the ledger must accept or refuse (code and
+field). Both verifiers accept the log; the list's bytes are the payroll's.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api import reading
+from ledger.application import LedgerApplication
+from ledger.audit.ledger import verify_bundle
+from ledger.audit.verifier import VerificationFailed
+from ledger.domain.acceptance import submission_from_json
+from ledger.errors import LedgerError
+from ledger.formats.merkle import leaf_hash, root_hash
+from ledger.formats.notes import sign_checkpoint
+from projections import query
+from projections.reports.agents import TYPES, agent_list, agents_report
+from tests.ledger.audit.independent import Rejected, verify_independently
+from tests.support.paths import PROJECT_VECTORS
+from tests.vectors import agents_maker as maker
+
+FILE = PROJECT_VECTORS / "formats-1.3-agents.json"
+VECTORS: dict[str, Any] = json.loads(FILE.read_text("ascii"))
+LOG = VECTORS["log"]
+AUTHORITY = VECTORS["keys"]["authority"]["key_id"]
+
+
+def test_the_maker_writes_the_file_byte_for_byte() -> None:
+    assert maker.build() == FILE.read_text("ascii")
+
+
+def _submit(app: LedgerApplication, text: str) -> int:
+    return app.submit(submission_from_json(json.loads(text))).index
+
+
+def _hold(app: LedgerApplication, entries: list[dict[str, Any]]) -> None:
+    for entry in entries:
+        _submit(app, entry["submission"])
+
+
+@pytest.mark.parametrize("case", VECTORS["cases"], ids=lambda c: c["name"])
+def test_each_case_has_the_outcome_it_expects(app: LedgerApplication, case: dict[str, Any]) -> None:
+    entries = LOG["entries"]
+    _hold(app, entries[: LOG["adoption_index"]] if case["state"] == "before_adoption" else entries)
+    size = app.size()
+    if case["code"] is None:
+        assert _submit(app, case["submission"]) == size
+        return
+    with pytest.raises(LedgerError) as refused:
+        _submit(app, case["submission"])
+    assert (refused.value.code, refused.value.field) == (case["code"], case["field"])
+    assert app.size() == size
+
+
+def test_the_list_s_bytes_are_the_payroll_s_before_the_sending(app: LedgerApplication) -> None:
+    listed = VECTORS["list"]
+    _hold(app, LOG["entries"])
+    before = query.snapshot(app, listed["sent_index"])
+    data, lines, total = agent_list(before, listed["month"])
+    assert data.decode() == listed["bytes"]
+    assert hashlib.sha256(data).hexdigest() == listed["sha256"]
+    envelope = json.loads(LOG["entries"][listed["sent_index"]]["submission"])
+    sent = json.loads(base64.b64decode(envelope["payload"]))["body"]
+    assert (sent["list_sha256"], sent["lines"], sent["total"]) == (listed["sha256"], lines, total)
+
+
+def test_the_report_of_the_log_counts_and_flags_what_the_page_says(app: LedgerApplication) -> None:
+    _hold(app, LOG["entries"])
+    read = reading.read_at(reading.Direct(app), None)
+    doc = agents_report(read.snap, query.of_types(app, TYPES, app.size()), "2027-03-01")
+    january, february = doc["sendings"]
+    assert (january["paid"], january["not_paid"], january["refunded"], january["held"]) == (
+        1_624_000,
+        2_179_000,
+        2_179_000,
+        0,
+    )
+    assert february["late"] is True and february["settled_lines"] == 0
+    assert [(f["code"], f["month"]) for f in doc["findings"]] == [
+        ("LIST_SENT_LATE", "2027-02"),
+    ]
+    assert [(f["code"], f["month"]) for f in agents_report(
+        read.snap, query.of_types(app, TYPES, app.size()), "2027-04-01"
+    )["findings"]] == [("AGENT_HOLDS_FUNDS", "2027-02"), ("LIST_SENT_LATE", "2027-02")]  # fmt: skip
+
+
+def _bundle(tmp_path: Path, leaves: list[str], checkpoint: str) -> Path:
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "entries.jsonl").write_text("".join(f"{leaf}\n" for leaf in leaves), "utf-8")
+    (bundle / "checkpoint").write_text(checkpoint, encoding="utf-8")
+    return bundle
+
+
+def _leaves() -> list[str]:
+    return [entry["leaf"] for entry in LOG["entries"]]
+
+
+def test_the_log_verifies_with_both_verifiers(tmp_path: Path) -> None:
+    outcome = verify_bundle(_bundle(tmp_path, _leaves(), LOG["checkpoint"]), authority=AUTHORITY)
+    assert outcome.entries == len(LOG["entries"]) == 20
+    entries = "".join(f"{leaf}\n" for leaf in _leaves()).encode()
+    size, root = verify_independently(entries, LOG["checkpoint"], AUTHORITY)
+    assert size == 20
+    assert root == root_hash([leaf_hash(leaf.encode()) for leaf in _leaves()])
+
+
+def _with(extra: dict[str, Any]) -> tuple[list[str], str]:
+    """The log with one more entry, as software that skipped the ledger's rules wrote it."""
+    statements = [*maker.log(), (extra, ())]
+    leaves = []
+    for i, (s, vault) in enumerate(statements):
+        sub = json.loads(maker.submission(s, vault))
+        envelope = sub["envelope"] if vault else sub
+        at = f"2026-12-04T07:00:{i:02d}.000000Z"
+        leaves.append(maker.Entry(index=i, recorded_at=at, envelope=envelope).leaf.decode())
+    root = root_hash([leaf_hash(leaf.encode()) for leaf in leaves])
+    notary = maker.SigningKey(bytes([maker.SEEDS["notary"]]) * 32)
+    return leaves, sign_checkpoint(maker.LEDGER, len(leaves), root, maker.LEDGER, notary)
+
+
+@pytest.mark.parametrize(
+    ("extra", "reason", "why"),
+    [
+        (maker.line("agent", "a", "returned", 201), "ALREADY_DECIDED: body.benefit_id",
+         "a line settled twice"),
+        (maker.line("other_agent", "a", "paid", 202, maker.SECOND), "RULE_VIOLATION: by",
+         "settled by another holder than the list's agent"),
+        (maker.refund("00000000-0000-4000-8000-0000000000f9", maker.SENDING, 1, 203),
+         "RULE_VIOLATION: body.amount", "refunds more than the agent holds"),
+    ],
+)  # fmt: skip
+def test_both_verifiers_fail_what_the_ledger_would_have_refused(
+    tmp_path: Path, extra: dict[str, Any], reason: str, why: str
+) -> None:
+    leaves, checkpoint = _with(extra)
+    with pytest.raises(VerificationFailed) as failed:
+        verify_bundle(_bundle(tmp_path, leaves, checkpoint), authority=AUTHORITY)
+    assert failed.value.index == 20
+    assert failed.value.reason.startswith(reason)
+    with pytest.raises(Rejected) as rejected:
+        verify_independently("".join(f"{x}\n" for x in leaves).encode(), checkpoint, AUTHORITY)
+    assert str(rejected.value) == f"entry 20: {why}"
