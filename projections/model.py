@@ -118,6 +118,47 @@ class FundMovement:
 
 
 @dataclass
+class Level:
+    """A standard level of a category from a month on (FORMATS 1.3 allowance.level.set)."""
+
+    category: str
+    effective: str  # month
+    amount: int
+    legal_basis: str
+    index: int
+
+
+@dataclass
+class BenefitChange:
+    """A rebase, suspension or resumption of a monthly benefit (FORMATS 1.3)."""
+
+    change_id: str
+    benefit_id: str
+    kind: str  # rebase | suspend | resume
+    start: str  # the month it applies from
+    coefficient: int | None  # hundredths of the standard level (rebase)
+    reason: str
+    proposed_by: str  # holder id
+    index: int
+    state: str = "proposed"  # proposed | approved | rejected
+    decided_by: str | None = None
+    decision_number: str | None = None
+    decision_date: str | None = None
+    decided_index: int | None = None
+    rejected_reason: str | None = None
+
+
+@dataclass
+class Departure:
+    """A person's leaving the commune (FORMATS 1.3 person.left)."""
+
+    person_id: str
+    date: str
+    to: str
+    index: int
+
+
+@dataclass
 class Snapshot:
     """Everything the reports need, as of ``as_of`` entries of the log."""
 
@@ -134,3 +175,7 @@ class Snapshot:
     benefits: dict[str, Benefit] = field(default_factory=dict)
     payments: dict[str, Payment] = field(default_factory=dict)
     funds: dict[str, FundMovement] = field(default_factory=dict)
+    # FORMATS 1.3 allowance changes: levels by (category, effective month)
+    levels: dict[tuple[str, str], Level] = field(default_factory=dict)
+    changes: dict[str, BenefitChange] = field(default_factory=dict)
+    departures: dict[str, Departure] = field(default_factory=dict)  # by person id

@@ -25,6 +25,7 @@ from api.http.roles import (
     NAME_ROLES,
     withhold_complainants,
     withhold_deaths,
+    withhold_departures,
 )
 from projections.reports.entitlements import check_month, covered_months
 from projections.reports.export import reconciliation_views
@@ -94,6 +95,8 @@ def reconciliation(
         deaths = {p.died_index for p in read.snap.people.values() if p.died_index is not None}
         withhold_deaths(doc["anomalies"], deaths)
         withhold_complainants(doc["anomalies"])  # who complained (FORMATS 1.3)
+        left = {d.index for d in read.snap.departures.values()}
+        withhold_departures(doc["anomalies"], left)
     name = f"doi-soat-{from_}-{to}"
     return report(
         read,

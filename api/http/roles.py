@@ -45,6 +45,8 @@ STATEMENT_DETAIL: dict[str, tuple[str, ...]] = {
     "person.died": ("date",),
     "benefit.proposed": ("basis",),
     "household.status.proposed": ("basis",),
+    "benefit.change.proposed": ("reason",),  # FORMATS 1.3: why a benefit is suspended
+    "person.left": ("date", "to"),  # where a person moved to
 }
 DEATH_WITHHELD = "paid after a death; the date is shown to signed-in officers"
 DEATH_WITHHELD_VI = "Chi sau khi đối tượng đã mất; ngày mất chỉ hiện cho cán bộ đã đăng nhập"
@@ -81,3 +83,22 @@ def withhold_complainants(anomalies: list[dict[str, Any]]) -> None:
             kept = {k: v for k, v in anomaly.items() if k in COMPLAINT_KEPT}
             anomaly.clear()
             anomaly.update(kept, evidence=[])
+
+
+LEAVING_WITHHELD = (
+    "paid after leaving the commune; when and where to is shown to signed-in officers"
+)
+LEAVING_WITHHELD_VI = (
+    "Chi sau khi đối tượng chuyển đi nơi khác; thời gian và nơi chuyển đến chỉ hiện cho cán bộ "
+    "đã đăng nhập"
+)
+
+
+def withhold_departures(anomalies: list[dict[str, Any]], departures: set[int]) -> None:
+    """Anomalies without where and when a person moved (``PAID_AFTER_LEAVING``): not in
+    their texts, nor the entries of ``departures`` (``person.left``) among their evidence."""
+    for anomaly in anomalies:
+        if anomaly["code"] == "PAID_AFTER_LEAVING":
+            anomaly["detail"] = LEAVING_WITHHELD
+            anomaly["detail_vi"] = LEAVING_WITHHELD_VI
+            anomaly["evidence"] = [i for i in anomaly.get("evidence", []) if i not in departures]

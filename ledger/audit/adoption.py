@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ledger.audit.agents import Agents
+from ledger.audit.allowance_changes import TYPES as ALLOWANCE_TYPES
+from ledger.audit.allowance_changes import ChangeDecisions
 from ledger.audit.grievances import TYPES as GRIEVANCE_TYPES
 from ledger.audit.grievances import Grievances
 from ledger.audit.reviews import BODIES as REVIEW_BODIES
@@ -32,6 +34,7 @@ class Versions:
     agents: Agents = field(default_factory=Agents)  # paying agents (FORMATS 1.3)
     grievances: Grievances = field(default_factory=Grievances)  # FORMATS 1.3 (11.5)
     rounds: Rounds = field(default_factory=Rounds)  # poverty review rounds (FORMATS 1.3)
+    changes: ChangeDecisions = field(default_factory=ChangeDecisions)  # FORMATS 1.3 §11.2
 
     def problem(self, kind: str, body: dict[str, Any] | None, holder: str = "") -> str | None:
         """Why entry ``kind`` (with ``body``, signed by ``holder``) may not stand here, or
@@ -82,4 +85,6 @@ class Versions:
             return self.agents.problem(kind, body, holder)
         elif kind in GRIEVANCE_TYPES:
             return self.grievances.problem(kind, holder, body)
+        elif kind in ALLOWANCE_TYPES:
+            return self.changes.problem(kind, body, holder)
         return None

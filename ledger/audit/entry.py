@@ -38,6 +38,7 @@ from typing import Any, NamedTuple
 import nacl.bindings
 import orjson
 
+from ledger.audit.allowance_changes import TYPES as ALLOWANCE_TYPES
 from ledger.audit.reviews import BODIES as REVIEW_BODIES
 from ledger.errors import LedgerError
 from ledger.formats.dsse import PAYLOAD_TYPE, check_one_signature, leaf_json, open_envelope, pae
@@ -79,6 +80,7 @@ _BODY_NEEDED = frozenset(
         "person.pii.updated",
         "ledger.formats.adopted",
         "identity.reviewed",
+        *ALLOWANCE_TYPES,  # FORMATS 1.3 §11.2
         *AGENT_TYPES,  # paying agents (ledger.audit.agents)
         # FORMATS 1.3 grievances (ledger.audit.grievances)
         "grievance.lodged",

@@ -24,6 +24,8 @@ class Benefit(Entity):
         self.start: str = body["start"]
         self.status = "proposed"
         self.approved_by: str | None = None
+        # FORMATS 1.3 benefit.change.*: the changes decided, change id -> approved?
+        self.changes: dict[str, bool] = {}
 
     def check_undecided(self) -> None:
         if self.status != "proposed":
@@ -51,3 +53,11 @@ class Benefit(Entity):
     @event("Ended")
     def end(self, index: int, envelope: dict[str, Any]) -> None:
         self.status = "ended"
+
+    @event("ChangeApproved")
+    def approve_change(self, index: int, envelope: dict[str, Any]) -> None:
+        self.changes[read_statement(envelope)["body"]["change_id"]] = True
+
+    @event("ChangeRejected")
+    def reject_change(self, index: int, envelope: dict[str, Any]) -> None:
+        self.changes[read_statement(envelope)["body"]["change_id"]] = False

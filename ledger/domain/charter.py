@@ -61,6 +61,8 @@ class Charter(Entity):
         self.authority_key_id: str = body["authority_key"]["id"]
         self.notary_public_key: str = body["notary_key"]["public_key"]
         self.formats: str = body.get("formats", V1)  # raised by ledger.formats.adopted
+        # FORMATS 1.3 allowance.level.set: category -> {effective month: amount}
+        self.levels: dict[str, dict[str, int]] = {}
         self.keys: dict[str, KeyRecord] = {
             self.authority_key_id: KeyRecord(
                 key_id=self.authority_key_id,
@@ -136,6 +138,12 @@ class Charter(Entity):
             roles=list(body["roles"]),
             registered_index=index,
         )
+
+    @event("LevelSet")
+    def set_level(self, index: int, envelope: dict[str, Any]) -> None:
+        """A standard level of a category from a month on (docs/formats.md 11.2)."""
+        body = read_statement(envelope)["body"]
+        self.levels.setdefault(body["category"], {})[body["effective"]] = body["amount"]
 
     @event("KeyRevoked")
     def revoke_key(self, index: int, envelope: dict[str, Any]) -> None:

@@ -25,7 +25,13 @@ ACCEPTING = V1_1
 adds statement types (``INTRODUCED``)."""
 TYPES_1_3: dict[str, tuple[str, ...]] = {
     # One entry per procedure (docs/formats.md section 11), in the order of its subsections.
-    "allowances": (),
+    "allowances": (
+        "allowance.level.set",
+        "benefit.change.proposed",
+        "benefit.change.approved",
+        "benefit.change.rejected",
+        "person.left",
+    ),
     "agents": ("payroll.sent", "payroll.settled", "payroll.settlement.recorded", "agent.refunded"),
     "reviews": (
         "review.opened",

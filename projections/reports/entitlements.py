@@ -3,7 +3,10 @@
 DESIGN.md "Reconciliation": a month is entitled when the benefit is approved
 and the month lies within its ``start``..``end``/``last_month``, up to and
 including the month of the beneficiary's death (for a household benefit,
-while the household has members alive). A benefit counts as approved on a
+while the household has members alive). FORMATS 1.3 changes
+(:mod:`projections.reports.courses`): a rebased month is due at the level in
+force times the coefficient, a suspended month is not due, nor a month
+after the beneficiary left the commune. A benefit counts as approved on a
 date ``on`` when its approval's decision date is on or before ``on``; months
 after the month of ``on`` are not due yet. Monthly programs give one
 entitlement per month of ``amount``; one-off and in-kind benefits give one
@@ -22,6 +25,7 @@ from datetime import date
 from ledger.errors import InvalidField
 from ledger.formats import fields
 from projections.model import Benefit, Person, Snapshot, StatusProposal
+from projections.reports.courses import amount_in, courses, left_months
 
 MAX_MONTHS = 1200  # a hundred years: the bound on every month range we walk
 FOREVER = "9999-12"
@@ -205,18 +209,22 @@ def entitlements(
     ``on`` None means no cut-off: every approval the snapshot holds counts.
     """
     last = to_month if on is None else min(to_month, on[:7])
-    deaths = death_months(snap)
+    deaths, changed, left = death_months(snap), courses(snap, on), left_months(snap)
     out: list[Entitlement] = []
     for benefit in sorted(snap.benefits.values(), key=lambda b: b.index):
         if not approved_on(benefit, on):
             continue
-        for month in benefit_months(snap, benefit, from_month, last, deaths[benefit.benefit_id]):
+        stops = [m for m in (deaths[benefit.benefit_id], left.get(benefit.benefit_id)) if m]
+        course = changed.get(benefit.benefit_id)  # FORMATS 1.3 changes (courses.py)
+        for month in benefit_months(snap, benefit, from_month, last, min(stops, default=None)):
+            if course is not None and course.suspension_in(month) is not None:
+                continue
             out.append(
                 Entitlement(
                     benefit.benefit_id,
                     benefit.program_id,
                     month,
-                    benefit.amount,
+                    amount_in(snap, benefit, course, month),
                     benefit.person_id,
                     benefit.household_id,
                 )

@@ -134,6 +134,8 @@ VALUES: dict[str, Labels] = {
             "Công nhận dù khiếu nại được kết luận có cơ sở",
             "Recognised despite an upheld objection",
         ),
+        "PAID_WHILE_SUSPENDED": ("Chi trong thời gian tạm dừng", "Paid while suspended"),
+        "PAID_AFTER_LEAVING": ("Chi sau khi chuyển đi nơi khác", "Paid after leaving"),
     },
     "status": {
         "poor": ("hộ nghèo", "poor"),

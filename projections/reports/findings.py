@@ -30,6 +30,7 @@ from typing import Any
 
 from projections.model import Benefit, Payment, Snapshot
 from projections.reports.codes import person_codes
+from projections.reports.courses import halt_evidence
 from projections.reports.entitlements import beneficiary_household, month_end, months
 
 Key = tuple[str, str]  # (benefit_id, month)
@@ -154,6 +155,8 @@ def _evidence(
     if a.get("proposal_id") in snap.proposals:  # a status decided (review rounds, 11.4)
         decided = snap.proposals[a["proposal_id"]]
         yield from _given(decided.index, decided.decided_index)
+    if code in ("PAID_WHILE_SUSPENDED", "PAID_AFTER_LEAVING") and benefit is not None:
+        yield from halt_evidence(snap, code, benefit, a["month"])
 
 
 def _overdrawn_by(snap: Snapshot, program_id: str) -> Iterable[int]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from projections.model import Benefit, Snapshot
 from projections.reports.basis import basis
+from projections.reports.courses import amount_in, courses, left_months
 from projections.reports.entitlements import (
     approved_on,
     beneficiary_household,
@@ -83,9 +84,14 @@ def listed(snap: Snapshot, benefit: Benefit, on: str, died: str | None) -> bool:
 def beneficiary_lists(snap: Snapshot, on: str) -> list[dict[str, Any]]:
     """Each program's beneficiaries on ``on``, by program code, village and household."""
     rows = []
-    deaths = death_months(snap)
+    deaths, changed, left = death_months(snap), courses(snap, on), left_months(snap)
     for benefit in snap.benefits.values():
         if not listed(snap, benefit, on, deaths[benefit.benefit_id]):
+            continue
+        course = changed.get(benefit.benefit_id)  # FORMATS 1.3: suspended, or left
+        if course is not None and course.suspension_in(on[:7]) is not None:
+            continue
+        if benefit.benefit_id in left and left[benefit.benefit_id] < on[:7]:
             continue
         program = snap.programs[benefit.program_id]
         household = snap.households[beneficiary_household(snap, benefit, snap.as_of)]
@@ -98,7 +104,7 @@ def beneficiary_lists(snap: Snapshot, on: str) -> list[dict[str, Any]]:
                 "village": household.village,
                 "household_code": household.code,
                 "benefit_id": benefit.benefit_id,
-                "amount": benefit.amount,
+                "amount": amount_in(snap, benefit, course, on[:7]),
                 "start": benefit.start,
                 "end": last_month(benefit) if is_monthly(snap, benefit) else benefit.start,
             }

@@ -33,6 +33,7 @@ from projections.model import Benefit, Payment, Snapshot
 from projections.reports import wording as say
 from projections.reports.basis import basis
 from projections.reports.codes import person_codes
+from projections.reports.courses import courses, halt, left_months
 from projections.reports.duplicates import Pair, duplicate_findings
 from projections.reports.entitlements import (
     Book,
@@ -74,6 +75,8 @@ CODES = (
     "UNRESOLVED_DUPLICATE",
     "GRIEVANCE_OVERDUE",  # FORMATS 1.3 (docs/formats.md 11.5): projections.reports.grievances
     "PAYMENT_DISPUTED",
+    "PAID_WHILE_SUSPENDED",  # FORMATS 1.3 (docs/formats.md 11.2)
+    "PAID_AFTER_LEAVING",
     "STATUS_SKIPPED_REVIEW",  # FORMATS 1.3 (11.4): projections.reports.reviews
     "OBJECTION_UPHELD_RECOGNIZED",
 )
@@ -134,13 +137,22 @@ def reconcile(
     groups = _payment_groups(snap, from_month, to_month, on)
     deaths, book = death_months(snap), status_book(snap)
     found: list[Anomaly] = []
+    changed, left = courses(snap, on), left_months(snap)
     for (benefit_id, month), payments in groups.items():
         benefit, died = snap.benefits[benefit_id], deaths[benefit_id]
-        found += _group_anomalies(
-            snap, benefit, month, payments, due.get((benefit_id, month)), on, died
-        )
+        entitled = due.get((benefit_id, month))
+        stopped = None
+        if entitled is None and approved_on(benefit, on) and not (died and month > died):
+            start, end = span(snap, benefit)
+            if start <= month <= end:  # FORMATS 1.3: suspended, or after leaving
+                stopped = halt(snap, benefit, month, changed.get(benefit_id), left.get(benefit_id))
+        if stopped is None:
+            found += _group_anomalies(snap, benefit, month, payments, entitled, on, died)
         for payment in payments:
             found += _payment_anomalies(snap, benefit, payment, month, (on, died, book))
+            if stopped is not None:
+                code, why = stopped
+                found.append(anomaly(code, why, **_payment_ids(benefit, payment, month)))
     for key, e in due.items():
         if key not in groups:
             found.append(

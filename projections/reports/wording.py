@@ -178,6 +178,27 @@ def unresolved_duplicate(first_id: str, first_code: str) -> Said:
     )
 
 
+def while_suspended(month: str, since: str, decision: str | None) -> Said:
+    """A payment for a month an approved suspension stops (FORMATS 1.3)."""
+    number = decision or "?"
+    return (
+        f"suspended from {since} (decision {number}); paid for {month}",
+        f"Chi cho tháng {month_vi(month)} trong thời gian tạm dừng trợ cấp "
+        f"(từ tháng {month_vi(since)}, quyết định số {number})",
+    )
+
+
+def after_leaving(household: bool, left: str, to: str, month: str) -> Said:
+    """A payment for a month after the beneficiary left the commune (FORMATS 1.3)."""
+    who_en = "the last household member present" if household else "beneficiary"
+    who_vi = "nhân khẩu cuối cùng của hộ" if household else "đối tượng"
+    return (
+        f"{who_en} left the commune in {left} (to {to}); paid for {month}",
+        f"Chi cho tháng {month_vi(month)} sau khi {who_vi} chuyển đi nơi khác "
+        f"(tháng {month_vi(left)}, đến {to})",
+    )
+
+
 # -- paying agents (projections.reports.agents, docs/formats.md 11.3) ---------------------
 def list_late(sent_on: str, month: str, deadline: str) -> Said:
     return (

@@ -46,6 +46,15 @@ _PAYMENT = (
     f"recorded_by, idx, {_when('reversed_idx', 'reversed_idx')}, "
     f"{_when('reversed_idx', 'reversal_reason')}"
 )
+_CHANGE = ", ".join(
+    [
+        "change_id, benefit_id, kind, from_month, coefficient, reason, proposed_by, idx",
+        "CASE WHEN decided_idx < :n THEN state ELSE 'proposed' END",
+        *(_when("decided_idx", c) for c in ("decided_by", "decision_number", "decision_date")),
+        _when("decided_idx", "decided_idx"),
+        _when("decided_idx", "rejected_reason"),
+    ]
+)
 
 
 class _Loader:
@@ -90,6 +99,9 @@ class _Loader:
         snap.benefits = {r[0]: model.Benefit(*r) for r in self.rows("proj_benefits", _BENEFIT)}
         snap.payments = {r[0]: model.Payment(*r) for r in self.rows("proj_payments", _PAYMENT)}
         snap.funds = {r[0]: model.FundMovement(*r) for r in self.rows("proj_funds")}
+        snap.levels = {(r[0], r[1]): model.Level(*r) for r in self.rows("proj_levels")}
+        snap.changes = {r[0]: model.BenefitChange(*r) for r in self.rows("proj_changes", _CHANGE)}
+        snap.departures = {r[0]: model.Departure(*r) for r in self.rows("proj_departures")}
         return snap
 
 

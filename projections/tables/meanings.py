@@ -29,6 +29,7 @@ from projections.model import (
     Snapshot,
     StatusProposal,
 )
+from projections.tables import allowance_changes as allowances
 from projections.tables.schema import MODELS, Page
 
 Statement = dict[str, Any]
@@ -344,6 +345,18 @@ MEANINGS: Mapping[str, Meaning] = MappingProxyType(
         "grievance.answered": Meaning(),
         "grievance.closed": Meaning(),
         "receipt.confirmed": Meaning(),
+        # FORMATS 1.3 allowance changes (docs/formats.md 11.2)
+        "allowance.level.set": Meaning("allowances", allowances.level, allowances.level_rows),
+        "benefit.change.proposed": Meaning(
+            "allowances", allowances.proposed, allowances.proposed_rows
+        ),
+        "benefit.change.approved": Meaning(
+            "allowances", allowances.decided, allowances.decided_rows
+        ),
+        "benefit.change.rejected": Meaning(
+            "allowances", allowances.decided, allowances.decided_rows
+        ),
+        "person.left": Meaning("allowances", allowances.left, allowances.left_rows),
     }
 )
 assert MEANINGS.keys() == CATALOG.keys(), "every statement type has its meaning"

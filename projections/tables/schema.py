@@ -64,6 +64,22 @@ TABLES: dict[str, tuple[str, str]] = {
         "moved_on TEXT NOT NULL, source TEXT, reference TEXT NOT NULL, idx INT NOT NULL",
         "movement_id",
     ),
+    "proj_levels": (
+        "category TEXT NOT NULL, effective TEXT NOT NULL, amount INT NOT NULL, "
+        "legal_basis TEXT NOT NULL, idx INT",
+        "category, effective",
+    ),
+    "proj_changes": (
+        "change_id TEXT, benefit_id TEXT NOT NULL, kind TEXT NOT NULL, from_month TEXT NOT NULL, "
+        "coefficient INT, reason TEXT NOT NULL, proposed_by TEXT NOT NULL, idx INT NOT NULL, "
+        "state TEXT NOT NULL, decided_by TEXT, decision_number TEXT, decision_date TEXT, "
+        "decided_idx INT, rejected_reason TEXT",
+        "change_id",
+    ),
+    "proj_departures": (
+        "person_id TEXT, left_on TEXT NOT NULL, moved_to TEXT NOT NULL, idx INT NOT NULL",
+        "person_id",
+    ),
     "proj_entry_meta": (
         "idx INT, recorded_at TEXT NOT NULL, type TEXT NOT NULL, holder TEXT NOT NULL",
         "idx",
@@ -79,6 +95,7 @@ MODELS: dict[str, tuple[str, ...]] = {
     "benefits": ("proj_benefits",),
     "payments": ("proj_payments",),
     "funds": ("proj_funds",),
+    "allowances": ("proj_levels", "proj_changes", "proj_departures"),
     "entries": ("proj_entry_meta",),
     "history": ("proj_entity_history",),
 }
@@ -104,6 +121,12 @@ UPDATES: dict[str, tuple[str, tuple[str, ...], str]] = {
         ("benefit_rejected", "proj_benefits", "state rejected_idx rejected_reason", "benefit_id"),
         ("benefit_ended", "proj_benefits", "state last_month ended_idx ended_reason", "benefit_id"),
         ("payment_reversed", "proj_payments", "reversed_idx reversal_reason", "payment_id"),
+        (
+            "change_decided",
+            "proj_changes",
+            "state decided_by decision_number decision_date decided_idx rejected_reason",
+            "change_id",
+        ),
     ]
 }
 CHANGING = {table: key for table, _, key in UPDATES.values()}

@@ -276,6 +276,29 @@ OPTIONAL_FIELDS |= {
 } | {("payroll.settled", "source")}
 ONE_OF_FIELDS = {("benefit.proposed", "person_id"), ("benefit.proposed", "household_id")}
 
+# FORMATS 1.3 allowance changes (docs/formats.md 11.2)
+_CHANGE = "3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"
+VALID_BODIES |= {
+    "allowance.level.set": {
+        "category": "social_protection",
+        "effective": "2024-07",
+        "amount": 500000,
+        "legal_basis": "Nghị định 76/2024/NĐ-CP",
+    },
+    "benefit.change.proposed": {
+        "change_id": _CHANGE,
+        "benefit_id": BENEFIT,
+        "kind": "rebase",
+        "from": "2024-07",
+        "coefficient": 150,
+        "reason": "Điều chỉnh mức chuẩn trợ giúp xã hội",
+    },
+    "benefit.change.approved": {"change_id": _CHANGE, "benefit_id": BENEFIT, "decision": DECISION},
+    "benefit.change.rejected": {"change_id": _CHANGE, "benefit_id": BENEFIT, "reason": "Sai hệ số"},
+    "person.left": {"person_id": PERSON, "date": "2024-10-05", "to": "xã Mường Bú"},
+}
+OPTIONAL_FIELDS |= {("benefit.change.proposed", "coefficient")}
+
 
 def make_statement(statement_type: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
     """A valid statement of ``statement_type`` (or with the given body)."""
