@@ -23,6 +23,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
+from api import reading
 from api.cli.deps import PASSPHRASE_ENV, DbOpt, JsonOpt, err, out, refusals
 from api.demo import data as d
 from api.demo.story import Demo, generate, submit_all
@@ -59,7 +60,8 @@ def write_keys(demo: Demo, keys: Path, vault_key: Path) -> None:
     """Each officer's key (NAME.key 0600, NAME.pub) and the vault key, never overwriting."""
     keys.mkdir(parents=True, exist_ok=True, mode=0o700)
     passphrase = os.environ.get(PASSPHRASE_ENV)
-    for name in d.KEY_FILES:
+    later = [name for name in demo.keys if name not in d.KEY_FILES]  # the page's, the agent's
+    for name in (*d.KEY_FILES, *later):
         pair = demo.keys[name]
         write_key_file(keys / f"{name}.key", pair, passphrase.encode() if passphrase else None)
         pub = {"name": name, "id": pair.key_id, "public_key": pair.public_key_b64}
@@ -91,6 +93,8 @@ def build(
         submit_all(demo, ledger.submit_batch, progress)
         issued = MerkleLog(ledger).issue(demo.keys["notary"])
         summary = summarize(snapshot(ledger), demo)
+        if demo.later is not None:
+            summary["later"] = summarize_later(ledger, demo)
     finally:
         ledger.close()
     summary.update(
@@ -191,20 +195,24 @@ def summarize(snap: Snapshot, demo: Demo) -> dict[str, Any]:
         },
         "planted": [p.to_json() for p in demo.planted],
         "anomalies": anomaly_counts(snap),
-        "later": None if demo.later is None else summarize_later(snap, demo),
+        "later": None,
     }
 
 
-def summarize_later(snap: Snapshot, demo: Demo) -> dict[str, Any]:
-    """The years to December 2024: what was paid, and what their reconciliation finds."""
+def summarize_later(ledger: LedgerApplication, demo: Demo) -> dict[str, Any]:
+    """The years to December 2024: what was paid, and what their reconciliation finds
+    (with what only the log and the vault tell: reviews, grievances, namesakes)."""
     assert demo.later is not None
-    paid = [p for p in snap.payments.values() if not p.reversed and p.paid_on > REPORT_ON]
+    read = reading.read_at(reading.Direct(ledger), None)
+    paid = [p for p in read.snap.payments.values() if not p.reversed and p.paid_on > REPORT_ON]
+    doc = reading.reconciliation(read, LATER_FROM, LATER_TO, LATER_ON, identities=True)
     return {
         "period": [LATER_FROM, LATER_TO],
+        "formats": ledger.charter().formats,
         "payments": len(paid),
         "paid_vnd": sum(p.amount for p in paid),
         "planted": [{"code": code, "detail": detail} for code, detail in demo.later.planted],
-        "anomalies": anomaly_counts(snap, (LATER_FROM, LATER_TO, LATER_ON)),
+        "anomalies": dict(sorted(Counter(a["code"] for a in doc["anomalies"]).items())),
     }
 
 

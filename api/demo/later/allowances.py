@@ -17,7 +17,7 @@ from api.demo.data import Level
 
 if TYPE_CHECKING:
     from api.demo.commune import Grant
-    from api.demo.later import LaterYears
+    from api.demo.later.years import LaterYears
 
 LEVELS_2024 = (
     ("social_protection", 500_000, "Nghị định 76/2024/NĐ-CP"),

@@ -30,7 +30,7 @@ from __future__ import annotations
 import hashlib
 
 from api.demo import data as d
-from api.demo.later import ADOPTED_ON, LaterYears
+from api.demo.later.years import ADOPTED_ON, LaterYears
 from api.demo.scribe import Scribe
 from ledger.formats.keys import KeyPair
 from ledger.formats.procedures.grievances import due_after

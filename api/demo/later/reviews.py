@@ -27,7 +27,7 @@ from ledger.domain.procedures.rounds import standard_result
 from ledger.formats.procedures.reviews import DEPRIVATIONS
 
 if TYPE_CHECKING:
-    from api.demo.later import LaterYears
+    from api.demo.later.years import LaterYears
 
 INDICATORS = sorted(DEPRIVATIONS)
 PLAN = {"number": "95/KH-UBND", "date": "2024-08-26"}
@@ -160,3 +160,25 @@ def _upheld_objection(scribe: Scribe, summary: RoundSummary, home: Home) -> None
     day = _day(answered, 1)
     _assess(scribe, summary, home, day, max(home.income_vnd * 2, 2_400_000), 0)
     _meet_and_post(scribe, summary, home.village, [home], _day(day, 3))
+
+
+END_DECISION = {"number": "392/QĐ-UBND", "date": "2024-11-28"}
+
+
+def end_support(later: LaterYears, summary: RoundSummary) -> list[str]:
+    """The electricity support of each household the round no longer recognises as poor
+    ends with November 2024 (the approver's decision of 28/11), and is not paid after:
+    the support is for poor households. Returns the benefits ended."""
+    ended = []
+    for g in later.continuing():
+        if g.program != "HN-DIEN" or g.benefit_id in later.stopped:
+            continue
+        result = summary.results.get(g.home.household_id)
+        if result is None or result == "poor":
+            continue
+        reason = f"Hộ không còn là hộ nghèo theo Quyết định {DECISION['number']}"
+        later.s.add(END_DECISION["date"], "approver", "benefit.ended", benefit_id=g.benefit_id,
+                    last_month="2024-11", reason=reason)  # fmt: skip
+        later.stopped[g.benefit_id] = "2024-12"
+        ended.append(g.benefit_id)
+    return ended
