@@ -30,7 +30,6 @@ from ledger.formats.vault import SealedRecord, VaultRecord
 from ledger.tlog.merkle_log import MerkleLog
 from projections import query
 from projections.model import Person, Snapshot
-from projections.reports import agents
 from projections.reports import codes as entity_codes
 from projections.reports.basis import basis
 from projections.reports.duplicates import Pair, suspected_pairs
@@ -398,17 +397,3 @@ def registry(
             }
         )
     return out
-
-
-# -- paying agents (FORMATS 1.3, docs/formats.md 11.3) ---------------------------------------
-def agent_list(read: Read, month: str) -> tuple[bytes, int, int]:
-    """The bytes, line count and total of ``month``'s list to send to a paying agent, from the
-    log as read (:func:`projections.reports.agents.agent_list`)."""
-    return agents.agent_list(read.snap, month)
-
-
-def agents_report(read: Read, on: str | None) -> dict[str, Any]:
-    """Each list sent to a paying agent within the snapshot, what the agent said of it, and
-    the findings (:func:`projections.reports.agents.agents_report`)."""
-    items = query.of_types(read.ledger, agents.TYPES, read.snap.as_of)
-    return agents.agents_report(read.snap, items, on, read.checkpoint)

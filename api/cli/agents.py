@@ -19,7 +19,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api import reading
+from api import paying_agents, reading
 from api.cli.deps import DbOpt, err, load_key, open_ledger, out, refusals
 from ledger.domain.acceptance import Submission
 from ledger.errors import InvalidField
@@ -69,7 +69,7 @@ def send(
         ledger = open_ledger(db)
         cashier = load_key(key)
         read = reading.read_at(reading.Direct(ledger), None)
-        data, lines, total = reading.agent_list(read, month)
+        data, lines, total = paying_agents.agent_list(read, month)
         if lines == 0:
             raise InvalidField("month", f"no payroll line is due in {month}: nothing to send")
         body = {
@@ -142,7 +142,7 @@ def report(
     day = _checked(on, "--on") if on else None
     with refusals():
         ledger = open_ledger(db)
-        doc = reading.agents_report(reading.read_at(reading.Direct(ledger), as_of), day)
+        doc = paying_agents.agents_report(reading.read_at(reading.Direct(ledger), as_of), day)
     if as_json:
         out.print_json(json.dumps(doc, ensure_ascii=False))
         return

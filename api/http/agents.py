@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from api import reading
+from api import paying_agents, reading
 from api.http.answers import answer
 from api.http.deps import AsOfQ, OnQ, ServiceDep
 from projections.reports.entitlements import check_date
@@ -27,4 +27,4 @@ def agents(service: ServiceDep, response: Response, on: OnQ = None, as_of: AsOfQ
     if on is not None:
         check_date(on, "on")
     read = reading.read_at(service, as_of)
-    return answer(read, response, reading.agents_report(read, on))
+    return answer(read, response, paying_agents.agents_report(read, on))

@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from api import reading
+from api import paying_agents, reading
 from api.demo import data as d
 from api.demo import statements as st
 from api.demo.later.years import ADOPTED_ON, LaterYears
@@ -77,7 +77,7 @@ def pay_through_agent(
     lines = list_lines(read.snap, month)
     if not lines:
         raise ValueError(f"no payroll line is due in {month}")
-    data, _, total = reading.agent_list(read, month)
+    data, _, total = paying_agents.agent_list(read, month)
     sending_id = str(uuid.uuid4())
     body = {"sending_id": sending_id, "agent": POST_OFFICE, "month": month, "sent_on": sent_on}
     body |= {"lines": len(lines), "total": total, "list_sha256": list_digest(data)}

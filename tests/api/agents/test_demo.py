@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from api import reading
+from api import paying_agents, reading
 from api.demo.later.agents import POST_OFFICE, pay_through_agent
 from ledger.formats.keys import KeyPair
 from tests.conftest import Story
@@ -17,7 +17,9 @@ def test_the_post_office_settles_a_month_leaving_two_lines_not_paid(story: Story
     agent = KeyPair.from_seed(bytes([90]) * 32)
     done = pay_through_agent(story.app, story.o, agent, "2022-01", "2021-12-20", "2022-01-08")
     assert (done.lines, done.total, len(done.not_paid)) == (4, 4 * 1_624_000, 2)
-    doc = reading.agents_report(reading.read_at(reading.Direct(story.app), None), "2022-03-01")
+    doc = paying_agents.agents_report(
+        reading.read_at(reading.Direct(story.app), None), "2022-03-01"
+    )
     (row,) = doc["sendings"]
     assert row["agent"] == POST_OFFICE and row["signed_by_agent"] == 4
     assert row["list_sha256"] == hashlib.sha256(done.list_bytes).hexdigest()

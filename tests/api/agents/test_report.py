@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from api import reading
+from api import paying_agents, reading
 from projections.reports.agents import LIST_HEADER, deadline, window_end
 from projections.reports.receipts import receipt_code
 from tests.conftest import LEDGER_ID, Story
@@ -15,7 +15,7 @@ from tests.support.steps.agents import FILE_SHA256, line_body, send
 
 
 def _report(story: Story, on: str | None = None, as_of: str | None = None) -> dict[str, Any]:
-    return reading.agents_report(reading.read_at(reading.Direct(story.app), as_of), on)
+    return paying_agents.agents_report(reading.read_at(reading.Direct(story.app), as_of), on)
 
 
 def _settle(story: Story, body: dict[str, Any], by_agent: bool = True) -> None:
@@ -36,12 +36,12 @@ def test_the_list_is_the_month_s_due_lines_by_code_and_its_digest_is_of_those_by
 ) -> None:
     benefits = sorted(story.beneficiary()[2] for _ in range(3))
     read = reading.read_at(reading.Direct(story.app), None)
-    data, lines, total = reading.agent_list(read, "2022-01")
+    data, lines, total = paying_agents.agent_list(read, "2022-01")
     expected = sorted((receipt_code(LEDGER_ID, b, "2022-01"), b) for b in benefits)
     assert data == (LIST_HEADER + "".join(f"{code},{b},1624000\n" for code, b in expected)).encode()
     assert (lines, total) == (3, 3 * 1_624_000)
     assert hashlib.sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()
-    assert reading.agent_list(read, "2021-12")[1:] == (0, 0)  # nothing due before the start
+    assert paying_agents.agent_list(read, "2021-12")[1:] == (0, 0)  # nothing due before the start
 
 
 def test_a_list_is_late_from_the_25th_of_the_month_before_and_settled_by_the_month_after() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from api import reading
+from api import paying_agents, reading
 from api.cli.main import app as cli_app
 from api.imports.preview import layout_of, parse
 from api.imports.templates import template_csv
@@ -179,7 +179,9 @@ def test_ansinh_import_records_the_settlement_as_the_signer_may(
     assert result.exit_code == 0, result.output
     # the cashier also records the paid line's payment by post; the agent signs no payment
     assert f"{3 if who == 'cashier' else 2} statements recorded" in result.stdout
-    doc = reading.agents_report(reading.read_at(reading.Direct(story.app), None), "2022-01-31")
+    doc = paying_agents.agents_report(
+        reading.read_at(reading.Direct(story.app), None), "2022-01-31"
+    )
     (row,) = doc["sendings"]
     assert (row["paid_lines"], row["not_paid_lines"]) == (1, 1)
     assert row["signed_by_agent"] == (2 if who == "agent" else 0)
