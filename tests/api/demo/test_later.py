@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from api import reading
+from api import paying_agents, reading
 from api.cli.main import app
 from api.demo.later import agents, deaths
 from ledger.application import LedgerApplication
@@ -115,7 +115,7 @@ def test_the_list_sent_to_the_post_office_is_the_payroll_as_the_log_stood(later:
     settled = [s["body"] for _, s in later.statements("payroll.settled")]
     assert len(settled) == lines
     assert Counter(s["outcome"] for s in settled) == {"paid": lines - 2, "not_paid": 2}
-    report = reading.agents_report(later.read(), "2024-12-31")
+    report = paying_agents.agents_report(later.read(), "2024-12-31")
     assert report["findings"] == []
     (row,) = report["sendings"]
     assert (row["not_paid_lines"], row["paid_lines"], row["unsettled_lines"]) == (2, lines - 2, 0)

@@ -14,8 +14,8 @@ import pytest
 from api.demo import later as later_years
 from api.demo.commune import Commune
 from api.demo.data import SOCIAL_LEVELS
-from api.demo.later.years import LaterYears
 from api.demo.later.allowances import apply, coefficient, plant, rebase_2024
+from api.demo.later.years import LaterYears
 from api.demo.scribe import Scribe
 from api.demo.story import generate, submit_all
 from ledger.application import LedgerApplication

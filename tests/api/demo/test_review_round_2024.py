@@ -14,8 +14,8 @@ from api import reading
 from api.demo import data as d
 from api.demo.commune import Commune
 from api.demo.data import Home
-from api.demo.later.years import LaterYears
 from api.demo.later.reviews import DECISION, in_later_years, review_round_2024
+from api.demo.later.years import LaterYears
 from api.demo.scribe import Scribe
 from ledger.formats.keys import KeyPair
 from projections.reports.entitlements import status_on
