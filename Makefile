@@ -22,7 +22,7 @@ browser:
 	bash scripts/ensure-chromium.sh
 	bash scripts/ensure-libreoffice.sh
 
-# The Chiềng En demo ledger (first half of 2022): built once, then kept (delete
+# The Chiềng En demo ledger (January 2022 - December 2024): built once, then kept (delete
 # demo-ledger/ to build it again); its audit bundle exported and verified
 # offline; then served on http://127.0.0.1:8000 until Ctrl-C (make run
 # PUBLIC_URL=https://... prints that address in the notices' QR codes).
@@ -40,6 +40,7 @@ run: $(STAMP)
 		'import json; print(json.load(open("$(DEMO)/keys/authority.pub"))["id"])')"
 	$(BIN)/ansinh serve --db $(DEMO)/ansinh.db --host 127.0.0.1 --port 8000 \
 		--vault-key $(DEMO)/keys/vault.key --notary-key $(DEMO)/keys/notary.key \
+		$$([ -e $(DEMO)/keys/intake.key ] && echo --intake-key $(DEMO)/keys/intake.key) \
 		$(if $(PUBLIC_URL),--public-url $(PUBLIC_URL))
 
 # A small ledger built step by step with the command line.
