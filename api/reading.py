@@ -31,6 +31,7 @@ from ledger.tlog.merkle_log import MerkleLog
 from projections import query
 from projections.model import Person, Snapshot
 from projections.reports import codes as entity_codes
+from projections.reports.agents import TYPES as AGENT_TYPES
 from projections.reports.basis import basis
 from projections.reports.duplicates import Pair, suspected_pairs
 from projections.reports.entitlements import check_date, snapshot_date, status_book, status_on
@@ -256,18 +257,9 @@ def reconciliation(
         reviews = identity_reviews(read, suspected_pairs(read.snap, found, names_of))
     cases = query.grievance_cases(read.ledger, read.snap.as_of)  # FORMATS 1.3 (11.5)
     rounds = review_rounds(read)  # FORMATS 1.3 (11.4)
-    doc = reconcile(
-        read.snap,
-        first,
-        last,
-        on,
-        found,
-        read.checkpoint,
-        names_of,
-        reviews,
-        cases=cases,
-        rounds=rounds,
-    )
+    sendings = query.of_types(read.ledger, AGENT_TYPES, read.snap.as_of)  # FORMATS 1.3 (11.3)
+    args = (read.snap, first, last, on, found, read.checkpoint, names_of, reviews)
+    doc = reconcile(*args, cases=cases, rounds=rounds, sendings=sendings)
     if named:
         snap = read.snap
         head_of = {

@@ -222,3 +222,22 @@ def _unacknowledged(
             )
         )
     return found
+
+
+def agent_findings(
+    snap: Snapshot, items: Iterable[Item], on: str | None, first: str, last: str
+) -> list[dict[str, Any]]:
+    """The report's findings about the lists of months ``first``..``last``, for the
+    reconciliation: their entries as ``log_entries`` (the reconciliation gives each finding
+    its evidence), the payment's benefit and program named."""
+    found = []
+    for f in agents_report(snap, items, on)["findings"]:
+        if not first <= f["month"] <= last:
+            continue
+        f = dict(f)
+        f["log_entries"] = f.pop("evidence")
+        benefit = snap.benefits.get(f.get("benefit_id", ""))
+        if benefit is not None:
+            f["program_id"] = benefit.program_id
+        found.append(f)
+    return found

@@ -135,6 +135,12 @@ VALUES: dict[str, Labels] = {
             "Recognised despite an upheld objection",
         ),
         "PAID_WHILE_SUSPENDED": ("Chi trong thời gian tạm dừng", "Paid while suspended"),
+        "LIST_SENT_LATE": ("Gửi danh sách chi trả muộn", "List sent late"),
+        "AGENT_HOLDS_FUNDS": ("Tổ chức chi trả giữ tiền quá hạn", "Agent holds funds"),
+        "PAYMENT_NOT_ACKNOWLEDGED": (
+            "Tổ chức chi trả không xác nhận đã chi",
+            "Payment not acknowledged by the agent",
+        ),
         "PAID_AFTER_LEAVING": ("Chi sau khi chuyển đi nơi khác", "Paid after leaving"),
     },
     "status": {

@@ -151,7 +151,7 @@ def _evidence(
                 yield from _given(proposal.index, proposal.decided_index)
     if code == "FUND_OVERDRAWN":
         yield from _overdrawn_by(snap, a["program_id"])
-    yield from a.pop("grievance_entries", ())  # the grievance's own entries (FORMATS 1.3)
+    yield from a.pop("log_entries", ())  # a 1.3 procedure's own entries (grievances, agents)
     if a.get("proposal_id") in snap.proposals:  # a status decided (review rounds, 11.4)
         decided = snap.proposals[a["proposal_id"]]
         yield from _given(decided.index, decided.decided_index)

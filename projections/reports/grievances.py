@@ -134,7 +134,7 @@ def grievance_findings(
         if case.answered_on is None and case.due is not None and case.due < on:
             detail = say.grievance_overdue(case.subject, case.lodged_on, case.due, on)
             found = anomaly("GRIEVANCE_OVERDUE", detail, **_about(snap, case, lines))
-            found["grievance_entries"] = list(case.entries)
+            found["log_entries"] = list(case.entries)
             out.append(found)
         paid = lines.get(case.code or "") if case.outcome else None
         if paid is not None:
@@ -142,7 +142,7 @@ def grievance_findings(
             amount = sum(snap.payments[p].amount for p in payment_ids)
             detail = say.payment_disputed(str(case.outcome), month, amount, case.lodged_on)
             found = anomaly("PAYMENT_DISPUTED", detail, **_about(snap, case, lines))
-            found["grievance_entries"] = [
+            found["log_entries"] = [
                 *case.entries,
                 *(snap.payments[p].index for p in payment_ids),
             ]

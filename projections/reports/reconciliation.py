@@ -26,11 +26,13 @@ a view picks the text of its language.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from projections.model import Benefit, Payment, Snapshot
 from projections.reports import wording as say
+from projections.reports.agents import CODES as AGENT_CODES
+from projections.reports.agents import Item, agent_findings
 from projections.reports.basis import basis
 from projections.reports.codes import person_codes
 from projections.reports.courses import courses, halt, left_months
@@ -79,6 +81,7 @@ CODES = (
     "PAID_AFTER_LEAVING",
     "STATUS_SKIPPED_REVIEW",  # FORMATS 1.3 (11.4): projections.reports.reviews
     "OBJECTION_UPHELD_RECOGNIZED",
+    *AGENT_CODES,  # FORMATS 1.3 (11.3): projections.reports.agents
 )
 _ID_FIELDS = (
     "payment_id",
@@ -116,6 +119,7 @@ def reconcile(
     reviews: Mapping[Pair, str] | None = None,
     cases: Mapping[str, Case] | None = None,
     rounds: ReviewLog | None = None,
+    sendings: Iterable[Item] | None = None,
 ) -> dict[str, Any]:
     """The reconciliation of ``from_month..to_month`` as it stood on ``on``.
 
@@ -126,8 +130,10 @@ def reconcile(
     ``identity.reviewed`` decisions (:mod:`projections.reports.duplicates`).
     ``cases`` (grievances and confirmations read from the log,
     :mod:`projections.reports.grievances`) enable GRIEVANCE_OVERDUE and
-    PAYMENT_DISPUTED. ``checkpoint`` ({tree_size, root, ...}) names the log state the snapshot
-    ``rounds``: the poverty review rounds read from the log (:mod:`.reviews`).
+    PAYMENT_DISPUTED. ``rounds``: the poverty review rounds read from the log
+    (:mod:`.reviews`). ``sendings``: the paying agents' lists, settlements and refunds
+    read from the log (:mod:`.agents`): LIST_SENT_LATE, AGENT_HOLDS_FUNDS and
+    PAYMENT_NOT_ACKNOWLEDGED of the months reconciled.
     ``checkpoint`` ({tree_size, root, ...}) names the log state the snapshot
     was computed from and is copied into the result.
     """
@@ -172,6 +178,8 @@ def reconcile(
         found += grievance_findings(snap, cases, on, anomaly)
     if rounds is not None:
         found += review_findings(snap, rounds, on or "9999-12-31", anomaly)
+    if sendings is not None:
+        found += agent_findings(snap, sendings, on, from_month, to_month)
     found.sort(key=lambda a: (a["code"], *(a.get(k, "") for k in _ID_FIELDS), a["detail"]))
     annotate(snap, found, {k: e.amount for k, e in due.items()}, groups, fund_rows)
     programs = _program_rows(snap, due, groups)

@@ -173,3 +173,25 @@ def test_a_payment_by_post_of_a_benefit_approved_after_the_list_is_not_the_agent
     assert "PAYMENT_NOT_ACKNOWLEDGED" not in {
         f["code"] for f in _report(story, on="2022-03-01")["findings"]
     }
+
+
+def test_the_reconciliation_of_the_month_carries_the_agents_findings_with_evidence(
+    story: Story,
+) -> None:
+    """An inspector reads one list of findings: the agents' are in the reconciliation of
+    the months their lists are for, each with its entries as evidence, not in others."""
+    story.beneficiary()  # the list's one line
+    late = send(story, lines=1, total=1_624_000, sent_on="2021-12-27")
+    read = reading.read_at(reading.Direct(story.app), None)
+    doc = reading.reconciliation(read, "2022-01", "2022-01", "2022-03-31", identities=False)
+    (finding,) = [a for a in doc["anomalies"] if a["code"] == "LIST_SENT_LATE"]
+    assert finding["sending_id"] == late and finding["month"] == "2022-01"
+    sent_at = story.app.size() - 1
+    assert finding["evidence"] == [sent_at] and len(finding["finding_id"]) == 12
+    assert "27/12/2021" in finding["detail_vi"]
+    held = [a for a in doc["anomalies"] if a["code"] == "AGENT_HOLDS_FUNDS"]
+    assert [a["sending_id"] for a in held] == [late]  # nothing settled by 28/02, all held
+    assert held[0]["evidence"] == [sent_at]
+    other = reading.reconciliation(read, "2022-02", "2022-02", "2022-03-31", identities=False)
+    codes = {a["code"] for a in other["anomalies"]}
+    assert not codes & {"LIST_SENT_LATE", "AGENT_HOLDS_FUNDS"}
