@@ -27,6 +27,7 @@ from ledger.audit.verifier import MIN_AUTHORITY_HEX, Amendments, VerificationFai
 from ledger.errors import InvalidField, VaultKeyMissing
 from ledger.formats.vault import VaultKey
 from ledger.formats.versions import V1
+from ledger.tlog.policy import Policy, PolicyInvalid, parse_policy
 from projections.tables.audit import verify_database
 
 
@@ -134,6 +135,15 @@ def verify(
         Path | None,
         typer.Option("--evidence", help="An evidence file (`ansinh export evidence`)", exists=True),
     ] = None,
+    policy: Annotated[
+        Path | None,
+        typer.Option(
+            "--policy",
+            help="A witness policy file: the checkpoint's cosignatures must meet its quorum",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Verify everything; exit 0 only if it all holds, else print the first failure and exit 1.
 
@@ -146,7 +156,11 @@ def verify(
     contents of the vault too. It prints what it covered and what it did not.
     """
     authority = _authority_id(authority)
+    rules = _policy(policy)
     if evidence is not None or (path is not None and is_evidence(path)):
+        if rules is not None:
+            print("FAILED INVALID_FIELD: --policy applies to a bundle or --db", file=sys.stderr)
+            raise typer.Exit(1)
         verify_evidence_file(evidence or path, authority, witness or [])  # type: ignore[arg-type]
         return
     kept = since.read_text(encoding="utf-8") if since is not None else None
@@ -162,6 +176,7 @@ def verify(
                     since=kept,
                     processes=processes,
                     progress=tick,
+                    policy=rules,
                 )
             else:
                 with refusals():
@@ -175,6 +190,7 @@ def verify(
                     processes=processes,
                     progress=tick,
                     vault_key=key,
+                    policy=rules,
                 )
                 outcome = replace(outcome, uncovered=(*outcome.uncovered, *NOT_LEDGER_DATA))
     except VerificationFailed as exc:
@@ -204,6 +220,8 @@ def verify(
         + f", FORMATS {_version(outcome.amendments.formats)}"
         + _counted(outcome.amendments.count, "warning")
     )
+    if rules is not None:
+        print(f"  checked witness policy {policy}: quorum {rules.quorum} met")
     for line in outcome.covered:
         print(f"  checked {line}")
     for line in outcome.uncovered:
@@ -258,3 +276,15 @@ def _print_warnings(amendments: Amendments) -> None:
     unlisted = amendments.count - len(amendments.warnings)
     if unlisted:
         print(f"warning: {unlisted} more entries break a FORMATS 1.1 rule", file=sys.stderr)
+
+
+def _policy(path: Path | None) -> Policy | None:
+    """The witness policy file parsed, or FAILED naming its code and line."""
+    if path is None:
+        return None
+    try:
+        return parse_policy(path.read_text(encoding="utf-8"))
+    except (PolicyInvalid, UnicodeDecodeError) as exc:
+        code = getattr(exc, "code", "POLICY_SYNTAX")
+        print(f"FAILED {code}: {path}: {getattr(exc, 'message', exc)}", file=sys.stderr)
+        raise typer.Exit(1) from None

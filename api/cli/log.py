@@ -13,6 +13,7 @@ import typer
 from api.cli.deps import DbOpt, NotaryOpt, UrlOpt, load_key, notary_key, open_ledger, refusals
 from ledger.errors import InvalidField
 from ledger.tlog.merkle_log import MerkleLog
+from ledger.tlog.policy import note_vkey
 from ledger.tlog.witness import DatabaseSource, LogSource, cosign_latest, verifier_key
 
 witness_app = typer.Typer(
@@ -97,24 +98,45 @@ def witness_cosign(
         str | None, typer.Option("--name", help="Witness name (default: witness/<key id>)")
     ] = None,
     db: DbOpt = None,
-    url: UrlOpt = None,
+    url: Annotated[
+        list[str] | None,
+        typer.Option("--url", help="A server to cosign (repeat for several logs)"),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="A file listing the logs to cosign, one address a line"),
+    ] = None,
 ) -> None:
     """Cosign the newest checkpoint if it is consistent with the last one cosigned.
 
     With --url the checkpoint and proofs come from the server and the
     cosignature goes back to it; the ledger id and notary key are read from
     its signed opening statement, and pinned in --state the first time.
+
+    With --config (or --url repeated), every log listed, each with its own
+    state under --state/<origin>; a line per log, exit 1 if any failed.
     """
+    from api.cli.witnessing import cosign_many, read_config
+
     with refusals():
         pair = load_key(key)
         witness_name = name or f"witness/{pair.key_id[:16]}"
-        if url is None:
+        many = (read_config(config) if config is not None else []) + (
+            list(url or []) if config is not None or len(url or []) > 1 else []
+        )
+        if many:
+            if db is not None:
+                raise InvalidField("db", "list the databases in --config with the other logs")
+            cosign_many(many, pair, witness_name, state)
+            return
+        address = url[0] if url else None
+        if address is None:
             source: LogSource = DatabaseSource(MerkleLog(open_ledger(db)))
             done = cosign_latest(source, pair, witness_name, state)
         else:
             from api.client.remote import AnsinhClient, HttpLogSource
 
-            with AnsinhClient(url) as client:
+            with AnsinhClient(address) as client:
                 source = HttpLogSource(client, verifier_key(witness_name, pair))
                 done = cosign_latest(source, pair, witness_name, state)
         since = f" (extends {done.previous_size})" if done.previous_size else ""
@@ -132,3 +154,18 @@ def witness_vkey(
     with refusals():
         pair = load_key(key)
         print(verifier_key(name or f"witness/{pair.key_id[:16]}", pair))
+
+
+@witness_app.command("log-key")
+def witness_log_key(db: DbOpt = None, url: UrlOpt = None) -> None:
+    """Print the `log` line of a witness policy: the log's origin and notary verifier key."""
+    with refusals():
+        if url is None:
+            source: LogSource = DatabaseSource(MerkleLog(open_ledger(db)))
+            print(f"log {note_vkey(source.origin(), source.notary_public_key())}")
+            return
+        from api.client.remote import AnsinhClient, HttpLogSource
+
+        with AnsinhClient(url) as client:
+            source = HttpLogSource(client)
+            print(f"log {note_vkey(source.origin(), source.notary_public_key())}")

@@ -30,6 +30,7 @@ from ledger.formats.notes import NoteError, open_checkpoint
 from ledger.formats.vault import VaultKey, commitment
 from ledger.storage.recorder import CHECKPOINTS
 from ledger.tlog.merkle_log import IssuedCheckpoint, MerkleLog
+from ledger.tlog.policy import Policy, evaluate
 
 Progress = Callable[[int], None] | None
 
@@ -42,6 +43,7 @@ def verify_bundle(
     since: str | None = None,
     processes: int | None = None,
     progress: Progress = None,
+    policy: Policy | None = None,
     block_bytes: int = BLOCK,
 ) -> Outcome:
     """Verify an exported bundle, offline, trusting only ``authority`` (a key id).
@@ -64,6 +66,7 @@ def verify_bundle(
             if since is not None:
                 check_checkpoint(replay, since)
             names = check_witnesses(bundle.checkpoint, witnesses or [])
+            names += check_policy(bundle.checkpoint, policy)
             checked = _check_vault(replay, vault)
     except LedgerError as exc:
         raise VerificationFailed(f"{exc.code}: {exc.message}") from None
@@ -90,6 +93,7 @@ def verify_ledger(
     progress: Progress = None,
     vault_key: VaultKey | None = None,
     tables: bool = True,
+    policy: Policy | None = None,
 ) -> Outcome:
     """Verify a live database: the entries, every stored checkpoint, and every table
     the ledger decides or answers from (aggregate events, nonce claims, the Merkle node
@@ -131,8 +135,9 @@ def verify_ledger(
     if since is not None:
         check_checkpoint(replay, since)
     names = check_witnesses(checkpoints[-1].note, witnesses or []) if checkpoints else ()
-    if witnesses and not checkpoints:
+    if (witnesses or policy) and not checkpoints:
         raise VerificationFailed("no checkpoint to carry the witnesses' cosignatures")
+    names += check_policy(checkpoints[-1].note, policy) if checkpoints else ()
     assert replay.leaves is not None
     covered = []
     if tables:
@@ -158,8 +163,8 @@ def verify_ledger(
         )
     if vault_key is None:
         uncovered.append("vault contents: not opened (give the vault key to check them)")
-    if not witnesses:
-        uncovered.append("witness cosignatures: none required (give --witness)")
+    if not witnesses and policy is None:
+        uncovered.append("witness cosignatures: none required (give --witness or --policy)")
     return Outcome(
         replay.size,
         replay.tree.root(),
@@ -257,3 +262,13 @@ def _check_vault(replay: Replay, vault: VaultItems) -> int:
 
 
 __all__ = ["NoteError", "open_checkpoint", "verify_bundle", "verify_ledger"]
+
+
+def check_policy(note: str, policy: Policy | None) -> tuple[str, ...]:
+    """The witnesses' names that satisfy ``policy`` on ``note``; fails naming what is missing."""
+    if policy is None:
+        return ()
+    found = evaluate(policy, note)
+    if not found.satisfied:
+        raise VerificationFailed(f"POLICY_NOT_SATISFIED: {found.summary()}")
+    return tuple(n for n in found.signed)
