@@ -30,6 +30,7 @@ from ledger.formats.vault import VaultKey
 from ledger.signatures.deferred import start_helper
 from ledger.tlog.merkle_log import IssuedCheckpoint, MerkleLog
 from ledger.tlog.notary import NotaryGuard
+from ledger.tlog.policy import Policy
 from projections import query
 from projections.model import Snapshot
 
@@ -203,6 +204,7 @@ class LedgerService:
         if notary is not None:
             self.ledger.on_recorded = self.guard.remember
         self.checkpoint_every_s = checkpoint_every_s
+        self.policy: Policy | None = None  # the witness policy the pages report on
         self.writer = GroupCommit(self.ledger)
         self._snapshots: OrderedDict[tuple[int, int], Snapshot] = OrderedDict()
         self._snapshot_lock = threading.Lock()

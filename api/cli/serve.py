@@ -23,6 +23,7 @@ from api.service import LedgerService
 from ledger.errors import InvalidField, VaultKeyMissing, WrongNotaryKey
 from ledger.formats.vault import VaultKey
 from ledger.storage.settings import check_ledger_file, resolve_db, sqlite_file
+from ledger.tlog.policy import Policy, parse_policy
 
 BACKLOG = 2048
 PAGES = (
@@ -52,6 +53,13 @@ IntakeOpt = Annotated[
         help="The key (role intake, FORMATS 1.3) the lookup page /xac-nhan signs beneficiaries' "
         "confirmations with; without it the page takes none",
     ),
+]
+_POLICY_HELP = (
+    "A witness policy file: the public pages and GET /v1/log/policy say whether the newest "
+    "checkpoint is cosigned by enough witnesses"
+)
+PolicyOpt = Annotated[
+    Path | None, typer.Option("--policy", help=_POLICY_HELP, exists=True, dir_okay=False)
 ]
 MaxBodyOpt = Annotated[float, typer.Option("--max-body-mb", min=0.001, help=_MAX_BODY_HELP)]
 _RATE_HELP = "Sign-in requests (challenge, token) each client address may make a minute"
@@ -172,6 +180,7 @@ def serve(
     public_url: PublicUrlOpt = None,
     forwarded_allow_ips: AllowIpsOpt = LOOPBACK,
     intake_key: IntakeOpt = None,
+    policy: PolicyOpt = None,
 ) -> None:
     """Serve the ledger: the API under /v1 (docs at /docs) and the public pages."""
     import uvicorn
@@ -189,6 +198,7 @@ def serve(
     with refusals():
         service = open_service(db, vault_key, notary, checkpoint_every)
         intake = load_key(intake_key) if intake_key is not None else None
+        service.policy = read_policy(policy) if policy is not None else None
     try:
         sock = bind(host, port)
     except BaseException:
@@ -244,3 +254,11 @@ def _has_vault_key(path: Path | None) -> bool:
     except (VaultKeyMissing, InvalidField):
         return False
     return True
+
+
+def read_policy(path: Path) -> Policy:
+    """The witness policy file, or a refusal naming its code and line."""
+    try:
+        return parse_policy(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InvalidField("policy", f"{path} is not UTF-8 text") from None

@@ -20,6 +20,7 @@ from api.http.deps import ServiceDep
 from api.http.models import MAX_SIZE, CheckpointOut, ConsistencyProof, InclusionProof
 from api.service import LedgerService
 from ledger.errors import InvalidField
+from ledger.tlog.policy import evaluate
 from projections.query import resolve_as_of
 
 MAX_ENTRIES = 1000  # entries per GET /v1/log/entries
@@ -50,11 +51,11 @@ def _tree_size(service: LedgerService, given: int | None) -> int:
 def latest_checkpoint(service: ServiceDep) -> PlainTextResponse:
     """The newest signed checkpoint (one is signed first if entries are newer)."""
     issued = service.latest_checkpoint()
-    return PlainTextResponse(
-        issued.note,
-        media_type="text/plain; charset=utf-8",
-        headers={"X-Ansinh-Tree-Size": str(issued.size)},
-    )
+    headers = {"X-Ansinh-Tree-Size": str(issued.size)}
+    if service.policy is not None:  # serve --policy: does this checkpoint meet it (/v1/log/policy)
+        met = evaluate(service.policy, issued.note).satisfied
+        headers["X-Ansinh-Policy"] = "satisfied" if met else "not-satisfied"
+    return PlainTextResponse(issued.note, media_type="text/plain; charset=utf-8", headers=headers)
 
 
 @router.get("/log/checkpoints", responses=wire.error_responses(400))

@@ -46,6 +46,7 @@ from api.pages.docs import PublicList
 from api.pages.lookup import form_page, line_page
 from api.pages.serve import serve, serve_json
 from api.pages.views import checkpoints_page, home_page, list_page, qr_svg, query, totals_page
+from api.pages.witnessed import witnessed
 
 router = APIRouter(tags=["public pages"])
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Response])
@@ -105,6 +106,7 @@ def _lists_json_url(ask: Ask, public: PublicList, printed: bool = False) -> str:
 def _home(ask: Ask) -> tuple[Rendered, bool]:
     public = ask.lists()
     page = home_page(public, ask.links, {"on": ask.on, "as_of": ask.as_of_raw})
+    page["witnessed"] = witnessed(ask.service, ask.lang)
     title = ask.t("site")
     return ask.html("home.html", public, page, _lists_json_url(ask, public), title=title)
 
@@ -156,6 +158,7 @@ def _totals(ask: Ask) -> tuple[Rendered, bool]:
 def _checkpoints(ask: Ask) -> tuple[Rendered, bool]:
     public = ask.lists()
     page = checkpoints_page(ask.service.merkle().checkpoints(newest=RECENT_CHECKPOINTS), ask.links)
+    page["witnessed"] = witnessed(ask.service, ask.lang)
     title = ask.t("checkpoints")
     return ask.html("checkpoints.html", public, page, _lists_json_url(ask, public), title=title)
 
