@@ -196,9 +196,10 @@ def serve(
     public = PublicAddress.of(public_url, forwarded_allow_ips)
 
     with refusals():
+        rules = read_policy(policy) if policy is not None else None
         service = open_service(db, vault_key, notary, checkpoint_every)
+        service.policy = rules
         intake = load_key(intake_key) if intake_key is not None else None
-        service.policy = read_policy(policy) if policy is not None else None
     try:
         sock = bind(host, port)
     except BaseException:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from ledger.application import LedgerApplication
@@ -12,6 +13,7 @@ from ledger.formats.vault import VaultKey
 from ledger.tlog.merkle_log import MerkleLog
 from ledger.tlog.policy import note_vkey
 from tests.api.cli.test_bundle_cli import Cli
+from tests.api.cli.test_serve import serving
 from tests.conftest import Officers, Story, scratch_schema
 
 OTHER_LOG = "ansinh.vn/son-la/song-ma/nam-ty"
@@ -151,3 +153,27 @@ def test_a_log_that_fails_does_not_stop_the_others_and_the_exit_status_says_so(
     assert lines[0].startswith(f"FAILED {missing}: "), lines
     assert lines[1] == f"OK {OTHER_LOG}: cosigned checkpoint of size 3 as thanh-tra-tinh"
     assert lines[2] == "1 of 2 logs cosigned"
+
+
+def test_serve_refuses_a_bad_policy_naming_its_code_and_line(story: Story, cli: Cli) -> None:
+    policy = cli.dir / "bad.txt"
+    policy.write_text(f"{cli.db('witness', 'log-key').stdout}quorum nobody\n")
+    refused = cli.db("serve", "--policy", policy, code=1)
+    assert refused.stderr.startswith("POLICY_UNKNOWN_NAME: line 2: 'nobody' is not a witness")
+
+
+def test_serve_with_a_policy_reports_it_over_http(
+    story: Story, cli: Cli, db_url: str, tmp_path: Path, officers: Officers, vault_key: VaultKey
+) -> None:
+    story.beneficiary()
+    cli.checkpoint()
+    cli.cosign("inspector")
+    policy = write_policy(cli, quorum="thanh-tra-tinh")
+    where = tmp_path / "server"
+    where.mkdir()
+    with serving(db_url, where, officers, vault_key, "--policy", str(policy)) as served:
+        status = httpx.get(served.url + "/v1/log/policy", timeout=30).json()
+        page = httpx.get(served.url + "/checkpoints", timeout=30).text
+    assert status["checkpoint"]["satisfied"] is True, status
+    assert status["checkpoint"]["signed"] == ["thanh-tra-tinh"]
+    assert "đã được 1/2 bên chứng kiến ký xác nhận (thanh-tra-tinh): đủ theo quy định" in page
