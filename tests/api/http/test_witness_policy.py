@@ -11,7 +11,7 @@ from ledger.formats.notes import cosign
 from ledger.tlog.policy import note_vkey, parse_policy
 from ledger.tlog.witness import verifier_key
 from tests.conftest import LEDGER_ID, Officers, Story
-from tests.vectors.make_witness_policy import spoiled
+from tests.vectors.witness_policy import spoiled
 
 WITNESSES = {"thanh-tra-tinh": "inspector", "kiem-toan": "registrar2"}
 

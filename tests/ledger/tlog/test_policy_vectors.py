@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from ledger.tlog.policy import PolicyInvalid, evaluate, parse_policy
-from tests.vectors import make_witness_policy as maker
+from tests.vectors import witness_policy as maker
 
 VECTORS: dict[str, Any] = json.loads(maker.OUT.read_text(encoding="ascii"))
 

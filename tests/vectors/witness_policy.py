@@ -1,6 +1,6 @@
 """Write ``witness-policy.json``, the vectors of docs/formats.md section 12 (run from the root).
 
-    .venv/bin/python tests/vectors/make_witness_policy.py
+    .venv/bin/python tests/vectors/witness_policy.py
 
 Keys come from fixed seeds, cosignatures carry fixed timestamps and Ed25519
 is deterministic, so the same code writes the same bytes;
