@@ -158,10 +158,7 @@ def verify(
     authority = _authority_id(authority)
     rules = _policy(policy)
     if evidence is not None or (path is not None and is_evidence(path)):
-        if rules is not None:
-            print("FAILED INVALID_FIELD: --policy applies to a bundle or --db", file=sys.stderr)
-            raise typer.Exit(1)
-        verify_evidence_file(evidence or path, authority, witness or [])  # type: ignore[arg-type]
+        verify_evidence_file(evidence or path, authority, witness or [], rules)  # type: ignore[arg-type]
         return
     kept = since.read_text(encoding="utf-8") if since is not None else None
     try:

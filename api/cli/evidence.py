@@ -10,6 +10,7 @@ import typer
 
 from ledger.audit.evidence import verify_evidence
 from ledger.audit.verifier import VerificationFailed
+from ledger.tlog.policy import Policy
 
 
 def is_evidence(path: Path) -> bool:
@@ -20,11 +21,13 @@ def is_evidence(path: Path) -> bool:
         return f.read(64).lstrip()[:1] == b"{"
 
 
-def verify_evidence_file(path: Path, authority: str | None, witnesses: list[str]) -> None:
+def verify_evidence_file(
+    path: Path, authority: str | None, witnesses: list[str], policy: Policy | None = None
+) -> None:
     """Check the evidence; print OK and what was covered, or FAILED naming the entry."""
     try:
         text = path.read_text(encoding="utf-8")
-        outcome = verify_evidence(text, authority=authority, witnesses=witnesses)
+        outcome = verify_evidence(text, authority=authority, witnesses=witnesses, policy=policy)
     except UnicodeDecodeError:
         print("FAILED evidence: not UTF-8 text", file=sys.stderr)
         raise typer.Exit(1) from None
@@ -47,6 +50,8 @@ def verify_evidence_file(path: Path, authority: str | None, witnesses: list[str]
         + (f", witnesses {', '.join(outcome.witnesses)}" if outcome.witnesses else "")
     )
     print(f"  checked the notary's signature on the checkpoint of {outcome.checkpoint_size}")
+    if policy is not None:
+        print(f"  checked the witness policy: quorum {policy.quorum} met")
     print("  checked each entry's inclusion proof against it, and its statement's signature")
     print(f"  checked the keys: entry 0 and their registrations ({len(outcome.context)} entries)")
     for line in outcome.not_shown:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ledger.application import LedgerApplication
+from ledger.audit.ledger import check_policy
 from ledger.audit.verifier import MIN_AUTHORITY_HEX, VerificationFailed, check_witnesses
 from ledger.domain.base import read_statement
 from ledger.domain.catalog import CATALOG
@@ -33,6 +34,7 @@ from ledger.formats.merkle import ProofError, leaf_hash, verify_inclusion
 from ledger.formats.notes import NoteError, open_checkpoint
 from ledger.formats.versions import V1
 from ledger.tlog.merkle_log import MerkleLog
+from ledger.tlog.policy import Policy
 
 FORMAT = "ansinh-evidence/1"
 ASKED = "asked"
@@ -154,7 +156,11 @@ def _entry(item: Any, position: int) -> tuple[int, bytes, list[bytes], str]:
 
 
 def verify_evidence(
-    text: str, *, authority: str | None = None, witnesses: list[str] | None = None
+    text: str,
+    *,
+    authority: str | None = None,
+    witnesses: list[str] | None = None,
+    policy: Policy | None = None,
 ) -> EvidenceOutcome:
     """Check an evidence file on its own; raise :class:`VerificationFailed` naming
     the first entry (or the checkpoint) that does not hold."""
@@ -206,6 +212,7 @@ def verify_evidence(
                 _public_key(body["key"], index), body["holder"]["id"], frozenset(body["roles"])
             )
     names = check_witnesses(doc["checkpoint"], witnesses or [])
+    names += check_policy(doc["checkpoint"], policy)
     return EvidenceOutcome(
         ledger_id,
         opened.by,

@@ -62,6 +62,24 @@ def test_verify_with_a_policy_fails_until_its_quorum_has_cosigned(story: Story, 
     assert cli("verify", bundle, "--witness", cli.vkey("inspector")).exit_code == 0
 
 
+def test_an_evidence_file_is_held_to_the_policy_too(story: Story, cli: Cli) -> None:
+    story.beneficiary()
+    cli.checkpoint()
+    policy = write_policy(cli)
+    cli.cosign("inspector")
+    evidence = cli.dir / "evidence.json"
+    cli.db("export", "evidence", "--index", 3, "--out", evidence)
+    failed = cli("verify", evidence, "--policy", policy, code=1)
+    assert (
+        "FAILED POLICY_NOT_SATISFIED: " in failed.stderr and "missing: kiem-toan" in failed.stderr
+    )
+    cli.cosign("registrar2", state="state2")
+    evidence = cli.dir / "evidence-2.json"
+    cli.db("export", "evidence", "--index", 3, "--out", evidence)
+    ok = cli("verify", evidence, "--policy", policy).stdout
+    assert "witnesses thanh-tra-tinh, kiem-toan" in ok and "witness policy: quorum ca-hai met" in ok
+
+
 def test_verify_refuses_a_bad_policy_naming_its_code_and_line(story: Story, cli: Cli) -> None:
     story.beneficiary()
     cli.checkpoint()
