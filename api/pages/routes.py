@@ -106,9 +106,10 @@ def _lists_json_url(ask: Ask, public: PublicList, printed: bool = False) -> str:
 def _home(ask: Ask) -> tuple[Rendered, bool]:
     public = ask.lists()
     page = home_page(public, ask.links, {"on": ask.on, "as_of": ask.as_of_raw})
-    page["witnessed"] = witnessed(ask.service, ask.lang)
+    page["witnessed"], enough = witnessed(ask.service, ask.lang)
     title = ask.t("site")
-    return ask.html("home.html", public, page, _lists_json_url(ask, public), title=title)
+    drawn, settled = ask.html("home.html", public, page, _lists_json_url(ask, public), title=title)
+    return drawn, settled and enough
 
 
 def _lists(ask: Ask) -> tuple[Rendered, bool]:
@@ -158,9 +159,11 @@ def _totals(ask: Ask) -> tuple[Rendered, bool]:
 def _checkpoints(ask: Ask) -> tuple[Rendered, bool]:
     public = ask.lists()
     page = checkpoints_page(ask.service.merkle().checkpoints(newest=RECENT_CHECKPOINTS), ask.links)
-    page["witnessed"] = witnessed(ask.service, ask.lang)
+    page["witnessed"], enough = witnessed(ask.service, ask.lang)
     title = ask.t("checkpoints")
-    return ask.html("checkpoints.html", public, page, _lists_json_url(ask, public), title=title)
+    json_url = _lists_json_url(ask, public)
+    drawn, settled = ask.html("checkpoints.html", public, page, json_url, title=title)
+    return drawn, settled and enough  # (a page waiting for cosignatures is not kept long)
 
 
 RECENT_CHECKPOINTS = 50  # on the checkpoints page; the bundle holds every one

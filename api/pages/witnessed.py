@@ -42,15 +42,17 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def witnessed(service: LedgerService, lang: str) -> list[str]:
-    """The sentences for the page, in ``lang``; none when the server has no policy."""
+def witnessed(service: LedgerService, lang: str) -> tuple[list[str], bool]:
+    """The sentences for the page, in ``lang`` (none when the server has no policy), and
+    whether they are final at this log size: a checkpoint that does not meet the policy
+    yet may be cosigned any moment, so its page is not kept long."""
     status = witness_status(service)
     if status is None:
-        return []
+        return [], True
     say = lambda key, **v: WORDS[key][1 if lang == "en" else 0].format(**v)  # noqa: E731
     found: dict[str, Any] | None = status["checkpoint"]
     if found is None:
-        return [say("no_checkpoint")]
+        return [say("no_checkpoint")], False
     nobody = say("none")
     common = {
         "size": found["tree_size"],
@@ -66,4 +68,4 @@ def witnessed(service: LedgerService, lang: str) -> list[str]:
             lines.append(say("older", size=status["satisfied_size"]))
     if found["bad"]:
         lines.append(say("bad", names=", ".join(found["bad"])))
-    return lines
+    return lines, bool(found["satisfied"])

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from nacl.signing import SigningKey
 
+from api.pages import cache
 from ledger.formats.notes import cosign
 from ledger.tlog.policy import note_vkey, parse_policy
 from ledger.tlog.witness import verifier_key
@@ -96,6 +98,23 @@ def test_the_public_pages_say_in_plain_words_how_many_witnesses_cosigned(
     assert "đã được 2/2 bên chứng kiến ký xác nhận (thanh-tra-tinh, kiem-toan)" in page
     english = client.get("/checkpoints?lang=en").text
     assert "has been cosigned by 2 of 2 witnesses" in english
+
+
+def test_a_page_waiting_for_cosignatures_shows_them_as_soon_as_they_come(
+    story: Story,
+    service: Any,
+    client: TestClient,
+    officers: Officers,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(cache, "UNSETTLED_S", 0.0)  # (kept a second otherwise)
+    story.beneficiary()
+    service.policy = parse_policy(policy_text(officers))
+    client.get("/v1/log/checkpoint")
+    assert "mới được 0/2 bên chứng kiến" in client.get("/checkpoints").text
+    cosign_latest(service, officers, "thanh-tra-tinh")
+    cosign_latest(service, officers, "kiem-toan")
+    assert "đã được 2/2 bên chứng kiến ký xác nhận" in client.get("/checkpoints").text
 
 
 def test_pages_without_a_policy_say_nothing_of_witnesses(story: Story, client: TestClient) -> None:
