@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import socket
 import sys
+from base64 import b64decode
 from pathlib import Path
 from typing import Annotated
 
@@ -223,6 +224,11 @@ def serve(
         err.print("note: no --intake-key: the lookup page takes no confirmations", markup=False)
     elif intake.key_id not in charter.keys or "intake" not in charter.keys[intake.key_id].roles:
         err.print("note: the --intake-key is not registered with the role intake", markup=False)
+    if rules is not None and not any(
+        log.name == charter.ledger_id and log.public_key == b64decode(charter.notary_public_key)
+        for log in rules.logs
+    ):
+        err.print("note: the --policy names no log key of this ledger: never met", markup=False)
     if not _has_vault_key(vault_key):
         err.print("note: no vault key: statements with personal data will be refused", markup=False)
     print("Ctrl-C stops it.", flush=True)

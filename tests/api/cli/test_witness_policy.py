@@ -192,6 +192,23 @@ def test_serve_with_a_policy_reports_it_over_http(
     with serving(db_url, where, officers, vault_key, "--policy", str(policy)) as served:
         status = httpx.get(served.url + "/v1/log/policy", timeout=30).json()
         page = httpx.get(served.url + "/checkpoints", timeout=30).text
+        _, stderr = served.stop()
+    assert "names no log key" not in stderr
     assert status["checkpoint"]["satisfied"] is True, status
     assert status["checkpoint"]["signed"] == ["thanh-tra-tinh"]
     assert "đã được 1/2 bên chứng kiến ký xác nhận (thanh-tra-tinh): đủ theo quy định" in page
+
+
+def test_serve_warns_of_a_policy_for_another_ledger(
+    story: Story, cli: Cli, db_url: str, tmp_path: Path, officers: Officers, vault_key: VaultKey
+) -> None:
+    policy = cli.dir / "other.txt"
+    other = note_vkey(OTHER_LOG, officers.keys["notary"].public_key)
+    policy.write_text(f"log {other}\nquorum none\n")
+    where = tmp_path / "server"
+    where.mkdir()
+    with serving(db_url, where, officers, vault_key, "--policy", str(policy)) as served:
+        status = httpx.get(served.url + "/v1/log/policy", timeout=30).json()
+        _, stderr = served.stop()
+    assert "note: the --policy names no log key of this ledger: never met" in stderr
+    assert status["checkpoint"]["satisfied"] is False
