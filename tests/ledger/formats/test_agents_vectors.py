@@ -24,7 +24,7 @@ from ledger.formats.notes import sign_checkpoint
 from projections import query
 from projections.reports.agents import TYPES, agent_list, agents_report
 from tests.support.log_vectors import LogVectors
-from tests.vectors import agents_maker as maker
+from tests.vectors.formats_1_3 import agents as maker
 
 V = LogVectors("formats-1.3-agents.json")
 LOG = V.log

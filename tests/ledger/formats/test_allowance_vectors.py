@@ -17,7 +17,7 @@ import pytest
 
 from ledger.application import LedgerApplication
 from tests.support.log_vectors import LogVectors
-from tests.vectors import allowances as maker
+from tests.vectors.formats_1_3 import allowances as maker
 
 V = LogVectors("formats-1.3-allowances.json")
 LOG = V.log

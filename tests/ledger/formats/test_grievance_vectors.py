@@ -18,7 +18,7 @@ import pytest
 
 from ledger.application import LedgerApplication
 from tests.support.log_vectors import LogVectors
-from tests.vectors import grievances as maker
+from tests.vectors.formats_1_3 import grievances as maker
 
 V = LogVectors("formats-1.3-grievances.json")
 LOG = V.log

@@ -17,7 +17,7 @@ import pytest
 
 from ledger.application import LedgerApplication
 from tests.support.log_vectors import LogVectors, submit
-from tests.vectors import reviews_1_3 as maker
+from tests.vectors.formats_1_3 import reviews as maker
 
 V = LogVectors("formats-1.3-reviews.json")
 LOG = V.log
