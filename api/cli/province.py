@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import base64
 import sys
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -33,8 +34,13 @@ ProvinceDbOpt = Annotated[
 KeyOpt = Annotated[Path, typer.Option("--key", help="The province's signing key file")]
 
 
-def _open(db: str) -> ProvinceLog:
-    return ProvinceLog(ProvinceStore(db))
+@contextmanager
+def _open(db: str) -> Iterator[ProvinceLog]:
+    store = ProvinceStore(db)
+    try:
+        yield ProvinceLog(store)
+    finally:
+        store.close()
 
 
 @province_app.command("init")
@@ -46,6 +52,7 @@ def province_init(
     """Open a province log signed by KEY, named ORIGIN (e.g. ansinh.vn/son-la)."""
     with refusals():
         log = ProvinceLog.init(db, load_key(key), origin)
+        log.store.close()
         print(f"province log {log.origin} opened, key {base64.b64encode(log.public_key).decode()}")
 
 
@@ -59,8 +66,7 @@ def province_add_commune(
     ],
 ) -> None:
     """Follow a commune: its checkpoints must be signed by this notary key."""
-    with refusals():
-        log = _open(db)
+    with refusals(), _open(db) as log:
         vkey = decode_public_key(notary_vkey, "notary_vkey")
         note = log.add_commune(origin, vkey, load_key(key))
         sys.stdout.write(note)
@@ -87,7 +93,7 @@ def province_collect(
     if not url and not commune_db:
         raise typer.BadParameter("give --url or --commune-db", param_hint="--url")
     with refusals(), ExitStack() as stack:
-        log = _open(db)
+        log = stack.enter_context(_open(db))
         pair = load_key(key)
         sources: list[LogSource] = [
             DatabaseSource(MerkleLog(open_ledger(one))) for one in commune_db or []
@@ -113,8 +119,8 @@ def province_collect(
 @province_app.command("checkpoint")
 def province_checkpoint(db: ProvinceDbOpt) -> None:
     """Print the province's latest signed checkpoint."""
-    with refusals():
-        sys.stdout.write(_open(db).latest())
+    with refusals(), _open(db) as log:
+        sys.stdout.write(log.latest())
 
 
 @province_app.command("export")
@@ -125,7 +131,8 @@ def province_export(
     with refusals():
         if bundle.exists() and any(bundle.iterdir()):
             raise InvalidField("bundle", f"{bundle} exists and is not empty")
-        size = _open(db).export(bundle)
+        with _open(db) as log:
+            size = log.export(bundle)
         print(f"wrote {bundle}: {size} entries and the province checkpoint")
 
 

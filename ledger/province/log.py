@@ -52,9 +52,13 @@ class ProvinceLog:
     @classmethod
     def init(cls, db: str, key: KeyPair, origin: str) -> ProvinceLog:
         store = ProvinceStore(db, create=True)
-        store.set_meta(origin, key.public_key_b64)
-        log = cls(store)
-        log._append([], key)
+        try:
+            store.set_meta(origin, key.public_key_b64)
+            log = cls(store)
+            log._append([], key)
+        except BaseException:
+            store.close()
+            raise
         return log
 
     def chain(self) -> tuple[Chain, list[bytes]]:
