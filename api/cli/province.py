@@ -103,7 +103,7 @@ def province_collect(
 
             for one in url:
                 sources.append(HttpLogSource(stack.enter_context(AnsinhClient(one))))
-        done = log.collect(sources, pair)
+        done = log.collect(sources, pair, [*(commune_db or []), *(url or [])])
         for line in done.logged:
             print(f"logged {line}")
         for origin in done.unchanged:

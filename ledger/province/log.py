@@ -75,18 +75,24 @@ class ProvinceLog:
         chain.apply(leaf)
         return self._append([leaf], key, leaves)
 
-    def collect(self, sources: list[LogSource], key: KeyPair) -> Collected:
-        """Check and log each source's latest checkpoint; sign when anything was added."""
+    def collect(
+        self, sources: list[LogSource], key: KeyPair, labels: list[str] | None = None
+    ) -> Collected:
+        """Check and log each source's latest checkpoint; sign when anything was added.
+
+        ``labels``: where each source is (a URL, a database), to name one that cannot be read.
+        """
         chain, leaves = self.chain()
         new: list[bytes] = []
         logged: list[str] = []
         unchanged: list[str] = []
         refused: list[ProvinceRefused] = []
-        for source in sources:
+        for n, source in enumerate(sources):
             try:
                 origin = source.origin()
             except LedgerError as exc:
-                refused.append(ProvinceRefused("?", f"could not be read ({exc.message})"))
+                where = labels[n] if labels else "?"
+                refused.append(ProvinceRefused(where, f"could not be read ({exc.message})"))
                 continue
             try:
                 leaf = self._next(chain, source, origin, len(leaves) + len(new))

@@ -10,7 +10,7 @@ import pytest
 from nacl.signing import SigningKey
 
 from ledger.audit.verifier import VerificationFailed
-from ledger.errors import InvalidField
+from ledger.errors import DatabaseUnreachable, InvalidField
 from ledger.formats.keys import KeyPair
 from ledger.formats.merkle import MemoryTree, leaf_hash
 from ledger.formats.notes import open_checkpoint, parse_note, sign_checkpoint
@@ -232,3 +232,22 @@ def test_verify_province_names_the_commune_of_a_held_checkpoint_not_logged_or_sp
     twin = sign_checkpoint(cp.origin, cp.size, bytes(32), cp.origin, notary)
     with pytest.raises(VerificationFailed, match=f"commune {commune.origin}: .*split view"):
         verify_province(bundle, [twin])
+
+
+class Unreachable:
+    def origin(self) -> str:
+        raise DatabaseUnreachable("cannot reach it")
+
+
+def test_a_commune_that_cannot_be_read_is_named_by_where_it_was_sought(
+    province: ProvinceLog, communes: dict[str, Commune]
+) -> None:
+    commune = communes["chieng-en"]
+    followed(province, commune)
+    commune.grow(1)
+    sources = [Unreachable(), commune.source()]
+    labels = ["http://127.0.0.1:9", "chieng-en.db"]
+    done = province.collect(sources, PROVINCE_KEY, labels)  # type: ignore[arg-type]
+    assert [r.commune for r in done.refused] == ["http://127.0.0.1:9"]
+    assert "could not be read (db: cannot reach it)" in done.refused[0].message
+    assert done.logged == [f"{commune.origin} 3"]
