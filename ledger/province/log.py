@@ -16,7 +16,7 @@ from pathlib import Path
 
 from nacl.signing import SigningKey
 
-from ledger.errors import InvalidField, LedgerError
+from ledger.errors import InvalidField, LedgerError, LogTampered
 from ledger.formats.keys import KeyPair, decode_public_key
 from ledger.formats.merkle import EMPTY_ROOT, MemoryTree, leaf_hash
 from ledger.formats.notes import NoteError, open_checkpoint, sign_checkpoint
@@ -137,6 +137,12 @@ class ProvinceLog:
             raise InvalidField("key", "not the key this province log was opened with")
         old = self.store.leaves() if leaves is None else leaves
         tree = MemoryTree(leaf_hash(leaf) for leaf in [*old, *new])
+        signed = self.store.checkpoints()
+        if signed and (signed[-1][0] > len(old) or tree.root(signed[-1][0]) != signed[-1][1]):
+            raise LogTampered(
+                f"refusing to sign: the stored entries do not give the root the province "
+                f"signed at size {signed[-1][0]} (the province log was rewritten)"
+            )
         root = tree.root() if tree.size else EMPTY_ROOT
         note = sign_checkpoint(self.origin, tree.size, root, self.origin, SigningKey(key.seed))
         self.store.append(len(old), new, (tree.size, root, note))

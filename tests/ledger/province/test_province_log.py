@@ -10,7 +10,7 @@ import pytest
 from nacl.signing import SigningKey
 
 from ledger.audit.verifier import VerificationFailed
-from ledger.errors import DatabaseUnreachable, InvalidField
+from ledger.errors import DatabaseUnreachable, InvalidField, LogTampered
 from ledger.formats.keys import KeyPair
 from ledger.formats.merkle import MemoryTree, leaf_hash
 from ledger.formats.notes import open_checkpoint, parse_note, sign_checkpoint
@@ -251,3 +251,16 @@ def test_a_commune_that_cannot_be_read_is_named_by_where_it_was_sought(
     assert [r.commune for r in done.refused] == ["http://127.0.0.1:9"]
     assert "could not be read (db: cannot reach it)" in done.refused[0].message
     assert done.logged == [f"{commune.origin} 3"]
+
+
+def test_the_province_refuses_to_sign_over_a_rewritten_entry(
+    province: ProvinceLog, communes: dict[str, Commune]
+) -> None:
+    first, second = communes.values()
+    followed(province, first)
+    leaf = province.store.leaves()[0].replace(b"chieng-en", b"chieng-xx")
+    province.store._run("UPDATE province_leaves SET leaf=? WHERE idx=0", (leaf,))
+    province.store._commit()
+    with pytest.raises(LogTampered, match="signed at size 1"):
+        followed(province, second)
+    assert len(province.store.checkpoints()) == 2
