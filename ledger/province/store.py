@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from ledger.errors import InvalidField, NotOpened
+from ledger.errors import DatabaseUnreachable, InvalidField, NotOpened
 from ledger.storage.settings import is_postgres, sqlite_path
 
 _TABLES = (
@@ -35,13 +35,21 @@ class ProvinceStore:
             url = urlsplit(db)
             schema = parse_qs(url.query).get("schema", ["public"])[0]
             plain = urlunsplit((url.scheme, url.netloc, url.path, "", ""))
-            self.conn: Any = psycopg.connect(plain, options=f"-c search_path={schema}")
+            try:
+                self.conn: Any = psycopg.connect(
+                    plain, options=f"-c search_path={schema}", connect_timeout=5
+                )
+            except psycopg.OperationalError as exc:
+                raise DatabaseUnreachable(f"cannot reach the province database: {exc}") from None
             self.mark = "%s"
         else:
             path = sqlite_path(db)
             if not create and not Path(path).exists():
                 raise NotOpened(f"{path}: no province log here (run `ansinh province init`)")
-            self.conn = sqlite3.connect(path, isolation_level=None)
+            try:
+                self.conn = sqlite3.connect(path, isolation_level=None)
+            except sqlite3.Error as exc:
+                raise InvalidField("db", f"{path}: {exc}") from None
             self.mark = "?"
         if create:
             blob = "BYTEA" if self.postgres else "BLOB"
