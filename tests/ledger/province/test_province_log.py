@@ -264,3 +264,16 @@ def test_the_province_refuses_to_sign_over_a_rewritten_entry(
     with pytest.raises(LogTampered, match="signed at size 1"):
         followed(province, second)
     assert len(province.store.checkpoints()) == 2
+
+
+def test_verify_province_refuses_a_checkpoint_not_signed_by_the_province_key(
+    province: ProvinceLog, communes: dict[str, Commune], tmp_path: Path
+) -> None:
+    bundle, _ = bundle_of(province, communes, tmp_path)
+    cp = parse_note((bundle / "checkpoint").read_text())
+    stranger = SigningKey(KeyPair.from_seed(b"\x67" * 32).seed)
+    (bundle / "checkpoint").write_text(
+        sign_checkpoint(PROVINCE, cp.size, cp.root, PROVINCE, stranger)
+    )
+    with pytest.raises(VerificationFailed, match=r"province checkpoint: .*no valid signature"):
+        verify_province(bundle)
