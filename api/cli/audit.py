@@ -135,6 +135,14 @@ def verify(
         Path | None,
         typer.Option("--evidence", help="An evidence file (`ansinh export evidence`)", exists=True),
     ] = None,
+    province: Annotated[
+        Path | None,
+        typer.Option("--province", help="A province bundle (`ansinh province export`)"),
+    ] = None,
+    checkpoint: Annotated[
+        list[Path] | None,
+        typer.Option("--checkpoint", help="With --province: a commune checkpoint held (repeat)"),
+    ] = None,
     policy: Annotated[
         Path | None,
         typer.Option(
@@ -154,7 +162,16 @@ def verify(
     events, nonce claims, the Merkle node cache, the read models, the vault),
     each rebuilt from the entries and compared; with the vault key, the
     contents of the vault too. It prints what it covered and what it did not.
+
+    With --province, a province bundle: its entries, root and signature, each
+    commune's chain of checkpoints, and that each --checkpoint given is logged.
     """
+    if province is not None:
+        from api.cli.province import verify_province_bundle
+
+        with refusals():
+            verify_province_bundle(province, checkpoint or [])
+        return
     authority = _authority_id(authority)
     rules = _policy(policy)
     if evidence is not None or (path is not None and is_evidence(path)):

@@ -101,6 +101,10 @@ COMMANDS: dict[str, Lazy] = {
         "api.cli.agents:agents_app",
         "Paying agents: send a month's list, see what each agent settled.",
     ),
+    "province": Lazy(
+        "api.cli.province:province_app",
+        "The province's log of the communes' checkpoints.",
+    ),
 }
 
 

@@ -19,54 +19,29 @@ import pytest
 
 from api import reading
 from ledger.application import LedgerApplication
-from ledger.audit.ledger import verify_bundle
-from ledger.audit.verifier import VerificationFailed
-from ledger.domain.acceptance import submission_from_json
-from ledger.errors import LedgerError
 from ledger.formats.merkle import leaf_hash, root_hash
 from ledger.formats.notes import sign_checkpoint
 from projections import query
 from projections.reports.agents import TYPES, agent_list, agents_report
-from tests.ledger.audit.independent import Rejected, verify_independently
-from tests.support.paths import PROJECT_VECTORS
-from tests.vectors import agents_maker as maker
+from tests.support.log_vectors import LogVectors
+from tests.vectors.formats_1_3 import agents as maker
 
-FILE = PROJECT_VECTORS / "formats-1.3-agents.json"
-VECTORS: dict[str, Any] = json.loads(FILE.read_text("ascii"))
-LOG = VECTORS["log"]
-AUTHORITY = VECTORS["keys"]["authority"]["key_id"]
+V = LogVectors("formats-1.3-agents.json")
+LOG = V.log
 
 
 def test_the_maker_writes_the_file_byte_for_byte() -> None:
-    assert maker.build() == FILE.read_text("ascii")
+    assert maker.build() == V.file.read_text("ascii")
 
 
-def _submit(app: LedgerApplication, text: str) -> int:
-    return app.submit(submission_from_json(json.loads(text))).index
-
-
-def _hold(app: LedgerApplication, entries: list[dict[str, Any]]) -> None:
-    for entry in entries:
-        _submit(app, entry["submission"])
-
-
-@pytest.mark.parametrize("case", VECTORS["cases"], ids=lambda c: c["name"])
+@pytest.mark.parametrize("case", V.cases, ids=lambda c: c["name"])
 def test_each_case_has_the_outcome_it_expects(app: LedgerApplication, case: dict[str, Any]) -> None:
-    entries = LOG["entries"]
-    _hold(app, entries[: LOG["adoption_index"]] if case["state"] == "before_adoption" else entries)
-    size = app.size()
-    if case["code"] is None:
-        assert _submit(app, case["submission"]) == size
-        return
-    with pytest.raises(LedgerError) as refused:
-        _submit(app, case["submission"])
-    assert (refused.value.code, refused.value.field) == (case["code"], case["field"])
-    assert app.size() == size
+    V.check_case(app, case, V.held_by(case))
 
 
 def test_the_list_s_bytes_are_the_payroll_s_before_the_sending(app: LedgerApplication) -> None:
-    listed = VECTORS["list"]
-    _hold(app, LOG["entries"])
+    listed = V.vectors["list"]
+    V.hold(app)
     before = query.snapshot(app, listed["sent_index"])
     data, lines, total = agent_list(before, listed["month"])
     assert data.decode() == listed["bytes"]
@@ -77,7 +52,7 @@ def test_the_list_s_bytes_are_the_payroll_s_before_the_sending(app: LedgerApplic
 
 
 def test_the_report_of_the_log_counts_and_flags_what_the_page_says(app: LedgerApplication) -> None:
-    _hold(app, LOG["entries"])
+    V.hold(app)
     read = reading.read_at(reading.Direct(app), None)
     doc = agents_report(read.snap, query.of_types(app, TYPES, app.size()), "2027-03-01")
     january, february = doc["sendings"]
@@ -96,25 +71,8 @@ def test_the_report_of_the_log_counts_and_flags_what_the_page_says(app: LedgerAp
     )["findings"]] == [("AGENT_HOLDS_FUNDS", "2027-02"), ("LIST_SENT_LATE", "2027-02")]  # fmt: skip
 
 
-def _bundle(tmp_path: Path, leaves: list[str], checkpoint: str) -> Path:
-    bundle = tmp_path / "bundle"
-    bundle.mkdir()
-    (bundle / "entries.jsonl").write_text("".join(f"{leaf}\n" for leaf in leaves), "utf-8")
-    (bundle / "checkpoint").write_text(checkpoint, encoding="utf-8")
-    return bundle
-
-
-def _leaves() -> list[str]:
-    return [entry["leaf"] for entry in LOG["entries"]]
-
-
 def test_the_log_verifies_with_both_verifiers(tmp_path: Path) -> None:
-    outcome = verify_bundle(_bundle(tmp_path, _leaves(), LOG["checkpoint"]), authority=AUTHORITY)
-    assert outcome.entries == len(LOG["entries"]) == 20
-    entries = "".join(f"{leaf}\n" for leaf in _leaves()).encode()
-    size, root = verify_independently(entries, LOG["checkpoint"], AUTHORITY)
-    assert size == 20
-    assert root == root_hash([leaf_hash(leaf.encode()) for leaf in _leaves()])
+    assert V.verify_both(tmp_path) == 20
 
 
 def _with(extra: dict[str, Any]) -> tuple[list[str], str]:
@@ -145,11 +103,7 @@ def _with(extra: dict[str, Any]) -> tuple[list[str], str]:
 def test_both_verifiers_fail_what_the_ledger_would_have_refused(
     tmp_path: Path, extra: dict[str, Any], reason: str, why: str
 ) -> None:
-    leaves, checkpoint = _with(extra)
-    with pytest.raises(VerificationFailed) as failed:
-        verify_bundle(_bundle(tmp_path, leaves, checkpoint), authority=AUTHORITY)
-    assert failed.value.index == 20
-    assert failed.value.reason.startswith(reason)
-    with pytest.raises(Rejected) as rejected:
-        verify_independently("".join(f"{x}\n" for x in leaves).encode(), checkpoint, AUTHORITY)
-    assert str(rejected.value) == f"entry 20: {why}"
+    failed, rejected = V.failures(tmp_path, *_with(extra))
+    assert failed.index == 20
+    assert failed.reason.startswith(reason)
+    assert str(rejected) == f"entry 20: {why}"

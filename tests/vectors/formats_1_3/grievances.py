@@ -1,6 +1,6 @@
 """Write ``formats-1.3-grievances.json``, the vectors of docs/formats.md 11.5 (run from the root).
 
-    .venv/bin/python tests/vectors/grievances.py
+    .venv/bin/python tests/vectors/formats_1_3/grievances.py
 
 Keys come from fixed seeds, vault salts from fixed bytes and Ed25519 is
 deterministic, so the same code writes the same bytes;
@@ -28,7 +28,7 @@ from ledger.formats.notes import sign_checkpoint
 from ledger.formats.vault import VaultRecord
 from projections.reports.receipts import receipt_code
 
-OUT = Path(__file__).parent / "formats-1.3-grievances.json"
+OUT = Path(__file__).parent.parent / "formats-1.3-grievances.json"
 LEDGER = "ansinh.vn/son-la/song-ma/chieng-en"
 SEEDS = {"authority": 1, "notary": 2, "registrar": 3, "approver": 4, "cashier": 5, "intake": 6}
 KEYS = {name: KeyPair.from_seed(bytes([n]) * 32) for name, n in SEEDS.items()}

@@ -1,6 +1,6 @@
 """Write ``formats-1.3-reviews.json``, the vectors of docs/formats.md 11.4 (run from the root).
 
-    .venv/bin/python tests/vectors/reviews_1_3.py
+    .venv/bin/python tests/vectors/formats_1_3/reviews.py
 
 A 1.1 ledger adopts 1.3 and runs one periodic poverty review round of 2024
 in one village: two households assessed, the village meeting's votes, the
@@ -29,7 +29,7 @@ from ledger.formats.keys import KeyPair
 from ledger.formats.merkle import leaf_hash, root_hash
 from ledger.formats.notes import sign_checkpoint
 
-OUT = Path(__file__).parent / "formats-1.3-reviews.json"
+OUT = Path(__file__).parent.parent / "formats-1.3-reviews.json"
 LEDGER = "ansinh.vn/son-la/song-ma/chieng-en"
 SEEDS = {"authority": 1, "notary": 2, "registrar": 3, "approver": 4}
 KEYS = {name: KeyPair.from_seed(bytes([n]) * 32) for name, n in SEEDS.items()}

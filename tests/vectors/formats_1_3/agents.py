@@ -1,7 +1,7 @@
 """Write ``formats-1.3-agents.json``, the vectors of docs/formats.md section 11.3 (run from
 the root).
 
-    .venv/bin/python tests/vectors/agents_maker.py
+    .venv/bin/python tests/vectors/formats_1_3/agents.py
 
 Keys come from the seeds of the 1.1 vectors (and three more), vault salts
 from fixed bytes and Ed25519 is deterministic, so the same code writes the
@@ -30,7 +30,7 @@ from ledger.formats.notes import sign_checkpoint
 from ledger.formats.vault import VaultRecord
 from projections.reports.receipts import receipt_code
 
-OUT = Path(__file__).parent / "formats-1.3-agents.json"
+OUT = Path(__file__).parent.parent / "formats-1.3-agents.json"
 LEDGER = "ansinh.vn/son-la/song-ma/chieng-en"
 SEEDS = {"authority": 1, "notary": 2, "registrar": 3, "approver": 4, "cashier": 5}
 SEEDS |= {"agent": 6, "other_agent": 7}

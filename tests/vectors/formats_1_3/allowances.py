@@ -1,6 +1,6 @@
 """Write ``formats-1.3-allowances.json``, the vectors of docs/formats.md 11.2 (run from the root).
 
-    .venv/bin/python tests/vectors/allowances.py
+    .venv/bin/python tests/vectors/formats_1_3/allowances.py
 
 Keys come from fixed seeds, vault salts from fixed bytes and Ed25519 is
 deterministic, so the same code writes the same bytes;
@@ -26,7 +26,7 @@ from ledger.formats.merkle import leaf_hash, root_hash
 from ledger.formats.notes import sign_checkpoint
 from ledger.formats.vault import VaultRecord
 
-OUT = Path(__file__).parent / "formats-1.3-allowances.json"
+OUT = Path(__file__).parent.parent / "formats-1.3-allowances.json"
 LEDGER = "ansinh.vn/son-la/song-ma/chieng-en"
 # "deputy" is a second key of the registrar's holder, with the role approver: the
 # maker-checker case (one holder may not propose and approve).
