@@ -1,4 +1,4 @@
-"""Witness policies: which witnesses must cosign a checkpoint (docs/formats.md §14).
+"""Witness policies: which witnesses must cosign a checkpoint (docs/formats.md §12).
 
 A policy is a small text file in the style of C2SP tlog-witness / sigsum
 policies::

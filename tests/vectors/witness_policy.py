@@ -1,4 +1,4 @@
-"""Write ``witness-policy.json``, the vectors of docs/formats.md section 14 (run from the root).
+"""Write ``witness-policy.json``, the vectors of docs/formats.md section 12 (run from the root).
 
     .venv/bin/python tests/vectors/witness_policy.py
 
@@ -176,7 +176,7 @@ def build() -> str:
     notes = checkpoints()
     texts = policies(k)
     doc = {
-        "description": "Witness policies (docs/formats.md section 14): policy files, "
+        "description": "Witness policies (docs/formats.md section 12): policy files, "
         "checkpoints of one log with cosignatures, and what each policy makes of each.",
         "vkeys": k,
         "policies": texts,

@@ -1,4 +1,4 @@
-"""`verify --policy` and one witness run over many logs (docs/formats.md section 14)."""
+"""`verify --policy` and one witness run over many logs (docs/formats.md section 12)."""
 
 from __future__ import annotations
 

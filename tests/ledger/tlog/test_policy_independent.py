@@ -1,4 +1,4 @@
-"""A second reading of docs/formats.md section 14, written from that page alone.
+"""A second reading of docs/formats.md section 12, written from that page alone.
 
 It shares no code with :mod:`ledger.tlog.policy` (hashlib, base64 and
 Ed25519 only) and must reach every outcome of the vector file.

@@ -1,4 +1,4 @@
-"""Witness policies (docs/formats.md section 14): the vector file, reproduced and obeyed."""
+"""Witness policies (docs/formats.md section 12): the vector file, reproduced and obeyed."""
 
 from __future__ import annotations
 
