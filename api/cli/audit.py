@@ -232,6 +232,7 @@ def verify(
         + (f", witnesses {', '.join(outcome.witnesses)}" if outcome.witnesses else "")
         + (f", {outcome.vault_records} vault records" if outcome.vault_records else "")
         + f", FORMATS {_version(outcome.amendments.formats)}"
+        + _adopted(outcome.amendments.formats, outcome.amendments.follows)
         + _counted(outcome.amendments.count, "warning")
     )
     if rules is not None:
@@ -302,3 +303,8 @@ def _policy(path: Path | None) -> Policy | None:
         code = getattr(exc, "code", "POLICY_SYNTAX")
         print(f"FAILED {code}: {path}: {getattr(exc, 'message', exc)}", file=sys.stderr)
         raise typer.Exit(1) from None
+
+
+def _adopted(declared: str, follows: str | None) -> str:
+    """What a ledger adopted since entry 0 declared ``declared`` (docs/formats.md 10.1)."""
+    return "" if follows in (None, declared) else f" (FORMATS {follows} adopted since)"

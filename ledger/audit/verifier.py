@@ -180,7 +180,9 @@ class Replay:
         )
 
     def amendments(self) -> Amendments:
-        return Amendments(self.formats, tuple(self.warnings), self.warning_count)
+        return Amendments(
+            self.formats, tuple(self.warnings), self.warning_count, self.versions.formats
+        )
 
     def _breaks_amendment(self, i: int, why: str) -> None:
         """An entry breaks a FORMATS 1.1 rule: a failure if the ledger declares 1.1."""
@@ -239,6 +241,7 @@ class Amendments:
     formats: str
     warnings: tuple[tuple[int, str], ...] = ()
     count: int = 0
+    follows: str | None = None  # what the ledger follows at its end, after any adoption
 
 
 @dataclass(frozen=True)

@@ -161,3 +161,12 @@ def test_the_later_ledger_verifies_with_the_independent_verifier(later: Later) -
     note = (bundle / "checkpoint").read_text("utf-8")
     size, _ = verify_independently(entries, note, later.summary["authority_key_id"])
     assert size == later.summary["entries"] == later.ledger.size()
+
+
+def test_verify_says_the_ledger_declared_1_1_and_adopted_1_3_since(later: Later) -> None:
+    authority = later.summary["authority_key_id"]
+    args = ["verify", "--db", str(later.ledger.db), "--authority", authority]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, (result.stdout, result.stderr, result.exception)
+    assert f"OK {later.summary['entries']} entries" in result.stdout
+    assert "FORMATS 1.1 (FORMATS 1.3 adopted since)" in result.stdout
