@@ -180,9 +180,8 @@ class Replay:
         )
 
     def amendments(self) -> Amendments:
-        return Amendments(
-            self.formats, tuple(self.warnings), self.warning_count, self.versions.formats
-        )
+        follows = self.versions.formats
+        return Amendments(self.formats, tuple(self.warnings), self.warning_count, follows)
 
     def _breaks_amendment(self, i: int, why: str) -> None:
         """An entry breaks a FORMATS 1.1 rule: a failure if the ledger declares 1.1."""
@@ -232,11 +231,8 @@ class Replay:
 
 @dataclass(frozen=True)
 class Amendments:
-    """What a verified log declared, and its entries that break a FORMATS 1.1 rule.
-
-    Only a v1 ledger can have any (a 1.1 ledger with one fails): ``warnings``
-    lists the first :data:`LISTED_WARNINGS` as (index, why); ``count`` all.
-    """
+    """What a verified log declared, and its entries that break a FORMATS 1.1 rule: only a v1
+    ledger can have any; ``warnings`` lists the first :data:`LISTED_WARNINGS`, ``count`` all."""
 
     formats: str
     warnings: tuple[tuple[int, str], ...] = ()
