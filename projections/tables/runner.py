@@ -12,13 +12,14 @@ the next index expected; anything else stops the projection.
 
 from __future__ import annotations
 
+import time
 from binascii import a2b_base64
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from eventsourcing.persistence import Notification
+from eventsourcing.persistence import Notification, OperationalError
 from eventsourcing.sqlite import SQLiteDatastore
 from eventsourcing.utils import get_topic
 
@@ -39,6 +40,7 @@ ENTRY_TOPIC = get_topic(Log.EntryAppended)
 PAGE = 2000
 REBUILD_PAGE = 10_000  # fewer, larger transactions when every model starts from scratch
 MAX_CONFLICTS = 100
+CREATE_ATTEMPTS = 5  # opening the read models' tables while another connection writes (SQLite)
 Statement = dict[str, Any]
 Progress = Callable[[int], None]
 
@@ -52,7 +54,17 @@ def recorder_for(
         from projections.tables.postgres import PostgresProjectionRecorder  # psycopg
 
         cls = PostgresProjectionRecorder
-    recorder = ledger.factory.tracking_recorder(cls)
+    for attempt in range(CREATE_ATTEMPTS):
+        try:
+            recorder = ledger.factory.tracking_recorder(cls)  # creates the tables if missing
+            break
+        except OperationalError as exc:
+            # SQLite refuses at once (no busy wait) a write in a transaction whose snapshot
+            # another connection's commit made stale; creating tables that may exist is
+            # idempotent, so it is tried again on a fresh snapshot.
+            if "locked" not in str(exc) or attempt == CREATE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
     assert isinstance(recorder, cls)
     return recorder
 

@@ -12,13 +12,14 @@ import threading
 from typing import Any
 
 import pytest
+from eventsourcing.persistence import OperationalError
 from typer.testing import CliRunner
 
 from api.cli.main import app as cli
 from ledger.application import LedgerApplication
 from ledger.errors import InvalidField, LogInconsistent
 from projections.tables.replay import replay
-from projections.tables.runner import Projections
+from projections.tables.runner import Projections, recorder_for
 from projections.tables.schema import MODELS
 from projections.tables.store import ProjectionTables
 from tests.conftest import Story
@@ -74,7 +75,7 @@ def test_a_crash_inside_a_page_transaction_leaves_nothing_and_catch_up_resumes(
 KILLED_MID_PAGE = """
 import sys, time
 from ledger.application import LedgerApplication
-from projections.tables.runner import Projections
+from projections.tables.runner import Projections, recorder_for
 ledger = LedgerApplication(sys.argv[1])
 projections = Projections(ledger, page_size=10)
 cls = type(projections.store)
@@ -221,3 +222,23 @@ def test_the_rebuild_bench_prints_its_rates_and_their_ratio() -> None:
         figures["rebuild_per_s"] / figures["decode_per_s"], rel=0.01
     )
     assert figures["reconciliation_s"] > 0
+
+
+def test_opening_the_read_models_tries_again_when_sqlite_says_locked(
+    story: Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another connection's commit can make SQLite refuse the tables' creation at once."""
+    real = story.app.factory.tracking_recorder
+    errors = [OperationalError("database is locked")]
+
+    def flaky(cls: Any) -> Any:
+        if errors:
+            raise errors.pop(0)
+        return real(cls)
+
+    monkeypatch.setattr(story.app.factory, "tracking_recorder", flaky)
+    assert isinstance(recorder_for(story.app), ProjectionTables)
+    assert errors == []  # refused once, then made
+    errors.extend([OperationalError("disk I/O error")])
+    with pytest.raises(OperationalError, match="disk I/O"):  # only a lock is tried again
+        recorder_for(story.app)
