@@ -105,6 +105,14 @@ class MerkleRecorder(TrackingRecorder, ABC):
         """How many leaves the stored nodes hold."""
 
     @abstractmethod
+    def progress(self, application_name: str) -> tuple[int, int]:
+        """The tracked notification (0 if none) and the leaf count, read in one statement.
+
+        Read apart, another writer's append could land between the two reads
+        and the pair would belong to no state the cache was ever in.
+        """
+
+    @abstractmethod
     def clear(self, application_name: str) -> None:
         """Forget every node and the tracking position (to rebuild them)."""
 

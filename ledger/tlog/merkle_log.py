@@ -88,9 +88,16 @@ class StoredTree:
     def __init__(self, store: MerkleRecorder) -> None:
         self.store = store
 
-    def append_leaves(self, leaf_hashes: list[bytes], tracking: Tracking) -> int:
-        """Append leaf hashes (one transaction, with the tracking position)."""
-        size = self.store.leaf_count()
+    def append_leaves(
+        self, leaf_hashes: list[bytes], tracking: Tracking, size: int | None = None
+    ) -> int:
+        """Append leaf hashes (one transaction, with the tracking position).
+
+        ``size``: the leaf count the caller read with its tracking position; the
+        nodes are for the leaves from there (if another writer got there first, the
+        transaction fails on their keys, never writes leaves one place too far).
+        """
+        size = self.store.leaf_count() if size is None else size
         frontier = self._frontier(size)
         nodes: list[tuple[int, int, bytes]] = []
         for h in leaf_hashes:
@@ -174,8 +181,7 @@ class MerkleLog(StoredTree):
     # -- the projection --------------------------------------------------------
     def catch_up(self, limit: int | None = None) -> int:
         """Append entries recorded since the last run; returns the tree size."""
-        position = self.store.max_tracking_id(self.ledger.name) or 0
-        size = self.store.leaf_count()
+        position, size = self.store.progress(self.ledger.name)
         done = 0
         while limit is None or done < limit:
             page_start = position
@@ -199,13 +205,12 @@ class MerkleLog(StoredTree):
                 hashes.append(_entry_hash(index, recorded_at, envelope))
                 position = n.id
             try:
-                size = self.append_leaves(hashes, Tracking(self.ledger.name, position))
+                size = self.append_leaves(hashes, Tracking(self.ledger.name, position), size)
             except IntegrityError:
                 # Another process (the server, a command on the same database) appended
                 # these entries first: the nodes are a function of the entries, so what it
                 # wrote is what this would have; go on from where it got to.
-                position = self.store.max_tracking_id(self.ledger.name) or 0
-                size = self.store.leaf_count()
+                position, size = self.store.progress(self.ledger.name)
                 if position <= page_start:
                     raise  # nobody moved the cache forward: not a race, a real conflict
                 continue

@@ -68,6 +68,23 @@ class PostgresMerkleRecorder(PostgresTrackingRecorder, MerkleRecorder):
             row = curs.fetchone()
             return 0 if row is None or row["m"] is None else int(row["m"]) + 1
 
+    def progress(self, application_name: str) -> tuple[int, int]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL(
+                    "SELECT (SELECT MAX(notification_id) FROM {0}.{1} WHERE application_name=%s) "
+                    "AS p, (SELECT MAX(idx) FROM {2} WHERE level=0) AS m"
+                ).format(
+                    Identifier(self.datastore.schema),
+                    Identifier(self.tracking_table_name),
+                    self.nodes_table,
+                ),
+                (application_name,),
+            )
+            row = curs.fetchone()
+            assert row is not None
+            return int(row["p"] or 0), 0 if row["m"] is None else int(row["m"]) + 1
+
     def clear(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(SQL("DELETE FROM {0}").format(self.nodes_table))

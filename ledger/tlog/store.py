@@ -62,6 +62,16 @@ class SQLiteMerkleRecorder(SQLiteTrackingRecorder, MerkleRecorder):
             row = c.fetchone()[0]
             return 0 if row is None else int(row) + 1
 
+    def progress(self, application_name: str) -> tuple[int, int]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                "SELECT (SELECT MAX(notification_id) FROM tracking WHERE application_name=?), "
+                f"(SELECT MAX(idx) FROM {NODES} WHERE level=0)",
+                (application_name,),
+            )
+            position, last = c.fetchone()
+            return position or 0, 0 if last is None else int(last) + 1
+
     def clear(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as c:
             c.execute(f"DELETE FROM {NODES}")

@@ -150,6 +150,33 @@ def test_a_catch_up_another_process_beat_goes_on_from_where_that_one_got_to(
     assert mlog.root() == merkle.root_hash(leaf_hashes(story.app))
 
 
+def test_a_catch_up_that_read_where_the_cache_stood_just_before_another_appended_goes_on(
+    grown, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story, mlog, _ = grown
+    households(story, 5)
+    other = MerkleLog(story.app)  # the server's reads and a page's reads, in two threads
+    real, raced = mlog.store.progress, []
+
+    def read_then_beaten(name: str) -> tuple[int, int]:
+        read = real(name)
+        if not raced:  # the other appends every new entry right after this read
+            raced.append(True)
+            assert other.catch_up() == story.app.size()
+        return read
+
+    monkeypatch.setattr(mlog.store, "progress", read_then_beaten)
+    assert mlog.catch_up() == story.app.size() and raced
+    assert mlog.root() == merkle.root_hash(leaf_hashes(story.app))
+
+
+def test_the_tracked_position_and_the_leaf_count_are_read_together(grown) -> None:
+    story, mlog, _ = grown
+    position, size = mlog.store.progress(story.app.name)
+    assert size == mlog.store.leaf_count() == story.app.size()
+    assert position == mlog.store.max_tracking_id(story.app.name)
+
+
 def test_issued_checkpoint_opens_with_the_charters_notary_key_and_the_ledger_id_as_origin(
     story: Story,
 ) -> None:
