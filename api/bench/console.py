@@ -36,7 +36,7 @@ from api import reading
 from api.bench.imports import BATCH, NAMES, ORIGIN, caught_up, commune, payroll_file
 from api.bench.scratch import scratch_db
 from api.cli.imports import checked_here, sign_all
-from api.cli.serve import bind
+from api.cli.listening import bind
 from api.demo.statements import Officers, seeded_keys
 from api.http.app import create_app
 from api.imports.preview import parse

@@ -8,9 +8,6 @@ stderr as one JSON line each; the addresses to open go to stdout.
 
 from __future__ import annotations
 
-import logging
-import socket
-import sys
 from base64 import b64decode
 from pathlib import Path
 from typing import Annotated
@@ -18,6 +15,9 @@ from typing import Annotated
 import typer
 
 from api.cli.deps import DbOpt, NotaryOpt, VaultKeyOpt, err, load_key, notary_key, refusals
+from api.cli.listening import base_url, bind, configure_logging
+from api.cli.serve_many import serve_communes
+from api.http.communes import DEFAULT_POOL
 from api.http.forwarded import LOOPBACK, PublicAddress, check_public_url, parse_trusted
 from api.http.limits import MIB, Limits
 from api.service import LedgerService
@@ -26,7 +26,6 @@ from ledger.formats.vault import VaultKey
 from ledger.storage.settings import check_ledger_file, resolve_db, sqlite_file
 from ledger.tlog.policy import Policy, parse_policy
 
-BACKLOG = 2048
 PAGES = (
     ("/", "public lists (Vietnamese; ?lang=en for English)"),
     ("/lists", "approved lists by village and program"),
@@ -62,6 +61,21 @@ _POLICY_HELP = (
 PolicyOpt = Annotated[
     Path | None, typer.Option("--policy", help=_POLICY_HELP, exists=True, dir_okay=False)
 ]
+_LEDGERS_HELP = (
+    "PostgreSQL: serve many commune ledgers of the database, each under /c/SCHEMA/: "
+    "all (every schema holding one) or SCHEMA,SCHEMA,..."
+)
+LedgersOpt = Annotated[str | None, typer.Option("--ledgers", help=_LEDGERS_HELP)]
+_KEYS_ROOT_HELP = (
+    "With --ledgers: a folder holding, per schema, the folder `ansinh init --keys` wrote "
+    "(notary.key, vault.key, intake.key, each optional)"
+)
+KeysRootOpt = Annotated[
+    Path | None,
+    typer.Option("--keys-root", help=_KEYS_ROOT_HELP, exists=True, file_okay=False),
+]
+_POOL_HELP = "With --ledgers: the most PostgreSQL connections the server holds, for all of them"
+PoolSizeOpt = Annotated[int, typer.Option("--pool-size", min=2, max=1000, help=_POOL_HELP)]
 MaxBodyOpt = Annotated[float, typer.Option("--max-body-mb", min=0.001, help=_MAX_BODY_HELP)]
 _RATE_HELP = "Sign-in requests (challenge, token) each client address may make a minute"
 SigninRateOpt = Annotated[float, typer.Option("--signin-per-minute", min=0.01, help=_RATE_HELP)]
@@ -134,37 +148,6 @@ def open_service(
     return service
 
 
-def bind(host: str, port: int) -> socket.socket:
-    """A listening socket, bound before anything is printed; a clear error if taken."""
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-        sock = socket.socket(family, kind, proto)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-        sock.listen(BACKLOG)  # clients that come before uvicorn is ready wait, not fail
-    except OSError as exc:
-        raise typer.BadParameter(
-            f"cannot listen on {host}:{port}: {exc.strerror or exc}", param_hint="--port"
-        ) from None
-    return sock
-
-
-def base_url(host: str, port: int) -> str:
-    shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}"
-
-
-def configure_logging() -> None:
-    """JSON request lines alone on stderr; the server's own messages prefixed by level."""
-    access = logging.getLogger("ansinh.access")
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    access.handlers[:] = [handler]
-    access.setLevel(logging.INFO)
-    access.propagate = False
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(message)s")
-
-
 def serve(
     db: DbOpt = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on")] = "127.0.0.1",
@@ -182,8 +165,14 @@ def serve(
     forwarded_allow_ips: AllowIpsOpt = LOOPBACK,
     intake_key: IntakeOpt = None,
     policy: PolicyOpt = None,
+    ledgers: LedgersOpt = None,
+    keys_root: KeysRootOpt = None,
+    pool_size: PoolSizeOpt = DEFAULT_POOL,
 ) -> None:
-    """Serve the ledger: the API under /v1 (docs at /docs) and the public pages."""
+    """Serve the ledger: the API under /v1 (docs at /docs) and the public pages.
+
+    With --ledgers: every commune ledger of a PostgreSQL database, each under /c/SCHEMA/.
+    """
     import uvicorn
 
     from api.http.app import create_app
@@ -195,6 +184,30 @@ def serve(
         batches_at_once=batches_at_once,
     )
     public = PublicAddress.of(public_url, forwarded_allow_ips)
+    if ledgers is not None:
+        one_only = {"--vault-key": vault_key, "--notary-key": notary, "--intake-key": intake_key}
+        given = [name for name, value in one_only.items() if value is not None]
+        if given:
+            raise typer.BadParameter(
+                f"{', '.join(given)}: with --ledgers, each commune's keys are in "
+                "--keys-root/SCHEMA/ (notary.key, vault.key, intake.key)",
+                param_hint="--ledgers",
+            )
+        with refusals():
+            rules = read_policy(policy) if policy is not None else None
+        serve_communes(
+            db,
+            ledgers,
+            keys_root=keys_root,
+            pool_size=pool_size,
+            limits=limits,
+            public=public,
+            checkpoint_every_s=checkpoint_every,
+            policy=rules,
+            host=host,
+            port=port,
+        )
+        return
 
     with refusals():
         rules = read_policy(policy) if policy is not None else None

@@ -35,6 +35,8 @@ from ledger.formats.problems import problems
 from ledger.formats.schemas import TYPES_IN_ORDER
 from ledger.formats.vault import VaultKey, VaultRecord
 from ledger.formats.versions import V1, V1_1
+from ledger.storage.schemas import create_schema, with_schema
+from ledger.storage.settings import resolve_db
 
 
 def init(
@@ -45,9 +47,20 @@ def init(
     keys: Annotated[Path, typer.Option("--keys", help="Directory for the new keys (0600 files)")],
     db: DbOpt = None,
     timezone: Annotated[str, typer.Option(help="The commune's time zone")] = "Asia/Ho_Chi_Minh",
+    schema: Annotated[
+        str | None,
+        typer.Option(
+            "--schema",
+            help="PostgreSQL: the commune's own schema in a province's database (made if "
+            "missing), e.g. chieng_en; `serve --ledgers` serves it under /c/SCHEMA/",
+        ),
+    ] = None,
 ) -> None:
     """Open a new ledger: writes the authority, notary and vault keys to KEYS."""
     with refusals():
+        if schema is not None:
+            db = with_schema(resolve_db(db), schema)
+            create_schema(db, schema)
         ledger = open_ledger(db, create=True)
         if ledger.size() > 0:
             raise InvalidField("db", f"{ledger.db} already holds a ledger")

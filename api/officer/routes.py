@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -43,23 +43,32 @@ HEADERS = {
 
 
 @router.get("/officer", response_class=HTMLResponse)
-def console_page(service: ServiceDep, lang: LangQ = "vi") -> HTMLResponse:
+def console_page(request: Request, service: ServiceDep, lang: LangQ = "vi") -> HTMLResponse:
     """The officer console (Vietnamese; English with `lang=en`)."""
-    return _console(service, lang, "record")
+    return _console(request, service, lang, "record")
 
 
 @router.get("/inspect", response_class=HTMLResponse)
-def inspect_page(service: ServiceDep, lang: LangQ = "vi") -> HTMLResponse:
+def inspect_page(request: Request, service: ServiceDep, lang: LangQ = "vi") -> HTMLResponse:
     """The console opened on the inspector's screen: the log filtered, evidence to take."""
-    return _console(service, lang, "inspect")
+    return _console(request, service, lang, "inspect")
 
 
-def _console(service: ServiceDep, lang: str, start: str) -> HTMLResponse:
-    """The console's page; ``start``: the screen it opens on once signed in."""
+def _console(request: Request, service: ServiceDep, lang: str, start: str) -> HTMLResponse:
+    """The console's page; ``start``: the screen it opens on once signed in.
+
+    Its scripts, styles and requests go under the app's root path (``/c/SCHEMA``
+    when one server serves a province's communes).
+    """
     charter = service.ledger.charter()
     title = TITLE[lang] if start != "inspect" else INSPECT_TITLE[lang]
     html = _templates.get_template("officer.html").render(
-        lang=lang, title=title, ledger_id=charter.ledger_id, commune=charter.name, start=start
+        lang=lang,
+        title=title,
+        ledger_id=charter.ledger_id,
+        commune=charter.name,
+        start=start,
+        root=str(request.scope.get("root_path", "")).rstrip("/"),
     )
     return HTMLResponse(html, headers=HEADERS)
 

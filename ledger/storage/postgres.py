@@ -17,8 +17,10 @@ import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
+from psycopg.adapt import PyFormat
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier, Literal
+from psycopg.types.composite import register_composite
 
 from ledger.domain.log import Claim, ClaimRow
 from ledger.errors import DatabaseUnreachable
@@ -235,17 +237,40 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder, recorder.LedgerRecorde
         # psycopg 3.3 a pipelined query of more than a few MB (a batch of a few
         # thousand statements) never completes, holding the table lock. The
         # same steps in the same transaction, without the pipeline.
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            # (before anything is written: a writer waiting for the turn holds nothing)
-            begin = self._begin_in_turn if kwargs.get("in_turn") else self._begin
-            curs.execute(begin, prepare=True)
-            self._insert_events(curs, stored_events, **kwargs)
-            ids: Sequence[int] | None = []
-            if stored_events:
-                self._insert_stored_events(curs, stored_events, **kwargs)
-                ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-            recorder.run_before_commit(kwargs)
-            return ids
+        with self.datastore.get_connection() as conn, conn.transaction():
+            self._own_composite(conn)  # (before the cursor: it copies the connection's adapters)
+            with conn.cursor() as curs:
+                # (before anything is written: a writer waiting for the turn holds nothing)
+                begin = self._begin_in_turn if kwargs.get("in_turn") else self._begin
+                curs.execute(begin, prepare=True)
+                self._insert_events(curs, stored_events, **kwargs)
+                ids: Sequence[int] | None = []
+                if stored_events:
+                    self._insert_stored_events(curs, stored_events, **kwargs)
+                    ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+                recorder.run_before_commit(kwargs)
+                return ids
+
+    def _own_composite(self, conn: Any) -> None:
+        """Make the connection dump events as this schema's composite type.
+
+        The stock recorder sends events as an array of a composite type
+        (``{schema}.stored_event_uuid``). psycopg makes one Python class per
+        type name, whatever the schema, and a connection keeps one dumper per
+        class: a connection shared with another commune's ledger
+        (:mod:`ledger.storage.pool`) may be dumping for that one's schema,
+        and the insert would fail to cast. Checked on each write (a lookup);
+        registered again only when it is another schema's.
+        """
+        info = self.datastore.psycopg_type_adapters.get(self.stored_event_type_name)
+        if info is None:
+            return
+        try:
+            oid = conn.adapters.get_dumper(info.python_type, PyFormat.BINARY).oid
+        except psycopg.ProgrammingError:
+            oid = None
+        if oid != info.oid:
+            register_composite(info, conn)
 
     def _lock_table(self, curs: Any) -> None:
         # (its lock timeout was set as the transaction began)

@@ -62,7 +62,8 @@ def eventsourcing_env(db: str, name: str = "Ledger", *, create: bool = True) -> 
         "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",
     }
     if is_postgres(db):
-        from ledger.storage.postgres import PostgresLedgerRecorder  # psycopg: only for PostgreSQL
+        from ledger.storage import pool  # psycopg: only for PostgreSQL
+        from ledger.storage.postgres import PostgresLedgerRecorder
 
         url = urlsplit(db)
         query = parse_qs(url.query)
@@ -84,6 +85,10 @@ def eventsourcing_env(db: str, name: str = "Ledger", *, create: bool = True) -> 
                 "APPLICATION_RECORDER_TOPIC": get_topic(PostgresLedgerRecorder),
             }
         )
+        key = pool.pool_key(db)
+        if pool.shared_pool(key) is not None:  # this process serves many ledgers of the database
+            env["PERSISTENCE_MODULE"] = get_topic(pool.PooledPostgresFactory)
+            env[pool.SHARED_POOL] = key
     else:
         path = sqlite_path(db)
         if create and sqlite_file(db) is not None:

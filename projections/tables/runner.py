@@ -19,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from eventsourcing.persistence import Notification, OperationalError
+from eventsourcing.persistence import IntegrityError, Notification, OperationalError
 from eventsourcing.sqlite import SQLiteDatastore
 from eventsourcing.utils import get_topic
 
@@ -40,7 +40,7 @@ ENTRY_TOPIC = get_topic(Log.EntryAppended)
 PAGE = 2000
 REBUILD_PAGE = 10_000  # fewer, larger transactions when every model starts from scratch
 MAX_CONFLICTS = 100
-CREATE_ATTEMPTS = 5  # opening the read models' tables while another connection writes (SQLite)
+CREATE_ATTEMPTS = 5  # opening the read models' tables while another connection writes or makes them
 Statement = dict[str, Any]
 Progress = Callable[[int], None]
 
@@ -58,11 +58,13 @@ def recorder_for(
         try:
             recorder = ledger.factory.tracking_recorder(cls)  # creates the tables if missing
             break
-        except OperationalError as exc:
+        except (OperationalError, IntegrityError) as exc:
             # SQLite refuses at once (no busy wait) a write in a transaction whose snapshot
-            # another connection's commit made stale; creating tables that may exist is
-            # idempotent, so it is tried again on a fresh snapshot.
-            if "locked" not in str(exc) or attempt == CREATE_ATTEMPTS - 1:
+            # another connection's commit made stale; PostgreSQL refuses a CREATE TYPE that
+            # another connection made at the same moment (two first readers of a ledger).
+            # Creating tables that may exist is idempotent, so it is tried again afresh.
+            raced = isinstance(exc, IntegrityError) or "locked" in str(exc)
+            if not raced or attempt == CREATE_ATTEMPTS - 1:
                 raise
             time.sleep(0.05 * (attempt + 1))
     assert isinstance(recorder, cls)

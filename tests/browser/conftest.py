@@ -69,7 +69,7 @@ class Live:
 
 @pytest.fixture
 def live(service: Any) -> Iterator[Live]:
-    from api.cli.serve import bind
+    from api.cli.listening import bind
     from api.http.app import create_app
 
     sock = bind("127.0.0.1", 0)

@@ -21,7 +21,7 @@ from tests.support.steps.grievances import INTAKE, intake_key, paid_line
 @pytest.fixture
 def taking(service: Any, story: Story) -> Iterator[Live]:
     """A live server holding the page's key (role intake)."""
-    from api.cli.serve import bind
+    from api.cli.listening import bind
     from api.http.app import create_app
 
     intake_key(story)

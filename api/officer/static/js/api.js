@@ -8,6 +8,9 @@
 
 import { t } from "./i18n.js";
 
+/** Where the server serves this ledger: "" alone, "/c/SCHEMA" when it serves a province's. */
+export const ROOT = document.body.dataset.root || "";
+
 export const session = {
   ledger: document.body.dataset.ledger,
   signer: null, // keys.js Signer: {keyId, publicKey, sign(bytes)}
@@ -72,7 +75,7 @@ export async function api(path, options = {}, retried = false) {
   if (session.token) headers.Authorization = `Bearer ${session.token}`;
   let answer;
   try {
-    answer = await fetch(path, { method, headers, body: payload });
+    answer = await fetch(path.startsWith("/") ? ROOT + path : path, { method, headers, body: payload });
   } catch (err) {
     throw new ApiError(0, "OFFLINE", String(err));
   }

@@ -4,6 +4,7 @@
 // of its scan or of its typed number (evidenceOf); a key comes from the .pub
 // file its holder sent; an attestation names the latest checkpoint.
 
+import { ROOT } from "./api.js";
 import { t } from "./i18n.js";
 import { el, parseDate } from "./format.js";
 import { box, FieldProblem } from "./fields.js";
@@ -128,7 +129,7 @@ export function pubLoader(fill) {
 export function checkpointLoader(fill) {
   const button = el("button", { type: "button", id: "use-checkpoint" }, t("checkpoint_now"));
   button.addEventListener("click", async () => {
-    const note = await (await fetch("/v1/log/checkpoint")).text();
+    const note = await (await fetch(`${ROOT}/v1/log/checkpoint`)).text();
     const [, size, root] = note.split("\n");
     fill({ tree_size: size, root });
   });

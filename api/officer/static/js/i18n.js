@@ -275,7 +275,7 @@ export function t(key, vars = {}) {
 
 /** Load the labels of types, fields and values (once, at start). */
 export async function loadLabels() {
-  const answer = await fetch(`/officer/labels.json?lang=${lang()}`);
+  const answer = await fetch(`${document.body.dataset.root || ""}/officer/labels.json?lang=${lang()}`);
   if (answer.ok) labels = await answer.json();
 }
 

@@ -1,0 +1,75 @@
+"""A commune's writes never wait for another's lock; all of them borrow one pool of connections."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from ledger.storage import pool
+from tests.api.communes.conftest import Served
+from tests.conftest import PG_URL, new_id
+
+
+def _household(served: Served, label: str) -> dict[str, object]:
+    hid = new_id()
+    body = {"household_id": hid, "code": f"X-{hid[:6]}", "village": "Bản Mòng"}
+    return served.province.stories[label].o.envelope("registrar", "household.registered", body)
+
+
+def test_a_commune_records_while_another_communes_table_is_locked_and_that_one_waits(
+    served: Served,
+) -> None:
+    a, b = served.at("a"), served.at("b")
+    size_a = served.province.stories["a"].app.size()
+    table = sql.Identifier(served.province.schemas["a"], "ledger_events")
+    with ThreadPoolExecutor(1) as other, psycopg.connect(PG_URL) as holder:
+        # what a long batch of commune a holds while it is being recorded
+        holder.execute(sql.SQL("LOCK TABLE {0} IN EXCLUSIVE MODE").format(table))
+        waiting: Future[Any] = other.submit(a.post, "/v1/statements", json=_household(served, "a"))
+        recorded = b.post("/v1/statements", json=_household(served, "b"))
+        assert recorded.status_code == 201, recorded.text  # b did not wait for a's lock
+        assert not waiting.done()  # a's own write waits for it, as it must
+        assert served.province.stories["a"].app.size() == size_a
+        holder.rollback()  # the lock is let go
+        assert waiting.result(timeout=30).status_code == 201
+    assert served.province.stories["a"].app.size() == size_a + 1
+
+
+def test_every_commune_borrows_from_one_pool_no_larger_than_its_size(served: Served) -> None:
+    shared = pool.shared_pool(pool.pool_key(PG_URL))
+    assert shared is not None
+    for one in served.communes.served.values():
+        assert isinstance(one.service.ledger.recorder.datastore.pool, pool.Borrowed)
+    clients = [served.at(label) for label in ("a", "b")]
+    start = threading.Barrier(8)
+
+    def read(n: int) -> int:
+        start.wait()
+        client = clients[n % 2]
+        codes = {client.get(path).status_code for path in ("/v1/log/checkpoint", "/lists")}
+        codes.add(client.post("/v1/statements", json=_household(served, "ab"[n % 2])).status_code)
+        return max(codes)
+
+    with ThreadPoolExecutor(8) as readers:
+        assert set(readers.map(read, range(8))) == {201}
+    assert shared.get_stats()["pool_size"] <= 4  # the served(pool_size=4) of the fixture
+
+
+def test_closing_the_server_closes_the_shared_pool_and_no_ledger_borrows_any_more(
+    served: Served,
+) -> None:
+    key = pool.pool_key(PG_URL)
+    served.communes.close()
+    assert pool.shared_pool(key) is None
+    from ledger.application import LedgerApplication
+
+    alone = LedgerApplication(served.province.url("a"))
+    try:
+        assert not isinstance(alone.recorder.datastore.pool, pool.Borrowed)
+        assert alone.size() == served.province.stories["a"].app.size()
+    finally:
+        alone.close()
