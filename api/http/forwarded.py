@@ -108,7 +108,10 @@ class PublicAddress:
         """The address a printed link starts with (no trailing slash)."""
         if self.url is not None:
             return self.url
-        return str(request.base_url).rstrip("/")
+        # (the app's whole root path: Starlette's base_url leaves out where a server of
+        # many communes mounted this one, /c/SCHEMA)
+        root = str(request.scope.get("root_path", "")).rstrip("/")
+        return str(request.url.replace(path=root or "/", query="", fragment="")).rstrip("/")
 
 
 class ForwardedHeaders:
