@@ -13,7 +13,7 @@ import typer
 
 from api.cli.deps import load_key, open_ledger, refusals
 from ledger.audit.verifier import VerificationFailed
-from ledger.errors import InvalidField, MalformedError
+from ledger.errors import InvalidField, LedgerError, MalformedError
 from ledger.formats.keys import decode_public_key
 from ledger.province.log import ProvinceLog
 from ledger.province.store import ProvinceStore
@@ -83,6 +83,12 @@ def province_collect(
         list[str] | None,
         typer.Option("--commune-db", help="A commune ledger's database (repeat)"),
     ] = None,
+    server: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--server", help="A server of many communes (serve --ledgers): each of them (repeat)"
+        ),
+    ] = None,
 ) -> None:
     """Log each commune's latest checkpoint once checked; sign a new province checkpoint.
 
@@ -90,20 +96,23 @@ def province_collect(
     one logged before for its commune, is refused and named (exit 1); the
     others are logged all the same.
     """
-    if not url and not commune_db:
-        raise typer.BadParameter("give --url or --commune-db", param_hint="--url")
+    if not url and not commune_db and not server:
+        raise typer.BadParameter("give --url, --server or --commune-db", param_hint="--url")
     with refusals(), ExitStack() as stack:
         log = stack.enter_context(_open(db))
         pair = load_key(key)
         sources: list[LogSource] = [
             DatabaseSource(MerkleLog(open_ledger(one))) for one in commune_db or []
         ]
-        if url:
+        urls = list(url or [])
+        for one in server or []:
+            urls += communes_of(one)
+        if urls:
             from api.client.remote import AnsinhClient, HttpLogSource
 
-            for one in url:
+            for one in urls:
                 sources.append(HttpLogSource(stack.enter_context(AnsinhClient(one))))
-        done = log.collect(sources, pair, [*(commune_db or []), *(url or [])])
+        done = log.collect(sources, pair, [*(commune_db or []), *urls])
         for line in done.logged:
             print(f"logged {line}")
         for origin in done.unchanged:
@@ -114,6 +123,24 @@ def province_collect(
         print(f"province log: {done.size} entries{signed}")
         if done.refused:
             raise typer.Exit(1)
+
+
+def communes_of(server: str) -> list[str]:
+    """The address of each commune a server of many serves (its ``/v1/ledgers``)."""
+    from api.client.errors import ServerUnreachable
+    from api.client.remote import AnsinhClient
+
+    try:
+        with AnsinhClient(server) as client:
+            listed = client.request("GET", "/v1/ledgers").json()["ledgers"]
+    except ServerUnreachable:
+        raise
+    except (LedgerError, KeyError, TypeError, ValueError) as exc:
+        said = exc.message if isinstance(exc, LedgerError) else f"no list of ledgers ({exc})"
+        raise InvalidField(
+            "server", f"{server} is no server of many communes (GET /v1/ledgers: {said})"
+        ) from None
+    return [server.rstrip("/") + str(row["path"]).rstrip("/") for row in listed]
 
 
 @province_app.command("checkpoint")

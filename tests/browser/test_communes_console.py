@@ -7,19 +7,17 @@ the page makes stays under b's address, b's log grows by one, a's does not.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 from playwright.sync_api import Page, expect
 
 from api.http.communes import create_communes_app
 from tests.browser.conftest import shoot
 from tests.browser.console.officer import check_and_sign, choose_type, key_file, type_in, watch
-from tests.support.communes import Province, two_communes
+from tests.support.communes import Province, running, two_communes
 
 
 @pytest.fixture
@@ -30,23 +28,9 @@ def province(tmp_path: Path) -> Iterator[Province]:
 
 @pytest.fixture
 def live(province: Province) -> Iterator[str]:
-    from api.cli.listening import bind
-
-    sock = bind("127.0.0.1", 0)
     app = create_communes_app(province.communes(checkpoint_every_s=0.5, pool_size=4))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        while not server.started:
-            if not thread.is_alive():
-                pytest.fail("the live server did not start")
-            threading.Event().wait(0.02)
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with running(app) as url:
+        yield url
 
 
 def test_a_registrar_records_in_her_communes_console_on_the_provinces_server(

@@ -6,10 +6,14 @@ written under a keys root as ``ansinh init --keys`` would write them.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import uvicorn
+from starlette.types import ASGIApp
 
 from api.demo import statements as st
 from api.http.communes import Communes
@@ -72,3 +76,24 @@ def two_communes(keys_root: Path) -> Iterator[Province]:
             write_key_file(folder / "notary.key", officers.keys["notary"])
             schemas[label], stories[label], vaults[label] = schema, Story(app, officers), vault
         yield Province(schemas, stories, vaults, keys_root)
+
+
+@contextmanager
+def running(app: ASGIApp) -> Iterator[str]:
+    """``app`` served on a free port of 127.0.0.1, in a thread; its base address."""
+    from api.cli.listening import bind
+
+    sock = bind("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError("the live server did not start")
+            threading.Event().wait(0.02)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
