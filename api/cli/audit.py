@@ -143,6 +143,14 @@ def verify(
         list[Path] | None,
         typer.Option("--checkpoint", help="With --province: a commune checkpoint held (repeat)"),
     ] = None,
+    province_key: Annotated[
+        str | None,
+        typer.Option(
+            "--province-key",
+            help="With --province: the province's public key (base64) you expect; "
+            "a bundle signed by another fails",
+        ),
+    ] = None,
     policy: Annotated[
         Path | None,
         typer.Option(
@@ -170,7 +178,7 @@ def verify(
         from api.cli.province import verify_province_bundle
 
         with refusals():
-            verify_province_bundle(province, checkpoint or [])
+            verify_province_bundle(province, checkpoint or [], province_key)
         return
     authority = _authority_id(authority)
     rules = _policy(policy)

@@ -163,14 +163,17 @@ def province_export(
         print(f"wrote {bundle}: {size} entries and the province checkpoint")
 
 
-def verify_province_bundle(bundle: Path, checkpoints: list[Path]) -> None:
+def verify_province_bundle(
+    bundle: Path, checkpoints: list[Path], province_key: str | None = None
+) -> None:
     """``ansinh verify --province``: print OK and what was checked, or FAILED and exit 1."""
+    pinned = decode_public_key(province_key, "province_key") if province_key else None
     try:
         held = [path.read_text(encoding="utf-8") for path in checkpoints]
     except (OSError, UnicodeDecodeError) as exc:
         raise MalformedError(f"checkpoint: {exc}") from None
     try:
-        outcome = verify_province(bundle, held)
+        outcome = verify_province(bundle, held, pinned)
     except VerificationFailed as exc:
         print(f"FAILED {exc}", file=sys.stderr)
         raise typer.Exit(1) from None

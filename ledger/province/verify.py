@@ -46,9 +46,20 @@ def _read(bundle: Path) -> tuple[str, bytes, str, list[bytes]]:
     return origin, key, note, data.split(b"\n")[:-1] if data else []
 
 
-def verify_province(bundle: Path, held: list[str] | None = None) -> ProvinceOutcome:
-    """Verify a province bundle; raises :class:`VerificationFailed` naming the entry and commune."""
+def verify_province(
+    bundle: Path, held: list[str] | None = None, pinned: bytes | None = None
+) -> ProvinceOutcome:
+    """Verify a province bundle; raises :class:`VerificationFailed` naming the entry and commune.
+
+    ``pinned``: the province's public key as the inspector knows it (from the
+    province, not from the bundle); a bundle signed by another key fails.
+    """
     origin, key, note, leaves = _read(bundle)
+    if pinned is not None and pinned != key:
+        raise VerificationFailed(
+            f"province key: the bundle names {base64.b64encode(key).decode()}, "
+            f"not the key given {base64.b64encode(pinned).decode()}"
+        )
     try:
         cp = open_checkpoint(note, origin, key, origin=origin)
     except NoteError as exc:

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from api.cli.main import app as cli_app
-from ledger.formats.keys import write_key_file
+from ledger.formats.keys import KeyPair, write_key_file
 from ledger.province.entries import canonical
 from tests.conftest import Officers
 from tests.ledger.province.conftest import PROVINCE, PROVINCE_KEY, Commune, province_db
@@ -71,6 +71,14 @@ def test_province_commands_log_checkpoints_refuse_a_rebuilt_commune_and_verify(
     ok = _run("verify", "--province", bundle, *held)
     assert ok.output.startswith(f"OK province {PROVINCE}: 3 entries")
     assert f"checkpoint held: {commune.origin} 5 is in the province log" in ok.output
+    pinned = ("--province-key", PROVINCE_KEY.public_key_b64)
+    assert _run("verify", "--province", bundle, *pinned).output.startswith("OK province")
+    other = KeyPair.from_seed(b"\x56" * 32).public_key_b64
+    refused = _run("verify", "--province", bundle, "--province-key", other, code=1)
+    said = " ".join(refused.stderr.split())
+    assert said == f"FAILED province key: the bundle names {PROVINCE_KEY.public_key_b64}, " + (
+        f"not the key given {other}"
+    )
     lines = (bundle / "entries.jsonl").read_bytes().split(b"\n")
     entry = json.loads(lines[2])
     entry["previous_size"] = 2
