@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import socket
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import typer
 
@@ -40,3 +42,32 @@ def configure_logging() -> None:
     access.setLevel(logging.INFO)
     access.propagate = False
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(message)s")
+
+
+def run_until_stopped(app: Any, sock: socket.socket, on_stop: Callable[[str], None]) -> None:
+    """Serve ``app`` on the bound ``sock`` until Ctrl-C (then ``on_stop("stopped")``).
+
+    One worker: the app holds its ledgers' writers and read models in memory.
+    Request logs are the app's own JSON lines (:func:`configure_logging`).
+    """
+    import uvicorn
+
+    configure_logging()
+    host, port = sock.getsockname()[:2]
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        proxy_headers=False,  # the app's ForwardedHeaders decides, with --forwarded-allow-ips
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        workers=1,
+    )
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:
+        # uvicorn shuts down gracefully on Ctrl-C, then raises the signal again.
+        on_stop("stopped")
+    finally:
+        sock.close()

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from api.cli.deps import DbOpt, NotaryOpt, VaultKeyOpt, err, load_key, notary_key, refusals
-from api.cli.listening import base_url, bind, configure_logging
+from api.cli.listening import base_url, bind, run_until_stopped
 from api.cli.serve_many import serve_communes
 from api.http.communes import DEFAULT_POOL
 from api.http.forwarded import LOOPBACK, PublicAddress, check_public_url, parse_trusted
@@ -173,7 +173,6 @@ def serve(
 
     With --ledgers: every commune ledger of a PostgreSQL database, each under /c/SCHEMA/.
     """
-    import uvicorn
 
     from api.http.app import create_app
 
@@ -245,24 +244,13 @@ def serve(
     if not _has_vault_key(vault_key):
         err.print("note: no vault key: statements with personal data will be refused", markup=False)
     print("Ctrl-C stops it.", flush=True)
-    configure_logging()
-    config = uvicorn.Config(
-        create_app(service, limits, public, intake),
-        host=host,
-        port=port,
-        proxy_headers=False,  # the app's ForwardedHeaders decides, with --forwarded-allow-ips
-        log_config=None,
-        access_log=False,
-        lifespan="on",
-        workers=1,
-    )
     try:
-        uvicorn.Server(config).run(sockets=[sock])
-    except KeyboardInterrupt:
-        # uvicorn shuts down gracefully on Ctrl-C, then raises the signal again.
-        err.print("stopped", markup=False)
+        run_until_stopped(
+            create_app(service, limits, public, intake),
+            sock,
+            lambda said: err.print(said, markup=False),
+        )
     finally:
-        sock.close()
         service.ledger.close()
 
 

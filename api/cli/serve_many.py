@@ -65,9 +65,8 @@ def serve_communes(
     host: str,
     port: int,
 ) -> None:
-    import uvicorn
 
-    from api.cli.listening import base_url, bind, configure_logging
+    from api.cli.listening import base_url, bind, run_until_stopped
     from api.http.communes import Communes, create_communes_app
 
     where = resolve_db(db)
@@ -97,19 +96,6 @@ def serve_communes(
         print(f"  {url + row['path']:<40} {row['name']} ({row['log_size']} entries; keys: {keys})")
     print(f"at most {pool_size} connections to PostgreSQL, shared by all of them")
     print("Ctrl-C stops it.", flush=True)
-    configure_logging()
-    config = uvicorn.Config(
-        create_communes_app(communes),
-        host=host,
-        proxy_headers=False,
-        log_config=None,
-        access_log=False,
-        lifespan="on",
-        workers=1,
+    run_until_stopped(
+        create_communes_app(communes), sock, lambda said: err.print(said, markup=False)
     )
-    try:
-        uvicorn.Server(config).run(sockets=[sock])
-    except KeyboardInterrupt:
-        err.print("stopped", markup=False)
-    finally:
-        sock.close()

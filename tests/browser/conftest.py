@@ -13,16 +13,15 @@ machine without it fails these tests, it does not skip them.
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
+from tests.support.live import running
 from tests.support.paths import ROOT
 
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -69,25 +68,10 @@ class Live:
 
 @pytest.fixture
 def live(service: Any) -> Iterator[Live]:
-    from api.cli.listening import bind
     from api.http.app import create_app
 
-    sock = bind("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(service), log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        while not server.started:
-            if not thread.is_alive():
-                pytest.fail("the live server did not start")
-            threading.Event().wait(0.02)
-        yield Live(f"http://127.0.0.1:{port}", service)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with running(create_app(service)) as url:
+        yield Live(url, service)
 
 
 @pytest.fixture

@@ -17,13 +17,10 @@ from playwright.sync_api import Page, expect
 from api.http.communes import create_communes_app
 from tests.browser.conftest import shoot
 from tests.browser.console.officer import check_and_sign, choose_type, key_file, type_in, watch
-from tests.support.communes import Province, running, two_communes
+from tests.support.communes import Province, province
+from tests.support.live import running
 
-
-@pytest.fixture
-def province(tmp_path: Path) -> Iterator[Province]:
-    with two_communes(tmp_path / "keys") as found:
-        yield found
+__all__ = ["province"]
 
 
 @pytest.fixture

@@ -4,43 +4,27 @@ in the log, signed by the page's key, and says nothing of who pressed."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from playwright.sync_api import Page
 
 from ledger.domain.base import read_statement
 from tests.browser.conftest import Live, shoot
 from tests.conftest import Story
+from tests.support.live import running
 from tests.support.steps.grievances import INTAKE, intake_key, paid_line
 
 
 @pytest.fixture
 def taking(service: Any, story: Story) -> Iterator[Live]:
     """A live server holding the page's key (role intake)."""
-    from api.cli.listening import bind
     from api.http.app import create_app
 
     intake_key(story)
-    sock = bind("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    app = create_app(service, intake=story.o.keys[INTAKE])
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        while not server.started:
-            if not thread.is_alive():
-                pytest.fail("the live server did not start")
-            threading.Event().wait(0.02)
-        yield Live(f"http://127.0.0.1:{port}", service)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with running(create_app(service, intake=story.o.keys[INTAKE])) as url:
+        yield Live(url, service)
 
 
 def test_a_beneficiary_confirms_on_a_phone_and_the_page_thanks_and_counts(

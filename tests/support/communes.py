@@ -6,14 +6,12 @@ written under a keys root as ``ansinh init --keys`` would write them.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import uvicorn
-from starlette.types import ASGIApp
+import pytest
 
 from api.demo import statements as st
 from api.http.communes import Communes
@@ -21,7 +19,7 @@ from ledger.application import LedgerApplication
 from ledger.formats.keys import write_key_file
 from ledger.formats.vault import VaultKey
 from ledger.storage.schemas import schema_of
-from tests.conftest import PG_URL, Officers, Story, scratch_schema
+from tests.conftest import PG_URL, Officers, Story, new_id, scratch_schema
 
 LABELS = ("a", "b")
 
@@ -78,22 +76,15 @@ def two_communes(keys_root: Path) -> Iterator[Province]:
         yield Province(schemas, stories, vaults, keys_root)
 
 
-@contextmanager
-def running(app: ASGIApp) -> Iterator[str]:
-    """``app`` served on a free port of 127.0.0.1, in a thread; its base address."""
-    from api.cli.listening import bind
+def household(province: Province, label: str, village: str = "Bản Mé") -> dict[str, object]:
+    """An envelope registering a new household in commune ``label``, signed by its registrar."""
+    hid = new_id()
+    body = {"household_id": hid, "code": f"X-{hid[:6]}", "village": village}
+    return province.stories[label].o.envelope("registrar", "household.registered", body)
 
-    sock = bind("127.0.0.1", 0)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        while not server.started:
-            if not thread.is_alive():
-                raise RuntimeError("the live server did not start")
-            threading.Event().wait(0.02)
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+
+@pytest.fixture
+def province(tmp_path: Path) -> Iterator[Province]:
+    """Two communes in one database (see :func:`two_communes`), keys under tmp_path/keys."""
+    with two_communes(tmp_path / "keys") as found:
+        yield found

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.http.communes import Communes, create_communes_app
-from tests.support.communes import Province, two_communes
+from tests.support.communes import Province, province
+
+__all__ = ["province"]
 
 
 @dataclass
@@ -24,12 +25,6 @@ class Served:
         """A client of one commune's address (/c/SCHEMA), on the same running server."""
         base = f"http://testserver/c/{self.province.schemas[label]}"
         return TestClient(self.client.app, base_url=base)
-
-
-@pytest.fixture
-def province(tmp_path: Path) -> Iterator[Province]:
-    with two_communes(tmp_path / "keys") as found:
-        yield found
 
 
 @pytest.fixture

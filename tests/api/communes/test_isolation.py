@@ -9,12 +9,7 @@ from ledger.formats.vault import VaultRecord
 from tests.api.communes.conftest import Served
 from tests.api.http.test_auth import bearer, sign_in
 from tests.conftest import PG_URL, new_id
-
-
-def _household(served: Served, label: str) -> dict[str, object]:
-    hid = new_id()
-    body = {"household_id": hid, "code": f"X-{hid[:6]}", "village": "Bản Mé"}
-    return served.province.stories[label].o.envelope("registrar", "household.registered", body)
+from tests.support.communes import household
 
 
 def test_each_commune_is_served_under_its_schema_with_its_own_log_and_keys(
@@ -37,10 +32,10 @@ def test_a_statement_of_one_commune_is_refused_by_the_other_and_recorded_nowhere
 ) -> None:
     a, b = served.province.stories["a"].app, served.province.stories["b"].app
     before = a.size(), b.size()
-    refused = served.at("b").post("/v1/statements", json=_household(served, "a"))
+    refused = served.at("b").post("/v1/statements", json=household(served.province, "a"))
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "WRONG_LEDGER"
     assert (a.size(), b.size()) == before
-    accepted = served.at("a").post("/v1/statements", json=_household(served, "a"))
+    accepted = served.at("a").post("/v1/statements", json=household(served.province, "a"))
     assert accepted.status_code == 201, accepted.text
     assert (a.size(), b.size()) == (before[0] + 1, before[1])
     entries = served.at("b").get("/v1/log/entries", params={"start": 0, "end": b.size()})
@@ -49,9 +44,9 @@ def test_a_statement_of_one_commune_is_refused_by_the_other_and_recorded_nowhere
 
 def test_a_persons_record_in_one_communes_vault_is_not_in_the_others(served: Served) -> None:
     story = served.province.stories["a"]
-    household = story.household()
+    home = story.household()
     record = VaultRecord.new(new_id(), {"full_name": "Lường Thị Hoa", "national_id": "0" * 12})
-    body = {"person_id": record.person_id, "household_id": household, "relation": "head"}
+    body = {"person_id": record.person_id, "household_id": home, "relation": "head"}
     body |= {"sex": "f", "birth_year": 1948, "pii": record.commitment}
     story.submit(story.o.sub("registrar", "person.registered", body, vault=(record,)))
     a, b = served.at("a"), served.at("b")

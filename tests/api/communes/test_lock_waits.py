@@ -11,13 +11,8 @@ from psycopg import sql
 
 from ledger.storage import pool
 from tests.api.communes.conftest import Served
-from tests.conftest import PG_URL, new_id
-
-
-def _household(served: Served, label: str) -> dict[str, object]:
-    hid = new_id()
-    body = {"household_id": hid, "code": f"X-{hid[:6]}", "village": "Bản Mòng"}
-    return served.province.stories[label].o.envelope("registrar", "household.registered", body)
+from tests.conftest import PG_URL
+from tests.support.communes import household
 
 
 def test_a_commune_records_while_another_communes_table_is_locked_and_that_one_waits(
@@ -29,8 +24,10 @@ def test_a_commune_records_while_another_communes_table_is_locked_and_that_one_w
     with ThreadPoolExecutor(1) as other, psycopg.connect(PG_URL) as holder:
         # what a long batch of commune a holds while it is being recorded
         holder.execute(sql.SQL("LOCK TABLE {0} IN EXCLUSIVE MODE").format(table))
-        waiting: Future[Any] = other.submit(a.post, "/v1/statements", json=_household(served, "a"))
-        recorded = b.post("/v1/statements", json=_household(served, "b"))
+        waiting: Future[Any] = other.submit(
+            a.post, "/v1/statements", json=household(served.province, "a")
+        )
+        recorded = b.post("/v1/statements", json=household(served.province, "b"))
         assert recorded.status_code == 201, recorded.text  # b did not wait for a's lock
         assert not waiting.done()  # a's own write waits for it, as it must
         assert served.province.stories["a"].app.size() == size_a
@@ -51,7 +48,9 @@ def test_every_commune_borrows_from_one_pool_no_larger_than_its_size(served: Ser
         start.wait()
         client = clients[n % 2]
         codes = {client.get(path).status_code for path in ("/v1/log/checkpoint", "/lists")}
-        codes.add(client.post("/v1/statements", json=_household(served, "ab"[n % 2])).status_code)
+        codes.add(
+            client.post("/v1/statements", json=household(served.province, "ab"[n % 2])).status_code
+        )
         return max(codes)
 
     with ThreadPoolExecutor(8) as readers:

@@ -15,7 +15,8 @@ from typer.testing import CliRunner, Result
 from api.cli.main import app as cli_app
 from api.http.communes import create_communes_app
 from ledger.formats.keys import KeyPair, write_key_file
-from tests.support.communes import Province, running
+from tests.support.communes import Province
+from tests.support.live import running
 
 
 def _run(*args: object, code: int = 0) -> Result:
@@ -36,13 +37,19 @@ def server(province: Province) -> Iterator[str]:
         yield url
 
 
-def test_collect_from_a_server_of_many_logs_each_communes_checkpoint(
-    server: str, province: Province, tmp_path: Path
-) -> None:
+@pytest.fixture
+def db(tmp_path: Path) -> tuple[object, ...]:
+    """A new province log (its --db and --key)."""
     key = tmp_path / "province.key"
     write_key_file(key, KeyPair.from_seed(b"\x55" * 32))
-    db = ("--db", tmp_path / "province.db", "--key", key)
-    _run("province", "init", *db, "--origin", "ansinh.vn/thu")
+    found = ("--db", tmp_path / "province.db", "--key", key)
+    _run("province", "init", *found, "--origin", "ansinh.vn/thu")
+    return found
+
+
+def test_collect_from_a_server_of_many_logs_each_communes_checkpoint(
+    server: str, province: Province, db: tuple[object, ...]
+) -> None:
     for story in province.stories.values():
         vkey = base64.b64encode(story.o.keys["notary"].public_key).decode()
         _run("province", "add-commune", *db, "--origin", story.o.ledger_id, "--notary-vkey", vkey)
@@ -53,12 +60,8 @@ def test_collect_from_a_server_of_many_logs_each_communes_checkpoint(
 
 
 def test_collect_refuses_a_server_that_serves_one_commune_or_none(
-    server: str, province: Province, tmp_path: Path
+    server: str, province: Province, db: tuple[object, ...]
 ) -> None:
-    key = tmp_path / "province.key"
-    write_key_file(key, KeyPair.from_seed(b"\x55" * 32))
-    db = ("--db", tmp_path / "province.db", "--key", key)
-    _run("province", "init", *db, "--origin", "ansinh.vn/thu")
     one = f"{server}/c/{province.schemas['a']}"
     refused = _run("province", "collect", *db, "--server", one, code=1)
     said = " ".join(refused.stderr.split())
