@@ -151,6 +151,14 @@ async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     return error_response(500, "INTERNAL", "the server failed; see its log for the request id")
 
 
+def answer_errors(app: FastAPI) -> None:
+    """Every error ``app`` raises leaves as ``{"error": {"code", "message"}}``."""
+    app.add_exception_handler(LedgerError, _ledger_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
+
+
 def create_app(
     service: LedgerService,
     limits: Limits | None = None,
@@ -189,10 +197,7 @@ def create_app(
     app.state.intake_key = intake
     app.state.signin_rate = RateLimiter(limits.signin_per_minute, limits.signin_burst)
     app.state.batch_turns = asyncio.Semaphore(limits.batches_at_once)
-    app.add_exception_handler(LedgerError, _ledger_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected)
+    answer_errors(app)
     app.add_middleware(BodyLimit, limits=limits)
     app.add_middleware(RequestLog)  # it logs refusals of bodies too
     app.add_middleware(ForwardedHeaders, public=public)  # the outermost: the client is known

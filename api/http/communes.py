@@ -31,7 +31,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.http.app import create_app, error_response
+from api.http.app import answer_errors, create_app, error_response
 from api.http.forwarded import PublicAddress
 from api.http.limits import Limits
 from api.pages.views import render
@@ -206,6 +206,7 @@ def create_communes_app(communes: Communes) -> ASGIApp:
         redoc_url=None,
         openapi_url=None,  # each commune's API is documented at /c/{schema}/docs
     )
+    answer_errors(app)
 
     @app.get("/", response_class=HTMLResponse)
     def index(request: Request, lang: str = "vi") -> HTMLResponse:

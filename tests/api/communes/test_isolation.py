@@ -72,6 +72,12 @@ def test_a_commune_not_served_is_not_found_naming_it(served: Served) -> None:
     }
 
 
+def test_a_path_outside_the_communes_is_not_found_in_the_one_error_shape(served: Served) -> None:
+    answer = served.client.get("/v1/nothing-here")
+    assert answer.status_code == 404
+    assert answer.json()["error"]["code"] == "NOT_FOUND"
+
+
 def test_health_names_every_commune_with_its_log_size(served: Served) -> None:
     health = served.client.get("/healthz").json()
     assert health["status"] == "ok"
