@@ -15,19 +15,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from nacl.signing import SigningKey
-
 from api.demo import statements as st
-from ledger.domain.log import Entry
-from ledger.formats.dsse import PAYLOAD_TYPE, jcs, make_statement, pae, sign_statement
-from ledger.formats.keys import KeyPair
-from ledger.formats.merkle import leaf_hash, root_hash
-from ledger.formats.notes import sign_checkpoint
+from ledger.formats.dsse import PAYLOAD_TYPE, jcs, pae
+from ledger.formats.merkle import leaf_hash
+
+if not __package__:  # run as a file: the project root holds the shared maker
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.vectors.maker import LEDGER, Signers, document, root_of, text, write
 
 OUT = Path(__file__).parent / "formats-1.1.json"
-LEDGER = "ansinh.vn/son-la/song-ma/chieng-en"
 SEEDS = {"authority": 1, "notary": 2, "registrar": 3, "approver": 4, "cashier": 5}
-KEYS = {name: KeyPair.from_seed(bytes([n]) * 32) for name, n in SEEDS.items()}
+SIGNERS = Signers(SEEDS, hour=2)
+KEYS = SIGNERS.keys
+statement = SIGNERS.statement
+envelope = SIGNERS.envelope
 PROGRAM = "6f1c2a40-7a0e-4e0b-9c51-0d5c1b2a3e01"
 ZWSP = "\u200b"
 
@@ -36,49 +38,28 @@ def uuid(n: int) -> str:
     return f"00000000-0000-4000-8000-{n:012d}"
 
 
-def statement(who: str, type_: str, body: dict[str, Any], n: int) -> dict[str, Any]:
-    at = f"2026-12-04T02:{n // 60:02d}:{n % 60:02d}Z"
-    return make_statement(LEDGER, type_, body, KEYS[who].key_id, at=at, nonce=f"{n:032x}")
-
-
-def envelope(s: dict[str, Any]) -> dict[str, Any]:
-    by = next(k for k in KEYS.values() if k.key_id == s["by"])
-    return sign_statement(s, by, validate=False)
-
-
-def text(value: Any) -> str:
-    """A submission as a client sends it: compact JSON, UTF-8 not escaped."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def opened(formats: str | None) -> dict[str, Any]:
-    return st.ledger_opened("UBND xã Chiềng En", KEYS["authority"], KEYS["notary"], formats or None)
-
-
 def registration(name: str, holder: str, roles: list[str]) -> dict[str, Any]:
     return st.key_registered(KEYS[name], holder, f"Cán bộ {name}", roles)
 
 
 def log(statements: list[dict[str, Any]]) -> dict[str, Any]:
     """Entries (statement, payload, envelope, leaf, leaf hash) and a checkpoint of them all."""
-    entries, hashes = [], []
+    entries, leaves = [], []
     for i, s in enumerate(statements):
         env = envelope(s)
-        leaf = Entry(index=i, recorded_at=f"2026-12-04T03:00:{i:02d}.000000Z", envelope=env).leaf
-        hashes.append(leaf_hash(leaf))
+        leaf = SIGNERS.leaf(i, env)
+        leaves.append(leaf.decode())
         entries.append(
             {
                 "statement": s,
                 "payload_jcs": jcs(s).decode(),
                 "envelope": env,
                 "leaf": leaf.decode(),
-                "leaf_hash": hashes[-1].hex(),
+                "leaf_hash": leaf_hash(leaf).hex(),
             }
         )
-    root = root_hash(hashes)
-    notary = SigningKey(bytes([SEEDS["notary"]]) * 32)
-    note = sign_checkpoint(LEDGER, len(hashes), root, LEDGER, notary)
-    return {"entries": entries, "root": base64.b64encode(root).decode(), "checkpoint": note}
+    root = base64.b64encode(root_of(leaves)).decode()
+    return {"entries": entries, "root": root, "checkpoint": SIGNERS.checkpoint(leaves)}
 
 
 def household(village: str, n: int) -> dict[str, Any]:
@@ -229,7 +210,7 @@ def cases() -> list[dict[str, Any]]:
 
 def main() -> None:
     prefix = [
-        statement("authority", "ledger.opened", opened("1.1"), 1),
+        statement("authority", "ledger.opened", SIGNERS.opened("1.1"), 1),
         statement(
             "authority",
             "key.registered",
@@ -258,7 +239,7 @@ def main() -> None:
         registration("approver", "can-bo-ldtbxh" + ZWSP, ["approver"]),
         5,
     )
-    v1 = [statement("authority", "ledger.opened", opened(None), 1), *prefix[1:], look_alike]
+    v1 = [statement("authority", "ledger.opened", SIGNERS.opened(None), 1), *prefix[1:], look_alike]
     doc = {
         "about": (
             "Vectors for docs/formats.md (FORMATS 1.1 as ansinh declares and applies it). Keys "
@@ -296,8 +277,7 @@ def main() -> None:
         },
     }
     # ASCII, escaped: the invisible characters stay visible, and no editor changes them.
-    OUT.write_text(json.dumps(doc, indent=1) + "\n", encoding="ascii")
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)", file=sys.stderr)
+    write(OUT, document(doc))
 
 
 if __name__ == "__main__":

@@ -10,26 +10,23 @@ byte and submits every case to a ledger holding the log.
 
 from __future__ import annotations
 
-import base64
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from nacl.signing import SigningKey
-
 from api.demo import statements as st
-from ledger.domain.log import Entry
-from ledger.formats.dsse import make_statement, sign_statement
-from ledger.formats.keys import KeyPair
-from ledger.formats.merkle import leaf_hash, root_hash
-from ledger.formats.notes import sign_checkpoint
-from ledger.formats.vault import VaultRecord
+
+if not __package__:  # run as a file: the project root holds the shared maker
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.vectors.maker import Logged, Signers, document, write
 
 OUT = Path(__file__).parent / "formats-1.2.json"
-LEDGER = "ansinh.vn/son-la/song-ma/chieng-en"
 SEEDS = {"authority": 1, "notary": 2, "registrar": 3, "approver": 4}
-KEYS = {name: KeyPair.from_seed(bytes([n]) * 32) for name, n in SEEDS.items()}
+SIGNERS = Signers(SEEDS, hour=4)
+KEYS = SIGNERS.keys
+statement = SIGNERS.statement
+submission = SIGNERS.submission
 HOUSEHOLD = "6f1c2a40-7a0e-4e0b-9c51-0d5c1b2a3e02"
 # Generated people: A and B share a national id (a suspected pair); C does not.
 PEOPLE = {
@@ -40,31 +37,8 @@ PEOPLE = {
 UNKNOWN = "00000000-0000-4000-8000-0000000000ff"
 
 
-def statement(who: str, type_: str, body: dict[str, Any], n: int) -> dict[str, Any]:
-    at = f"2026-12-04T04:{n // 60:02d}:{n % 60:02d}Z"
-    return make_statement(LEDGER, type_, body, KEYS[who].key_id, at=at, nonce=f"{n:032x}")
-
-
-def text(value: Any) -> str:
-    """A submission as a client sends it: compact JSON, UTF-8 not escaped."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def submission(s: dict[str, Any], vault: tuple[VaultRecord, ...] = ()) -> str:
-    by = next(k for k in KEYS.values() if k.key_id == s["by"])
-    env = sign_statement(s, by, validate=False)
-    if not vault:
-        return text(env)
-    return text({"envelope": env, "vault": [r.to_json() for r in vault]})
-
-
-def person(key: str, n: int) -> tuple[dict[str, Any], tuple[VaultRecord, ...]]:
-    person_id, name, national_id = PEOPLE[key]
-    record = VaultRecord(
-        person_id, bytes([n]) * 32, {"full_name": name, "national_id": national_id}
-    )
-    body = st.person_registered(person_id, HOUSEHOLD, "member", "m", 1961, record)
-    return statement("registrar", "person.registered", body, n), (record,)
+def person(key: str, n: int) -> Logged:
+    return SIGNERS.person(PEOPLE[key], HOUSEHOLD, "m", 1961, n)
 
 
 def review(first: str, second: str, outcome: str, n: int, **extra: Any) -> dict[str, Any]:
@@ -73,12 +47,9 @@ def review(first: str, second: str, outcome: str, n: int, **extra: Any) -> dict[
     return statement("approver", "identity.reviewed", body, n)
 
 
-def log() -> list[tuple[dict[str, Any], tuple[VaultRecord, ...]]]:
+def log() -> list[Logged]:
     """The statements of the log, in order, each with the vault records it commits to."""
-    opened = st.ledger_opened("UBND xã Chiềng En", KEYS["authority"], KEYS["notary"], "1.1")
-    out: list[tuple[dict[str, Any], tuple[VaultRecord, ...]]] = [
-        (statement("authority", "ledger.opened", opened, 1), ()),
-    ]
+    out: list[Logged] = [(statement("authority", "ledger.opened", SIGNERS.opened(), 1), ())]
     for n, (name, holder) in enumerate(
         (("registrar", "can-bo-ldtbxh"), ("approver", "chu-tich")), 2
     ):
@@ -99,18 +70,7 @@ ADOPTION = 7  # the index of ledger.formats.adopted in the log
 
 def cases() -> list[dict[str, Any]]:
     a, b, c = (PEOPLE[k][0] for k in "abc")
-
-    def case(
-        name: str, state: str, s: dict[str, Any], code: str | None = None, field: str | None = None
-    ) -> dict[str, Any]:
-        return {
-            "name": name,
-            "state": state,
-            "submission": submission(s),
-            "code": code,
-            "field": field,
-        }
-
+    case = SIGNERS.case
     adopt = statement("authority", "ledger.formats.adopted", {"formats": "1.2"}, 108)
     return [
         case("a review before the adoption", "before_adoption",
@@ -142,42 +102,16 @@ def cases() -> list[dict[str, Any]]:
 
 def build() -> str:
     """The whole file, as text."""
-    statements = log()
-    entries, hashes = [], []
-    for i, (s, vault) in enumerate(statements):
-        sub = submission(s, vault)
-        env = json.loads(sub)["envelope"] if vault else json.loads(sub)
-        leaf = Entry(index=i, recorded_at=f"2026-12-04T05:00:{i:02d}.000000Z", envelope=env).leaf
-        hashes.append(leaf_hash(leaf))
-        entries.append({"type": s["type"], "submission": sub, "leaf": leaf.decode()})
-    root = root_hash(hashes)
-    notary = SigningKey(bytes([SEEDS["notary"]]) * 32)
-    doc = {
-        "about": (
-            "Vectors for docs/formats.md section 10 (FORMATS 1.2: adoption, identity.reviewed). "
-            "Keys are made from 32-byte seeds (the seed byte repeated); vault salts are fixed "
-            "bytes; signatures are deterministic."
-        ),
-        "ledger_id": LEDGER,
-        "keys": {
-            name: {"seed_hex": (bytes([n]) * 32).hex(), "key_id": KEYS[name].key_id}
-            for name, n in SEEDS.items()
-        },
-        "log": {
-            "adoption_index": ADOPTION,
-            "entries": entries,
-            "root": base64.b64encode(root).decode(),
-            "checkpoint": sign_checkpoint(LEDGER, len(hashes), root, LEDGER, notary),
-        },
-        "cases": cases(),
-    }
-    # ASCII, escaped, as the 1.1 vectors: no editor changes a byte.
-    return json.dumps(doc, indent=1) + "\n"
+    about = (
+        "Vectors for docs/formats.md section 10 (FORMATS 1.2: adoption, identity.reviewed). "
+        "Keys are made from 32-byte seeds (the seed byte repeated); vault salts are fixed "
+        "bytes; signatures are deterministic."
+    )
+    return document(SIGNERS.head(about) | {"log": SIGNERS.log(log(), ADOPTION), "cases": cases()})
 
 
 def main() -> None:
-    OUT.write_text(build(), encoding="ascii")
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)", file=sys.stderr)
+    write(OUT, build())
 
 
 if __name__ == "__main__":

@@ -23,6 +23,11 @@ from ledger.formats.merkle import MemoryTree, leaf_hash
 from ledger.formats.notes import sign_checkpoint
 from ledger.province.entries import checkpoint_leaf, commune_leaf
 
+if not __package__:  # run as a file: the project root holds the shared maker
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.vectors.maker import write
+
 OUT = Path(__file__).parent / "province-log.json"
 PROVINCE = "ansinh.vn/son-la"
 PROVINCE_KEY = KeyPair.from_seed(bytes([0x51]) * 32)
@@ -106,8 +111,7 @@ def build() -> str:
 
 
 def main() -> None:
-    OUT.write_text(build(), encoding="ascii")
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)", file=sys.stderr)
+    write(OUT, build())
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,11 @@ from nacl.signing import SigningKey
 
 from ledger.formats.notes import SIG_COSIGNATURE_V1, cosign, sign_checkpoint
 from ledger.tlog.policy import note_vkey
+
+if not __package__:  # run as a file: the project root holds the shared maker
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.vectors.maker import document, write
 
 OUT = Path(__file__).parent / "witness-policy.json"
 LOG = "ansinh.vn/son-la/song-ma/chieng-en"
@@ -187,12 +191,11 @@ def build() -> str:
         ],
         "refused": refusals(k),
     }
-    return json.dumps(doc, indent=1) + "\n"
+    return document(doc)
 
 
 def main() -> None:
-    OUT.write_text(build(), encoding="ascii")
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)", file=sys.stderr)
+    write(OUT, build())
 
 
 if __name__ == "__main__":

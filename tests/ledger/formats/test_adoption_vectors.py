@@ -9,15 +9,12 @@ fail it where a review stands before the adoption.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ledger.application import LedgerApplication
-from ledger.formats.merkle import leaf_hash, root_hash
-from ledger.formats.notes import sign_checkpoint
 from tests.support.log_vectors import LogVectors
 from tests.vectors import make_formats_1_2 as maker
 
@@ -42,19 +39,8 @@ def _review_before_adoption() -> tuple[list[str], str]:
     """The log with its last entry (the review) recorded where the adoption stands."""
     adoption = LOG["adoption_index"]
     log = maker.log()
-    statements = [*log[:adoption], log[-1]]
-    leaves = []
-    for i, (s, vault) in enumerate(statements):
-        sub = json.loads(maker.submission(s, vault))
-        envelope = sub["envelope"] if vault else sub
-        leaves.append(
-            maker.Entry(
-                index=i, recorded_at=f"2026-12-04T05:00:{i:02d}.000000Z", envelope=envelope
-            ).leaf.decode()
-        )
-    root = root_hash([leaf_hash(leaf.encode()) for leaf in leaves])
-    notary = maker.SigningKey(bytes([maker.SEEDS["notary"]]) * 32)
-    return leaves, sign_checkpoint(maker.LEDGER, len(leaves), root, maker.LEDGER, notary)
+    leaves = maker.SIGNERS.leaves([*log[:adoption], log[-1]])
+    return leaves, maker.SIGNERS.checkpoint(leaves)
 
 
 def test_both_verifiers_fail_a_review_before_the_adoption(tmp_path: Path) -> None:

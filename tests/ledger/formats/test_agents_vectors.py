@@ -19,8 +19,6 @@ import pytest
 
 from api import reading
 from ledger.application import LedgerApplication
-from ledger.formats.merkle import leaf_hash, root_hash
-from ledger.formats.notes import sign_checkpoint
 from projections import query
 from projections.reports.agents import TYPES, agent_list, agents_report
 from tests.support.log_vectors import LogVectors
@@ -77,16 +75,8 @@ def test_the_log_verifies_with_both_verifiers(tmp_path: Path) -> None:
 
 def _with(extra: dict[str, Any]) -> tuple[list[str], str]:
     """The log with one more entry, as software that skipped the ledger's rules wrote it."""
-    statements = [*maker.log(), (extra, ())]
-    leaves = []
-    for i, (s, vault) in enumerate(statements):
-        sub = json.loads(maker.submission(s, vault))
-        envelope = sub["envelope"] if vault else sub
-        at = f"2026-12-04T07:00:{i:02d}.000000Z"
-        leaves.append(maker.Entry(index=i, recorded_at=at, envelope=envelope).leaf.decode())
-    root = root_hash([leaf_hash(leaf.encode()) for leaf in leaves])
-    notary = maker.SigningKey(bytes([maker.SEEDS["notary"]]) * 32)
-    return leaves, sign_checkpoint(maker.LEDGER, len(leaves), root, maker.LEDGER, notary)
+    leaves = maker.SIGNERS.leaves([*maker.log(), (extra, ())])
+    return leaves, maker.SIGNERS.checkpoint(leaves)
 
 
 @pytest.mark.parametrize(

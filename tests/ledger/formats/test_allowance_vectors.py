@@ -41,8 +41,8 @@ def _broken(index: int, who: str, body: dict[str, Any] | None = None) -> tuple[l
     log = maker.log()
     s, vault = log[index]
     log[index] = (maker.statement(who, s["type"], body or s["body"], 200 + index), vault)
-    leaves = maker.leaves_of(log)
-    return [leaf.decode() for leaf in leaves], maker.checkpoint(leaves)
+    leaves = maker.SIGNERS.leaves(log)
+    return leaves, maker.SIGNERS.checkpoint(leaves)
 
 
 def test_both_verifiers_fail_a_change_approved_by_its_proposer_s_holder(tmp_path: Path) -> None:

@@ -39,8 +39,8 @@ def test_the_log_verifies_with_both_verifiers(tmp_path: Path) -> None:
 
 def _with(extra: list[dict[str, Any]]) -> tuple[list[str], str]:
     """The log with more statements after it, written as if the ledger had taken them."""
-    leaves = maker.leaves_of([*maker.log(), *((s, ()) for s in extra)])
-    return leaves, maker.checkpoint(leaves)
+    leaves = maker.SIGNERS.leaves([*maker.log(), *((s, ()) for s in extra)])
+    return leaves, maker.SIGNERS.checkpoint(leaves)
 
 
 CLOSED_AGAIN = maker.step(

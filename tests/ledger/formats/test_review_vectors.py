@@ -62,8 +62,7 @@ def test_both_verifiers_fail_a_recognition_the_ledger_would_refuse(
 ) -> None:
     index, reason, independent = FORGED[which]
     leaves = maker.leaves(_forged(which))
-    _, checkpoint = maker.checkpoint(leaves)
-    failed, rejected = V.failures(tmp_path, leaves, checkpoint)
+    failed, rejected = V.failures(tmp_path, leaves, maker.SIGNERS.checkpoint(leaves))
     assert failed.index == index
     assert failed.reason.startswith(reason)
     assert str(rejected).startswith(f"entry {index}: ")

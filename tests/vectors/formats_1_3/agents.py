@@ -12,29 +12,26 @@ both verifiers check it.
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from nacl.signing import SigningKey
-
 from api.demo import statements as st
-from ledger.domain.log import Entry
-from ledger.formats.dsse import make_statement, sign_statement
-from ledger.formats.keys import KeyPair
-from ledger.formats.merkle import leaf_hash, root_hash
-from ledger.formats.notes import sign_checkpoint
-from ledger.formats.vault import VaultRecord
 from projections.reports.receipts import receipt_code
 
+if not __package__:  # run as a file: the project root holds the shared maker
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
+from tests.vectors.maker import LEDGER, Logged, Signers, document, write
+
 OUT = Path(__file__).parent.parent / "formats-1.3-agents.json"
-LEDGER = "ansinh.vn/son-la/song-ma/chieng-en"
 SEEDS = {"authority": 1, "notary": 2, "registrar": 3, "approver": 4, "cashier": 5}
 SEEDS |= {"agent": 6, "other_agent": 7}
-KEYS = {name: KeyPair.from_seed(bytes([n]) * 32) for name, n in SEEDS.items()}
+SIGNERS = Signers(SEEDS, hour=6)
+KEYS = SIGNERS.keys
+statement = SIGNERS.statement
+submission = SIGNERS.submission
 HOLDERS = {
     "registrar": "can-bo-ldtbxh",
     "approver": "chu-tich",
@@ -57,24 +54,6 @@ SENDING = "00000000-0000-4000-8000-0000000005e1"
 SECOND = "00000000-0000-4000-8000-0000000005e2"  # February's list, not settled in the log
 MONTH, SECOND_MONTH = "2027-01", "2027-02"
 FILE_SHA256 = hashlib.sha256(b"agent settlement file").hexdigest()
-
-
-def statement(who: str, type_: str, body: dict[str, Any], n: int) -> dict[str, Any]:
-    at = f"2026-12-04T06:{n // 60:02d}:{n % 60:02d}Z"
-    return make_statement(LEDGER, type_, body, KEYS[who].key_id, at=at, nonce=f"{n:032x}")
-
-
-def text(value: Any) -> str:
-    """A submission as a client sends it: compact JSON, UTF-8 not escaped."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def submission(s: dict[str, Any], vault: tuple[VaultRecord, ...] = ()) -> str:
-    by = next(k for k in KEYS.values() if k.key_id == s["by"])
-    env = sign_statement(s, by, validate=False)
-    if not vault:
-        return text(env)
-    return text({"envelope": env, "vault": [r.to_json() for r in vault]})
 
 
 def list_bytes(month: str) -> bytes:
@@ -111,12 +90,9 @@ def refund(refund_id: str, sending: str, amount: int, n: int) -> dict[str, Any]:
     return statement("cashier", "agent.refunded", body, n)
 
 
-def log() -> list[tuple[dict[str, Any], tuple[VaultRecord, ...]]]:
+def log() -> list[Logged]:
     """The statements of the log, in order, each with the vault records it commits to."""
-    opened = st.ledger_opened("UBND xã Chiềng En", KEYS["authority"], KEYS["notary"], "1.1")
-    out: list[tuple[dict[str, Any], tuple[VaultRecord, ...]]] = [
-        (statement("authority", "ledger.opened", opened, 1), ()),
-    ]
+    out: list[Logged] = [(statement("authority", "ledger.opened", SIGNERS.opened(), 1), ())]
     for n, name in enumerate(("registrar", "approver", "cashier"), 2):
         body = st.key_registered(KEYS[name], HOLDERS[name], f"Cán bộ {name}", [name])
         out.append((statement("authority", "key.registered", body, n), ()))
@@ -129,15 +105,11 @@ def log() -> list[tuple[dict[str, Any], tuple[VaultRecord, ...]]]:
     program = st.program_defined(PROGRAM, "TB", "Trợ cấp thương binh", "meritorious", "monthly")
     out.append((statement("authority", "program.defined", program, 9), ()))
     n = 10
-    for key, (person_id, name, national_id) in PEOPLE.items():
-        record = VaultRecord(
-            person_id, bytes([n]) * 32, {"full_name": name, "national_id": national_id}
-        )
-        body = st.person_registered(person_id, HOUSEHOLD, "member", "m", 1951, record)
-        out.append((statement("registrar", "person.registered", body, n), (record,)))
+    for key, person in PEOPLE.items():
+        out.append(SIGNERS.person(person, HOUSEHOLD, "m", 1951, n))
         benefit_id, amount = BENEFITS[key]
         proposed = st.benefit_proposed(
-            benefit_id, PROGRAM, {"person_id": person_id}, amount, MONTH, "Thương binh"
+            benefit_id, PROGRAM, {"person_id": person[0]}, amount, MONTH, "Thương binh"
         )
         out.append((statement("registrar", "benefit.proposed", proposed, n + 1), ()))
         approved = st.benefit_approved(benefit_id, "31/QĐ-UBND", "2026-12-01")
@@ -155,17 +127,7 @@ ADOPTION = 4  # the index of ledger.formats.adopted in the log
 
 
 def cases() -> list[dict[str, Any]]:
-    def case(
-        name: str, state: str, s: dict[str, Any], code: str | None = None, field: str | None = None
-    ) -> dict[str, Any]:
-        return {
-            "name": name,
-            "state": state,
-            "submission": submission(s),
-            "code": code,
-            "field": field,
-        }
-
+    case = SIGNERS.case
     unsent = "00000000-0000-4000-8000-0000000005e9"
     return [
         case("a list before the adoption", "before_adoption",
@@ -207,50 +169,28 @@ def cases() -> list[dict[str, Any]]:
 def build() -> str:
     """The whole file, as text."""
     statements = log()
-    entries, hashes = [], []
-    for i, (s, vault) in enumerate(statements):
-        sub = submission(s, vault)
-        env = json.loads(sub)["envelope"] if vault else json.loads(sub)
-        leaf = Entry(index=i, recorded_at=f"2026-12-04T07:00:{i:02d}.000000Z", envelope=env).leaf
-        hashes.append(leaf_hash(leaf))
-        entries.append({"type": s["type"], "submission": sub, "leaf": leaf.decode()})
-    root = root_hash(hashes)
-    notary = SigningKey(bytes([SEEDS["notary"]]) * 32)
     data = list_bytes(MONTH)
-    doc = {
-        "about": (
-            "Vectors for docs/formats.md section 11.3 (FORMATS 1.3: paying agents). Keys are "
-            "made from 32-byte seeds (the seed byte repeated); vault salts are fixed bytes; "
-            "signatures are deterministic."
+    about = (
+        "Vectors for docs/formats.md section 11.3 (FORMATS 1.3: paying agents). Keys are "
+        "made from 32-byte seeds (the seed byte repeated); vault salts are fixed bytes; "
+        "signatures are deterministic."
+    )
+    listed = {
+        "month": MONTH,
+        "bytes": data.decode(),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "sent_index": next(
+            i for i, (s, _) in enumerate(statements) if s["body"].get("sending_id") == SENDING
         ),
-        "ledger_id": LEDGER,
-        "keys": {
-            name: {"seed_hex": (bytes([n]) * 32).hex(), "key_id": KEYS[name].key_id}
-            for name, n in SEEDS.items()
-        },
-        "list": {
-            "month": MONTH,
-            "bytes": data.decode(),
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "sent_index": next(
-                i for i, (s, _) in enumerate(statements) if s["body"].get("sending_id") == SENDING
-            ),
-        },
-        "log": {
-            "adoption_index": ADOPTION,
-            "entries": entries,
-            "root": base64.b64encode(root).decode(),
-            "checkpoint": sign_checkpoint(LEDGER, len(hashes), root, LEDGER, notary),
-        },
-        "cases": cases(),
     }
-    # ASCII, escaped, as the 1.1 vectors: no editor changes a byte.
-    return json.dumps(doc, indent=1) + "\n"
+    return document(
+        SIGNERS.head(about)
+        | {"list": listed, "log": SIGNERS.log(statements, ADOPTION), "cases": cases()}
+    )
 
 
 def main() -> None:
-    OUT.write_text(build(), encoding="ascii")
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)", file=sys.stderr)
+    write(OUT, build())
 
 
 if __name__ == "__main__":

@@ -10,28 +10,24 @@ for byte and submits every case to a ledger holding the log.
 
 from __future__ import annotations
 
-import base64
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from nacl.signing import SigningKey
-
 from api.demo import statements as st
-from ledger.domain.log import Entry
-from ledger.formats.dsse import make_statement, sign_statement
-from ledger.formats.keys import KeyPair
-from ledger.formats.merkle import leaf_hash, root_hash
-from ledger.formats.notes import sign_checkpoint
-from ledger.formats.vault import VaultRecord
+
+if not __package__:  # run as a file: the project root holds the shared maker
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
+from tests.vectors.maker import Logged, Signers, document, write
 
 OUT = Path(__file__).parent.parent / "formats-1.3-allowances.json"
-LEDGER = "ansinh.vn/son-la/song-ma/chieng-en"
 # "deputy" is a second key of the registrar's holder, with the role approver: the
 # maker-checker case (one holder may not propose and approve).
 SEEDS = {"authority": 1, "notary": 2, "registrar": 3, "approver": 4, "deputy": 5}
-KEYS = {name: KeyPair.from_seed(bytes([n]) * 32) for name, n in SEEDS.items()}
+SIGNERS = Signers(SEEDS, hour=6)
+KEYS = SIGNERS.keys
+statement = SIGNERS.statement
 HOLDERS = {
     "registrar": ("can-bo-ldtbxh", ["registrar"]),
     "approver": ("chu-tich", ["approver"]),
@@ -54,31 +50,8 @@ REASONS = {
 }
 
 
-def statement(who: str, type_: str, body: dict[str, Any], n: int) -> dict[str, Any]:
-    at = f"2026-12-04T06:{n // 60:02d}:{n % 60:02d}Z"
-    return make_statement(LEDGER, type_, body, KEYS[who].key_id, at=at, nonce=f"{n:032x}")
-
-
-def text(value: Any) -> str:
-    """A submission as a client sends it: compact JSON, UTF-8 not escaped."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def submission(s: dict[str, Any], vault: tuple[VaultRecord, ...] = ()) -> str:
-    by = next(k for k in KEYS.values() if k.key_id == s["by"])
-    env = sign_statement(s, by, validate=False)
-    if not vault:
-        return text(env)
-    return text({"envelope": env, "vault": [r.to_json() for r in vault]})
-
-
-def person(key: str, n: int) -> tuple[dict[str, Any], tuple[VaultRecord, ...]]:
-    person_id, name, national_id = PEOPLE[key]
-    record = VaultRecord(
-        person_id, bytes([n]) * 32, {"full_name": name, "national_id": national_id}
-    )
-    body = st.person_registered(person_id, HOUSEHOLD, "member", "f", 1950, record)
-    return statement("registrar", "person.registered", body, n), (record,)
+def person(key: str, n: int) -> Logged:
+    return SIGNERS.person(PEOPLE[key], HOUSEHOLD, "f", 1950, n)
 
 
 def level(amount: int, effective: str, category: str = "social_protection") -> dict[str, Any]:
@@ -100,13 +73,9 @@ def approval(change_id: str, benefit: str = BENEFIT) -> dict[str, Any]:
     return {"change_id": change_id, "benefit_id": benefit, "decision": DECISION}
 
 
-Logged = tuple[dict[str, Any], tuple[VaultRecord, ...]]
-
-
 def log() -> list[Logged]:
     """The statements of the log, in order, each with the vault records it commits to."""
-    opened = st.ledger_opened("UBND xã Chiềng En", KEYS["authority"], KEYS["notary"], "1.1")
-    out: list[Logged] = [(statement("authority", "ledger.opened", opened, 1), ())]
+    out: list[Logged] = [(statement("authority", "ledger.opened", SIGNERS.opened(), 1), ())]
     for n, (name, (holder, roles)) in enumerate(HOLDERS.items(), 2):
         body = st.key_registered(KEYS[name], holder, f"Cán bộ {name}", roles)
         out.append((statement("authority", "key.registered", body, n), ()))
@@ -149,12 +118,7 @@ REBASE_APPROVAL = 17  # the index of the rebase's approval
 
 def cases() -> list[dict[str, Any]]:
     b = PEOPLE["b"][0]
-
-    def case(
-        name: str, state: str, s: dict[str, Any], code: str | None = None, field: str | None = None
-    ) -> dict[str, Any]:
-        return {"name": name, "state": state, "submission": submission(s), "code": code,
-                "field": field}  # fmt: skip
+    case = SIGNERS.case
 
     def proposed(n: int, body: dict[str, Any], who: str = "registrar") -> dict[str, Any]:
         return statement(who, "benefit.change.proposed", body, n)
@@ -228,59 +192,18 @@ def cases() -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def leaves_of(statements: list[Logged]) -> list[bytes]:
-    """The leaf bytes of a log of these statements."""
-    leaves = []
-    for i, (s, vault) in enumerate(statements):
-        sub = json.loads(submission(s, vault))
-        env = sub["envelope"] if vault else sub
-        leaves.append(
-            Entry(index=i, recorded_at=f"2026-12-04T07:00:{i:02d}.000000Z", envelope=env).leaf
-        )
-    return leaves
-
-
-def checkpoint(leaves: list[bytes]) -> str:
-    root = root_hash([leaf_hash(leaf) for leaf in leaves])
-    notary = SigningKey(bytes([SEEDS["notary"]]) * 32)
-    return sign_checkpoint(LEDGER, len(leaves), root, LEDGER, notary)
-
-
 def build() -> str:
     """The whole file, as text."""
-    statements = log()
-    leaves = leaves_of(statements)
-    entries = [
-        {"type": s["type"], "submission": submission(s, vault), "leaf": leaf.decode()}
-        for (s, vault), leaf in zip(statements, leaves, strict=True)
-    ]
-    root = root_hash([leaf_hash(leaf) for leaf in leaves])
-    doc = {
-        "about": (
-            "Vectors for docs/formats.md section 11.2 (FORMATS 1.3 allowance changes: standard "
-            "levels, benefit changes, leaving the commune). Keys are made from 32-byte seeds "
-            "(the seed byte repeated); vault salts are fixed bytes; signatures are deterministic."
-        ),
-        "ledger_id": LEDGER,
-        "keys": {
-            name: {"seed_hex": (bytes([n]) * 32).hex(), "key_id": KEYS[name].key_id}
-            for name, n in SEEDS.items()
-        },
-        "log": {
-            "adoption_index": ADOPTION,
-            "entries": entries,
-            "root": base64.b64encode(root).decode(),
-            "checkpoint": checkpoint(leaves),
-        },
-        "cases": cases(),
-    }
-    # ASCII, escaped, as the 1.1 vectors: no editor changes a byte.
-    return json.dumps(doc, indent=1) + "\n"
+    about = (
+        "Vectors for docs/formats.md section 11.2 (FORMATS 1.3 allowance changes: standard "
+        "levels, benefit changes, leaving the commune). Keys are made from 32-byte seeds "
+        "(the seed byte repeated); vault salts are fixed bytes; signatures are deterministic."
+    )
+    return document(SIGNERS.head(about) | {"log": SIGNERS.log(log(), ADOPTION), "cases": cases()})
 
 
 def main() -> None:
-    OUT.write_text(build(), encoding="ascii")
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)", file=sys.stderr)
+    write(OUT, build())
 
 
 if __name__ == "__main__":

@@ -11,27 +11,23 @@ verifiers check the log.
 
 from __future__ import annotations
 
-import base64
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from nacl.signing import SigningKey
-
 from api.demo import statements as st
-from ledger.domain.log import Entry
-from ledger.formats.dsse import make_statement, sign_statement
-from ledger.formats.keys import KeyPair
-from ledger.formats.merkle import leaf_hash, root_hash
-from ledger.formats.notes import sign_checkpoint
-from ledger.formats.vault import VaultRecord
 from projections.reports.receipts import receipt_code
 
+if not __package__:  # run as a file: the project root holds the shared maker
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
+from tests.vectors.maker import LEDGER, Logged, Signers, document, write
+
 OUT = Path(__file__).parent.parent / "formats-1.3-grievances.json"
-LEDGER = "ansinh.vn/son-la/song-ma/chieng-en"
 SEEDS = {"authority": 1, "notary": 2, "registrar": 3, "approver": 4, "cashier": 5, "intake": 6}
-KEYS = {name: KeyPair.from_seed(bytes([n]) * 32) for name, n in SEEDS.items()}
+SIGNERS = Signers(SEEDS, hour=4)
+KEYS = SIGNERS.keys
+statement = SIGNERS.statement
 HOLDERS = {
     "registrar": ("can-bo-ldtbxh", ["registrar"]),
     "approver": ("chu-tich", ["approver"]),
@@ -47,24 +43,6 @@ RECEIVED = "44444444-5555-4666-8777-000000000002"  # a confirmation of receipt
 DISPUTED = "44444444-5555-4666-8777-000000000003"  # a complaint from the page, open
 CODE_PAID = receipt_code(LEDGER, BENEFIT, "2022-01")
 CODE_DUE = receipt_code(LEDGER, BENEFIT, "2022-02")
-
-
-def statement(who: str, type_: str, body: dict[str, Any], n: int) -> dict[str, Any]:
-    at = f"2026-12-04T04:{n // 60:02d}:{n % 60:02d}Z"
-    return make_statement(LEDGER, type_, body, KEYS[who].key_id, at=at, nonce=f"{n:032x}")
-
-
-def text(value: Any) -> str:
-    """A submission as a client sends it: compact JSON, UTF-8 not escaped."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def submission(s: dict[str, Any], vault: tuple[VaultRecord, ...] = ()) -> str:
-    by = next(k for k in KEYS.values() if k.key_id == s["by"])
-    env = sign_statement(s, by, validate=False)
-    if not vault:
-        return text(env)
-    return text({"envelope": env, "vault": [r.to_json() for r in vault]})
 
 
 def lodged(gid: str, n: int, **change: Any) -> dict[str, Any]:
@@ -88,22 +66,16 @@ def step(who: str, type_: str, gid: str, n: int, **body: Any) -> dict[str, Any]:
     return statement(who, type_, {"grievance_id": gid, **body}, n)
 
 
-def log() -> list[tuple[dict[str, Any], tuple[VaultRecord, ...]]]:
+def log() -> list[Logged]:
     """The statements of the log, in order, each with the vault records it commits to."""
-    opened = st.ledger_opened("UBND xã Chiềng En", KEYS["authority"], KEYS["notary"], "1.1")
-    out: list[tuple[dict[str, Any], tuple[VaultRecord, ...]]] = [
-        (statement("authority", "ledger.opened", opened, 1), ()),
-    ]
+    out: list[Logged] = [(statement("authority", "ledger.opened", SIGNERS.opened(), 1), ())]
     for n, (name, (holder, roles)) in enumerate(HOLDERS.items(), 3):
         body = st.key_registered(KEYS[name], holder, f"Cán bộ {holder}", roles)
         out.append((statement("authority", "key.registered", body, n), ()))
     household = st.household_registered(HOUSEHOLD, "CE-12", "Bản Huổi Pao")
     out.append((statement("registrar", "household.registered", household, 7), ()))
-    record = VaultRecord(
-        PERSON, bytes([8]) * 32, {"full_name": "Lò Văn Minh", "national_id": "000000000101"}
-    )
-    person = st.person_registered(PERSON, HOUSEHOLD, "head", "m", 1956, record)
-    out.append((statement("registrar", "person.registered", person, 8), (record,)))
+    person = (PERSON, "Lò Văn Minh", "000000000101")
+    out.append(SIGNERS.person(person, HOUSEHOLD, "m", 1956, 8, relation="head"))
     program = st.program_defined(PROGRAM, "NCC", "Trợ cấp người có công", "meritorious", "monthly")
     out.append((statement("authority", "program.defined", program, 9), ()))
     benefit = st.benefit_proposed(
@@ -161,18 +133,7 @@ ADOPTION = 10  # the index of ledger.formats.adopted in the log
 
 def cases() -> list[dict[str, Any]]:
     new = "44444444-5555-4666-8777-0000000000f"
-
-    def case(
-        name: str, state: str, s: dict[str, Any], code: str | None = None, field: str | None = None
-    ) -> dict[str, Any]:
-        return {
-            "name": name,
-            "state": state,
-            "submission": submission(s),
-            "code": code,
-            "field": field,
-        }
-
+    case = SIGNERS.case
     answer = {"answer": "Đã chi bổ sung", "answered_on": "2022-01-30"}
     return [
         case("a grievance before 1.3 is adopted", "before_adoption", lodged(new + "1", 101),
@@ -213,62 +174,24 @@ def cases() -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def leaves_of(statements: list[tuple[dict[str, Any], tuple[VaultRecord, ...]]]) -> list[str]:
-    """Each statement's leaf, recorded at one second after the one before."""
-    leaves = []
-    for i, (s, vault) in enumerate(statements):
-        sub = json.loads(submission(s, vault))
-        env = sub["envelope"] if vault else sub
-        stamp = f"2026-12-04T05:{i // 60:02d}:{i % 60:02d}.000000Z"
-        leaves.append(Entry(index=i, recorded_at=stamp, envelope=env).leaf.decode())
-    return leaves
-
-
-def checkpoint(leaves: list[str]) -> str:
-    """The notary's signed checkpoint of these leaves."""
-    root = root_hash([leaf_hash(leaf.encode()) for leaf in leaves])
-    notary = SigningKey(bytes([SEEDS["notary"]]) * 32)
-    return sign_checkpoint(LEDGER, len(leaves), root, LEDGER, notary)
-
-
 def build() -> str:
     """The whole file, as text."""
-    statements = log()
-    leaves = leaves_of(statements)
-    entries = [
-        {"type": s["type"], "submission": submission(s, vault), "leaf": leaf}
-        for (s, vault), leaf in zip(statements, leaves, strict=True)
-    ]
-    root = root_hash([leaf_hash(leaf.encode()) for leaf in leaves])
-    doc = {
-        "about": (
-            "Vectors for docs/formats.md section 11.5 (FORMATS 1.3: grievances and "
-            "beneficiaries' confirmations). Keys are made from 32-byte seeds (the seed byte "
-            "repeated); vault salts are fixed bytes; signatures are deterministic. Cases are "
-            "sent to a ledger holding the log up to its adoption of 1.3 (state before_adoption) "
-            "or the whole log (whole)."
-        ),
-        "ledger_id": LEDGER,
-        "keys": {
-            name: {"seed_hex": (bytes([n]) * 32).hex(), "key_id": KEYS[name].key_id}
-            for name, n in SEEDS.items()
-        },
-        "codes": {"paid": CODE_PAID, "due": CODE_DUE},
-        "log": {
-            "adoption_index": ADOPTION,
-            "entries": entries,
-            "root": base64.b64encode(root).decode(),
-            "checkpoint": checkpoint(leaves),
-        },
-        "cases": cases(),
-    }
-    # ASCII, escaped, as the 1.1 vectors: no editor changes a byte.
-    return json.dumps(doc, indent=1) + "\n"
+    about = (
+        "Vectors for docs/formats.md section 11.5 (FORMATS 1.3: grievances and "
+        "beneficiaries' confirmations). Keys are made from 32-byte seeds (the seed byte "
+        "repeated); vault salts are fixed bytes; signatures are deterministic. Cases are "
+        "sent to a ledger holding the log up to its adoption of 1.3 (state before_adoption) "
+        "or the whole log (whole)."
+    )
+    codes = {"paid": CODE_PAID, "due": CODE_DUE}
+    return document(
+        SIGNERS.head(about)
+        | {"codes": codes, "log": SIGNERS.log(log(), ADOPTION), "cases": cases()}
+    )
 
 
 def main() -> None:
-    OUT.write_text(build(), encoding="ascii")
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)", file=sys.stderr)
+    write(OUT, build())
 
 
 if __name__ == "__main__":

@@ -14,25 +14,22 @@ byte and submits every case to a ledger holding the part of the log its
 
 from __future__ import annotations
 
-import base64
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from nacl.signing import SigningKey
-
 from api.demo import statements as st
-from ledger.domain.log import Entry
-from ledger.formats.dsse import make_statement, sign_statement
-from ledger.formats.keys import KeyPair
-from ledger.formats.merkle import leaf_hash, root_hash
-from ledger.formats.notes import sign_checkpoint
+
+if not __package__:  # run as a file: the project root holds the shared maker
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
+from tests.vectors.maker import Signers, document, write
 
 OUT = Path(__file__).parent.parent / "formats-1.3-reviews.json"
-LEDGER = "ansinh.vn/son-la/song-ma/chieng-en"
 SEEDS = {"authority": 1, "notary": 2, "registrar": 3, "approver": 4}
-KEYS = {name: KeyPair.from_seed(bytes([n]) * 32) for name, n in SEEDS.items()}
+SIGNERS = Signers(SEEDS, hour=6)
+KEYS = SIGNERS.keys
+statement = SIGNERS.statement
 VILLAGE = "Bản Huổi Pao"
 H1, H2 = "6f1c2a40-7a0e-4e0b-9c51-0d5c1b2a3e01", "6f1c2a40-7a0e-4e0b-9c51-0d5c1b2a3e02"
 ROUND = "a1000000-0000-4000-8000-000000000001"
@@ -43,21 +40,6 @@ OBJECTION = "a5000000-0000-4000-8000-000000000001"
 DECISION = {"number": "245/QĐ-UBND", "date": "2024-10-28"}
 STATES = {"before_adoption": 5, "objection_open": 14, "recognized": 17}
 """Each state a case is submitted in: how many entries of the log the ledger holds."""
-
-
-def statement(who: str, type_: str, body: dict[str, Any], n: int) -> dict[str, Any]:
-    at = f"2026-12-04T06:{n // 60:02d}:{n % 60:02d}Z"
-    return make_statement(LEDGER, type_, body, KEYS[who].key_id, at=at, nonce=f"{n:032x}")
-
-
-def text(value: Any) -> str:
-    """A submission as a client sends it: compact JSON, UTF-8 not escaped."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def submission(s: dict[str, Any]) -> str:
-    by = next(k for k in KEYS.values() if k.key_id == s["by"])
-    return text(sign_statement(s, by, validate=False))
 
 
 def opened(n: int, **changes: Any) -> dict[str, Any]:
@@ -127,8 +109,7 @@ def recognized(assessment_id: str, n: int, date: str = DECISION["date"]) -> dict
 
 def log() -> list[dict[str, Any]]:
     """The statements of the log, in order."""
-    opening = st.ledger_opened("UBND xã Chiềng En", KEYS["authority"], KEYS["notary"], "1.1")
-    out = [statement("authority", "ledger.opened", opening, 1)]
+    out = [statement("authority", "ledger.opened", SIGNERS.opened(), 1)]
     for n, (name, holder) in enumerate(
         (("registrar", "can-bo-ldtbxh"), ("approver", "chu-tich")), 2
     ):
@@ -166,12 +147,7 @@ def log() -> list[dict[str, Any]]:
 
 
 def cases() -> list[dict[str, Any]]:
-    def case(
-        name: str, state: str, s: dict[str, Any], code: str | None = None, field: str | None = None
-    ) -> dict[str, Any]:
-        return {"name": name, "state": state, "submission": submission(s), "code": code,
-                "field": field}  # fmt: skip
-
+    case = SIGNERS.case
     return [
         case("a round before the adoption", "before_adoption", opened(101),
              "INVALID_FIELD", "type"),
@@ -208,61 +184,26 @@ def cases() -> list[dict[str, Any]]:
 
 
 def leaves(statements: list[dict[str, Any]]) -> list[str]:
-    """The log entries of ``statements`` as leaf JSON, recorded one second apart."""
-    out = []
-    for i, s in enumerate(statements):
-        env = json.loads(submission(s))
-        out.append(
-            Entry(
-                index=i, recorded_at=f"2026-12-04T07:00:{i:02d}.000000Z", envelope=env
-            ).leaf.decode()
-        )
-    return out
-
-
-def checkpoint(leaf_texts: list[str]) -> tuple[bytes, str]:
-    """The root over the leaves, and the notary's checkpoint of it."""
-    root = root_hash([leaf_hash(leaf.encode()) for leaf in leaf_texts])
-    notary = SigningKey(bytes([SEEDS["notary"]]) * 32)
-    return root, sign_checkpoint(LEDGER, len(leaf_texts), root, LEDGER, notary)
+    """The leaves of a log of these statements, as text."""
+    return SIGNERS.leaves([(s, ()) for s in statements])
 
 
 def build() -> str:
     """The whole file, as text."""
-    statements = log()
-    leaf_texts = leaves(statements)
-    root, note = checkpoint(leaf_texts)
-    entries = [
-        {"type": s["type"], "submission": submission(s), "leaf": leaf}
-        for s, leaf in zip(statements, leaf_texts, strict=True)
-    ]
-    doc = {
-        "about": (
-            "Vectors for docs/formats.md section 11.4 (FORMATS 1.3: poverty review rounds). "
-            "Keys are made from 32-byte seeds (the seed byte repeated); signatures are "
-            "deterministic. A case is submitted to a ledger holding the first "
-            "states[case.state] entries of the log."
-        ),
-        "ledger_id": LEDGER,
-        "keys": {
-            name: {"seed_hex": (bytes([n]) * 32).hex(), "key_id": KEYS[name].key_id}
-            for name, n in SEEDS.items()
-        },
-        "states": STATES,
-        "log": {
-            "entries": entries,
-            "root": base64.b64encode(root).decode(),
-            "checkpoint": note,
-        },
-        "cases": cases(),
-    }
-    # ASCII, escaped, as the 1.1 vectors: no editor changes a byte.
-    return json.dumps(doc, indent=1) + "\n"
+    about = (
+        "Vectors for docs/formats.md section 11.4 (FORMATS 1.3: poverty review rounds). "
+        "Keys are made from 32-byte seeds (the seed byte repeated); signatures are "
+        "deterministic. A case is submitted to a ledger holding the first "
+        "states[case.state] entries of the log."
+    )
+    statements = [(s, ()) for s in log()]
+    return document(
+        SIGNERS.head(about) | {"states": STATES, "log": SIGNERS.log(statements), "cases": cases()}
+    )
 
 
 def main() -> None:
-    OUT.write_text(build(), encoding="ascii")
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)", file=sys.stderr)
+    write(OUT, build())
 
 
 if __name__ == "__main__":
