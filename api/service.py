@@ -336,6 +336,11 @@ class LedgerService:
                 self._snapshots.move_to_end(key)
             return found
 
+    def forget_reads(self) -> None:
+        """Let the read models' snapshots go (a server of many communes keeps a few warm)."""
+        with self._snapshot_lock:
+            self._snapshots.clear()
+
     def lag(self) -> tuple[int, int]:
         """(entries the read models hold, entries in the log)."""
         return query.projection_lag(self.ledger)

@@ -17,7 +17,7 @@ import typer
 from api.cli.deps import DbOpt, NotaryOpt, VaultKeyOpt, err, load_key, notary_key, refusals
 from api.cli.listening import base_url, bind, run_until_stopped
 from api.cli.serve_many import serve_communes
-from api.http.communes import DEFAULT_POOL
+from api.http.communes import DEFAULT_POOL, DEFAULT_WARM
 from api.http.forwarded import LOOPBACK, PublicAddress, check_public_url, parse_trusted
 from api.http.limits import MIB, Limits
 from api.service import LedgerService
@@ -76,6 +76,11 @@ KeysRootOpt = Annotated[
 ]
 _POOL_HELP = "With --ledgers: the most PostgreSQL connections the server holds, for all of them"
 PoolSizeOpt = Annotated[int, typer.Option("--pool-size", min=2, max=1000, help=_POOL_HELP)]
+_WARM_HELP = (
+    "With --ledgers: how many communes, the most recently read, keep their read models in "
+    "memory (about 60 MB each at 40,000 entries); the others load theirs again when read"
+)
+WarmOpt = Annotated[int, typer.Option("--warm", min=1, help=_WARM_HELP)]
 MaxBodyOpt = Annotated[float, typer.Option("--max-body-mb", min=0.001, help=_MAX_BODY_HELP)]
 _RATE_HELP = "Sign-in requests (challenge, token) each client address may make a minute"
 SigninRateOpt = Annotated[float, typer.Option("--signin-per-minute", min=0.01, help=_RATE_HELP)]
@@ -168,6 +173,7 @@ def serve(
     ledgers: LedgersOpt = None,
     keys_root: KeysRootOpt = None,
     pool_size: PoolSizeOpt = DEFAULT_POOL,
+    warm: WarmOpt = DEFAULT_WARM,
 ) -> None:
     """Serve the ledger: the API under /v1 (docs at /docs) and the public pages.
 
@@ -199,6 +205,7 @@ def serve(
             ledgers,
             keys_root=keys_root,
             pool_size=pool_size,
+            warm=warm,
             limits=limits,
             public=public,
             checkpoint_every_s=checkpoint_every,

@@ -58,6 +58,7 @@ def serve_communes(
     *,
     keys_root: Path | None,
     pool_size: int,
+    warm: int,
     limits: Limits,
     public: PublicAddress,
     checkpoint_every_s: float,
@@ -80,6 +81,7 @@ def serve_communes(
             public=public,
             checkpoint_every_s=checkpoint_every_s,
             pool_size=pool_size,
+            warm=warm,
             policy=policy,
             load_key=load_key,
         )

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -34,6 +36,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from api.http.app import answer_errors, create_app, error_response
 from api.http.forwarded import PublicAddress
 from api.http.limits import Limits
+from api.pages.cache import drop_cache
 from api.pages.views import render
 from api.service import LedgerService
 from ledger.errors import WrongNotaryKey
@@ -46,6 +49,7 @@ from ledger.tlog.policy import Policy
 log = logging.getLogger("ansinh.communes")
 PREFIX = "/c"
 DEFAULT_POOL = 20
+DEFAULT_WARM = 20  # communes whose read models stay in memory (about 60 MB each at 40,000 entries)
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,18 @@ class Communes:
         pool_size: int = DEFAULT_POOL,
         policy: Policy | None = None,
         load_key: Callable[[Path], KeyPair] = read_key_file,
+        warm: int = DEFAULT_WARM,
     ) -> None:
-        """``load_key``: reads a key file (the CLI's asks for a passphrase if one is needed)."""
+        """``load_key``: reads a key file (the CLI's asks for a passphrase if one is needed).
+
+        ``warm``: how many communes, the most recently asked for, keep their
+        read models' snapshots and rendered pages in memory; the others' are
+        let go, and loaded again from their tables when next asked for.
+        """
         self.db = db
+        self.warm = warm
+        self._recent: OrderedDict[str, None] = OrderedDict()
+        self._recent_lock = threading.Lock()
         self.load_key = load_key
         self.key = pool.pool_key(db)
         pool.share_connections(eventsourcing_env(db), self.key, pool_size)
@@ -152,6 +165,19 @@ class Communes:
             served.service.ledger.close()
         pool.close_shared(self.key)
 
+    def asked(self, schema: str) -> None:
+        """A request for ``schema`` came: it is warm; the coldest beyond ``warm`` let go."""
+        with self._recent_lock:
+            self._recent[schema] = None
+            self._recent.move_to_end(schema)
+            cold = []
+            while len(self._recent) > self.warm:
+                cold.append(self._recent.popitem(last=False)[0])
+        for name in cold:
+            service = self.served[name].service
+            service.forget_reads()
+            drop_cache(service)
+
     def listing(self) -> list[dict[str, Any]]:
         """Each commune served: its schema, address, ledger id, name and log size."""
         found = []
@@ -185,6 +211,7 @@ class _Dispatch:
                 )
                 await answer(scope, receive, send)
             return
+        self.communes.asked(schema)
         await served.app(scope, receive, send)
 
 

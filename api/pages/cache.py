@@ -103,6 +103,12 @@ _CACHES: WeakKeyDictionary[LedgerService, PageCache] = WeakKeyDictionary()
 _CACHES_LOCK = threading.Lock()
 
 
+def drop_cache(service: LedgerService) -> None:
+    """Forget the pages kept for ``service`` (drawn again when next asked for)."""
+    with _CACHES_LOCK:
+        _CACHES.pop(service, None)
+
+
 def cache_of(service: LedgerService) -> PageCache:
     with _CACHES_LOCK:
         found = _CACHES.get(service)

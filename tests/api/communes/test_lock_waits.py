@@ -7,12 +7,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import psycopg
+from fastapi.testclient import TestClient
 from psycopg import sql
 
+from api.http.communes import create_communes_app
 from ledger.storage import pool
 from tests.api.communes.conftest import Served
 from tests.conftest import PG_URL
-from tests.support.communes import household
+from tests.support.communes import Province, household
 
 
 def test_a_commune_records_while_another_communes_table_is_locked_and_that_one_waits(
@@ -72,3 +74,16 @@ def test_closing_the_server_closes_the_shared_pool_and_no_ledger_borrows_any_mor
         assert alone.size() == served.province.stories["a"].app.size()
     finally:
         alone.close()
+
+
+def test_only_the_communes_read_most_recently_keep_their_read_models_in_memory(
+    province: Province,
+) -> None:
+    communes = province.communes(pool_size=4, warm=1)
+    with TestClient(create_communes_app(communes)) as client:
+        services = {label: communes.served[s].service for label, s in province.schemas.items()}
+        for label, cold in (("a", None), ("b", "a"), ("a", "b")):
+            assert client.get(f"/c/{province.schemas[label]}/lists").status_code == 200
+            assert services[label]._snapshots  # the one just read is warm
+            if cold is not None:
+                assert not services[cold]._snapshots  # the other was let go
