@@ -116,15 +116,23 @@ class ProvinceRun:
             ]
             for o, lines in opening.items()
         }
-        self.phases.append(self.writers.run("opening", work, most))
+        self._phase("opening", work, most)
         for m in range(1, self.opts.months + 1):
             writers = self.opts.writers[(m - 1) % len(self.opts.writers)]
             self.say(f"month {m} of {self.opts.months}: payroll at {writers} writers")
             months: dict[str, Month] = self._signed(partial(CommuneTraffic.month, month=m))
             trickle = {self.urls[o]: x.trickle for o, x in months.items()}
-            self.phases.append(self.writers.run("trickle", trickle, most))
+            self._phase("trickle", trickle, most)
             payroll = {self.urls[o]: x.payroll for o, x in months.items()}
-            self.phases.append(self.writers.run("payroll", payroll, writers))
+            self._phase("payroll", payroll, writers)
+
+    def _phase(self, name: str, work: dict[str, list[str]], writers: int) -> None:
+        phase = self.writers.run(name, work, writers)
+        self.phases.append(phase)
+        self.say(
+            f"  {name}: {phase.entries} entries in {phase.seconds:.1f} s, {phase.per_s:.0f} /s, "
+            f"batch p99 {quantile(phase.latencies_ms, 0.99):.0f} ms"
+        )
 
     def _pair(self) -> dict[str, Any]:
         """Two writers on two communes against one writer on one, payroll by payroll."""
