@@ -42,7 +42,7 @@ def bench_province(
     months: Annotated[int, typer.Option("--months", min=1, max=60)] = 12,
     scale: Annotated[
         float,
-        typer.Option("--scale", min=0.001, max=10.0, help="1: about 2,200 entries a commune-month"),
+        typer.Option("--scale", min=0.001, max=10.0, help="1: about 2,000 entries a commune-month"),
     ] = 1.0,
     writers: Annotated[
         str,
