@@ -11,6 +11,7 @@ from __future__ import annotations
 import typer
 
 from api.bench import append, console, http, imports, log, rebuild
+from api.bench.province.command import bench_province
 
 bench_app = typer.Typer(
     help="Benchmarks: ratios against a baseline measured in the same run.", no_args_is_help=True
@@ -22,3 +23,4 @@ bench_app.command("verify")(log.bench_verify)
 bench_app.command("proof")(log.bench_proof)
 bench_app.command("import")(imports.bench_import)
 bench_app.command("console")(console.bench_console)
+bench_app.command("province")(bench_province)

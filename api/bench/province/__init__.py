@@ -1,0 +1,1 @@
+"""``ansinh bench province``: a province's communes writing to one PostgreSQL."""
