@@ -189,6 +189,8 @@ def serve(
         batches_at_once=batches_at_once,
     )
     public = PublicAddress.of(public_url, forwarded_allow_ips)
+    with refusals():
+        rules = read_policy(policy) if policy is not None else None
     if ledgers is not None:
         one_only = {"--vault-key": vault_key, "--notary-key": notary, "--intake-key": intake_key}
         given = [name for name, value in one_only.items() if value is not None]
@@ -198,8 +200,6 @@ def serve(
                 "--keys-root/SCHEMA/ (notary.key, vault.key, intake.key)",
                 param_hint="--ledgers",
             )
-        with refusals():
-            rules = read_policy(policy) if policy is not None else None
         serve_communes(
             db,
             ledgers,
@@ -216,7 +216,6 @@ def serve(
         return
 
     with refusals():
-        rules = read_policy(policy) if policy is not None else None
         service = open_service(db, vault_key, notary, checkpoint_every)
         service.policy = rules
         intake = load_key(intake_key) if intake_key is not None else None

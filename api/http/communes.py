@@ -99,8 +99,9 @@ class Communes:
         self._recent: OrderedDict[str, None] = OrderedDict()
         self._recent_lock = threading.Lock()
         self.load_key = load_key
-        self.key = pool.pool_key(db)
-        pool.share_connections(eventsourcing_env(db), self.key, pool_size)
+        env = eventsourcing_env(db)
+        self.key = pool.pool_key(env)
+        pool.share_connections(env, self.key, pool_size)
         self.served: dict[str, Served] = {}
         limits = limits or Limits()
         public = public or PublicAddress()

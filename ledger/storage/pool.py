@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import threading
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from eventsourcing.postgres import PostgresDatastore, PostgresFactory
 from eventsourcing.utils import Environment
@@ -56,12 +55,15 @@ _lock = threading.Lock()
 _pools: dict[str, PostgresDatastore] = {}
 
 
-def pool_key(db: str) -> str:
-    """Which pool a PostgreSQL URL borrows from: its server, database and user (not its schema)."""
-    url = urlsplit(db)
+def pool_key(env: dict[str, str]) -> str:
+    """Which pool a ledger borrows from: its server, database and user (not its schema).
+
+    ``env``: the ledger's eventsourcing settings
+    (:func:`ledger.storage.settings.eventsourcing_env`).
+    """
     return (
-        f"{unquote(url.username or 'postgres')}@{url.hostname or '127.0.0.1'}:"
-        f"{url.port or 5432}/{unquote(url.path.lstrip('/'))}"
+        f"{env['POSTGRES_USER']}@{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/"
+        f"{env['POSTGRES_DBNAME']}"
     )
 
 
@@ -73,6 +75,9 @@ def share_connections(env: dict[str, str], key: str, size: int) -> None:
     """
     if size < 1:
         raise ValueError("a shared pool holds at least one connection")
+    from ledger.storage.postgres import check_reachable
+
+    check_reachable(env)  # once, for every ledger that will borrow (a clear refusal if down)
     with _lock:
         if key in _pools:
             return

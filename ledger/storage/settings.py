@@ -85,7 +85,7 @@ def eventsourcing_env(db: str, name: str = "Ledger", *, create: bool = True) -> 
                 "APPLICATION_RECORDER_TOPIC": get_topic(PostgresLedgerRecorder),
             }
         )
-        key = pool.pool_key(db)
+        key = pool.pool_key(env)
         if pool.shared_pool(key) is not None:  # this process serves many ledgers of the database
             env["PERSISTENCE_MODULE"] = get_topic(pool.PooledPostgresFactory)
             env[pool.SHARED_POOL] = key
@@ -116,9 +116,11 @@ def settings(db: str, *, create: bool) -> dict[str, str]:
         check_ledger_file(path)
     env = eventsourcing_env(db, create=create)
     if is_postgres(db):
+        from ledger.storage.pool import SHARED_POOL
         from ledger.storage.postgres import check_reachable
 
-        check_reachable(env)
+        if SHARED_POOL not in env:  # (borrowing: checked once for all, as the pool was opened)
+            check_reachable(env)
     return env
 
 

@@ -39,7 +39,7 @@ def test_a_commune_records_while_another_communes_table_is_locked_and_that_one_w
 
 
 def test_every_commune_borrows_from_one_pool_no_larger_than_its_size(served: Served) -> None:
-    shared = pool.shared_pool(pool.pool_key(PG_URL))
+    shared = pool.shared_pool(served.communes.key)
     assert shared is not None
     for one in served.communes.served.values():
         assert isinstance(one.service.ledger.recorder.datastore.pool, pool.Borrowed)
@@ -63,7 +63,7 @@ def test_every_commune_borrows_from_one_pool_no_larger_than_its_size(served: Ser
 def test_closing_the_server_closes_the_shared_pool_and_no_ledger_borrows_any_more(
     served: Served,
 ) -> None:
-    key = pool.pool_key(PG_URL)
+    key = served.communes.key
     served.communes.close()
     assert pool.shared_pool(key) is None
     from ledger.application import LedgerApplication
